@@ -1,0 +1,32 @@
+import type { Observable } from 'rxjs';
+import type { InboundMessage } from './messages';
+
+/**
+ * One live MQTT connection, between its CONNACK and its close. Every method is cold and answers once:
+ * when the connection closes first, it errors with `ConnectionLostError`, so nothing waits forever.
+ */
+export interface MqttLink {
+  readonly sessionPresent: boolean;
+  /** One SUBSCRIBE packet; emits the SUBACK return codes in request order (0x80 = refused). */
+  subscribe(requests: readonly { readonly filter: string; readonly qos: 0 | 1 }[]): Observable<readonly number[]>;
+  /** One UNSUBSCRIBE packet; completes on the UNSUBACK. */
+  unsubscribe(filters: readonly string[]): Observable<never>;
+  /** Emits the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0, once written), then completes. */
+  publish(topic: string, payload: Buffer, qos: 0 | 1): Observable<number | undefined>;
+  /** Sends DISCONNECT and closes; the `connect()` stream then completes instead of erroring. */
+  disconnect(): Observable<never>;
+}
+
+export type LinkEvent =
+  | { readonly type: 'connected'; readonly link: MqttLink }
+  | { readonly type: 'message'; readonly message: InboundMessage };
+
+/**
+ * The narrow port between the library and an MQTT client: the only thing the connection layer needs.
+ * `connect()` is cold: each subscription is one connection attempt. It emits `connected` once, then the
+ * inbound messages; it errors when the attempt fails or the connection drops (`ConnectionRefusedError`,
+ * `ConnectionLostError`), completes after `link.disconnect()`, and unsubscribing closes the socket at once.
+ */
+export interface MqttPort {
+  connect(): Observable<LinkEvent>;
+}

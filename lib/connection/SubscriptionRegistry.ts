@@ -1,0 +1,126 @@
+import { EMPTY, Observable, Subject, ignoreElements, tap } from 'rxjs';
+import { TopicRouter } from '../topic/TopicRouter';
+import { SubscribeRefusedError } from './errors';
+import type { InboundMessage } from './messages';
+import type { MqttLink } from './MqttPort';
+
+interface Entry {
+  readonly filter: string;
+  qos: 0 | 1;
+  readonly subject: Subject<InboundMessage>;
+  observers: number;
+  /** The broker holds this subscription in the current session. */
+  acked: boolean;
+}
+
+const noop = () => {};
+
+/**
+ * One broker subscription per filter however many observers, matched through one trie: each inbound
+ * message is routed once, to the observers of every filter that matches it.
+ */
+export class SubscriptionRegistry {
+  private readonly router = new TopicRouter<Entry>();
+  private readonly entries = new Map<string, Entry>();
+  /** Filters dropped while offline that a persistent session may still hold: unsubscribed on reconnect. */
+  private readonly stale = new Set<string>();
+  private link: MqttLink | undefined;
+  private closed = false;
+
+  /** Refcounted: the first observer of a filter sends SUBSCRIBE, the last one to leave sends UNSUBSCRIBE. */
+  observe(filter: string, qos: 0 | 1): Observable<InboundMessage> {
+    return new Observable<InboundMessage>((subscriber) => {
+      if (this.closed) return subscriber.complete();
+      let entry = this.entries.get(filter);
+      const isNew = entry === undefined;
+      if (entry === undefined) {
+        entry = { filter, qos, subject: new Subject(), observers: 0, acked: false };
+        this.entries.set(filter, entry);
+        this.router.add(filter, entry);
+        this.stale.delete(filter);
+      }
+      const upgrade = !isNew && qos > entry.qos;
+      if (upgrade) {
+        entry.qos = qos;
+        entry.acked = false;
+      }
+      entry.observers += 1;
+      const inner = entry.subject.subscribe(subscriber);
+      if ((isNew || upgrade) && this.link) this.subscribe(this.link, [entry]).subscribe({ error: noop });
+      const own = entry;
+      return () => {
+        inner.unsubscribe();
+        own.observers -= 1;
+        if (own.observers === 0 && this.entries.get(filter) === own) this.drop(own);
+      };
+    });
+  }
+
+  /** Routes one inbound message to the observers of every matching filter, each once. */
+  dispatch(message: InboundMessage): void {
+    this.router.forEachMatch(message.topic, (entry) => entry.subject.next(message));
+  }
+
+  /** A new connection: restores what the broker lacks; completes when every SUBACK is in. */
+  online(link: MqttLink): Observable<never> {
+    this.link = link;
+    if (!link.sessionPresent) {
+      for (const entry of this.entries.values()) entry.acked = false;
+      this.stale.clear();
+    }
+    if (this.stale.size > 0) {
+      link.unsubscribe([...this.stale]).subscribe({ error: noop });
+      this.stale.clear();
+    }
+    const missing = [...this.entries.values()].filter((entry) => !entry.acked);
+    return missing.length === 0 ? EMPTY : this.subscribe(link, missing);
+  }
+
+  offline(): void {
+    this.link = undefined;
+  }
+
+  /** Completes every observer: the device is closed. */
+  close(): void {
+    this.closed = true;
+    this.link = undefined;
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    for (const entry of entries) {
+      this.router.remove(entry.filter, entry);
+      entry.subject.complete();
+    }
+  }
+
+  /** Number of filters with at least one observer. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private subscribe(link: MqttLink, entries: readonly Entry[]): Observable<never> {
+    return link.subscribe(entries.map(({ filter, qos }) => ({ filter, qos }))).pipe(
+      tap((codes) =>
+        entries.forEach((entry, i) => {
+          const code = codes[i] ?? 0x80;
+          if ((code & 0x80) === 0) entry.acked = true;
+          else if (this.entries.get(entry.filter) === entry) this.refuse(entry, code);
+        }),
+      ),
+      ignoreElements(),
+    );
+  }
+
+  private refuse(entry: Entry, code: number): void {
+    this.entries.delete(entry.filter);
+    this.router.remove(entry.filter, entry);
+    entry.subject.error(new SubscribeRefusedError(entry.filter, code));
+  }
+
+  private drop(entry: Entry): void {
+    this.entries.delete(entry.filter);
+    this.router.remove(entry.filter, entry);
+    // MQTT keeps packet order: an UNSUBSCRIBE sent before the SUBACK still lands after the SUBSCRIBE.
+    if (this.link) this.link.unsubscribe([entry.filter]).subscribe({ error: noop });
+    else this.stale.add(entry.filter);
+  }
+}

@@ -1,0 +1,199 @@
+import * as E from 'fp-ts/Either';
+import {
+  Observable,
+  ReplaySubject,
+  Subject,
+  catchError,
+  defer,
+  identity,
+  lastValueFrom,
+  map,
+  mergeMap,
+  of,
+  tap,
+  throwError,
+  type OperatorFunction,
+  type Subscription,
+} from 'rxjs';
+import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
+import type { BackoffPolicy } from '../operators/backoffDelay';
+import { retryBackoff } from '../operators/retryBackoff';
+import { validateFilter } from '../topic/validateFilter';
+import { checkPublish } from './checkPublish';
+import type { ConnectionState } from './ConnectionState';
+import { DeviceClosedError, OutsideNamespaceError } from './errors';
+import type { InboundMessage, OutboundMessage, PublishFailure, PublishReceipt } from './messages';
+import type { MqttLink, MqttPort } from './MqttPort';
+import { PublishSink, type OverflowPolicy } from './PublishSink';
+import { SubscriptionRegistry } from './SubscriptionRegistry';
+
+/** Per-message result of `publishAll()`. */
+export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
+
+export interface ObserveOptions {
+  /** Requested QoS. Default 0. The platform delivers with the publisher's QoS whatever is asked. */
+  readonly qos?: 0 | 1;
+}
+
+/** Everything the connection needs besides the port; `createDevice` fills it from `DeviceOptions`. */
+export interface ConnectionConfig {
+  /** Topics and filters must lie in this device's namespace; `undefined` checks none. */
+  readonly identity?: DeviceIdentity;
+  /** `false`: the first failure closes the device. */
+  readonly reconnect: BackoffPolicy | false;
+  readonly queueLimit: number;
+  readonly overflow: OverflowPolicy;
+  readonly publishTimeoutMs: number;
+  readonly maxPayloadBytes: number;
+  readonly maxTopicBytes: number;
+}
+
+/** The connection as observables: the stream part of `AliyunDevice`. */
+export interface Connection {
+  /** Replays the current state; completes after `close()`. */
+  readonly state$: Observable<ConnectionState>;
+  /** Every inbound PUBLISH, subscribed or not; completes after `close()`. */
+  readonly messages$: Observable<InboundMessage>;
+  /** Begins connecting. Idempotent. */
+  start(): void;
+  /** Graceful: in-flight publishes finish, the client disconnects, every stream completes. Never reconnects. */
+  close(): Promise<void>;
+  /** Refcounted broker subscription: the first observer subscribes, the last one to leave unsubscribes. */
+  observe(filter: string, options?: ObserveOptions): Observable<InboundMessage>;
+  /** Cold: one PUBLISH per subscription. Emits the receipt once acknowledged, then completes. */
+  publish(message: OutboundMessage): Observable<PublishReceipt>;
+  /** The publish sink as an operator: one result per command, failures as values. */
+  publishAll(): OperatorFunction<OutboundMessage, PublishResult>;
+}
+
+/** Composes the port, the reconnect policy, the subscription registry and the publish sink. */
+export function createConnection(port: MqttPort, config: ConnectionConfig): Connection {
+  const state$ = new ReplaySubject<ConnectionState>(1);
+  const messages$ = new Subject<InboundMessage>();
+  const registry = new SubscriptionRegistry();
+  const sink = new PublishSink({
+    queueLimit: config.queueLimit,
+    overflow: config.overflow,
+    publishTimeoutMs: config.publishTimeoutMs,
+  });
+  let current: ConnectionState = { status: 'idle' };
+  let link: MqttLink | undefined;
+  let session: Subscription | undefined;
+  let closing: Promise<void> | undefined;
+  let nextAttempt = 1;
+
+  const setState = (state: ConnectionState) => {
+    current = state;
+    state$.next(state);
+  };
+  setState(current);
+
+  const goOffline = () => {
+    link = undefined;
+    registry.offline();
+    sink.offline();
+  };
+
+  const finish = (error?: unknown) => {
+    if (current.status === 'closed') return;
+    goOffline();
+    const failure = error === undefined || closing ? undefined : error;
+    sink.close(new DeviceClosedError(failure === undefined ? 'close() was called' : 'it gave up reconnecting'));
+    registry.close();
+    setState(failure === undefined ? { status: 'closed' } : { status: 'closed', error: failure });
+    state$.complete();
+    messages$.complete();
+  };
+
+  const onConnected = (connected: MqttLink) => {
+    link = connected;
+    nextAttempt = 1;
+    setState({ status: 'connected', sessionPresent: connected.sessionPresent });
+    // Subscriptions first, then the queue: a reply must not arrive before its filter is back.
+    registry.online(connected).subscribe({
+      complete: () => link === connected && sink.online(connected),
+      error: () => {},
+    });
+  };
+
+  const policy = config.reconnect;
+  const session$ = defer(() => {
+    setState({ status: 'connecting', attempt: nextAttempt });
+    return port.connect();
+  }).pipe(
+    tap({ error: goOffline }),
+    policy === false
+      ? identity
+      : retryBackoff(
+          { ...policy, shouldRetry: (error) => !closing && (policy.shouldRetry?.(error) ?? true) },
+          {
+            onRetry: ({ attempt, delayMs, error }) => {
+              nextAttempt = attempt + 1;
+              setState({ status: 'reconnecting', attempt, delayMs, error });
+            },
+          },
+        ),
+  );
+
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const open = link;
+      if (open) {
+        await sink.drain();
+        await lastValueFrom(open.disconnect(), { defaultValue: undefined }).catch(() => undefined);
+      }
+      session?.unsubscribe();
+      finish();
+    })());
+
+  const publish = (message: OutboundMessage): Observable<PublishReceipt> =>
+    defer(() => {
+      if (closing || current.status === 'closed') {
+        return throwError(() => new DeviceClosedError('publish after close()'));
+      }
+      const job = checkPublish(message, config);
+      return job instanceof Error ? throwError(() => job) : sink.send(job);
+    });
+
+  return {
+    state$: state$.asObservable(),
+    messages$: messages$.asObservable(),
+    start() {
+      if (session || closing || current.status === 'closed') return;
+      session = session$.subscribe({
+        next: (event) => {
+          if (event.type === 'connected') return onConnected(event.link);
+          messages$.next(event.message);
+          registry.dispatch(event.message);
+        },
+        error: finish,
+        complete: () => finish(),
+      });
+    },
+    close,
+    observe(filter, { qos = 0 } = {}) {
+      return defer(() => {
+        const invalid = validateFilter(filter);
+        if (invalid) return throwError(() => invalid);
+        if (config.identity && !isInDeviceNamespace(config.identity, filter)) {
+          return throwError(() => new OutsideNamespaceError(filter));
+        }
+        return registry.observe(filter, qos === 0 ? 0 : 1);
+      });
+    },
+    publish,
+    publishAll() {
+      return (commands) =>
+        commands.pipe(
+          mergeMap((message) =>
+            publish(message).pipe(
+              map((receipt) => E.right(receipt)),
+              catchError((error: Error) =>
+                of(E.left<PublishFailure>({ _tag: 'PublishFailure', topic: String(message.topic), error })),
+              ),
+            ),
+          ),
+        );
+    },
+  };
+}

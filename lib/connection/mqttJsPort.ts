@@ -1,0 +1,148 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { Observable } from 'rxjs';
+import { ConnectionLostError, ConnectionRefusedError } from './errors';
+import type { LinkEvent, MqttLink, MqttPort } from './MqttPort';
+
+/** What one connection attempt needs. The password is derived from the secret, never the secret itself. */
+export interface MqttJsPortConfig {
+  readonly url: string;
+  readonly clientId: string;
+  readonly username: string;
+  readonly password: string;
+  /** Seconds. */
+  readonly keepalive: number;
+  readonly cleanSession: boolean;
+  readonly connectTimeoutMs: number;
+  /** Passed to MQTT.js as they are (TLS `ca`, `rejectUnauthorized`, ...). */
+  readonly clientOptions?: Readonly<IClientOptions>;
+}
+
+const refusalReasons: Record<number, string> = {
+  1: 'unacceptable protocol version',
+  2: 'identifier rejected',
+  3: 'server unavailable',
+  4: 'bad username or password',
+  5: 'not authorized',
+};
+
+/** MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. */
+export function mqttJsPort(config: MqttJsPortConfig): MqttPort {
+  return { connect: () => connectOnce(config) };
+}
+
+function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
+  return new Observable<LinkEvent>((subscriber) => {
+    const client = mqtt.connect(config.url, {
+      ...config.clientOptions,
+      clientId: config.clientId,
+      username: config.username,
+      password: config.password,
+      keepalive: config.keepalive,
+      clean: config.cleanSession,
+      connectTimeout: config.connectTimeoutMs,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      resubscribe: false,
+      queueQoSZero: false,
+    });
+    // Every answer still owed by this connection; failed at once when it closes.
+    const owed = new Set<(error: Error) => void>();
+    let lastError: Error | undefined;
+    let disconnecting = false;
+
+    const onConnect = (connack: { sessionPresent: boolean }) =>
+      subscriber.next({ type: 'connected', link: linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)) });
+    const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
+      subscriber.next({
+        type: 'message',
+        message: { topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup },
+      });
+    const onError = (error: Error & { code?: unknown }) => {
+      const code = typeof error.code === 'number' ? error.code : undefined;
+      lastError =
+        code !== undefined && code >= 1 && code <= 5
+          ? new ConnectionRefusedError(code, refusalReasons[code] ?? 'refused')
+          : new ConnectionLostError(error.message, error);
+    };
+    const onClose = () => {
+      const error = lastError ?? new ConnectionLostError('the connection closed');
+      for (const fail of [...owed]) fail(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message));
+      owed.clear();
+      if (disconnecting) subscriber.complete();
+      else subscriber.error(error);
+    };
+    client.on('connect', onConnect);
+    client.on('message', onMessage);
+    client.on('error', onError);
+    client.on('close', onClose);
+
+    return () => {
+      client.removeListener('connect', onConnect);
+      client.removeListener('message', onMessage);
+      client.removeListener('error', onError);
+      client.removeListener('close', onClose);
+      // MQTT.js may still report errors while it tears down; an 'error' without a listener would throw.
+      client.on('error', ignore);
+      if (!client.disconnected || !disconnecting) client.end(true);
+    };
+  });
+}
+
+function ignore(): void {}
+
+function linkOf(
+  client: MqttClient,
+  sessionPresent: boolean,
+  owed: Set<(error: Error) => void>,
+  markDisconnecting: () => void,
+): MqttLink {
+  /** Runs one request whose answer is owed: settles once, on the callback or on the connection's close. */
+  const request = <T>(emits: boolean, send: (settle: (error: Error | null | undefined, value?: T) => void) => void) =>
+    new Observable<T>((subscriber) => {
+      let settled = false;
+      const fail = (error: Error) => settle(error);
+      const settle = (error: Error | null | undefined, value?: T) => {
+        if (settled) return;
+        settled = true;
+        owed.delete(fail);
+        if (error) subscriber.error(error);
+        else {
+          if (emits) subscriber.next(value as T);
+          subscriber.complete();
+        }
+      };
+      if (!client.connected) return fail(new ConnectionLostError('not connected'));
+      owed.add(fail);
+      send(settle);
+      return () => owed.delete(fail);
+    });
+
+  return {
+    sessionPresent,
+    subscribe: (requests) =>
+      request<readonly number[]>(true, (settle) =>
+        client.subscribe(
+          Object.fromEntries(requests.map((r) => [r.filter, { qos: r.qos }])),
+          (_error, _subs, suback) => {
+            const granted = (suback as { granted?: number[] } | undefined)?.granted;
+            // A SUBACK with failures comes as an error carrying the packet; only a missing SUBACK is a real error.
+            if (granted) settle(null, granted);
+            else settle(_error ?? new ConnectionLostError('no SUBACK'));
+          },
+        ),
+      ),
+    unsubscribe: (filters) =>
+      request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
+    publish: (topic, payload, qos) =>
+      request<number | undefined>(true, (settle) =>
+        client.publish(topic, payload, { qos, retain: false }, (error, packet) =>
+          settle(error ?? null, qos === 1 ? packet?.messageId : undefined),
+        ),
+      ),
+    disconnect: () =>
+      new Observable<never>((subscriber) => {
+        markDisconnecting();
+        client.end(false, {}, () => subscriber.complete());
+      }),
+  };
+}

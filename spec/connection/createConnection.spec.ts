@@ -1,0 +1,187 @@
+import { EMPTY, Observable, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
+import type { ConnectionState } from '../../lib/connection/ConnectionState';
+import { ConnectionLostError, ConnectionRefusedError, DeviceClosedError } from '../../lib/connection/errors';
+import type { LinkEvent, MqttLink, MqttPort } from '../../lib/connection/MqttPort';
+
+// A fake client for marble tests of the connection state machine only: each connect() takes the next
+// cold observable from the list; the link records what the connection asks of it.
+function fakePort(attempts: Observable<LinkEvent>[]): MqttPort & { connects: number } {
+  const port = {
+    connects: 0,
+    connect: () => {
+      const attempt = attempts[port.connects];
+      port.connects += 1;
+      if (!attempt) throw new Error(`unexpected connect #${port.connects}`);
+      return attempt;
+    },
+  };
+  return port;
+}
+
+function fakeLink(log: string[], sessionPresent = false): MqttLink {
+  return {
+    sessionPresent,
+    subscribe: (requests) => {
+      log.push(`subscribe ${requests.map((r) => r.filter).join(',')}`);
+      return of(requests.map(() => 0));
+    },
+    unsubscribe: (filters) => {
+      log.push(`unsubscribe ${filters.join(',')}`);
+      return EMPTY;
+    },
+    publish: (topic, payload, qos) => {
+      log.push(`publish ${topic} ${payload.toString()}`);
+      return of(qos === 1 ? 7 : undefined);
+    },
+    disconnect: () => EMPTY,
+  };
+}
+
+const config: ConnectionConfig = {
+  identity: { productKey: 'pk', deviceName: 'dn' },
+  reconnect: { jitter: 'none', initialDelayMs: 1000, maxDelayMs: 4000 },
+  queueLimit: 10,
+  overflow: 'error',
+  publishTimeoutMs: 5000,
+  maxPayloadBytes: 256 * 1024,
+  maxTopicBytes: 128,
+};
+
+const lost = new ConnectionLostError('broker went away');
+const refused = new ConnectionRefusedError(4, 'bad username or password');
+
+describe('createConnection', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('should go connecting → connected, and reconnect with backoff after the connection drops', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const log: string[] = [];
+      const c = { type: 'connected' as const, link: fakeLink(log) };
+      // prettier-ignore
+      const first =  cold('-c---#', { c }, lost);
+      const second = cold('-c----', { c });
+      const port = fakePort([first, second]);
+      const connection = createConnection(port, config);
+      const states: Record<string, ConnectionState> = {
+        i: { status: 'idle' },
+        a: { status: 'connecting', attempt: 1 },
+        c: { status: 'connected', sessionPresent: false },
+        r: { status: 'reconnecting', attempt: 1, delayMs: 1000, error: lost },
+        b: { status: 'connecting', attempt: 2 },
+      };
+      testScheduler.schedule(() => connection.start(), 2);
+
+      // prettier-ignore
+      expectObservable(connection.state$).toBe('i-ac---r 999ms bc', states);
+      expectSubscriptions(first.subscriptions).toBe('--^----!');
+      expectSubscriptions(second.subscriptions).toBe('1007ms ^');
+    });
+  });
+
+  it('should back off on refused credentials, never in a tight loop, and close with the error after maxRetries', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const attempts = [cold<LinkEvent>('-#', {}, refused), cold<LinkEvent>('-#', {}, refused), cold<LinkEvent>('-#', {}, refused)];
+      const port = fakePort(attempts);
+      const connection = createConnection(port, { ...config, reconnect: { ...config.reconnect, maxRetries: 2 } });
+      testScheduler.schedule(() => connection.start(), 5);
+
+      // prettier-ignore
+      expectObservable(connection.state$).toBe('i----ar 999ms ar 1999ms a(z|)', {
+        i: { status: 'idle' },
+        a: expect.objectContaining({ status: 'connecting' }),
+        r: expect.objectContaining({ status: 'reconnecting', error: refused }),
+        z: { status: 'closed', error: refused },
+      });
+      testScheduler.flush();
+      expect(port.connects).toBe(3);
+    });
+  });
+
+  it('should close with the error at the first failure when reconnect is false', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const port = fakePort([cold<LinkEvent>('--#', {}, refused)]);
+      const connection = createConnection(port, { ...config, reconnect: false });
+      testScheduler.schedule(() => connection.start(), 5);
+      expectObservable(connection.state$).toBe('i----a-(z|)', {
+        i: { status: 'idle' },
+        a: { status: 'connecting', attempt: 1 },
+        z: { status: 'closed', error: refused },
+      });
+    });
+  });
+
+  it('should never reconnect after close(), and complete every stream', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const first = cold<LinkEvent>('-#', {}, lost);
+      const port = fakePort([first]);
+      const connection = createConnection(port, config);
+      testScheduler.schedule(() => connection.start(), 5);
+      testScheduler.schedule(() => void connection.close(), 500);
+
+      expectObservable(connection.state$).toBe('i----ar 493ms (z|)', {
+        i: { status: 'idle' },
+        a: { status: 'connecting', attempt: 1 },
+        r: { status: 'reconnecting', attempt: 1, delayMs: 1000, error: lost },
+        z: { status: 'closed' },
+      });
+      expectObservable(connection.messages$).toBe('500ms |');
+      expectSubscriptions(first.subscriptions).toBe('-----^!');
+    });
+  });
+
+  it('should restore subscriptions before queued publishes go out after a reconnect', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const log: string[] = [];
+      const c = { type: 'connected' as const, link: fakeLink(log) };
+      // prettier-ignore
+      const port = fakePort([cold('-c--#', { c }, lost), cold('-c', { c })]);
+      const connection = createConnection(port, config);
+      connection.observe('/sys/pk/dn/thing/#').subscribe();
+      testScheduler.schedule(() => connection.start(), 5);
+      testScheduler.schedule(() => connection.publish({ topic: '/sys/pk/dn/a', payload: 'queued' }).subscribe(), 10);
+
+      expectObservable(connection.state$).toBe('i----ac--r 999ms bc', {
+        i: { status: 'idle' },
+        a: { status: 'connecting', attempt: 1 },
+        b: { status: 'connecting', attempt: 2 },
+        c: { status: 'connected', sessionPresent: false },
+        r: expect.objectContaining({ status: 'reconnecting', attempt: 1 }),
+      });
+      testScheduler.flush();
+      expect(log).toEqual(['subscribe /sys/pk/dn/thing/#', 'subscribe /sys/pk/dn/thing/#', 'publish /sys/pk/dn/a queued']);
+    });
+  });
+
+  it('should fail queued publishes with DeviceClosedError on close()', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const port = fakePort([cold<LinkEvent>('----')]);
+      const connection = createConnection(port, config);
+      connection.start();
+      const result = connection.publish({ topic: '/sys/pk/dn/a', payload: 'x' });
+      testScheduler.schedule(() => void connection.close(), 3);
+      expectObservable(result).toBe('---#', undefined, new DeviceClosedError('close() was called'));
+    });
+  });
+
+  it('should route each inbound message to messages$ and to the observers of every matching filter once', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const log: string[] = [];
+      const message = { topic: '/sys/pk/dn/thing/x', payload: Buffer.from('m'), qos: 0 as const, retain: false, dup: false };
+      const events = { c: { type: 'connected' as const, link: fakeLink(log) }, m: { type: 'message' as const, message } };
+      const port = fakePort([cold('-c-m', events)]);
+      const connection = createConnection(port, config);
+      connection.start();
+      expectObservable(connection.messages$).toBe('---m', { m: message });
+      expectObservable(connection.observe('/sys/pk/dn/#')).toBe('---m', { m: message });
+      expectObservable(connection.observe('/sys/pk/dn/thing/+')).toBe('---m', { m: message });
+      expectObservable(connection.observe('/sys/pk/dn/other')).toBe('----');
+    });
+  });
+});
