@@ -34,7 +34,14 @@ export interface MqttCredentials {
  * ```
  */
 export function mqttCredentials(input: CredentialsInput): MqttCredentials {
-  const { productKey, deviceName, deviceSecret, signMethod = 'hmacsha256', secureMode = 3, extra = {} } = input;
+  const {
+    productKey,
+    deviceName,
+    deviceSecret,
+    signMethod = 'hmacsha256',
+    secureMode = 3,
+    extra = {},
+  } = input;
   const clientId = input.clientId ?? `${productKey}.${deviceName}`;
   const timestamp = input.timestamp === undefined ? undefined : String(input.timestamp);
   const params: [string, string][] = [

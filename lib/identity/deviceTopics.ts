@@ -1,0 +1,95 @@
+import type { DeviceIdentity } from './deviceNamespace';
+
+/**
+ * The topics of one device (PROTOCOL.md §3). Builders insert their argument as it is: pass `'+'` to get a
+ * filter, e.g. `eventPostReply('+')`.
+ */
+export interface DeviceTopics {
+  /** Device → cloud: report properties. */
+  readonly propertyPost: string;
+  /** Cloud → device: the reply to `propertyPost`. */
+  readonly propertyPostReply: string;
+  /** Cloud → device: set properties. */
+  readonly propertySet: string;
+  /** Device → cloud: the reply to `propertySet`. */
+  readonly propertySetReply: string;
+  /** Device → cloud: report an event of the thing model. */
+  readonly eventPost: (eventId: string) => string;
+  /** Cloud → device: the reply to `eventPost(eventId)`. */
+  readonly eventPostReply: (eventId: string) => string;
+  /** Cloud → device: invoke a service asynchronously. */
+  readonly service: (serviceId: string) => string;
+  /** Device → cloud: the reply to `service(serviceId)`. */
+  readonly serviceReply: (serviceId: string) => string;
+  /** Cloud → device: every system RRPC request (arrives without a subscription). */
+  readonly rrpcRequestFilter: string;
+  /** Device → cloud: the answer to the system RRPC request `messageId` (QoS 0, within 8 s). */
+  readonly rrpcResponse: (messageId: string) => string;
+  /** Device → cloud: report the firmware version. */
+  readonly otaInform: string;
+  /** Cloud → device: an upgrade is pushed. */
+  readonly otaUpgrade: string;
+  /** Device → cloud: upgrade progress. */
+  readonly otaProgress: string;
+  /** Device → cloud: ask for the pending firmware. */
+  readonly otaFirmwareGet: string;
+  /** Cloud → device: the reply to `otaFirmwareGet`. */
+  readonly otaFirmwareGetReply: string;
+  /** Device → cloud: NTP request. */
+  readonly ntpRequest: string;
+  /** Cloud → device: NTP response. */
+  readonly ntpResponse: string;
+  /** Device → cloud: report or clear the shadow. */
+  readonly shadowUpdate: string;
+  /** Cloud → device: shadow replies and desired-state pushes. */
+  readonly shadowGet: string;
+  /** Device → cloud: ask for the remote configuration. */
+  readonly configGet: string;
+  /** Cloud → device: the reply to `configGet`. */
+  readonly configGetReply: string;
+  /** Cloud → device: a configuration is pushed. */
+  readonly configPush: string;
+  /** Device → cloud: the reply to `configPush`. */
+  readonly configPushReply: string;
+  /** Cloud → device: a topic broadcast to the product (subscribe to receive it). */
+  readonly broadcast: (name: string) => string;
+  /** A custom topic of the product: `/pk/dn/user/${suffix}`. */
+  readonly userTopic: (suffix: string) => string;
+  /** Cloud → device: errors the platform reports about this device. */
+  readonly error: string;
+}
+
+/** Every topic of PROTOCOL.md §3 for one device; all of them lie inside `isInDeviceNamespace`. */
+export function deviceTopics({ productKey, deviceName }: DeviceIdentity): DeviceTopics {
+  const device = `${productKey}/${deviceName}`;
+  const sys = `/sys/${device}`;
+  const thing = `${sys}/thing`;
+  return {
+    propertyPost: `${thing}/event/property/post`,
+    propertyPostReply: `${thing}/event/property/post_reply`,
+    propertySet: `${thing}/service/property/set`,
+    propertySetReply: `${thing}/service/property/set_reply`,
+    eventPost: (eventId) => `${thing}/event/${eventId}/post`,
+    eventPostReply: (eventId) => `${thing}/event/${eventId}/post_reply`,
+    service: (serviceId) => `${thing}/service/${serviceId}`,
+    serviceReply: (serviceId) => `${thing}/service/${serviceId}_reply`,
+    rrpcRequestFilter: `${sys}/rrpc/request/+`,
+    rrpcResponse: (messageId) => `${sys}/rrpc/response/${messageId}`,
+    otaInform: `/ota/device/inform/${device}`,
+    otaUpgrade: `/ota/device/upgrade/${device}`,
+    otaProgress: `/ota/device/progress/${device}`,
+    otaFirmwareGet: `${thing}/ota/firmware/get`,
+    otaFirmwareGetReply: `${thing}/ota/firmware/get_reply`,
+    ntpRequest: `/ext/ntp/${device}/request`,
+    ntpResponse: `/ext/ntp/${device}/response`,
+    shadowUpdate: `/shadow/update/${device}`,
+    shadowGet: `/shadow/get/${device}`,
+    configGet: `${thing}/config/get`,
+    configGetReply: `${thing}/config/get_reply`,
+    configPush: `${thing}/config/push`,
+    configPushReply: `${thing}/config/push_reply`,
+    broadcast: (name) => `/broadcast/${productKey}/${name}`,
+    userTopic: (suffix) => `/${device}/user/${suffix}`,
+    error: `/ext/error/${device}`,
+  };
+}

@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { isInDeviceNamespace } from '../../lib/identity/deviceNamespace';
+import { deviceTopics, type DeviceTopics } from '../../lib/identity/deviceTopics';
+
+const device = { productKey: 'a1TestPK001', deviceName: 'dev01' };
+
+/** Every topic of a device, builders called with `arg`. */
+function allTopics(topics: DeviceTopics, arg: string): [string, string][] {
+  return Object.entries(topics).map(([name, topic]) => [
+    name,
+    typeof topic === 'function' ? (topic as (arg: string) => string)(arg) : (topic as string),
+  ]);
+}
+
+describe('deviceTopics', () => {
+  const topics = deviceTopics(device);
+
+  it.each<[string, string]>([
+    ['propertyPost', '/sys/a1TestPK001/dev01/thing/event/property/post'],
+    ['propertyPostReply', '/sys/a1TestPK001/dev01/thing/event/property/post_reply'],
+    ['propertySet', '/sys/a1TestPK001/dev01/thing/service/property/set'],
+    ['propertySetReply', '/sys/a1TestPK001/dev01/thing/service/property/set_reply'],
+    ['rrpcRequestFilter', '/sys/a1TestPK001/dev01/rrpc/request/+'],
+    ['otaInform', '/ota/device/inform/a1TestPK001/dev01'],
+    ['otaUpgrade', '/ota/device/upgrade/a1TestPK001/dev01'],
+    ['otaProgress', '/ota/device/progress/a1TestPK001/dev01'],
+    ['otaFirmwareGet', '/sys/a1TestPK001/dev01/thing/ota/firmware/get'],
+    ['otaFirmwareGetReply', '/sys/a1TestPK001/dev01/thing/ota/firmware/get_reply'],
+    ['ntpRequest', '/ext/ntp/a1TestPK001/dev01/request'],
+    ['ntpResponse', '/ext/ntp/a1TestPK001/dev01/response'],
+    ['shadowUpdate', '/shadow/update/a1TestPK001/dev01'],
+    ['shadowGet', '/shadow/get/a1TestPK001/dev01'],
+    ['configGet', '/sys/a1TestPK001/dev01/thing/config/get'],
+    ['configGetReply', '/sys/a1TestPK001/dev01/thing/config/get_reply'],
+    ['configPush', '/sys/a1TestPK001/dev01/thing/config/push'],
+    ['configPushReply', '/sys/a1TestPK001/dev01/thing/config/push_reply'],
+    ['error', '/ext/error/a1TestPK001/dev01'],
+  ])('should give %s as %s', (name, topic) => {
+    expect(topics[name as keyof DeviceTopics]).toBe(topic);
+  });
+
+  it.each<[string, (t: DeviceTopics) => string, string]>([
+    ['eventPost', (t) => t.eventPost('alarm'), '/sys/a1TestPK001/dev01/thing/event/alarm/post'],
+    [
+      'eventPostReply',
+      (t) => t.eventPostReply('alarm'),
+      '/sys/a1TestPK001/dev01/thing/event/alarm/post_reply',
+    ],
+    ['service', (t) => t.service('reboot'), '/sys/a1TestPK001/dev01/thing/service/reboot'],
+    ['serviceReply', (t) => t.serviceReply('reboot'), '/sys/a1TestPK001/dev01/thing/service/reboot_reply'],
+    ['rrpcResponse', (t) => t.rrpcResponse('1234'), '/sys/a1TestPK001/dev01/rrpc/response/1234'],
+    ['broadcast', (t) => t.broadcast('news'), '/broadcast/a1TestPK001/news'],
+    ['userTopic', (t) => t.userTopic('get'), '/a1TestPK001/dev01/user/get'],
+    ['userTopic', (t) => t.userTopic('a/b'), '/a1TestPK001/dev01/user/a/b'],
+    ['eventPostReply', (t) => t.eventPostReply('+'), '/sys/a1TestPK001/dev01/thing/event/+/post_reply'],
+  ])('should build %s as %s', (_, build, topic) => {
+    expect(build(topics)).toBe(topic);
+  });
+
+  it.each(allTopics(topics, 'x'))('should keep %s (%s) inside the device namespace', (_, topic) => {
+    expect(isInDeviceNamespace(device, topic)).toBe(true);
+  });
+
+  it.each(allTopics(topics, '+'))(
+    'should keep the filter %s (%s) inside the device namespace',
+    (_, topic) => {
+      expect(isInDeviceNamespace(device, topic)).toBe(true);
+    },
+  );
+
+  it('should keep every topic of any valid device inside its namespace and outside another device', () => {
+    const productKey = fc.stringMatching(/^[A-Za-z0-9_.-]{1,16}$/);
+    const deviceName = fc.stringMatching(/^[A-Za-z0-9_.@:-]{4,32}$/);
+    const arg = fc.stringMatching(/^[A-Za-z0-9_]{1,12}$/);
+    fc.assert(
+      fc.property(productKey, deviceName, deviceName, arg, (pk, dn, other, a) => {
+        fc.pre(dn !== other);
+        const id = { productKey: pk, deviceName: dn };
+        for (const [name, topic] of allTopics(deviceTopics(id), a)) {
+          expect([name, isInDeviceNamespace(id, topic)]).toEqual([name, true]);
+          // A product broadcast is shared by every device of the product.
+          const shared = name === 'broadcast';
+          expect([name, isInDeviceNamespace({ productKey: pk, deviceName: other }, topic)]).toEqual([
+            name,
+            shared,
+          ]);
+        }
+      }),
+    );
+  });
+});
