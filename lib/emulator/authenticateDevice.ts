@@ -1,0 +1,114 @@
+import { timingSafeEqual } from 'node:crypto';
+import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from '../identity';
+import type { RefusalReason } from './emulatorEvent';
+
+/** A device the emulator knows. */
+export interface EmulatedDevice {
+  readonly deviceName: string;
+  readonly deviceSecret: string;
+}
+
+/** A product and its devices. */
+export interface EmulatedProduct {
+  readonly productKey: string;
+  /** Kept for dynamic registration, which the emulator does not implement yet. */
+  readonly productSecret?: string;
+  readonly devices: readonly EmulatedDevice[];
+}
+
+/** Finds a device's secret; `undefined` for a device the emulator does not know. */
+export type DeviceDirectory = (device: DeviceIdentity) => string | undefined;
+
+/** The CONNECT fields that authentication looks at. */
+export interface ConnectFields {
+  readonly clientId: string;
+  readonly username: string | undefined;
+  readonly password: Buffer | string | undefined;
+  /** Seconds, as in the CONNECT packet. */
+  readonly keepalive: number;
+}
+
+export type Authentication =
+  | { readonly _tag: 'Accepted'; readonly device: DeviceIdentity; readonly clientId: string }
+  | { readonly _tag: 'Refused'; readonly reason: RefusalReason; readonly returnCode: 2 | 4 };
+
+/** The `${id}|k=v,k=v|` form of PROTOCOL.md §1, split; `undefined` without the `|…|` part. */
+export interface ParsedClientId {
+  readonly id: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** PROTOCOL.md §1: the platform refuses a keepalive outside this range (seconds). */
+export const KEEPALIVE_RANGE = { min: 30, max: 1200 } as const;
+
+export function deviceDirectory(products: readonly EmulatedProduct[]): DeviceDirectory {
+  const secrets = new Map<string, string>();
+  for (const product of products) {
+    for (const device of product.devices) {
+      secrets.set(`${product.productKey}/${device.deviceName}`, device.deviceSecret);
+    }
+  }
+  return ({ productKey, deviceName }) => secrets.get(`${productKey}/${deviceName}`);
+}
+
+export function parseClientId(raw: string): ParsedClientId | undefined {
+  const open = raw.indexOf('|');
+  if (open < 0 || open === raw.length - 1 || !raw.endsWith('|')) return undefined;
+  const params: Record<string, string> = {};
+  for (const pair of raw.slice(open + 1, -1).split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return { id: raw.slice(0, open), params };
+}
+
+/** `${deviceName}&${productKey}`; `undefined` when the username has another shape. */
+export function parseUsername(username: string | undefined): DeviceIdentity | undefined {
+  const amp = username?.lastIndexOf('&') ?? -1;
+  if (username === undefined || amp <= 0 || amp === username.length - 1) return undefined;
+  return { deviceName: username.slice(0, amp), productKey: username.slice(amp + 1) };
+}
+
+function isSignMethod(value: string | undefined): value is SignMethod {
+  return SIGN_METHODS.some((method) => method === value);
+}
+
+/** Compares hex case-insensitively (the C SDK sends uppercase) in constant time. */
+function sameHex(expected: string, actual: Buffer | string): boolean {
+  const a = Buffer.from(expected.toLowerCase(), 'utf8');
+  const b = Buffer.from(actual.toString().toLowerCase(), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const refused = (reason: RefusalReason): Authentication => ({
+  _tag: 'Refused',
+  reason,
+  returnCode: reason === 'keepalive-out-of-range' ? 2 : 4,
+});
+
+/**
+ * Checks a CONNECT the way the platform does for "one secret per device" (PROTOCOL.md §1): the clientId's
+ * `|…|` part, the username, and the password as the HMAC of the sign content under the device secret.
+ * `securemode`, `ext` and any other parameter are ignored. Refusals name a reason, never a secret.
+ */
+export function authenticateDevice(directory: DeviceDirectory, connect: ConnectFields): Authentication {
+  const { keepalive, password } = connect;
+  if (keepalive < KEEPALIVE_RANGE.min || keepalive > KEEPALIVE_RANGE.max)
+    return refused('keepalive-out-of-range');
+  const parsed = parseClientId(connect.clientId);
+  if (parsed === undefined) return refused('malformed-client-id');
+  const device = parseUsername(connect.username);
+  if (device === undefined) return refused('bad-username');
+  const secret = directory(device);
+  if (secret === undefined) return refused('unknown-device');
+  const method = parsed.params['signmethod'];
+  if (!isSignMethod(method)) return refused('unknown-sign-method');
+  const expected = signContent(method, secret, {
+    clientId: parsed.id,
+    deviceName: device.deviceName,
+    productKey: device.productKey,
+    timestamp: parsed.params['timestamp'],
+  });
+  if (password === undefined || !sameHex(expected, password)) return refused('bad-signature');
+  return { _tag: 'Accepted', device, clientId: parsed.id };
+}

@@ -1,0 +1,76 @@
+import {
+  defer,
+  filter,
+  firstValueFrom,
+  ignoreElements,
+  map,
+  merge,
+  throwError,
+  throwIfEmpty,
+  timeout,
+  type Observable,
+} from 'rxjs';
+import type { DeviceIdentity } from '../identity';
+import { otaPushPayload, type CloudPayload, type Firmware } from './cloudPayloads';
+import type { ReceivedMessage } from './emulatorEvent';
+import { DeviceOfflineError, EmulatorClosedError, RrpcTimeoutError } from './emulatorErrors';
+
+export interface RrpcOptions {
+  /** How long the device has to answer. Default: 8000 (the platform's limit). */
+  readonly timeoutMs?: number;
+}
+
+/** What the platform services need from the emulator. */
+export interface CloudSide {
+  readonly received$: Observable<ReceivedMessage>;
+  isOnline(device: DeviceIdentity): boolean;
+  isClosed(): boolean;
+  publish(topic: string, payload: CloudPayload, options?: { readonly qos?: 0 | 1 }): Promise<void>;
+  /** A fresh message id. */
+  nextId(): number;
+}
+
+/** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
+export interface CloudServices {
+  rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
+  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
+}
+
+export function cloudServices(cloud: CloudSide): CloudServices {
+  return {
+    async rrpc(device, request, { timeoutMs = 8000 } = {}) {
+      if (cloud.isClosed()) throw new EmulatorClosedError();
+      if (!cloud.isOnline(device)) throw new DeviceOfflineError(device);
+      const { productKey, deviceName } = device;
+      const messageId = String(cloud.nextId());
+      const responseTopic = `/sys/${productKey}/${deviceName}/rrpc/response/${messageId}`;
+      const response$ = cloud.received$.pipe(
+        filter(
+          (m) => m.productKey === productKey && m.deviceName === deviceName && m.topic === responseTopic,
+        ),
+        map((m) => m.payload),
+      );
+      // Listen first, then send; a failed send or the timeout unsubscribes the listener and its timer.
+      // received$ completes when the emulator closes: that ends the call too.
+      const sent$ = defer(() =>
+        cloud.publish(`/sys/${productKey}/${deviceName}/rrpc/request/${messageId}`, request),
+      );
+      return firstValueFrom(
+        merge(response$, sent$.pipe(ignoreElements())).pipe(
+          timeout({
+            first: timeoutMs,
+            with: () => throwError(() => new RrpcTimeoutError(device, messageId, timeoutMs)),
+          }),
+          throwIfEmpty(() => new EmulatorClosedError()),
+        ),
+      );
+    },
+
+    pushOta: (device, firmware) =>
+      cloud.publish(
+        `/ota/device/upgrade/${device.productKey}/${device.deviceName}`,
+        otaPushPayload(device, firmware, cloud.nextId()),
+        { qos: 1 },
+      ),
+  };
+}

@@ -1,0 +1,69 @@
+import type { DeviceIdentity } from '../identity';
+
+/** A device that is online at the emulator. */
+export interface OnlineDevice extends DeviceIdentity {
+  /** The device's own id: the part of its MQTT clientId before `|`. */
+  readonly clientId: string;
+}
+
+/** A PUBLISH a device sent to the platform. */
+export interface ReceivedMessage extends OnlineDevice {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly qos: 0 | 1;
+}
+
+/** Why a CONNECT was refused. Never carries the password or any secret. */
+export type RefusalReason =
+  | 'malformed-client-id' // no `|…|` part
+  | 'bad-username' // not `${deviceName}&${productKey}`
+  | 'unknown-device'
+  | 'unknown-sign-method' // signmethod missing or not one of SIGN_METHODS
+  | 'bad-signature'
+  | 'keepalive-out-of-range'; // outside 30–1200 s
+
+/** Why a connection was closed by the emulator for what the device sent. */
+export type ViolationReason = 'qos2-publish' | 'retained-publish' | 'topic-not-allowed' | 'payload-too-large';
+
+/** Who ended a connection. */
+export type DisconnectReason =
+  | 'device' // the device sent DISCONNECT, closed its socket, or its keepalive expired
+  | 'kicked' // another login of the same device
+  | 'violation' // see the `violation` event just before
+  | 'dropped' // `Emulator.disconnect()`
+  | 'emulator-closed'; // `Emulator.close()`
+
+/** What happens at the broker, one event per packet or connection change. */
+export type EmulatorEvent =
+  | { readonly type: 'connect'; readonly device: OnlineDevice }
+  | {
+      readonly type: 'refused';
+      readonly reason: RefusalReason;
+      /** CONNACK return code sent: 2 (identifier rejected) for the keepalive, 4 (bad username or password) otherwise. */
+      readonly returnCode: 2 | 4;
+      /** The MQTT clientId and username as sent (neither is a secret). */
+      readonly clientId: string;
+      readonly username: string | undefined;
+    }
+  | { readonly type: 'disconnect'; readonly device: OnlineDevice; readonly reason: DisconnectReason }
+  | {
+      readonly type: 'subscribe';
+      readonly device: OnlineDevice;
+      readonly filters: readonly string[];
+      /** The SUBACK codes, in the order of `filters`: 0, 1 or 128 (failure). */
+      readonly granted: readonly number[];
+    }
+  | { readonly type: 'unsubscribe'; readonly device: OnlineDevice; readonly filters: readonly string[] }
+  | {
+      readonly type: 'kicked';
+      /** The connection that is closed. */
+      readonly device: OnlineDevice;
+      /** The own clientId of the new login that replaces it. */
+      readonly byClientId: string;
+    }
+  | {
+      readonly type: 'violation';
+      readonly device: OnlineDevice;
+      readonly reason: ViolationReason;
+      readonly topic: string;
+    };

@@ -1,0 +1,23 @@
+export {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type CloudPublishOptions,
+} from './startEmulator';
+export type { RrpcOptions } from './cloudServices';
+export type {
+  EmulatorEvent,
+  OnlineDevice,
+  ReceivedMessage,
+  RefusalReason,
+  ViolationReason,
+  DisconnectReason,
+} from './emulatorEvent';
+export {
+  EmulatorClosedError,
+  DeviceOfflineError,
+  RrpcTimeoutError,
+  PayloadTooLargeError,
+} from './emulatorErrors';
+export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
+export type { CloudPayload, Firmware } from './cloudPayloads';

@@ -1,0 +1,235 @@
+import { createBroker, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import type { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
+import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
+import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import { grantSubscription, isDirectTopic, publishViolation } from './topicRules';
+
+/** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
+export interface PlatformBroker {
+  readonly received$: Observable<ReceivedMessage>;
+  readonly devices$: Observable<readonly OnlineDevice[]>;
+  readonly events$: Observable<EmulatorEvent>;
+  /** Serves MQTT on an accepted socket. */
+  handle(socket: Socket): void;
+  isOnline(device: DeviceIdentity): boolean;
+  /** Publishes as the platform; resolves once handed to the devices' connections. */
+  deliver(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
+  /** Closes the connection of one device, or of all, as a network failure would. */
+  drop(device?: DeviceIdentity): Promise<void>;
+  /** Closes every connection and the broker, then completes the streams. */
+  close(): Promise<void>;
+}
+
+const keyOf = ({ productKey, deviceName }: DeviceIdentity): string => `${productKey}/${deviceName}`;
+
+const closeClient = (client: Client): Promise<void> =>
+  new Promise((resolve) => client.close(() => resolve()));
+
+/**
+ * aedes answers a SUBSCRIBE with the QoS that was asked for, whatever the `authorizeSubscribe` hook returns.
+ * The platform grants at most QoS 1, so requests for QoS 2 are lowered as the packet is parsed, before aedes
+ * sees it. This reaches into aedes 0.51's `_parser` (an mqtt-packet parser); without it the SUBACK would say 2
+ * while delivery stays at QoS 1 or below.
+ */
+function capSubscriptionQos(client: Client): void {
+  const parser = (client as unknown as { _parser?: EventEmitter })._parser;
+  parser?.prependListener('packet', (packet: { cmd?: string; subscriptions?: { qos: number }[] }) => {
+    if (packet.cmd !== 'subscribe') return;
+    for (const sub of packet.subscriptions ?? []) sub.qos = Math.min(sub.qos, 1);
+  });
+}
+
+export function platformBroker(
+  directory: DeviceDirectory,
+  maxPayloadBytes: number,
+  forwardDevicePublishes = false,
+): PlatformBroker {
+  const received$ = new Subject<ReceivedMessage>();
+  const devices$ = new BehaviorSubject<readonly OnlineDevice[]>([]);
+  const events$ = new Subject<EmulatorEvent>();
+
+  /** What the CONNECT said, kept from `preConnect` for `authenticate`. */
+  const connects = new WeakMap<Client, { clientId: string; keepalive: number }>();
+  /** The device behind each authenticated connection. */
+  const sessions = new WeakMap<Client, OnlineDevice>();
+  /** Why the emulator closed a connection; absent when the device or its network did. */
+  const closeReasons = new WeakMap<Client, DisconnectReason>();
+  /** The most recent accepted login of each device, registered or not yet. */
+  const logins = new Map<string, Client>();
+  /** Registered connections, one per device. */
+  const online = new Map<string, { readonly client: Client; readonly device: OnlineDevice }>();
+  /** Every connection, authenticated or not, so that close() can end them all. */
+  const connections = new Set<Client>();
+
+  const publishOnline = (): void => devices$.next([...online.values()].map(({ device }) => device));
+
+  const aedes = createBroker({
+    preConnect(client, packet, callback) {
+      connects.set(client, { clientId: packet.clientId, keepalive: packet.keepalive ?? 0 });
+      callback(null, true);
+    },
+
+    authenticate(client, username, password, done) {
+      const { clientId, keepalive } = connects.get(client) ?? { clientId: client.id, keepalive: 0 };
+      const auth = authenticateDevice(directory, { clientId, username, password, keepalive });
+      if (auth._tag === 'Refused') {
+        events$.next({
+          type: 'refused',
+          reason: auth.reason,
+          returnCode: auth.returnCode,
+          clientId,
+          username,
+        });
+        const message = auth.returnCode === 2 ? 'identifier rejected' : 'bad user name or password';
+        const error: AuthenticateError = Object.assign(new Error(message), { returnCode: auth.returnCode });
+        done(error, null);
+        return;
+      }
+      const device: OnlineDevice = { ...auth.device, clientId: auth.clientId };
+      sessions.set(client, device);
+      const previous = logins.get(keyOf(device));
+      logins.set(keyOf(device), client);
+      const old = previous === undefined ? undefined : sessions.get(previous);
+      if (previous === undefined || previous === client || previous.closed || old === undefined) {
+        done(null, true);
+        return;
+      }
+      // A second login of the same device closes the first before this one registers, so that aedes,
+      // which keys its clients by MQTT clientId, never sees two of them.
+      closeReasons.set(previous, 'kicked');
+      events$.next({ type: 'kicked', device: old, byClientId: device.clientId });
+      previous.close(() => done(null, true));
+    },
+
+    authorizePublish(client, packet, callback) {
+      const device = client === null ? undefined : sessions.get(client);
+      // Will messages arrive here with a closed client: the platform does not support them.
+      if (client === null || client.closed || device === undefined) {
+        callback(new Error('not published'));
+        return;
+      }
+      const reason = publishViolation(
+        device,
+        { ...packet, payloadBytes: Buffer.byteLength(packet.payload) },
+        maxPayloadBytes,
+      );
+      if (reason === undefined) {
+        callback(null);
+        return;
+      }
+      // An error here makes aedes close the connection without an acknowledgement, as the platform does.
+      closeReasons.set(client, 'violation');
+      events$.next({ type: 'violation', device, reason, topic: packet.topic });
+      callback(new Error(reason));
+    },
+
+    authorizeSubscribe(client, sub, callback) {
+      const device = sessions.get(client);
+      const granted = device === undefined ? 128 : grantSubscription(device, sub.topic, sub.qos);
+      callback(null, granted === 128 ? null : { ...sub, qos: granted });
+    },
+
+    // By default what a device publishes goes to the cloud only, never back out to devices (the platform is
+    // not an open broker: device-to-device needs its rule engine). aedes stamps a device's packets with its
+    // clientId; cloud publishes carry none.
+    authorizeForward: (_client, packet) =>
+      forwardDevicePublishes || !(packet as { clientId?: string }).clientId ? packet : null,
+  });
+
+  aedes.on('client', (client) => {
+    const device = sessions.get(client);
+    if (device === undefined) return;
+    online.set(keyOf(device), { client, device });
+    publishOnline();
+    events$.next({ type: 'connect', device });
+  });
+
+  aedes.on('clientDisconnect', (client) => {
+    const device = sessions.get(client);
+    if (device === undefined) return;
+    const key = keyOf(device);
+    if (online.get(key)?.client === client) {
+      online.delete(key);
+      publishOnline();
+    }
+    if (logins.get(key) === client) logins.delete(key);
+    events$.next({ type: 'disconnect', device, reason: closeReasons.get(client) ?? 'device' });
+  });
+
+  aedes.on('subscribe', (subs, client) => {
+    const device = sessions.get(client);
+    if (device === undefined) return;
+    const filters = subs.map((sub) => sub.topic);
+    events$.next({ type: 'subscribe', device, filters, granted: subs.map((sub) => sub.qos) });
+  });
+
+  aedes.on('unsubscribe', (filters, client) => {
+    const device = sessions.get(client);
+    // aedes reports a closing connection's subscriptions as unsubscribed: that is no UNSUBSCRIBE packet.
+    if (device === undefined || client.closed) return;
+    events$.next({ type: 'unsubscribe', device, filters: [...filters] });
+  });
+
+  aedes.on('publish', (packet, client) => {
+    const device = client === null ? undefined : sessions.get(client);
+    if (device === undefined) return;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    received$.next({ ...device, topic: packet.topic, payload, qos: packet.qos === 0 ? 0 : 1 });
+  });
+
+  const send = (client: Client, packet: PublishPacket): Promise<void> =>
+    new Promise((resolve, reject) => client.publish(packet, (error) => (error ? reject(error) : resolve())));
+
+  return {
+    received$: received$.asObservable(),
+    devices$: devices$.asObservable(),
+    events$: events$.asObservable(),
+
+    handle(socket) {
+      const client = aedes.handle(socket);
+      connections.add(client);
+      socket.once('close', () => connections.delete(client));
+      capSubscriptionQos(client);
+    },
+
+    isOnline: (device) => online.has(keyOf(device)),
+
+    deliver(topic, payload, qos) {
+      const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
+      if (!isDirectTopic(topic)) {
+        return new Promise((resolve, reject) =>
+          aedes.publish(packet, (error) => (error ? reject(error) : resolve())),
+        );
+      }
+      // Straight to the connection of the device the topic belongs to, subscribed or not, and only once
+      // even if one of its filters also matches.
+      const targets = [...online.values()].filter(({ device }) => isInDeviceNamespace(device, topic));
+      return Promise.all(targets.map(({ client }) => send(client, { ...packet }))).then(() => undefined);
+    },
+
+    async drop(device) {
+      const targets = [...online.values()].filter(
+        (entry) => device === undefined || keyOf(entry.device) === keyOf(device),
+      );
+      await Promise.all(
+        targets.map(({ client }) => {
+          closeReasons.set(client, 'dropped');
+          return closeClient(client);
+        }),
+      );
+    },
+
+    async close() {
+      for (const { client } of online.values()) closeReasons.set(client, 'emulator-closed');
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      // Connections that never authenticated are not aedes' clients; their connect timers must go too.
+      await Promise.all([...connections].map(closeClient));
+      received$.complete();
+      devices$.complete();
+      events$.complete();
+    },
+  };
+}

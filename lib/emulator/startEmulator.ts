@@ -1,0 +1,144 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Observable } from 'rxjs';
+import type { DeviceIdentity } from '../identity';
+import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
+import { encodePayload, messageIds, type CloudPayload, type Firmware } from './cloudPayloads';
+import { cloudServices, type RrpcOptions } from './cloudServices';
+import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
+import { platformBroker } from './platformBroker';
+
+export interface EmulatorOptions {
+  /** TCP port. Default: 0, a free port (read it from `Emulator.port`). */
+  readonly port?: number;
+  /** Interface to listen on. Default: `'127.0.0.1'`. */
+  readonly host?: string;
+  /** The products and devices that may connect. */
+  readonly products: readonly EmulatedProduct[];
+  /** Largest payload, in bytes, either way; a device that sends more is disconnected. Default: 256 * 1024. */
+  readonly maxPayloadBytes?: number;
+  /**
+   * Whether what a device publishes also reaches the devices subscribed to its topic, as if a rule forwarded
+   * every topic to itself. Default: `false`, as the platform (device to device needs its rule engine).
+   * Round-trip tests and benchmarks turn it on.
+   */
+  readonly forwardDevicePublishes?: boolean;
+}
+
+export interface CloudPublishOptions {
+  /** Default: 0. */
+  readonly qos?: 0 | 1;
+}
+
+/** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
+export interface Emulator {
+  /** `mqtt://host:port`, for a device's `endpoint: { url }`. */
+  readonly url: string;
+  readonly port: number;
+  /** Every PUBLISH devices send. Hot; completes on close. */
+  readonly received$: Observable<ReceivedMessage>;
+  /** Devices online now: replays the current list, then each change. Completes on close. */
+  readonly devices$: Observable<readonly OnlineDevice[]>;
+  /** Connections, refusals, (un)subscriptions, kicks and rule violations. Hot; completes on close. */
+  readonly events$: Observable<EmulatorEvent>;
+  /**
+   * Publishes to devices as the platform. Topics of system RRPC, product broadcast and `/ext/rrpc/` go
+   * straight to the device they belong to, subscribed or not; any other topic reaches the subscribers.
+   * Rejects with `PayloadTooLargeError` over `maxPayloadBytes`, `EmulatorClosedError` after close.
+   */
+  publish(topic: string, payload: CloudPayload, options?: CloudPublishOptions): Promise<void>;
+  /**
+   * System RRPC: sends `request` on `/sys/pk/dn/rrpc/request/${messageId}` and resolves with the payload the
+   * device publishes on `/sys/pk/dn/rrpc/response/${messageId}`. Rejects with `DeviceOfflineError` at once
+   * when the device is not online, `RrpcTimeoutError` after `timeoutMs`, `EmulatorClosedError` on close.
+   */
+  rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
+  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as in PROTOCOL.md §4. */
+  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
+  /** Drops one device's connection, or every one, as a network failure would; the emulator keeps running. */
+  disconnect(device?: DeviceIdentity): Promise<void>;
+  /** Closes every connection, the server and the broker, and completes the streams. Idempotent. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts an MQTT broker on loopback that behaves like the platform towards devices: it checks signed
+ * credentials, applies the topic and QoS rules, and plays the cloud side.
+ *
+ * ```ts
+ * const emulator = await startEmulator({
+ *   products: [{ productKey: 'a1TestPK001', devices: [{ deviceName: 'dev01', deviceSecret: 's3cret' }] }],
+ * });
+ * const device = createDevice({ ..., endpoint: { url: emulator.url } });
+ * await emulator.close();
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const {
+    port: requestedPort = 0,
+    host = '127.0.0.1',
+    products,
+    maxPayloadBytes = 256 * 1024,
+    forwardDevicePublishes = false,
+  } = options;
+  const broker = platformBroker(deviceDirectory(products), maxPayloadBytes, forwardDevicePublishes);
+  const server = createServer((socket) => broker.handle(socket));
+  let port: number;
+  try {
+    port = await listen(server, requestedPort, host);
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+  const nextId = messageIds();
+  let closing: Promise<void> | undefined;
+
+  async function publish(topic: string, payload: CloudPayload, { qos = 0 }: CloudPublishOptions = {}) {
+    if (closing !== undefined) throw new EmulatorClosedError();
+    const publishable = topic !== '' && !/[+#]/.test(topic) && !topic.includes('\u0000');
+    if (!publishable) throw new TypeError(`not a topic to publish to: ${topic}`);
+    const bytes = encodePayload(payload);
+    if (bytes.length > maxPayloadBytes) throw new PayloadTooLargeError(topic, bytes.length, maxPayloadBytes);
+    await broker.deliver(topic, bytes, qos);
+  }
+
+  const services = cloudServices({
+    received$: broker.received$,
+    isOnline: broker.isOnline,
+    isClosed: () => closing !== undefined,
+    publish,
+    nextId,
+  });
+
+  return {
+    url: `mqtt://${host}:${port}`,
+    port,
+    received$: broker.received$,
+    devices$: broker.devices$,
+    events$: broker.events$,
+    publish,
+    rrpc: services.rrpc,
+    pushOta: services.pushOta,
+    disconnect: (device) => broker.drop(device),
+    close() {
+      closing ??= (async () => {
+        // Stop accepting first; the server's callback comes once the last connection has gone.
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await broker.close();
+        await serverClosed;
+      })();
+      return closing;
+    },
+  };
+}

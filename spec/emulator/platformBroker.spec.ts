@@ -1,0 +1,164 @@
+// The device side of the emulator, over real sockets: authentication, the platform's rules, kicks.
+import { filter, firstValueFrom, take, toArray, type Observable } from 'rxjs';
+import type { ErrorWithSubackPacket } from 'mqtt';
+import type { EmulatorEvent, ViolationReason } from '../../lib/emulator';
+import { mqttCredentials } from '../../lib/identity';
+import { DEV01, PK, SECRET, deviceHarness, whenClosed } from './deviceHarness';
+
+const harness = deviceHarness();
+afterEach(() => harness.cleanup());
+
+function nextEvent<T extends EmulatorEvent['type']>(
+  events$: Observable<EmulatorEvent>,
+  type: T,
+): Promise<Extract<EmulatorEvent, { type: T }>> {
+  return firstValueFrom(
+    events$.pipe(filter((e): e is Extract<EmulatorEvent, { type: T }> => e.type === type)),
+  );
+}
+
+describe('platformBroker: authentication', () => {
+  it.each([
+    ['hmacmd5', undefined],
+    ['hmacsha1', undefined],
+    ['hmacsha256', undefined],
+    ['hmacmd5', 1700000000000],
+    ['hmacsha1', 1700000000000],
+    ['hmacsha256', 2524608000000],
+  ] as const)('should accept %s with timestamp %s', async (signMethod, timestamp) => {
+    const emulator = await harness.start();
+    const connected = nextEvent(emulator.events$, 'connect');
+    await harness.connectDevice(emulator, { signMethod, timestamp, clientId: 'my-id' });
+    expect(await connected).toEqual({ type: 'connect', device: { ...DEV01, clientId: 'my-id' } });
+  });
+
+  it('should accept a password in uppercase hex, as the C SDK sends it', async () => {
+    const emulator = await harness.start();
+    const { password } = mqttCredentials({ ...DEV01, deviceSecret: SECRET, signMethod: 'hmacsha1' });
+    const client = await harness.connectDevice(emulator, {
+      signMethod: 'hmacsha1',
+      password: password.toUpperCase(),
+    });
+    expect(client.connected).toBe(true);
+  });
+
+  it.each([
+    ['a wrong secret', { deviceSecret: 'wrong' }, 'bad-signature'],
+    ['an unknown device', { deviceName: 'dev99' }, 'unknown-device'],
+    ['a bad username', { username: 'dev01' }, 'bad-username'],
+  ])('should refuse %s with CONNACK 4 and say why without the secret', async (_, login, reason) => {
+    const emulator = await harness.start();
+    const refused = nextEvent(emulator.events$, 'refused');
+    await expect(harness.connectDevice(emulator, login)).rejects.toMatchObject({ code: 4 });
+    const event = await refused;
+    expect(event).toMatchObject({ type: 'refused', reason, returnCode: 4 });
+    expect(JSON.stringify(event)).not.toMatch(new RegExp(`${SECRET}|wrong|password`));
+  });
+
+  it('should refuse keepalive 10 with CONNACK 2 and accept 30', async () => {
+    const emulator = await harness.start();
+    const refused = nextEvent(emulator.events$, 'refused');
+    await expect(harness.connectDevice(emulator, { keepalive: 10 })).rejects.toMatchObject({ code: 2 });
+    expect(await refused).toMatchObject({ reason: 'keepalive-out-of-range', returnCode: 2 });
+    expect((await harness.connectDevice(emulator, { keepalive: 30 })).connected).toBe(true);
+  });
+});
+
+describe('platformBroker: publish rules', () => {
+  it.each<[string, string, 0 | 1 | 2, boolean, ViolationReason]>([
+    ['a QoS 2 publish', `/sys/${PK}/dev01/thing/event/property/post`, 2, false, 'qos2-publish'],
+    ['a retained publish', `/sys/${PK}/dev01/thing/event/property/post`, 1, true, 'retained-publish'],
+    [
+      'a publish outside the namespace',
+      `/sys/${PK}/dev02/thing/event/property/post`,
+      1,
+      false,
+      'topic-not-allowed',
+    ],
+  ])('should close the connection on %s', async (_, topic, qos, retain, reason) => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const events = firstValueFrom(emulator.events$.pipe(take(2), toArray()));
+    const closed = whenClosed(client);
+    client.publish(topic, 'x', { qos, retain });
+    await closed;
+    expect(await events).toEqual([
+      { type: 'violation', device: { ...DEV01, clientId: `${PK}.dev01` }, reason, topic },
+      { type: 'disconnect', device: { ...DEV01, clientId: `${PK}.dev01` }, reason: 'violation' },
+    ]);
+  });
+
+  it('should pass a payload of maxPayloadBytes and close on one byte more', async () => {
+    const emulator = await harness.start({ maxPayloadBytes: 16 });
+    const client = await harness.connectDevice(emulator);
+    const topic = `/${PK}/dev01/user/update`;
+    const received = firstValueFrom(emulator.received$);
+    await client.publishAsync(topic, 'x'.repeat(16), { qos: 1 });
+    expect((await received).payload.length).toBe(16);
+    const violation = nextEvent(emulator.events$, 'violation');
+    const closed = whenClosed(client);
+    client.publish(topic, 'x'.repeat(17), { qos: 1 });
+    await closed;
+    expect(await violation).toMatchObject({ reason: 'payload-too-large', topic });
+  });
+});
+
+describe('platformBroker: subscribe rules', () => {
+  it('should fail a filter outside the namespace (128) and grant the inside one in the same packet', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const subscribed = nextEvent(emulator.events$, 'subscribe');
+    const inside = `/sys/${PK}/dev01/thing/service/+`;
+    const outside = `/sys/${PK}/dev02/thing/service/+`;
+    const error: ErrorWithSubackPacket = await client.subscribeAsync([inside, outside], { qos: 1 }).then(
+      () => Promise.reject(new Error('the SUBSCRIBE should have failed in part')),
+      (e: ErrorWithSubackPacket) => e,
+    );
+    expect(error.packet.granted).toEqual([1, 128]);
+    expect(await subscribed).toMatchObject({ filters: [inside, outside], granted: [1, 128] });
+    expect(client.connected).toBe(true);
+  });
+
+  it('should grant a QoS 2 subscription as QoS 1', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const topic = `/ota/device/upgrade/${PK}/dev01`;
+    expect(await client.subscribeAsync(topic, { qos: 2 })).toEqual([{ topic, qos: 1 }]);
+  });
+
+  it('should grant QoS 0 as asked', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const topic = `/broadcast/${PK}/+`;
+    expect(await client.subscribeAsync(topic, { qos: 0 })).toEqual([{ topic, qos: 0 }]);
+  });
+});
+
+describe('platformBroker: second login', () => {
+  it.each([
+    ['another clientId', 'second'],
+    ['the same clientId', 'first'],
+  ])('should kick the first connection of the device on a login with %s', async (_, secondId) => {
+    const emulator = await harness.start();
+    const first = await harness.connectDevice(emulator, { clientId: 'first' });
+    const events = firstValueFrom(emulator.events$.pipe(take(3), toArray()));
+    const firstClosed = whenClosed(first);
+    const second = await harness.connectDevice(emulator, { clientId: secondId });
+    await firstClosed;
+    expect(second.connected).toBe(true);
+    expect(await events).toEqual([
+      { type: 'kicked', device: { ...DEV01, clientId: 'first' }, byClientId: secondId },
+      { type: 'disconnect', device: { ...DEV01, clientId: 'first' }, reason: 'kicked' },
+      { type: 'connect', device: { ...DEV01, clientId: secondId } },
+    ]);
+    expect(await firstValueFrom(emulator.devices$)).toEqual([{ ...DEV01, clientId: secondId }]);
+  });
+
+  it('should leave other devices of the product alone', async () => {
+    const emulator = await harness.start();
+    const one = await harness.connectDevice(emulator);
+    await harness.connectDevice(emulator, { deviceName: 'dev02', deviceSecret: 'another-secret' });
+    expect(one.connected).toBe(true);
+    expect((await firstValueFrom(emulator.devices$)).map((d) => d.deviceName)).toEqual(['dev01', 'dev02']);
+  });
+});
