@@ -1,0 +1,185 @@
+import { filter, firstValueFrom, lastValueFrom, map, toArray, type Observable } from 'rxjs';
+import { createDevice, type AliyunDevice } from '../lib/device';
+import type { ConnectionState } from '../lib/connection/ConnectionState';
+import { ConnectionRefusedError, DeviceClosedError, PublishRefusedError, SubscribeRefusedError } from '../lib/connection/errors';
+import type { DeviceOptions } from '../lib/identity/deviceOptions';
+import { describeWithMosquitto } from './support/mosquitto';
+import { emulatorBroker, mosquittoBroker, testDevice, type TestBroker } from './support/testBrokers';
+
+const { productKey: pk, deviceName: dn } = testDevice;
+const topic = `/sys/${pk}/${dn}/thing/event/property/post`;
+
+const until = (device: AliyunDevice, status: ConnectionState['status']) =>
+  firstValueFrom(device.state$.pipe(filter((s) => s.status === status)));
+
+/** Publishes a probe until it comes back: proves the broker has the subscription. */
+async function roundTrip(device: AliyunDevice, filterOrTopic: string, probeTopic: string, qos: 0 | 1 = 1) {
+  const probe = `probe-${Math.random()}`;
+  const back = firstValueFrom(device.observe(filterOrTopic, { qos }).pipe(filter((m) => m.payload.toString() === probe)));
+  const receipt = await lastValueFrom(device.publish({ topic: probeTopic, payload: probe, qos }));
+  await back;
+  return receipt;
+}
+
+function suite(name: string, startBroker: () => Promise<TestBroker>) {
+  describe(`createDevice against ${name}`, () => {
+    let broker: TestBroker;
+    const devices: AliyunDevice[] = [];
+
+    const device = (overrides: Partial<DeviceOptions> = {}) => {
+      const created = createDevice({
+        ...testDevice,
+        endpoint: { url: broker.url },
+        reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 'none' },
+        ...overrides,
+      });
+      devices.push(created);
+      return created;
+    };
+
+    beforeEach(async () => {
+      broker = await startBroker();
+    });
+
+    afterEach(async () => {
+      await Promise.all(devices.splice(0).map((d) => d.close()));
+      await broker.close();
+    });
+
+    it('should connect and show connected in state$', async () => {
+      const d = device();
+      d.start();
+      await expect(until(d, 'connected')).resolves.toEqual({ status: 'connected', sessionPresent: false });
+    });
+
+    it.each([0, 1] as const)('should deliver its own publish back through observe at QoS %i', async (qos) => {
+      const d = device();
+      d.start();
+      const seen = firstValueFrom(d.observe(topic, { qos }));
+      await until(d, 'connected');
+      const receipt = await roundTrip(d, topic, topic, qos);
+      expect(receipt).toEqual(expect.objectContaining({ topic, qos }));
+      expect(qos === 1 ? typeof receipt.packetId : receipt.packetId).toBe(qos === 1 ? 'number' : undefined);
+      await expect(seen.then((m) => m.topic)).resolves.toBe(topic);
+    });
+
+    it('should send one SUBSCRIBE for 50 observers of a filter, and one UNSUBSCRIBE when all leave', async () => {
+      const d = device();
+      d.start();
+      const filterAll = `/sys/${pk}/${dn}/thing/#`;
+      const got = Array.from({ length: 50 }, () => firstValueFrom(d.observe(filterAll)));
+      const subscriptions = Array.from({ length: 50 }, () => d.observe(filterAll).subscribe());
+      await until(d, 'connected');
+      await roundTrip(d, filterAll, topic, 0); // QoS 0 as the others: a higher QoS would SUBSCRIBE again
+      await expect(Promise.all(got).then((all) => all.length)).resolves.toBe(50);
+      expect(broker.subscribes(filterAll)).toBe(1);
+
+      subscriptions.forEach((s) => s.unsubscribe());
+      // A later SUBSCRIBE round trip proves the UNSUBSCRIBE before it has been processed (packet order).
+      await roundTrip(d, `/sys/${pk}/${dn}/probe`, `/sys/${pk}/${dn}/probe`);
+      expect(broker.unsubscribes(filterAll)).toBe(1);
+    });
+
+    it('should reconnect, restore subscriptions and deliver all of 200 QoS1 publishes made across a broker restart', async () => {
+      const d = device();
+      const states: ConnectionState[] = [];
+      d.state$.subscribe((s) => states.push(s));
+      d.start();
+      const payloads = new Set<string>();
+      const all = firstValueFrom(
+        d.observe(topic, { qos: 1 }).pipe(
+          map((m) => payloads.add(m.payload.toString()).size),
+          filter((size) => size >= 201),
+        ),
+      );
+      await until(d, 'connected');
+      await roundTrip(d, topic, topic);
+
+      const send = (from: number) =>
+        Array.from({ length: 100 }, (_, i) => lastValueFrom(d.publish({ topic, payload: `m${from + i}`, qos: 1 })));
+      const first = send(0);
+      await broker.stop();
+      const second = send(100);
+      await broker.start();
+      const receipts = await Promise.all([...first, ...second]);
+
+      expect(receipts).toHaveLength(200);
+      await all;
+      for (let i = 0; i < 200; i++) expect(payloads.has(`m${i}`)).toBe(true);
+      const statuses = states.map((s) => s.status);
+      const dropped = statuses.indexOf('reconnecting');
+      expect(dropped).toBeGreaterThan(statuses.indexOf('connected'));
+      expect(statuses.indexOf('connected', dropped)).toBeGreaterThan(dropped);
+    });
+
+    it('should show a refused secret in state$, back off between attempts, and close after maxRetries', async () => {
+      const d = device({
+        deviceSecret: 'wrong-secret-wrong-secret-012345',
+        reconnect: { initialDelayMs: 10, factor: 2, jitter: 'none', maxRetries: 3 },
+      });
+      const states = lastValueFrom(d.state$.pipe(toArray()));
+      d.start();
+      const seen = await states;
+      const retries = seen.filter((s) => s.status === 'reconnecting');
+      expect(retries.map((s) => s.status === 'reconnecting' && s.delayMs)).toEqual([10, 20, 40]);
+      const last = seen[seen.length - 1];
+      expect(last?.status).toBe('closed');
+      const error = last?.status === 'closed' ? last.error : undefined;
+      expect(error).toBeInstanceOf(ConnectionRefusedError);
+      expect([4, 5]).toContain((error as ConnectionRefusedError).returnCode);
+      expect(JSON.stringify(seen) + String(error)).not.toContain('wrong-secret');
+    });
+
+    it('should complete every stream on close() and refuse later publishes', async () => {
+      const d = device();
+      d.start();
+      const ends = ([d.state$, d.messages$, d.observe(topic)] as Observable<unknown>[]).map((s) =>
+        lastValueFrom(s, { defaultValue: 'done' }),
+      );
+      await until(d, 'connected');
+      await d.close();
+      await expect(Promise.all(ends)).resolves.toHaveLength(3);
+      await expect(lastValueFrom(d.publish({ topic, payload: 'late' }))).rejects.toBeInstanceOf(DeviceClosedError);
+      await expect(lastValueFrom(d.state$)).resolves.toEqual({ status: 'closed' });
+    });
+
+    it('should refuse QoS 2, retain, a foreign topic and an oversized payload with typed errors', async () => {
+      const d = device();
+      d.start();
+      await until(d, 'connected');
+      const refusal = (message: Parameters<AliyunDevice['publish']>[0]) =>
+        lastValueFrom(d.publish(message)).then(
+          () => 'sent',
+          (e: PublishRefusedError) => e.reason,
+        );
+      await expect(refusal({ topic, payload: 'x', qos: 2 })).resolves.toBe('qos-not-supported');
+      await expect(refusal({ topic, payload: 'x', retain: true })).resolves.toBe('retain-not-supported');
+      await expect(refusal({ topic: `/sys/other/${dn}/x`, payload: 'x' })).resolves.toBe('outside-namespace');
+      await expect(refusal({ topic, payload: Buffer.alloc(256 * 1024 + 1) })).resolves.toBe('payload-too-large');
+      await expect(refusal({ topic, payload: { ok: true } })).resolves.toBe('sent');
+    });
+  });
+}
+
+suite('the emulator', emulatorBroker);
+describeWithMosquitto('mosquitto', () => suite('mosquitto', mosquittoBroker));
+
+describe('createDevice against the emulator: refused subscriptions', () => {
+  it('should error only the observers of a filter whose SUBACK is refused', async () => {
+    const broker = await emulatorBroker();
+    // The namespace check is off so that the filter reaches the broker, which refuses it (SUBACK 0x80).
+    const d = createDevice({ ...testDevice, endpoint: { url: broker.url }, checkNamespace: false });
+    try {
+      d.start();
+      const foreign = `/sys/otherPK/${dn}/#`;
+      const denied = lastValueFrom(d.observe(foreign));
+      const allowed = roundTrip(d, topic, topic);
+      await expect(denied).rejects.toBeInstanceOf(SubscribeRefusedError);
+      await expect(denied.catch((e: SubscribeRefusedError) => e.filter)).resolves.toBe(foreign);
+      await expect(allowed).resolves.toEqual(expect.objectContaining({ topic }));
+    } finally {
+      await d.close();
+      await broker.close();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { Subscription } from 'rxjs';
+import { startEmulator, type Emulator } from '../../lib/emulator';
+import { mqttCredentials } from '../../lib/identity/mqttCredentials';
+import { Mosquitto, type PacketLog } from './mosquitto';
+
+/** The device every socket test uses. */
+export const testDevice = {
+  productKey: 'a1TestPK001',
+  deviceName: 'device01',
+  deviceSecret: '0123456789abcdef0123456789abcdef',
+  clientId: 'rx-test-01',
+  timestamp: 1700000000000,
+} as const;
+
+/** A broker a socket test runs against: the emulator or a real mosquitto, each started by the test. */
+export interface TestBroker extends PacketLog {
+  readonly name: string;
+  readonly url: string;
+  /** The broker goes away (port closed) and comes back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function emulatorBroker(): Promise<TestBroker> {
+  const products = [
+    {
+      productKey: testDevice.productKey,
+      devices: [{ deviceName: testDevice.deviceName, deviceSecret: testDevice.deviceSecret }],
+    },
+  ];
+  const counts = { subscribe: new Map<string, number>(), unsubscribe: new Map<string, number>() };
+  let emulator: Emulator | undefined = await startEmulator({ products, forwardDevicePublishes: true });
+  const port = emulator.port;
+  let events = new Subscription();
+  const watch = (running: Emulator) => {
+    events = running.events$.subscribe((event) => {
+      if (event.type !== 'subscribe' && event.type !== 'unsubscribe') return;
+      for (const filter of event.filters) counts[event.type].set(filter, (counts[event.type].get(filter) ?? 0) + 1);
+    });
+  };
+  watch(emulator);
+  const stop = async () => {
+    events.unsubscribe();
+    await emulator?.close();
+    emulator = undefined;
+  };
+  return {
+    name: 'emulator',
+    url: emulator.url,
+    subscribes: (filter) => counts.subscribe.get(filter) ?? 0,
+    unsubscribes: (filter) => counts.unsubscribe.get(filter) ?? 0,
+    stop,
+    async start() {
+      emulator = await startEmulator({ products, port, forwardDevicePublishes: true });
+      watch(emulator);
+    },
+    close: stop,
+  };
+}
+
+export async function mosquittoBroker(): Promise<TestBroker> {
+  const { password, username } = mqttCredentials(testDevice);
+  const { productKey: pk, deviceName: dn } = testDevice;
+  // mosquitto checks the password (a wrong secret is refused) and keeps the device to its namespace.
+  const mosquitto = await Mosquitto.start({
+    users: [{ username, password }],
+    acl: [`user ${username}`, `topic readwrite /sys/${pk}/${dn}/#`, `topic readwrite /broadcast/${pk}/#`],
+  });
+  return {
+    name: 'mosquitto',
+    url: mosquitto.url,
+    subscribes: (filter) => mosquitto.subscribes(filter),
+    unsubscribes: (filter) => mosquitto.unsubscribes(filter),
+    stop: () => mosquitto.stop(),
+    start: () => mosquitto.start(),
+    close: () => mosquitto.close(),
+  };
+}
