@@ -1,7 +1,12 @@
 import { filter, firstValueFrom, lastValueFrom, map, toArray, type Observable } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../lib/device';
 import type { ConnectionState } from '../lib/connection/ConnectionState';
-import { ConnectionRefusedError, DeviceClosedError, PublishRefusedError, SubscribeRefusedError } from '../lib/connection/errors';
+import {
+  ConnectionRefusedError,
+  DeviceClosedError,
+  PublishRefusedError,
+  SubscribeRefusedError,
+} from '../lib/connection/errors';
 import type { DeviceOptions } from '../lib/identity/deviceOptions';
 import { describeWithMosquitto } from './support/mosquitto';
 import { emulatorBroker, mosquittoBroker, testDevice, type TestBroker } from './support/testBrokers';
@@ -15,7 +20,9 @@ const until = (device: AliyunDevice, status: ConnectionState['status']) =>
 /** Publishes a probe until it comes back: proves the broker has the subscription. */
 async function roundTrip(device: AliyunDevice, filterOrTopic: string, probeTopic: string, qos: 0 | 1 = 1) {
   const probe = `probe-${Math.random()}`;
-  const back = firstValueFrom(device.observe(filterOrTopic, { qos }).pipe(filter((m) => m.payload.toString() === probe)));
+  const back = firstValueFrom(
+    device.observe(filterOrTopic, { qos }).pipe(filter((m) => m.payload.toString() === probe)),
+  );
   const receipt = await lastValueFrom(device.publish({ topic: probeTopic, payload: probe, qos }));
   await back;
   return receipt;
@@ -96,7 +103,9 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       await roundTrip(d, topic, topic);
 
       const send = (from: number) =>
-        Array.from({ length: 100 }, (_, i) => lastValueFrom(d.publish({ topic, payload: `m${from + i}`, qos: 1 })));
+        Array.from({ length: 100 }, (_, i) =>
+          lastValueFrom(d.publish({ topic, payload: `m${from + i}`, qos: 1 })),
+        );
       const first = send(0);
       await broker.stop();
       const second = send(100);
@@ -139,7 +148,9 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       await until(d, 'connected');
       await d.close();
       await expect(Promise.all(ends)).resolves.toHaveLength(3);
-      await expect(lastValueFrom(d.publish({ topic, payload: 'late' }))).rejects.toBeInstanceOf(DeviceClosedError);
+      await expect(lastValueFrom(d.publish({ topic, payload: 'late' }))).rejects.toBeInstanceOf(
+        DeviceClosedError,
+      );
       await expect(lastValueFrom(d.state$)).resolves.toEqual({ status: 'closed' });
     });
 
@@ -155,7 +166,9 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       await expect(refusal({ topic, payload: 'x', qos: 2 })).resolves.toBe('qos-not-supported');
       await expect(refusal({ topic, payload: 'x', retain: true })).resolves.toBe('retain-not-supported');
       await expect(refusal({ topic: `/sys/other/${dn}/x`, payload: 'x' })).resolves.toBe('outside-namespace');
-      await expect(refusal({ topic, payload: Buffer.alloc(256 * 1024 + 1) })).resolves.toBe('payload-too-large');
+      await expect(refusal({ topic, payload: Buffer.alloc(256 * 1024 + 1) })).resolves.toBe(
+        'payload-too-large',
+      );
       await expect(refusal({ topic, payload: { ok: true } })).resolves.toBe('sent');
     });
   });

@@ -3,7 +3,12 @@ export type ConnectionState =
   | { readonly status: 'idle' }
   | { readonly status: 'connecting'; readonly attempt: number }
   | { readonly status: 'connected'; readonly sessionPresent: boolean }
-  | { readonly status: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly error?: unknown }
+  | {
+      readonly status: 'reconnecting';
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly error?: unknown;
+    }
   | { readonly status: 'closed'; readonly error?: unknown };
 
 /**

@@ -8,7 +8,9 @@ import type { InboundMessage } from './messages';
 export interface MqttLink {
   readonly sessionPresent: boolean;
   /** One SUBSCRIBE packet; emits the SUBACK return codes in request order (0x80 = refused). */
-  subscribe(requests: readonly { readonly filter: string; readonly qos: 0 | 1 }[]): Observable<readonly number[]>;
+  subscribe(
+    requests: readonly { readonly filter: string; readonly qos: 0 | 1 }[],
+  ): Observable<readonly number[]>;
   /** One UNSUBSCRIBE packet; completes on the UNSUBACK. */
   unsubscribe(filters: readonly string[]): Observable<never>;
   /** Emits the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0, once written), then completes. */

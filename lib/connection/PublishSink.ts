@@ -111,7 +111,12 @@ export class PublishSink {
     pending.sending = link.publish(topic, payload, qos).subscribe({
       next: (packetId) => {
         this.forget(pending);
-        subscriber.next({ topic, qos, bytes: payload.length, ...(packetId === undefined ? {} : { packetId }) });
+        subscriber.next({
+          topic,
+          qos,
+          bytes: payload.length,
+          ...(packetId === undefined ? {} : { packetId }),
+        });
         subscriber.complete();
       },
       error: (error: unknown) => {

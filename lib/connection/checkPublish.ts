@@ -15,12 +15,16 @@ export interface PublishRules {
  * Checks a publish command against MQTT and the platform's rules (PROTOCOL.md §1, §3) and encodes it.
  * Total: a refusal is returned, not thrown.
  */
-export function checkPublish(message: OutboundMessage, rules: PublishRules): PublishJob | PublishRefusedError {
+export function checkPublish(
+  message: OutboundMessage,
+  rules: PublishRules,
+): PublishJob | PublishRefusedError {
   const { topic, payload, qos = 0, retain = false } = message;
   const refuse = (reason: ConstructorParameters<typeof PublishRefusedError>[0], detail: string) =>
     new PublishRefusedError(reason, String(topic), detail);
 
-  if (qos !== 0 && qos !== 1) return refuse('qos-not-supported', `QoS ${String(qos)} is not supported, only 0 and 1`);
+  if (qos !== 0 && qos !== 1)
+    return refuse('qos-not-supported', `QoS ${String(qos)} is not supported, only 0 and 1`);
   if (retain) return refuse('retain-not-supported', 'the platform does not support retained messages');
   const invalid = validateTopic(topic);
   if (invalid) return refuse('invalid-topic', invalid.reason);
@@ -38,7 +42,10 @@ export function checkPublish(message: OutboundMessage, rules: PublishRules): Pub
     return refuse('invalid-payload', `the payload cannot be JSON-encoded: ${(error as Error).message}`);
   }
   if (bytes.length > rules.maxPayloadBytes) {
-    return refuse('payload-too-large', `the payload has ${bytes.length} bytes, the limit is ${rules.maxPayloadBytes}`);
+    return refuse(
+      'payload-too-large',
+      `the payload has ${bytes.length} bytes, the limit is ${rules.maxPayloadBytes}`,
+    );
   }
   return { topic, payload: bytes, qos };
 }

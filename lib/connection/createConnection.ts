@@ -98,7 +98,9 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     if (current.status === 'closed') return;
     goOffline();
     const failure = error === undefined || closing ? undefined : error;
-    sink.close(new DeviceClosedError(failure === undefined ? 'close() was called' : 'it gave up reconnecting'));
+    sink.close(
+      new DeviceClosedError(failure === undefined ? 'close() was called' : 'it gave up reconnecting'),
+    );
     registry.close();
     setState(failure === undefined ? { status: 'closed' } : { status: 'closed', error: failure });
     state$.complete();

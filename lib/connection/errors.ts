@@ -4,7 +4,10 @@
 /** The broker refused the CONNECT (CONNACK return code 1–5). 4 and 5 mean the credentials were refused. */
 export class ConnectionRefusedError extends Error {
   override readonly name = 'ConnectionRefusedError';
-  constructor(readonly returnCode: number, reason: string) {
+  constructor(
+    readonly returnCode: number,
+    reason: string,
+  ) {
     super(`connection refused (CONNACK ${returnCode}): ${reason}`);
   }
 }
@@ -12,7 +15,10 @@ export class ConnectionRefusedError extends Error {
 /** The connection closed or could not be established (network error, broker gone, connect timeout). */
 export class ConnectionLostError extends Error {
   override readonly name = 'ConnectionLostError';
-  constructor(reason: string, override readonly cause?: unknown) {
+  constructor(
+    reason: string,
+    override readonly cause?: unknown,
+  ) {
     super(`connection lost: ${reason}`);
   }
 }
@@ -28,7 +34,10 @@ export class DeviceClosedError extends Error {
 /** The broker answered a SUBSCRIBE with a failure for this filter (SUBACK 0x80). */
 export class SubscribeRefusedError extends Error {
   override readonly name = 'SubscribeRefusedError';
-  constructor(readonly filter: string, readonly returnCode: number) {
+  constructor(
+    readonly filter: string,
+    readonly returnCode: number,
+  ) {
     super(`subscription to "${filter}" refused by the broker (SUBACK ${returnCode})`);
   }
 }
@@ -47,7 +56,11 @@ export type PublishRefusal =
 /** A publish that was refused before it reached the wire; `reason` says why. */
 export class PublishRefusedError extends Error {
   override readonly name = 'PublishRefusedError';
-  constructor(readonly reason: PublishRefusal, readonly topic: string, detail: string) {
+  constructor(
+    readonly reason: PublishRefusal,
+    readonly topic: string,
+    detail: string,
+  ) {
     super(`publish to "${topic}" refused: ${detail}`);
   }
 }
@@ -55,7 +68,10 @@ export class PublishRefusedError extends Error {
 /** A publish that was sent but not acknowledged within `timeoutMs`. */
 export class PublishTimeoutError extends Error {
   override readonly name = 'PublishTimeoutError';
-  constructor(readonly topic: string, readonly timeoutMs: number) {
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+  ) {
     super(`publish to "${topic}" not acknowledged within ${timeoutMs} ms`);
   }
 }

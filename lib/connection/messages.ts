@@ -1,5 +1,6 @@
 /** A JSON value, for payloads that are sent JSON-encoded. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** An inbound PUBLISH, as the device received it. */
 export interface InboundMessage {
@@ -36,7 +37,8 @@ export interface PublishReceipt {
 /** Encodes a payload as the bytes that go on the wire. */
 export function encodePayload(payload: OutboundMessage['payload']): Buffer {
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
-  if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (payload instanceof Uint8Array)
+    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   return Buffer.from(JSON.stringify(payload), 'utf8');
 }
 

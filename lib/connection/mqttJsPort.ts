@@ -51,7 +51,10 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
     let disconnecting = false;
 
     const onConnect = (connack: { sessionPresent: boolean }) =>
-      subscriber.next({ type: 'connected', link: linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)) });
+      subscriber.next({
+        type: 'connected',
+        link: linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)),
+      });
     const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
       subscriber.next({
         type: 'message',
@@ -66,7 +69,8 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
     };
     const onClose = () => {
       const error = lastError ?? new ConnectionLostError('the connection closed');
-      for (const fail of [...owed]) fail(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message));
+      for (const fail of [...owed])
+        fail(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message));
       owed.clear();
       if (disconnecting) subscriber.complete();
       else subscriber.error(error);
@@ -97,7 +101,10 @@ function linkOf(
   markDisconnecting: () => void,
 ): MqttLink {
   /** Runs one request whose answer is owed: settles once, on the callback or on the connection's close. */
-  const request = <T>(emits: boolean, send: (settle: (error: Error | null | undefined, value?: T) => void) => void) =>
+  const request = <T>(
+    emits: boolean,
+    send: (settle: (error: Error | null | undefined, value?: T) => void) => void,
+  ) =>
     new Observable<T>((subscriber) => {
       let settled = false;
       const fail = (error: Error) => settle(error);

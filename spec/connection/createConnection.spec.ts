@@ -86,9 +86,16 @@ describe('createConnection', () => {
 
   it('should back off on refused credentials, never in a tight loop, and close with the error after maxRetries', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const attempts = [cold<LinkEvent>('-#', {}, refused), cold<LinkEvent>('-#', {}, refused), cold<LinkEvent>('-#', {}, refused)];
+      const attempts = [
+        cold<LinkEvent>('-#', {}, refused),
+        cold<LinkEvent>('-#', {}, refused),
+        cold<LinkEvent>('-#', {}, refused),
+      ];
       const port = fakePort(attempts);
-      const connection = createConnection(port, { ...config, reconnect: { ...config.reconnect, maxRetries: 2 } });
+      const connection = createConnection(port, {
+        ...config,
+        reconnect: { ...config.reconnect, maxRetries: 2 },
+      });
       testScheduler.schedule(() => connection.start(), 5);
 
       // prettier-ignore
@@ -145,7 +152,10 @@ describe('createConnection', () => {
       const connection = createConnection(port, config);
       connection.observe('/sys/pk/dn/thing/#').subscribe();
       testScheduler.schedule(() => connection.start(), 5);
-      testScheduler.schedule(() => connection.publish({ topic: '/sys/pk/dn/a', payload: 'queued' }).subscribe(), 10);
+      testScheduler.schedule(
+        () => connection.publish({ topic: '/sys/pk/dn/a', payload: 'queued' }).subscribe(),
+        10,
+      );
 
       expectObservable(connection.state$).toBe('i----ac--r 999ms bc', {
         i: { status: 'idle' },
@@ -155,7 +165,11 @@ describe('createConnection', () => {
         r: expect.objectContaining({ status: 'reconnecting', attempt: 1 }),
       });
       testScheduler.flush();
-      expect(log).toEqual(['subscribe /sys/pk/dn/thing/#', 'subscribe /sys/pk/dn/thing/#', 'publish /sys/pk/dn/a queued']);
+      expect(log).toEqual([
+        'subscribe /sys/pk/dn/thing/#',
+        'subscribe /sys/pk/dn/thing/#',
+        'publish /sys/pk/dn/a queued',
+      ]);
     });
   });
 
@@ -173,8 +187,17 @@ describe('createConnection', () => {
   it('should route each inbound message to messages$ and to the observers of every matching filter once', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const log: string[] = [];
-      const message = { topic: '/sys/pk/dn/thing/x', payload: Buffer.from('m'), qos: 0 as const, retain: false, dup: false };
-      const events = { c: { type: 'connected' as const, link: fakeLink(log) }, m: { type: 'message' as const, message } };
+      const message = {
+        topic: '/sys/pk/dn/thing/x',
+        payload: Buffer.from('m'),
+        qos: 0 as const,
+        retain: false,
+        dup: false,
+      };
+      const events = {
+        c: { type: 'connected' as const, link: fakeLink(log) },
+        m: { type: 'message' as const, message },
+      };
       const port = fakePort([cold('-c-m', events)]);
       const connection = createConnection(port, config);
       connection.start();

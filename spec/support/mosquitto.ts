@@ -80,7 +80,9 @@ export class Mosquitto implements PacketLog {
   }
 
   async start(): Promise<void> {
-    const child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.process = child;
     const ready = new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`mosquitto exited (${code}) before it was ready`)));
@@ -118,7 +120,8 @@ export class Mosquitto implements PacketLog {
     else {
       const passwd = join(this.dir, 'passwd');
       writeFileSync(passwd, '');
-      for (const { username, password } of users) execFileSync('mosquitto_passwd', ['-b', passwd, username, password]);
+      for (const { username, password } of users)
+        execFileSync('mosquitto_passwd', ['-b', passwd, username, password]);
       lines.push('allow_anonymous false', `password_file ${passwd}`);
     }
     if (acl) {

@@ -36,7 +36,8 @@ export async function emulatorBroker(): Promise<TestBroker> {
   const watch = (running: Emulator) => {
     events = running.events$.subscribe((event) => {
       if (event.type !== 'subscribe' && event.type !== 'unsubscribe') return;
-      for (const filter of event.filters) counts[event.type].set(filter, (counts[event.type].get(filter) ?? 0) + 1);
+      for (const filter of event.filters)
+        counts[event.type].set(filter, (counts[event.type].get(filter) ?? 0) + 1);
     });
   };
   watch(emulator);

@@ -1,0 +1,224 @@
+/**
+ * The seed's QuecPython program (shared/seed/quecpython-aliyun-sysbus.md) as one stream pipeline:
+ * subscribe `/broadcast/${productKey}/123`, publish "hello world" there every 2 s while connected, classify
+ * every inbound message into rrpc / ota / other and answer each.
+ *
+ *   npm start                      # against the embedded emulator, until Ctrl-C
+ *   npm start -- --duration 10     # stop by itself after 10 s
+ *
+ * With ALIYUN_PRODUCT_KEY, ALIYUN_DEVICE_NAME, ALIYUN_DEVICE_SECRET and ALIYUN_REGION (or ALIYUN_INSTANCE_ID)
+ * set, the same pipeline runs against the real cloud instead.
+ */
+import { fold } from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import { EMPTY, first, fromEvent, map, merge, mergeMap, share, take, tap, timer } from 'rxjs';
+import {
+  aliyunStatusCode,
+  classifyTopic,
+  createDevice,
+  decodeJson,
+  ofKind,
+  OtaPush,
+  otaProgress,
+  publishWhileConnected,
+  type ConnectionState,
+  type DeviceOptions,
+} from '../lib';
+import { startEmulator, type Emulator } from '../lib/emulator';
+
+const started = Date.now();
+const log = (who: string, text: string) =>
+  console.log(`${`+${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(7)}  ${who.padEnd(6)} ${text}`);
+
+function durationArg(): number | undefined {
+  const at = process.argv.indexOf('--duration');
+  const value = at >= 0 ? Number(process.argv[at + 1]) : undefined;
+  if (value !== undefined && !(value > 0)) throw new Error('--duration takes a number of seconds > 0');
+  return value;
+}
+
+function describe(state: ConnectionState): string {
+  const code = `(getAliyunSta ${aliyunStatusCode(state)})`;
+  switch (state.status) {
+    case 'connecting':
+      return `connecting, attempt ${state.attempt} ${code}`;
+    case 'connected':
+      return `connected, session present: ${state.sessionPresent} ${code}`;
+    case 'reconnecting':
+      return `reconnecting in ${state.delayMs} ms (attempt ${state.attempt}): ${String(state.error)} ${code}`;
+    case 'closed':
+      return `closed${state.error ? `: ${String(state.error)}` : ''} ${code}`;
+    default:
+      return `${state.status} ${code}`;
+  }
+}
+
+/** The real cloud when its credentials are in the environment, else a device registered at the emulator. */
+async function deviceOptions(): Promise<{ options: DeviceOptions; cloud?: Emulator }> {
+  const env = process.env;
+  if (env.ALIYUN_PRODUCT_KEY && env.ALIYUN_DEVICE_NAME && env.ALIYUN_DEVICE_SECRET) {
+    const endpoint = env.ALIYUN_INSTANCE_ID
+      ? { instanceId: env.ALIYUN_INSTANCE_ID }
+      : { region: env.ALIYUN_REGION ?? 'cn-shanghai' };
+    const options = {
+      productKey: env.ALIYUN_PRODUCT_KEY,
+      deviceName: env.ALIYUN_DEVICE_NAME,
+      deviceSecret: env.ALIYUN_DEVICE_SECRET,
+      endpoint,
+    };
+    log(
+      'setup',
+      `real cloud: ${JSON.stringify(endpoint)}, device ${options.productKey}/${options.deviceName}`,
+    );
+    return { options };
+  }
+  const productKey = 'a1QuickStart';
+  const deviceName = 'Chic_001';
+  const deviceSecret = 'quickstart-secret-0123456789abcdef';
+  // forwardDevicePublishes: the seed publishes to the topic it subscribes, and hears itself.
+  const cloud = await startEmulator({
+    products: [{ productKey, devices: [{ deviceName, deviceSecret }] }],
+    forwardDevicePublishes: true,
+  });
+  log('setup', `embedded emulator on ${cloud.url}, device ${productKey}/${deviceName}`);
+  return {
+    options: { productKey, deviceName, deviceSecret, clientId: 'clientID', endpoint: { url: cloud.url } },
+    cloud,
+  };
+}
+
+/** The cloud side, in the emulator only: once the device is online, an RRPC request and an OTA push now and then. */
+function playCloud(cloud: Emulator, device: { productKey: string; deviceName: string }) {
+  const rrpc$ = timer(1000, 5000).pipe(
+    mergeMap(async (n) => {
+      log('cloud', `RRPC request #${n + 1} →`);
+      const reply = await cloud.rrpc(device, { method: 'thing.service.getStatus', params: {} });
+      log('cloud', `RRPC reply   ← ${reply.toString()}`);
+    }),
+  );
+  const ota$ = timer(2500, 10000).pipe(
+    mergeMap(async (n) => {
+      const version = `1.0.${n + 1}`;
+      log('cloud', `OTA push of firmware ${version} →`);
+      await cloud.pushOta(device, { version });
+    }),
+  );
+  const online$ = cloud.devices$.pipe(
+    first((devices) => devices.some((d) => d.deviceName === device.deviceName)),
+  );
+  const received$ = cloud.received$.pipe(
+    tap((m) => log('cloud', `received  ← ${m.topic} ${m.payload.toString()}`)),
+  );
+  return merge(online$.pipe(mergeMap(() => merge(rrpc$, ota$))), received$);
+}
+
+async function main() {
+  const duration = durationArg();
+  const { options, cloud } = await deviceOptions();
+  const device = createDevice(options);
+  const { productKey } = device;
+  const broadcast = `/broadcast/${productKey}/123`;
+
+  const classified$ = device.messages$.pipe(
+    classifyTopic({
+      rrpc: ['/sys/+pk/+dn/rrpc/request/+messageId', '/ext/rrpc/+messageId/#topic'],
+      ota: '/ota/device/upgrade/+pk/+dn',
+      other: '#',
+    }),
+    share(),
+  );
+
+  const rrpc$ = classified$.pipe(
+    ofKind('rrpc'),
+    mergeMap(({ params, message }) => {
+      log('device', `RRPC request ${params.messageId}: ${message.payload.toString()}`);
+      return device.publish({
+        topic: device.topics.rrpcResponse(params.messageId ?? ''),
+        payload: { id: params.messageId ?? '', code: 200, data: { status: 'ok' } },
+      });
+    }),
+    tap((receipt) => log('device', `RRPC reply sent on ${receipt.topic}`)),
+  );
+
+  const ota$ = classified$.pipe(
+    ofKind('ota'),
+    map(({ message }) => message),
+    decodeJson(OtaPush),
+    mergeMap((decoded) =>
+      pipe(
+        decoded,
+        fold(
+          (error) => {
+            log('device', `OTA push not understood: ${error.messages.join('; ')}`);
+            return EMPTY;
+          },
+          ({ value }) => {
+            log('device', `OTA push: firmware ${value.data.version} at ${value.data.url}`);
+            return device.publish({
+              topic: device.topics.otaProgress,
+              payload: otaProgress(value.id, '0', `accepted firmware ${value.data.version}`),
+              qos: 1,
+            });
+          },
+        ),
+      ),
+    ),
+    tap((receipt) => log('device', `OTA progress sent on ${receipt.topic}`)),
+  );
+
+  const other$ = classified$.pipe(
+    ofKind('other', 'unmatched'),
+    tap(({ message }) =>
+      log('device', `Subscribe Recv: Topic=${message.topic}, Msg=${message.payload.toString()}`),
+    ),
+  );
+
+  const hello$ = device.state$.pipe(
+    map((state) => state.status === 'connected'),
+    publishWhileConnected({
+      periodMs: 2000,
+      message: { topic: broadcast, payload: 'hello world' },
+      publish: (message) => device.publish(message),
+    }),
+    tap((result) =>
+      pipe(
+        result,
+        fold(
+          (failure) => log('device', `publish failed after retries: ${String(failure.error)}`),
+          (receipt) => log('device', `published "hello world" on ${receipt.topic}`),
+        ),
+      ),
+    ),
+  );
+
+  const stop$ = merge(
+    fromEvent(process, 'SIGINT'),
+    fromEvent(process, 'SIGTERM'),
+    duration === undefined ? EMPTY : timer(duration * 1000),
+  ).pipe(take(1));
+
+  const app = merge(
+    device.state$.pipe(tap((state) => log('device', describe(state)))),
+    // The seed subscribes its topic; a device also subscribes its OTA topic to hear firmware pushes.
+    device.observe(broadcast),
+    device.observe(device.topics.otaUpgrade, { qos: 1 }),
+    rrpc$,
+    ota$,
+    other$,
+    hello$,
+    cloud ? playCloud(cloud, device) : EMPTY,
+  ).subscribe({ error: (error: unknown) => log('error', String(error)) });
+
+  device.start();
+  await new Promise<void>((resolve) => stop$.subscribe(() => resolve()));
+  log('setup', 'stopping');
+  await device.close();
+  app.unsubscribe();
+  await cloud?.close();
+  log('setup', 'stopped cleanly');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,1 @@
+export { OtaPush, otaProgress, type OtaStep } from './otaPush';

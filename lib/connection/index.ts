@@ -1,0 +1,29 @@
+export { aliyunStatusCode, type ConnectionState } from './ConnectionState';
+export {
+  createConnection,
+  type Connection,
+  type ConnectionConfig,
+  type ObserveOptions,
+  type PublishResult,
+} from './createConnection';
+export {
+  ConnectionLostError,
+  ConnectionRefusedError,
+  DeviceClosedError,
+  OutsideNamespaceError,
+  PublishRefusedError,
+  PublishTimeoutError,
+  SubscribeRefusedError,
+  type PublishRefusal,
+} from './errors';
+export {
+  encodePayload,
+  type InboundMessage,
+  type JsonValue,
+  type OutboundMessage,
+  type PublishFailure,
+  type PublishReceipt,
+} from './messages';
+export type { LinkEvent, MqttLink, MqttPort } from './MqttPort';
+export { mqttJsPort, type MqttJsPortConfig } from './mqttJsPort';
+export type { OverflowPolicy } from './PublishSink';

@@ -1,0 +1,91 @@
+// The public API of rx-aliyun-iot. The emulator is a separate entry point: 'rx-aliyun-iot/emulator'.
+
+// device
+export { createDevice, type AliyunDevice, type DeviceTransport } from './device';
+
+// connection
+export {
+  aliyunStatusCode,
+  ConnectionLostError,
+  ConnectionRefusedError,
+  DeviceClosedError,
+  encodePayload,
+  OutsideNamespaceError,
+  PublishRefusedError,
+  PublishTimeoutError,
+  SubscribeRefusedError,
+  type Connection,
+  type ConnectionState,
+  type InboundMessage,
+  type JsonValue,
+  type LinkEvent,
+  type MqttLink,
+  type MqttPort,
+  type ObserveOptions,
+  type OutboundMessage,
+  type OverflowPolicy,
+  type PublishFailure,
+  type PublishReceipt,
+  type PublishRefusal,
+  type PublishResult,
+} from './connection';
+
+// identity
+export {
+  decodeDeviceOptions,
+  deviceTopics,
+  DeviceOptionsError,
+  isInDeviceNamespace,
+  mqttCredentials,
+  resolveEndpoint,
+  signContent,
+  signatureContent,
+  SIGN_METHODS,
+  type CredentialsInput,
+  type DeviceIdentity,
+  type DeviceOptions,
+  type DeviceTopics,
+  type Endpoint,
+  type MqttCredentials,
+  type OfflineOverflow,
+  type ReconnectPolicy,
+  type ResolvedDeviceOptions,
+  type ResolvedEndpoint,
+  type SignMethod,
+} from './identity';
+
+// topics
+export {
+  extractParams,
+  InvalidTopicError,
+  matchTopic,
+  toMqttFilter,
+  TopicRouter,
+  validateFilter,
+  validateTopic,
+  type TopicMatch,
+  type TopicParams,
+} from './topic';
+
+// operators
+export {
+  backoffDelay,
+  classifyTopic,
+  decodeJson,
+  decodePayload,
+  ofKind,
+  publishWhileConnected,
+  retryBackoff,
+  type BackoffPolicy,
+  type Classified,
+  type DecodeError,
+  type Decoded,
+  type PeriodicPublishError,
+  type PublishWhileConnectedConfig,
+  type RetryBackoffOptions,
+  type RetryInfo,
+  type TopicRoutes,
+} from './operators';
+
+// alink
+export { OtaPush, otaProgress, type OtaStep } from './alink';

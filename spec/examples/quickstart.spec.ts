@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+// Runs `npm start`'s program for real, against its embedded emulator, until it has shown every path of the
+// seed; then stops it with Ctrl-C (SIGINT) and reads what it printed.
+describe('examples/quickstart', () => {
+  it('should connect, publish hello world, answer an RRPC request and an OTA push, and stop cleanly on Ctrl-C', async () => {
+    const env = { ...process.env };
+    for (const name of ['ALIYUN_PRODUCT_KEY', 'ALIYUN_DEVICE_NAME', 'ALIYUN_DEVICE_SECRET']) delete env[name];
+    const child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'quickstart.ts')], {
+      cwd: join(__dirname, '..', '..'),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const wanted = ['connected', 'published "hello world"', 'RRPC reply   ←', 'OTA progress sent'];
+    const seenAll = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (wanted.every((line) => output.includes(line))) resolve();
+      });
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      await Promise.race([seenAll, exited]);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const [code] = await exited;
+
+    expect(output).toMatch(/embedded emulator on mqtt:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toContain('connected, session present: false (getAliyunSta 0)');
+    expect(output).toContain('published "hello world" on /broadcast/a1QuickStart/123');
+    expect(output).toContain('Subscribe Recv: Topic=/broadcast/a1QuickStart/123, Msg=hello world');
+    expect(output).toMatch(/RRPC reply sent on \/sys\/a1QuickStart\/Chic_001\/rrpc\/response\/\d+/);
+    expect(output).toMatch(/received {2}← \/ota\/device\/progress\/a1QuickStart\/Chic_001 .*"step":"0"/);
+    expect(output).toContain('closed (getAliyunSta 2)');
+    expect(output).toContain('stopped cleanly');
+    expect(output).not.toContain('quickstart-secret');
+    expect(code).toBe(0);
+  });
+});
