@@ -154,6 +154,15 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       await expect(lastValueFrom(d.state$)).resolves.toEqual({ status: 'closed' });
     });
 
+    it('should let an in-flight QoS1 publish finish on close()', async () => {
+      const d = device();
+      d.start();
+      await until(d, 'connected');
+      const receipt = lastValueFrom(d.publish({ topic, payload: 'last words', qos: 1 }));
+      await d.close();
+      await expect(receipt).resolves.toEqual(expect.objectContaining({ topic, qos: 1 }));
+    });
+
     it('should refuse QoS 2, retain, a foreign topic and an oversized payload with typed errors', async () => {
       const d = device();
       d.start();

@@ -1,0 +1,131 @@
+import { NEVER, Observable, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from '../../lib/connection/errors';
+import type { MqttLink } from '../../lib/connection/MqttPort';
+import { PublishSink, type PublishSinkConfig } from '../../lib/connection/PublishSink';
+
+const job = (payload: string, qos: 0 | 1 = 1) => ({
+  topic: '/sys/pk/dn/t',
+  payload: Buffer.from(payload),
+  qos,
+});
+const receipt = (payload: string, packetId = 1) => ({
+  topic: '/sys/pk/dn/t',
+  qos: 1,
+  bytes: payload.length,
+  packetId,
+});
+
+/** A link whose publish answers with `answer(payload)`; it records the order of what was written. */
+function link(written: string[], answer: (payload: string) => Observable<number | undefined>): MqttLink {
+  return {
+    sessionPresent: false,
+    subscribe: () => NEVER,
+    unsubscribe: () => NEVER,
+    disconnect: () => NEVER,
+    publish: (_topic, payload) => {
+      written.push(payload.toString());
+      return answer(payload.toString());
+    },
+  };
+}
+
+const config: PublishSinkConfig = { queueLimit: 2, overflow: 'error', publishTimeoutMs: 100 };
+
+describe('PublishSink', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('should send at once when online and emit the receipt', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      sink.online(link([], () => of(1)));
+      expectObservable(sink.send(job('a'))).toBe('(r|)', { r: receipt('a') });
+    });
+  });
+
+  it('should fail with PublishTimeoutError when no acknowledgement comes within publishTimeoutMs', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      sink.online(link([], () => NEVER));
+      expectObservable(sink.send(job('a'))).toBe(
+        '100ms #',
+        undefined,
+        new PublishTimeoutError('/sys/pk/dn/t', 100),
+      );
+    });
+  });
+
+  it('should keep publishes while offline and send them in order once online', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const written: string[] = [];
+      const sink = new PublishSink(config);
+      const results = [sink.send(job('a')), sink.send(job('b'))];
+      testScheduler.schedule(() => sink.online(link(written, () => of(1))), 5);
+      expectObservable(results[0]!).toBe('-----(r|)', { r: receipt('a') });
+      expectObservable(results[1]!).toBe('-----(r|)', { r: receipt('b') });
+      testScheduler.flush();
+      expect(written).toEqual(['a', 'b']);
+    });
+  });
+
+  it.each([
+    ['error', ['b'], 'c'],
+    ['drop-newest', ['b'], 'c'],
+    ['drop-oldest', ['c'], 'a'],
+  ] as const)('should apply the overflow policy %s when the queue is full', (overflow, _kept, refused) => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink({ ...config, overflow });
+      const outcome = (payload: string) => (payload === refused ? '#' : '-----(r|)');
+      const error = new PublishRefusedError(
+        'offline-queue-full',
+        '/sys/pk/dn/t',
+        `the offline queue is full (2, overflow: ${overflow})`,
+      );
+      const results = ['a', 'b', 'c'].map((p) => [p, sink.send(job(p))] as const);
+      testScheduler.schedule(() => sink.online(link([], () => of(1))), 5);
+      for (const [payload, result] of results) {
+        expectObservable(result).toBe(outcome(payload), { r: receipt(payload) }, error);
+      }
+    });
+  });
+
+  it('should send again on the next link, in the original order, what the lost connection left unanswered', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const written: string[] = [];
+      const sink = new PublishSink({ ...config, queueLimit: 10 });
+      const lost = new ConnectionLostError('gone');
+      // The first link answers "a" and loses "b" and "c"; the next one answers everything.
+      sink.online(link(written, (p) => (p === 'a' ? of(1) : cold<number>('--#', undefined, lost))));
+      const results = ['a', 'b', 'c'].map((p) => sink.send(job(p)));
+      testScheduler.schedule(() => sink.offline(), 2);
+      testScheduler.schedule(() => sink.send(job('d')).subscribe(), 3);
+      testScheduler.schedule(() => sink.online(link(written, () => of(2))), 10);
+
+      expectObservable(results[0]!).toBe('(r|)', { r: receipt('a') });
+      expectObservable(results[1]!).toBe('----------(r|)', { r: receipt('b', 2) });
+      expectObservable(results[2]!).toBe('----------(r|)', { r: receipt('c', 2) });
+      testScheduler.flush();
+      expect(written).toEqual(['a', 'b', 'c', 'b', 'c', 'd']);
+    });
+  });
+
+  it('should fail what waits, and later publishes, on close', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      const queued = sink.send(job('a'));
+      const closed = new Error('closed');
+      testScheduler.schedule(() => sink.close(closed), 3);
+      expectObservable(queued).toBe('---#', undefined, closed);
+    });
+    const sink = new PublishSink(config);
+    const closed = new Error('closed');
+    sink.close(closed);
+    let failure: unknown;
+    sink.send(job('b')).subscribe({ error: (error: unknown) => (failure = error) });
+    expect(failure).toBe(closed);
+  });
+});
