@@ -129,6 +129,8 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       : retryBackoff(
           { ...policy, shouldRetry: (error) => !closing && (policy.shouldRetry?.(error) ?? true) },
           {
+            // Stable from the CONNACK, not from the start of a connect attempt that may hang.
+            stableFrom: 'first-value',
             onRetry: ({ attempt, delayMs, error }) => {
               nextAttempt = attempt + 1;
               setState({ status: 'reconnecting', attempt, delayMs, error });

@@ -22,6 +22,13 @@ export interface RetryBackoffOptions {
   readonly onRetry?: (info: RetryInfo) => void;
   /** Runs the delays and reads the clock for `resetAfterMs`. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * When the `resetAfterMs` clock starts: at each (re)subscription, or at the first value after it (a
+   * connection counts as stable from its CONNACK, not from the start of a connect that may hang). With
+   * `'first-value'`, a subscription that errors before emitting never resets the attempts.
+   * Default `'subscribe'`.
+   */
+  readonly stableFrom?: 'subscribe' | 'first-value';
 }
 
 /**
@@ -44,7 +51,7 @@ export function retryBackoff<T>(
   options: RetryBackoffOptions = {},
 ): MonoTypeOperatorFunction<T> {
   const { maxRetries = Infinity, resetAfterMs = 30_000, shouldRetry = () => true } = policy;
-  const { onRetry, scheduler = asyncScheduler } = options;
+  const { onRetry, scheduler = asyncScheduler, stableFrom = 'subscribe' } = options;
 
   return (source) =>
     defer(() => {
@@ -52,12 +59,14 @@ export function retryBackoff<T>(
       let previousDelayMs: number | undefined;
       // Reading the scheduler's clock when an error arrives says the same as a reset timer armed at each
       // subscription, without one more timer per subscription, and is virtual under TestScheduler.run.
-      let subscribedAt = scheduler.now();
+      const startClock = () => (stableFrom === 'subscribe' ? scheduler.now() : undefined);
+      let stableSince = startClock();
 
       return source.pipe(
+        tap(() => (stableSince ??= scheduler.now())),
         retry({
           delay: (error: unknown) => {
-            if (scheduler.now() - subscribedAt >= resetAfterMs) {
+            if (stableSince !== undefined && scheduler.now() - stableSince >= resetAfterMs) {
               attempt = 0;
               previousDelayMs = undefined;
             }
@@ -68,7 +77,7 @@ export function retryBackoff<T>(
             const delayMs = backoffDelay(policy, attempt, previousDelayMs);
             previousDelayMs = delayMs;
             onRetry?.({ attempt, delayMs, error });
-            return timer(delayMs, scheduler).pipe(tap(() => (subscribedAt = scheduler.now())));
+            return timer(delayMs, scheduler).pipe(tap(() => (stableSince = startClock())));
           },
         }),
       );

@@ -177,6 +177,23 @@ describe('retryBackoff', () => {
     });
   });
 
+  it('should start the resetAfterMs clock at the first value with stableFrom first-value', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const retries: RetryInfo[] = [];
+      const policy: BackoffPolicy = { ...exponential, resetAfterMs: 10 };
+      // A connect that hangs 12 frames and fails is not stable; one that connects (c) and lives 10 more is.
+      const hanging = cold('------------#');
+      const connects = cold('-c----------#');
+      const result = inTurn([hanging, hanging, connects, hanging]).pipe(
+        retryBackoff(policy, { onRetry: (r) => retries.push(r), stableFrom: 'first-value' }),
+      );
+      expectObservable(result, '^ 80ms !').toBe('-------------------------------c');
+      testScheduler.flush();
+      // Counted from subscription, every hanging connect would have lived 12 frames and reset the count: [1, 1, 1, 1, 1].
+      expect(retries.map(({ attempt }) => attempt)).toEqual([1, 2, 1, 2, 3]);
+    });
+  });
+
   it('should call onRetry synchronously when a retry is scheduled, never when the error goes through', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const calls: [number, RetryInfo][] = [];
