@@ -89,3 +89,12 @@ export {
 
 // alink
 export { OtaPush, otaProgress, type OtaStep } from './alink';
+
+// sys_bus port, for code coming from QuecPython
+export {
+  createSysBus,
+  type SysBus,
+  type SysBusFailure,
+  type SysBusHandler,
+  type SysBusOptions,
+} from './sysbus';
