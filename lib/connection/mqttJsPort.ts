@@ -87,7 +87,7 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
       client.removeListener('close', onClose);
       // MQTT.js may still report errors while it tears down; an 'error' without a listener would throw.
       client.on('error', ignore);
-      if (!client.disconnected || !disconnecting) client.end(true);
+      if (!disconnecting) client.end(true);
     };
   });
 }
@@ -149,6 +149,9 @@ function linkOf(
     disconnect: () =>
       new Observable<never>((subscriber) => {
         markDisconnecting();
+        // What MQTT.js still holds was given up by the publish sink (timed out): it must not hold back the
+        // DISCONNECT, as MQTT.js's graceful end waits for its outgoing store to empty.
+        for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
         client.end(false, {}, () => subscriber.complete());
       }),
   };

@@ -1,0 +1,79 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { createDevice } from '../../lib/device';
+import {
+  ConnectionLostError,
+  ConnectionRefusedError,
+  PublishTimeoutError,
+} from '../../lib/connection/errors';
+import { mqttJsPort } from '../../lib/connection/mqttJsPort';
+import { freePort } from '../support/mosquitto';
+import { testDevice } from '../support/testBrokers';
+
+/** A broker that answers CONNECT with `connack` and then ignores everything: no PUBACK, no SUBACK. */
+async function silentBroker(
+  connack: number[],
+): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('data', () => socket.write(Buffer.from(connack)));
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
+}
+
+async function closeServer({ server, sockets }: { server: Server; sockets: Set<Socket> }) {
+  sockets.forEach((s) => s.destroy());
+  server.close();
+  await once(server, 'close');
+}
+
+const config = {
+  clientId: 'c|securemode=3|',
+  username: 'u',
+  password: 'p',
+  keepalive: 60,
+  cleanSession: true,
+};
+
+describe('mqttJsPort', () => {
+  it('should error with ConnectionLostError when nothing listens', async () => {
+    const port = mqttJsPort({
+      ...config,
+      url: `mqtt://127.0.0.1:${await freePort()}`,
+      connectTimeoutMs: 5000,
+    });
+    await expect(firstValueFrom(port.connect())).rejects.toBeInstanceOf(ConnectionLostError);
+  });
+
+  it('should error with ConnectionRefusedError and the return code when CONNACK refuses', async () => {
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x05]);
+    try {
+      const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
+      const error = await firstValueFrom(port.connect()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionRefusedError);
+      expect((error as ConnectionRefusedError).returnCode).toBe(5);
+    } finally {
+      await closeServer(broker);
+    }
+  });
+
+  it('should time out a publish that is never acknowledged, and still close without hanging', async () => {
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+    try {
+      const device = createDevice({ ...testDevice, endpoint: { url: broker.url }, publishTimeoutMs: 100 });
+      device.start();
+      const topic = `/sys/${testDevice.productKey}/${testDevice.deviceName}/thing/event/property/post`;
+      const publish = lastValueFrom(device.publish({ topic, payload: 'x', qos: 1 }));
+      await expect(publish).rejects.toBeInstanceOf(PublishTimeoutError);
+      await device.close();
+      await expect(lastValueFrom(device.state$)).resolves.toEqual({ status: 'closed' });
+    } finally {
+      await closeServer(broker);
+    }
+  });
+});
