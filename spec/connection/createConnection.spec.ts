@@ -1,8 +1,15 @@
+import * as E from 'fp-ts/Either';
 import { EMPTY, Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
-import { ConnectionLostError, ConnectionRefusedError, DeviceClosedError } from '../../lib/connection/errors';
+import {
+  ConnectionLostError,
+  ConnectionRefusedError,
+  DeviceClosedError,
+  PublishRefusedError,
+} from '../../lib/connection/errors';
+import type { OutboundMessage } from '../../lib/connection/messages';
 import type { LinkEvent, MqttLink, MqttPort } from '../../lib/connection/MqttPort';
 
 // A fake client for marble tests of the connection state machine only: each connect() takes the next
@@ -181,6 +188,32 @@ describe('createConnection', () => {
       const result = connection.publish({ topic: '/sys/pk/dn/a', payload: 'x' });
       testScheduler.schedule(() => void connection.close(), 3);
       expectObservable(result).toBe('---#', undefined, new DeviceClosedError('close() was called'));
+    });
+  });
+
+  it('should turn publish commands into per-message results with publishAll, failures as values', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const log: string[] = [];
+      const port = fakePort([cold('-c', { c: { type: 'connected' as const, link: fakeLink(log) } })]);
+      const connection = createConnection(port, config);
+      connection.start();
+      const topic = '/sys/pk/dn/thing/event/property/post';
+      const commands = cold<OutboundMessage>('--a-b-c', {
+        a: { topic, payload: { n: 1 }, qos: 1 },
+        b: { topic, payload: 'x', qos: 2 },
+        c: { topic, payload: 'y' },
+      });
+      const refusal = new PublishRefusedError(
+        'qos-not-supported',
+        topic,
+        'QoS 2 is not supported, only 0 and 1',
+      );
+
+      expectObservable(commands.pipe(connection.publishAll())).toBe('--a-b-c', {
+        a: E.right({ topic, qos: 1, packetId: 7, bytes: 7 }),
+        b: E.left({ _tag: 'PublishFailure', topic, error: refusal }),
+        c: E.right({ topic, qos: 0, bytes: 1 }),
+      });
     });
   });
 
