@@ -1,7 +1,7 @@
-import { Observable, Subject, firstValueFrom, timer, type Subscriber, type Subscription } from 'rxjs';
+import { asyncScheduler, firstValueFrom, Observable, Subject, timer, type Subscription } from 'rxjs';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from './errors';
-import type { MqttLink } from './MqttPort';
 import type { PublishReceipt } from './messages';
+import type { MqttLink, PublishDone } from './MqttPort';
 
 /** What happens to a publish made while offline when the queue is full. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
@@ -21,35 +21,69 @@ export interface PublishJob {
   readonly qos: 0 | 1;
 }
 
-interface Pending extends PublishJob {
+/** Who hears how a publish ends: an RxJS subscriber, or a plain observer of the same shape. */
+export interface PublishObserver {
+  next(receipt: PublishReceipt): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+// Every field is written in the one constructor call below, in the same order, so that V8 gives all
+// pending publishes one hidden class: this object is on the hot path of every publish.
+interface Pending {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly qos: 0 | 1;
   readonly seq: number;
-  readonly subscriber: Subscriber<PublishReceipt>;
-  sending?: Subscription;
-  timeout?: Subscription;
+  readonly observer: PublishObserver;
+  state: 'queued' | 'in-flight' | 'settled';
+  /** When an in-flight publish times out, on the scheduler's clock. */
+  deadline: number;
+  /** Handed to the link: a fresh function per write, as the link tells its callbacks apart by identity. */
+  done: PublishDone | undefined;
 }
 
 /**
  * Sends publishes on the current link, keeps them in a bounded queue while there is none, and sends a
  * publish again on the next link when the connection dropped before its acknowledgement (at least once).
+ * One timer watches every in-flight publish: they share one timeout, so the oldest always expires first.
  */
 export class PublishSink {
   private readonly queue: Pending[] = [];
+  /** In the order they were written, which is the order of their deadlines. */
   private readonly inFlight = new Set<Pending>();
   private readonly settled$ = new Subject<void>();
   private link: MqttLink | undefined;
   private closedWith: Error | undefined;
   private seq = 0;
+  private timeoutTimer: Subscription | undefined;
 
   constructor(private readonly config: PublishSinkConfig) {}
 
+  /** `attach` as a cold Observable: one publish per subscription. */
   send(job: PublishJob): Observable<PublishReceipt> {
-    return new Observable<PublishReceipt>((subscriber) => {
-      if (this.closedWith) return subscriber.error(this.closedWith);
-      const pending: Pending = { ...job, seq: ++this.seq, subscriber };
-      if (this.link && this.queue.length === 0) this.write(pending, this.link);
-      else this.enqueue(pending);
-      return () => this.forget(pending);
-    });
+    return new Observable<PublishReceipt>((subscriber) => this.attach(job, subscriber));
+  }
+
+  /** Starts one publish; returns its teardown (unsubscribing forgets the result, it cannot recall a write). */
+  attach(job: PublishJob, observer: PublishObserver): () => void {
+    if (this.closedWith) {
+      observer.error(this.closedWith);
+      return noop;
+    }
+    const pending: Pending = {
+      topic: job.topic,
+      payload: job.payload,
+      qos: job.qos,
+      seq: ++this.seq,
+      observer,
+      state: 'queued',
+      deadline: 0,
+      done: undefined,
+    };
+    if (this.link && this.queue.length === 0) this.write(pending, this.link);
+    else this.enqueue(pending);
+    return () => this.forget(pending);
   }
 
   /** The link is ready (subscriptions restored): everything queued goes out, in order. */
@@ -71,25 +105,30 @@ export class PublishSink {
   close(error: Error): void {
     this.closedWith = error;
     this.link = undefined;
-    for (const pending of this.queue.splice(0)) pending.subscriber.error(error);
-    for (const pending of [...this.inFlight]) {
+    this.timeoutTimer?.unsubscribe();
+    this.timeoutTimer = undefined;
+    for (const pending of [...this.queue, ...this.inFlight]) {
       this.forget(pending);
-      pending.subscriber.error(error);
+      pending.observer.error(error);
     }
   }
 
   private enqueue(pending: Pending): void {
     if (this.queue.length >= this.config.queueLimit) {
       const victim = this.config.overflow === 'drop-oldest' ? this.queue.shift() : pending;
-      victim?.subscriber.error(
-        new PublishRefusedError(
-          'offline-queue-full',
-          victim.topic,
-          `the offline queue is full (${this.config.queueLimit}, overflow: ${this.config.overflow})`,
-        ),
-      );
+      if (victim) {
+        victim.state = 'settled';
+        victim.observer.error(
+          new PublishRefusedError(
+            'offline-queue-full',
+            victim.topic,
+            `the offline queue is full (${this.config.queueLimit}, overflow: ${this.config.overflow})`,
+          ),
+        );
+      }
       if (victim === pending) return;
     }
+    pending.state = 'queued';
     this.queue.push(pending);
   }
 
@@ -97,41 +136,72 @@ export class PublishSink {
   private requeue(pending: Pending): void {
     let at = this.queue.length;
     while (at > 0 && (this.queue[at - 1]?.seq ?? 0) > pending.seq) at -= 1;
+    pending.state = 'queued';
     this.queue.splice(at, 0, pending);
   }
 
   private write(pending: Pending, link: MqttLink): void {
-    const { topic, payload, qos, subscriber } = pending;
-    const { publishTimeoutMs } = this.config;
+    pending.state = 'in-flight';
+    pending.deadline = asyncScheduler.now() + this.config.publishTimeoutMs;
     this.inFlight.add(pending);
-    pending.timeout = timer(publishTimeoutMs).subscribe(() => {
-      this.forget(pending);
-      subscriber.error(new PublishTimeoutError(topic, publishTimeoutMs));
-    });
-    pending.sending = link.publish(topic, payload, qos).subscribe({
-      next: (packetId) => {
-        this.forget(pending);
-        subscriber.next({
-          topic,
-          qos,
-          bytes: payload.length,
-          ...(packetId === undefined ? {} : { packetId }),
+    this.armTimeout();
+    const done: PublishDone = (error, packetId) => {
+      if (pending.done !== done) return; // an answer for an earlier write, or for a forgotten publish
+      this.settle(pending);
+      if (error === undefined) {
+        pending.observer.next({
+          topic: pending.topic,
+          qos: pending.qos,
+          packetId,
+          bytes: pending.payload.length,
         });
-        subscriber.complete();
-      },
-      error: (error: unknown) => {
-        this.forget(pending);
-        if (error instanceof ConnectionLostError && !this.closedWith) this.requeue(pending);
-        else subscriber.error(error);
-      },
+        pending.observer.complete();
+      } else if (error instanceof ConnectionLostError && !this.closedWith) {
+        this.requeue(pending);
+      } else {
+        pending.observer.error(error);
+      }
+    };
+    pending.done = done;
+    link.publish(pending.topic, pending.payload, pending.qos, done);
+  }
+
+  /** One timer, for the oldest in-flight publish; when it fires, whatever has expired fails. */
+  private armTimeout(): void {
+    if (this.timeoutTimer !== undefined) return;
+    const oldest = this.inFlight.values().next();
+    if (oldest.done) return;
+    const wait = Math.max(0, oldest.value.deadline - asyncScheduler.now());
+    this.timeoutTimer = timer(wait).subscribe(() => {
+      this.timeoutTimer = undefined;
+      const now = asyncScheduler.now();
+      for (const pending of this.inFlight) {
+        if (pending.deadline > now) break;
+        this.settle(pending);
+        pending.observer.error(new PublishTimeoutError(pending.topic, this.config.publishTimeoutMs));
+      }
+      if (!this.closedWith) this.armTimeout();
     });
   }
 
+  /** Out of the queue or out of flight; its result, if one still comes, is ignored. */
+  private settle(pending: Pending): void {
+    const { state } = pending;
+    pending.state = 'settled';
+    pending.done = undefined;
+    if (state === 'queued') {
+      const at = this.queue.indexOf(pending);
+      if (at >= 0) this.queue.splice(at, 1);
+    } else if (state === 'in-flight' && this.inFlight.delete(pending)) {
+      // The timer stays armed when nothing is left in flight: re-arming it for every publish would cost a
+      // timer per message. It fires once, finds nothing, and is not armed again.
+      this.settled$.next();
+    }
+  }
+
   private forget(pending: Pending): void {
-    pending.timeout?.unsubscribe();
-    pending.sending?.unsubscribe();
-    const at = this.queue.indexOf(pending);
-    if (at >= 0) this.queue.splice(at, 1);
-    if (this.inFlight.delete(pending)) this.settled$.next();
+    if (pending.state !== 'settled') this.settle(pending);
   }
 }
+
+function noop(): void {}

@@ -3,13 +3,10 @@ import {
   Observable,
   ReplaySubject,
   Subject,
-  catchError,
   defer,
   identity,
   lastValueFrom,
-  map,
   mergeMap,
-  of,
   tap,
   throwError,
   type OperatorFunction,
@@ -24,7 +21,7 @@ import type { ConnectionState } from './ConnectionState';
 import { DeviceClosedError, OutsideNamespaceError } from './errors';
 import type { InboundMessage, OutboundMessage, PublishFailure, PublishReceipt } from './messages';
 import type { MqttLink, MqttPort } from './MqttPort';
-import { PublishSink, type OverflowPolicy } from './PublishSink';
+import { PublishSink, type OverflowPolicy, type PublishObserver } from './PublishSink';
 import { SubscriptionRegistry } from './SubscriptionRegistry';
 
 /** Per-message result of `publishAll()`. */
@@ -150,14 +147,39 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       finish();
     })());
 
+  /** Checks and starts one publish for `observer`; returns its teardown. */
+  const startPublish = (message: OutboundMessage, observer: PublishObserver): (() => void) | undefined => {
+    if (closing || current.status === 'closed') {
+      observer.error(new DeviceClosedError('publish after close()'));
+      return undefined;
+    }
+    const job = checkPublish(message, config);
+    if (job instanceof Error) {
+      observer.error(job);
+      return undefined;
+    }
+    return sink.attach(job, observer);
+  };
+
   const publish = (message: OutboundMessage): Observable<PublishReceipt> =>
-    defer(() => {
-      if (closing || current.status === 'closed') {
-        return throwError(() => new DeviceClosedError('publish after close()'));
-      }
-      const job = checkPublish(message, config);
-      return job instanceof Error ? throwError(() => job) : sink.send(job);
-    });
+    new Observable<PublishReceipt>((subscriber) => startPublish(message, subscriber));
+
+  // One inner Observable per command, whose observer maps the outcome to an Either: no map / catchError
+  // layers alive per message until its PUBACK.
+  const publishAll = (): OperatorFunction<OutboundMessage, PublishResult> =>
+    mergeMap(
+      (message) =>
+        new Observable<PublishResult>((subscriber) =>
+          startPublish(message, {
+            next: (receipt) => subscriber.next(E.right(receipt)),
+            error: (error) => {
+              subscriber.next(E.left(publishFailure(message, error)));
+              subscriber.complete();
+            },
+            complete: () => subscriber.complete(),
+          }),
+        ),
+    );
 
   return {
     state$: state$.asObservable(),
@@ -186,18 +208,14 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       });
     },
     publish,
-    publishAll() {
-      return (commands) =>
-        commands.pipe(
-          mergeMap((message) =>
-            publish(message).pipe(
-              map((receipt) => E.right(receipt)),
-              catchError((error: Error) =>
-                of(E.left<PublishFailure>({ _tag: 'PublishFailure', topic: String(message.topic), error })),
-              ),
-            ),
-          ),
-        );
-    },
+    publishAll,
+  };
+}
+
+function publishFailure(message: OutboundMessage, error: unknown): PublishFailure {
+  return {
+    _tag: 'PublishFailure',
+    topic: String(message.topic),
+    error: error instanceof Error ? error : new Error(String(error)),
   };
 }

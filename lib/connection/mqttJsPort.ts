@@ -94,6 +94,12 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
 
 function ignore(): void {}
 
+// Shared: MQTT.js copies its options, and a publish is too frequent to build them each time.
+const PUBLISH_OPTIONS = [
+  { qos: 0, retain: false },
+  { qos: 1, retain: false },
+] as const;
+
 function linkOf(
   client: MqttClient,
   sessionPresent: boolean,
@@ -140,12 +146,13 @@ function linkOf(
       ),
     unsubscribe: (filters) =>
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
-    publish: (topic, payload, qos) =>
-      request<number | undefined>(true, (settle) =>
-        client.publish(topic, payload, { qos, retain: false }, (error, packet) =>
-          settle(error ?? null, qos === 1 ? packet?.messageId : undefined),
-        ),
-      ),
+    publish: (topic, payload, qos, done) => {
+      if (!client.connected) return done(new ConnectionLostError('not connected'));
+      owed.add(done);
+      client.publish(topic, payload, PUBLISH_OPTIONS[qos], (error, packet) => {
+        if (owed.delete(done)) done(error ?? undefined, qos === 1 ? packet?.messageId : undefined);
+      });
+    },
     disconnect: () =>
       new Observable<never>((subscriber) => {
         markDisconnecting();

@@ -42,6 +42,11 @@ export interface MosquittoOptions {
   readonly users?: readonly { readonly username: string; readonly password: string }[];
   /** ACL file lines (`user …`, `topic readwrite …`); default: everything allowed. */
   readonly acl?: readonly string[];
+  /**
+   * Log every packet, which `subscribes` / `unsubscribes` count. Default `true`; benchmarks turn it off, as
+   * a log line per PUBLISH costs the broker and the process that reads it.
+   */
+  readonly packetLog?: boolean;
 }
 
 /** Counts of SUBSCRIBE / UNSUBSCRIBE packets per filter, read off mosquitto's log. */
@@ -107,11 +112,13 @@ export class Mosquitto implements PacketLog {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private configure({ users = [], acl }: MosquittoOptions): void {
+  private configure({ users = [], acl, packetLog = true }: MosquittoOptions): void {
     const lines = [
       `listener ${this.port} 127.0.0.1`,
       'log_dest stderr',
-      'log_type all',
+      ...(packetLog
+        ? ['log_type all']
+        : ['log_type error', 'log_type warning', 'log_type notice', 'log_type information']),
       'persistence false',
       // Tests run as root in CI; mosquitto would otherwise switch to a user that cannot read this folder.
       'user root',

@@ -1,0 +1,141 @@
+// Runs the benchmarks in sequence and prints their figures: `npm run bench`, or some of them with
+// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers; `--only` may be repeated).
+// Every broker a benchmark starts, it closes: the process ends by itself.
+import { cpus } from 'node:os';
+import { runEndToEndBench, type Client, type EndToEndResult } from './endToEnd';
+import { runObserversBench, type ObserversResult } from './observers';
+import { runRoutingBench } from './routing';
+
+const BENCHES = ['routing', 'e2e', 'observers'] as const;
+type Bench = (typeof BENCHES)[number];
+
+/** The end-to-end goal of the issue: ours at least this fraction of raw MQTT.js. */
+const E2E_GOAL = 0.95;
+
+function selected(argv: readonly string[]): Bench[] {
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--only') names.push(...(argv[++i] ?? '').split(','));
+    else if (arg.startsWith('--only=')) names.push(...arg.slice('--only='.length).split(','));
+    else throw new Error(`unknown argument ${arg}; usage: --only ${BENCHES.join('|')}[,...]`);
+  }
+  const unknown = names.filter((name) => !(BENCHES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
+  return names.length === 0 ? [...BENCHES] : BENCHES.filter((bench) => names.includes(bench));
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) =>
+        /^[\d.,x%-]/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en');
+const ratio = (n: number) => `${n.toFixed(2)}x`;
+
+function e2eTable(results: readonly EndToEndResult[]): string[] {
+  const rate = (r: EndToEndResult, c: Client) => r.median[c]?.perSecond ?? NaN;
+  const cpu = (r: EndToEndResult, c: Client) => r.median[c]?.cpuMicros ?? NaN;
+  return table(
+    [
+      'broker',
+      'QoS',
+      'msgs',
+      'ours msg/s',
+      'publishAll msg/s',
+      'raw msg/s',
+      'ours/raw',
+      'publishAll/raw',
+      `goal >=${E2E_GOAL}`,
+      'CPU us/msg ours|all|raw',
+    ],
+    results.map((r) => {
+      const ours = rate(r, 'ours') / rate(r, 'raw');
+      return [
+        r.broker,
+        String(r.qos),
+        int(r.messages),
+        int(rate(r, 'ours')),
+        int(rate(r, 'oursAll')),
+        int(rate(r, 'raw')),
+        ratio(ours),
+        ratio(rate(r, 'oursAll') / rate(r, 'raw')),
+        ours >= E2E_GOAL ? 'met' : 'MISSED',
+        [cpu(r, 'ours'), cpu(r, 'oursAll'), cpu(r, 'raw')].map((us) => us.toFixed(1)).join(' | '),
+      ];
+    }),
+  );
+}
+
+function observersTable(r: ObserversResult): string[] {
+  const ms = (n: number) => `${n.toFixed(2)} ms`;
+  const bytes = (n: number) => `${int(n)} B`;
+  return table(
+    ['figure', 'ours', 'baseline', 'baseline is'],
+    [
+      ['heap per observer', bytes(r.heapPerObserver), bytes(r.heapPerSubjectSubscriber), 'bare RxJS Subject'],
+      ['heap left per observer after all left', bytes(r.heapLeftPerObserver), '0 B', 'no leak'],
+      ['SUBSCRIBE packets for the filter', String(r.subscribes), '1', 'refcount goal'],
+      ['UNSUBSCRIBE packets when all left', String(r.unsubscribes), '1', 'refcount goal'],
+      [
+        `publish -> all ${int(r.observers)} observers`,
+        ms(r.deliverAllMs),
+        ms(r.deliverOneMs),
+        'one observer',
+      ],
+      ['fan-out (first to last observer)', ms(r.fanOutMs), ms(r.subjectFanOutMs), 'bare Subject next'],
+      [
+        `subscribe ${int(r.observers)} / unsubscribe all`,
+        ms(r.subscribeAllMs),
+        ms(r.unsubscribeAllMs),
+        '(ours)',
+      ],
+    ],
+  );
+}
+
+async function main(): Promise<void> {
+  let benches: Bench[];
+  try {
+    benches = selected(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  const cpu = cpus();
+  console.log(
+    `rx-aliyun-iot bench: Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}`,
+  );
+  const summary: string[] = [];
+  for (const bench of benches) {
+    console.log(`\n== ${bench}`);
+    const log = (line: string) => console.log(`  ${line}`);
+    const started = performance.now();
+    try {
+      if (bench === 'routing') await runRoutingBench(log);
+      if (bench === 'e2e') summary.push('', 'end to end (medians)', ...e2eTable(await runEndToEndBench(log)));
+      if (bench === 'observers')
+        summary.push('', 'observers', ...observersTable(await runObserversBench(log)));
+    } catch (error) {
+      process.exitCode = 1;
+      console.error(`  ${bench} failed:`, error);
+    }
+    log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  for (const line of summary) console.log(line);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
