@@ -23,9 +23,12 @@ function link(written: string[], answer: (payload: string) => Observable<number 
     subscribe: () => NEVER,
     unsubscribe: () => NEVER,
     disconnect: () => NEVER,
-    publish: (_topic, payload) => {
+    publish: (_topic, payload, _qos, done) => {
       written.push(payload.toString());
-      return answer(payload.toString());
+      answer(payload.toString()).subscribe({
+        next: (id) => done(undefined, id),
+        error: (e: Error) => done(e),
+      });
     },
   };
 }

@@ -38,9 +38,9 @@ function fakeLink(log: string[], sessionPresent = false): MqttLink {
       log.push(`unsubscribe ${filters.join(',')}`);
       return EMPTY;
     },
-    publish: (topic, payload, qos) => {
+    publish: (topic, payload, qos, done) => {
       log.push(`publish ${topic} ${payload.toString()}`);
-      return of(qos === 1 ? 7 : undefined);
+      done(undefined, qos === 1 ? 7 : undefined);
     },
     disconnect: () => EMPTY,
   };
