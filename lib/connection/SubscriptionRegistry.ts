@@ -15,6 +15,9 @@ interface Entry {
 
 const noop = () => {};
 
+/** Topics whose matching filters are remembered; a device hears few topics, many times each. */
+const ROUTE_CACHE_LIMIT = 1024;
+
 /**
  * One broker subscription per filter however many observers, matched through one trie: each inbound
  * message is routed once, to the observers of every filter that matches it.
@@ -24,6 +27,8 @@ export class SubscriptionRegistry {
   private readonly entries = new Map<string, Entry>();
   /** Filters dropped while offline that a persistent session may still hold: unsubscribed on reconnect. */
   private readonly stale = new Set<string>();
+  /** Topic → the entries whose filter matches it; cleared whenever the set of filters changes. */
+  private readonly routes = new Map<string, readonly Entry[]>();
   private link: MqttLink | undefined;
   private closed = false;
 
@@ -37,6 +42,7 @@ export class SubscriptionRegistry {
         entry = { filter, qos, subject: new Subject(), observers: 0, acked: false };
         this.entries.set(filter, entry);
         this.router.add(filter, entry);
+        this.routes.clear();
         this.stale.delete(filter);
       }
       const upgrade = !isNew && qos > entry.qos;
@@ -58,7 +64,14 @@ export class SubscriptionRegistry {
 
   /** Routes one inbound message to the observers of every matching filter, each once. */
   dispatch(message: InboundMessage): void {
-    this.router.forEachMatch(message.topic, (entry) => entry.subject.next(message));
+    let targets = this.routes.get(message.topic);
+    if (targets === undefined) {
+      targets = this.router.match(message.topic);
+      if (this.routes.size >= ROUTE_CACHE_LIMIT) this.routes.clear();
+      this.routes.set(message.topic, targets);
+    }
+    // `targets` is a snapshot: an observer that subscribes or leaves meanwhile changes the next message's.
+    for (const entry of targets) entry.subject.next(message);
   }
 
   /** A new connection: restores what the broker lacks; completes when every SUBACK is in. */
@@ -86,6 +99,7 @@ export class SubscriptionRegistry {
     this.link = undefined;
     const entries = [...this.entries.values()];
     this.entries.clear();
+    this.routes.clear();
     for (const entry of entries) {
       this.router.remove(entry.filter, entry);
       entry.subject.complete();
@@ -113,12 +127,14 @@ export class SubscriptionRegistry {
   private refuse(entry: Entry, code: number): void {
     this.entries.delete(entry.filter);
     this.router.remove(entry.filter, entry);
+    this.routes.clear();
     entry.subject.error(new SubscribeRefusedError(entry.filter, code));
   }
 
   private drop(entry: Entry): void {
     this.entries.delete(entry.filter);
     this.router.remove(entry.filter, entry);
+    this.routes.clear();
     // MQTT keeps packet order: an UNSUBSCRIBE sent before the SUBACK still lands after the SUBSCRIBE.
     if (this.link) this.link.unsubscribe([entry.filter]).subscribe({ error: noop });
     else this.stale.add(entry.filter);

@@ -1,14 +1,52 @@
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
 import { validateTopic } from '../topic/validateTopic';
-import { PublishRefusedError } from './errors';
+import { PublishRefusedError, type PublishRefusal } from './errors';
 import { encodePayload, type OutboundMessage } from './messages';
 import type { PublishJob } from './PublishSink';
+
+export type TopicProblem = readonly [reason: PublishRefusal, detail: string];
 
 export interface PublishRules {
   /** The device whose namespace topics must lie in; `undefined` checks no namespace. */
   readonly identity?: DeviceIdentity;
   readonly maxPayloadBytes: number;
   readonly maxTopicBytes: number;
+  /** Checks a topic against these rules; default `checkTopic`. `cachedTopicCheck` remembers the answers. */
+  readonly topicProblem?: (topic: string, rules: PublishRules) => TopicProblem | undefined;
+}
+
+/** What is wrong with a topic to publish on, by the rules, or `undefined`. */
+export function checkTopic(topic: string, rules: PublishRules): TopicProblem | undefined {
+  const invalid = validateTopic(topic);
+  if (invalid) return ['invalid-topic', invalid.reason];
+  const topicBytes = Buffer.byteLength(topic, 'utf8');
+  if (topicBytes > rules.maxTopicBytes) {
+    return ['topic-too-long', `the topic has ${topicBytes} bytes, the limit is ${rules.maxTopicBytes}`];
+  }
+  if (rules.identity && !isInDeviceNamespace(rules.identity, topic)) {
+    return ['outside-namespace', "the topic is outside the device's own namespace"];
+  }
+  return undefined;
+}
+
+const OK: unique symbol = Symbol('ok');
+
+/**
+ * `checkTopic` with a memory of its answers, for rules that do not change: a device publishes on few
+ * topics, many times each. Bounded: it forgets everything when it holds `limit` topics.
+ */
+export function cachedTopicCheck(
+  limit = 1024,
+): (topic: string, rules: PublishRules) => TopicProblem | undefined {
+  const answers = new Map<string, TopicProblem | typeof OK>();
+  return (topic, rules) => {
+    const known = answers.get(topic);
+    if (known !== undefined) return known === OK ? undefined : known;
+    const problem = checkTopic(topic, rules);
+    if (answers.size >= limit) answers.clear();
+    if (typeof topic === 'string') answers.set(topic, problem ?? OK);
+    return problem;
+  };
 }
 
 /**
@@ -20,21 +58,15 @@ export function checkPublish(
   rules: PublishRules,
 ): PublishJob | PublishRefusedError {
   const { topic, payload, qos = 0, retain = false } = message;
-  const refuse = (reason: ConstructorParameters<typeof PublishRefusedError>[0], detail: string) =>
+  const refuse = (reason: PublishRefusal, detail: string) =>
     new PublishRefusedError(reason, String(topic), detail);
 
-  if (qos !== 0 && qos !== 1)
+  if (qos !== 0 && qos !== 1) {
     return refuse('qos-not-supported', `QoS ${String(qos)} is not supported, only 0 and 1`);
+  }
   if (retain) return refuse('retain-not-supported', 'the platform does not support retained messages');
-  const invalid = validateTopic(topic);
-  if (invalid) return refuse('invalid-topic', invalid.reason);
-  const topicBytes = Buffer.byteLength(topic, 'utf8');
-  if (topicBytes > rules.maxTopicBytes) {
-    return refuse('topic-too-long', `the topic has ${topicBytes} bytes, the limit is ${rules.maxTopicBytes}`);
-  }
-  if (rules.identity && !isInDeviceNamespace(rules.identity, topic)) {
-    return refuse('outside-namespace', "the topic is outside the device's own namespace");
-  }
+  const problem = (rules.topicProblem ?? checkTopic)(topic, rules);
+  if (problem) return refuse(problem[0], problem[1]);
   let bytes: Buffer;
   try {
     bytes = encodePayload(payload);

@@ -7,7 +7,6 @@ import {
   identity,
   lastValueFrom,
   mergeMap,
-  tap,
   throwError,
   type OperatorFunction,
   type Subscription,
@@ -16,7 +15,7 @@ import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceName
 import type { BackoffPolicy } from '../operators/backoffDelay';
 import { retryBackoff } from '../operators/retryBackoff';
 import { validateFilter } from '../topic/validateFilter';
-import { checkPublish } from './checkPublish';
+import { cachedTopicCheck, checkPublish } from './checkPublish';
 import type { ConnectionState } from './ConnectionState';
 import { DeviceClosedError, OutsideNamespaceError } from './errors';
 import type { InboundMessage, OutboundMessage, PublishFailure, PublishReceipt } from './messages';
@@ -78,6 +77,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
   let session: Subscription | undefined;
   let closing: Promise<void> | undefined;
   let nextAttempt = 1;
+  const rules = { ...config, topicProblem: cachedTopicCheck() };
 
   const setState = (state: ConnectionState) => {
     current = state;
@@ -120,7 +120,6 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     setState({ status: 'connecting', attempt: nextAttempt });
     return port.connect();
   }).pipe(
-    tap({ error: goOffline }),
     policy === false
       ? identity
       : retryBackoff(
@@ -129,6 +128,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
             // Stable from the CONNACK, not from the start of a connect attempt that may hang.
             stableFrom: 'first-value',
             onRetry: ({ attempt, delayMs, error }) => {
+              goOffline();
               nextAttempt = attempt + 1;
               setState({ status: 'reconnecting', attempt, delayMs, error });
             },
@@ -153,7 +153,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       observer.error(new DeviceClosedError('publish after close()'));
       return undefined;
     }
-    const job = checkPublish(message, config);
+    const job = checkPublish(message, rules);
     if (job instanceof Error) {
       observer.error(job);
       return undefined;

@@ -37,6 +37,7 @@ export interface PublishReceipt {
 /** Encodes a payload as the bytes that go on the wire. */
 export function encodePayload(payload: OutboundMessage['payload']): Buffer {
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
+  if (Buffer.isBuffer(payload)) return payload;
   if (payload instanceof Uint8Array)
     return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   return Buffer.from(JSON.stringify(payload), 'utf8');

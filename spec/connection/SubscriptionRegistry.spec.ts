@@ -87,6 +87,18 @@ describe('SubscriptionRegistry', () => {
     expect(seen.sort()).toEqual(['#', '+', 'b']);
   });
 
+  it('should route by the filters of the moment, though it remembers the routes of a topic', () => {
+    const registry = new SubscriptionRegistry();
+    const seen: string[] = [];
+    const wide = registry.observe('/a/#', 0).subscribe(() => seen.push('#'));
+    registry.dispatch(message('/a/b'));
+    registry.observe('/a/+', 0).subscribe(() => seen.push('+'));
+    registry.dispatch(message('/a/b'));
+    wide.unsubscribe();
+    registry.dispatch(message('/a/b'));
+    expect(seen).toEqual(['#', '#', '+', '+']);
+  });
+
   it('should restore every filter in one SUBSCRIBE after a reconnect without a session, and none with one', () => {
     const log: string[] = [];
     const registry = new SubscriptionRegistry();

@@ -1,4 +1,4 @@
-import { checkPublish, type PublishRules } from '../../lib/connection/checkPublish';
+import { cachedTopicCheck, checkPublish, type PublishRules } from '../../lib/connection/checkPublish';
 import { PublishRefusedError } from '../../lib/connection/errors';
 import type { OutboundMessage } from '../../lib/connection/messages';
 
@@ -41,6 +41,18 @@ describe('checkPublish', () => {
       payload: Buffer.from(wire),
       qos: 1,
     });
+  });
+
+  it('should give the same answers with cachedTopicCheck, asked once or many times', () => {
+    const cached = { ...rules, topicProblem: cachedTopicCheck(2) };
+    const topics = [topic, '/sys/pk/other01/x', topic, '/a/+', '/sys/pk/other01/x', topic];
+    for (const t of topics) {
+      const plain = checkPublish({ topic: t, payload: 'x' }, rules);
+      const remembered = checkPublish({ topic: t, payload: 'x' }, cached);
+      expect(remembered instanceof PublishRefusedError ? remembered.reason : 'ok').toBe(
+        plain instanceof PublishRefusedError ? plain.reason : 'ok',
+      );
+    }
   });
 
   it('should check no namespace without an identity', () => {
