@@ -14,17 +14,19 @@ export interface MqttLink {
   /** One UNSUBSCRIBE packet; completes on the UNSUBACK. */
   unsubscribe(filters: readonly string[]): Observable<never>;
   /**
-   * Calls `done` once: with the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0, once written), or with an
-   * error (`ConnectionLostError` when the connection closes first). A callback rather than an Observable:
-   * this is the hot path of every publish. `done` must be a fresh function per call.
+   * Answers `receiver.published` once: with the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0, once
+   * written), or with an error (`ConnectionLostError` when the connection closes first). A receiver rather
+   * than an Observable: this is the hot path of every publish.
    */
-  publish(topic: string, payload: Buffer, qos: 0 | 1, done: PublishDone): void;
+  publish(topic: string, payload: Buffer, qos: 0 | 1, receiver: PublishReceiver): void;
   /** Sends DISCONNECT and closes; the `connect()` stream then completes instead of erroring. */
   disconnect(): Observable<never>;
 }
 
 /** How a link reports the end of one publish. */
-export type PublishDone = (error: Error | undefined, packetId?: number) => void;
+export interface PublishReceiver {
+  published(error: Error | undefined, packetId?: number): void;
+}
 
 export type LinkEvent =
   | { readonly type: 'connected'; readonly link: MqttLink }

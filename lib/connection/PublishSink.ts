@@ -1,7 +1,15 @@
-import { asyncScheduler, firstValueFrom, Observable, Subject, timer, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  firstValueFrom,
+  Observable,
+  Subject,
+  timer,
+  type Subscription,
+  type Unsubscribable,
+} from 'rxjs';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from './errors';
 import type { PublishReceipt } from './messages';
-import type { MqttLink, PublishDone } from './MqttPort';
+import type { MqttLink, PublishReceiver } from './MqttPort';
 
 /** What happens to a publish made while offline when the queue is full. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
@@ -28,19 +36,32 @@ export interface PublishObserver {
   complete(): void;
 }
 
-// Every field is written in the one constructor call below, in the same order, so that V8 gives all
-// pending publishes one hidden class: this object is on the hot path of every publish.
-interface Pending {
-  readonly topic: string;
-  readonly payload: Buffer;
-  readonly qos: 0 | 1;
-  readonly seq: number;
-  readonly observer: PublishObserver;
-  state: 'queued' | 'in-flight' | 'settled';
+/**
+ * One publish, from `attach` until it settles. A class, with every field set in its constructor, so that
+ * all of them share one hidden class; it is also the link's receiver and the subscriber's teardown, so a
+ * publish allocates no closures here: this object is on the hot path of every publish.
+ */
+class Pending implements PublishReceiver, Unsubscribable {
+  state: 'queued' | 'in-flight' | 'settled' = 'queued';
   /** When an in-flight publish times out, on the scheduler's clock. */
-  deadline: number;
-  /** Handed to the link: a fresh function per write, as the link tells its callbacks apart by identity. */
-  done: PublishDone | undefined;
+  deadline = 0;
+
+  constructor(
+    private readonly sink: PublishSink,
+    readonly topic: string,
+    readonly payload: Buffer,
+    readonly qos: 0 | 1,
+    readonly seq: number,
+    readonly observer: PublishObserver,
+  ) {}
+
+  published(error: Error | undefined, packetId?: number): void {
+    this.sink.answered(this, error, packetId);
+  }
+
+  unsubscribe(): void {
+    if (this.state !== 'settled') this.sink.settle(this);
+  }
 }
 
 /**
@@ -66,24 +87,15 @@ export class PublishSink {
   }
 
   /** Starts one publish; returns its teardown (unsubscribing forgets the result, it cannot recall a write). */
-  attach(job: PublishJob, observer: PublishObserver): () => void {
+  attach(job: PublishJob, observer: PublishObserver): Unsubscribable | undefined {
     if (this.closedWith) {
       observer.error(this.closedWith);
-      return noop;
+      return undefined;
     }
-    const pending: Pending = {
-      topic: job.topic,
-      payload: job.payload,
-      qos: job.qos,
-      seq: ++this.seq,
-      observer,
-      state: 'queued',
-      deadline: 0,
-      done: undefined,
-    };
+    const pending = new Pending(this, job.topic, job.payload, job.qos, ++this.seq, observer);
     if (this.link && this.queue.length === 0) this.write(pending, this.link);
     else this.enqueue(pending);
-    return () => this.forget(pending);
+    return pending;
   }
 
   /** The link is ready (subscriptions restored): everything queued goes out, in order. */
@@ -108,7 +120,7 @@ export class PublishSink {
     this.timeoutTimer?.unsubscribe();
     this.timeoutTimer = undefined;
     for (const pending of [...this.queue, ...this.inFlight]) {
-      this.forget(pending);
+      pending.unsubscribe();
       pending.observer.error(error);
     }
   }
@@ -145,25 +157,22 @@ export class PublishSink {
     pending.deadline = asyncScheduler.now() + this.config.publishTimeoutMs;
     this.inFlight.add(pending);
     this.armTimeout();
-    const done: PublishDone = (error, packetId) => {
-      if (pending.done !== done) return; // an answer for an earlier write, or for a forgotten publish
-      this.settle(pending);
-      if (error === undefined) {
-        pending.observer.next({
-          topic: pending.topic,
-          qos: pending.qos,
-          packetId,
-          bytes: pending.payload.length,
-        });
-        pending.observer.complete();
-      } else if (error instanceof ConnectionLostError && !this.closedWith) {
-        this.requeue(pending);
-      } else {
-        pending.observer.error(error);
-      }
-    };
-    pending.done = done;
-    link.publish(pending.topic, pending.payload, pending.qos, done);
+    link.publish(pending.topic, pending.payload, pending.qos, pending);
+  }
+
+  /** The link's answer for an in-flight publish; ignored once it settled (timed out, forgotten). */
+  answered(pending: Pending, error: Error | undefined, packetId: number | undefined): void {
+    if (pending.state !== 'in-flight') return;
+    this.settle(pending);
+    if (error === undefined) {
+      const { topic, qos, payload, observer } = pending;
+      observer.next({ topic, qos, packetId, bytes: payload.length });
+      observer.complete();
+    } else if (error instanceof ConnectionLostError && !this.closedWith) {
+      this.requeue(pending);
+    } else {
+      pending.observer.error(error);
+    }
   }
 
   /** One timer, for the oldest in-flight publish; when it fires, whatever has expired fails. */
@@ -185,10 +194,9 @@ export class PublishSink {
   }
 
   /** Out of the queue or out of flight; its result, if one still comes, is ignored. */
-  private settle(pending: Pending): void {
+  settle(pending: Pending): void {
     const { state } = pending;
     pending.state = 'settled';
-    pending.done = undefined;
     if (state === 'queued') {
       const at = this.queue.indexOf(pending);
       if (at >= 0) this.queue.splice(at, 1);
@@ -198,10 +206,4 @@ export class PublishSink {
       this.settled$.next();
     }
   }
-
-  private forget(pending: Pending): void {
-    if (pending.state !== 'settled') this.settle(pending);
-  }
 }
-
-function noop(): void {}

@@ -1,4 +1,3 @@
-import * as E from 'fp-ts/Either';
 import {
   Observable,
   ReplaySubject,
@@ -6,7 +5,6 @@ import {
   defer,
   identity,
   lastValueFrom,
-  mergeMap,
   throwError,
   type OperatorFunction,
   type Subscription,
@@ -18,13 +16,13 @@ import { validateFilter } from '../topic/validateFilter';
 import { cachedTopicCheck, checkPublish } from './checkPublish';
 import type { ConnectionState } from './ConnectionState';
 import { DeviceClosedError, OutsideNamespaceError } from './errors';
-import type { InboundMessage, OutboundMessage, PublishFailure, PublishReceipt } from './messages';
+import type { InboundMessage, OutboundMessage, PublishReceipt } from './messages';
 import type { MqttLink, MqttPort } from './MqttPort';
-import { PublishSink, type OverflowPolicy, type PublishObserver } from './PublishSink';
+import { publishEach, type PublishResult, type StartPublish } from './publishEach';
+import { PublishSink, type OverflowPolicy } from './PublishSink';
 import { SubscriptionRegistry } from './SubscriptionRegistry';
 
-/** Per-message result of `publishAll()`. */
-export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
+export type { PublishResult };
 
 export interface ObserveOptions {
   /** Requested QoS. Default 0. The platform delivers with the publisher's QoS whatever is asked. */
@@ -148,7 +146,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     })());
 
   /** Checks and starts one publish for `observer`; returns its teardown. */
-  const startPublish = (message: OutboundMessage, observer: PublishObserver): (() => void) | undefined => {
+  const startPublish: StartPublish = (message, observer) => {
     if (closing || current.status === 'closed') {
       observer.error(new DeviceClosedError('publish after close()'));
       return undefined;
@@ -163,23 +161,6 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
 
   const publish = (message: OutboundMessage): Observable<PublishReceipt> =>
     new Observable<PublishReceipt>((subscriber) => startPublish(message, subscriber));
-
-  // One inner Observable per command, whose observer maps the outcome to an Either: no map / catchError
-  // layers alive per message until its PUBACK.
-  const publishAll = (): OperatorFunction<OutboundMessage, PublishResult> =>
-    mergeMap(
-      (message) =>
-        new Observable<PublishResult>((subscriber) =>
-          startPublish(message, {
-            next: (receipt) => subscriber.next(E.right(receipt)),
-            error: (error) => {
-              subscriber.next(E.left(publishFailure(message, error)));
-              subscriber.complete();
-            },
-            complete: () => subscriber.complete(),
-          }),
-        ),
-    );
 
   return {
     state$: state$.asObservable(),
@@ -208,14 +189,6 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       });
     },
     publish,
-    publishAll,
-  };
-}
-
-function publishFailure(message: OutboundMessage, error: unknown): PublishFailure {
-  return {
-    _tag: 'PublishFailure',
-    topic: String(message.topic),
-    error: error instanceof Error ? error : new Error(String(error)),
+    publishAll: () => publishEach(startPublish),
   };
 }

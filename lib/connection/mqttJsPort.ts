@@ -146,12 +146,15 @@ function linkOf(
       ),
     unsubscribe: (filters) =>
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
-    publish: (topic, payload, qos, done) => {
-      if (!client.connected) return done(new ConnectionLostError('not connected'));
-      owed.add(done);
-      client.publish(topic, payload, PUBLISH_OPTIONS[qos], (error, packet) => {
-        if (owed.delete(done)) done(error ?? undefined, qos === 1 ? packet?.messageId : undefined);
-      });
+    publish: (topic, payload, qos, receiver) => {
+      if (!client.connected) return receiver.published(new ConnectionLostError('not connected'));
+      // One closure per publish: MQTT.js's callback, which is also what the close fails.
+      const answer = (error?: Error, packet?: { messageId?: number }) => {
+        if (owed.delete(answer))
+          receiver.published(error ?? undefined, qos === 1 ? packet?.messageId : undefined);
+      };
+      owed.add(answer);
+      client.publish(topic, payload, PUBLISH_OPTIONS[qos], answer);
     },
     disconnect: () =>
       new Observable<never>((subscriber) => {

@@ -23,11 +23,11 @@ function link(written: string[], answer: (payload: string) => Observable<number 
     subscribe: () => NEVER,
     unsubscribe: () => NEVER,
     disconnect: () => NEVER,
-    publish: (_topic, payload, _qos, done) => {
+    publish: (_topic, payload, _qos, receiver) => {
       written.push(payload.toString());
       answer(payload.toString()).subscribe({
-        next: (id) => done(undefined, id),
-        error: (e: Error) => done(e),
+        next: (id) => receiver.published(undefined, id),
+        error: (e: Error) => receiver.published(e),
       });
     },
   };

@@ -38,9 +38,9 @@ function fakeLink(log: string[], sessionPresent = false): MqttLink {
       log.push(`unsubscribe ${filters.join(',')}`);
       return EMPTY;
     },
-    publish: (topic, payload, qos, done) => {
+    publish: (topic, payload, qos, receiver) => {
       log.push(`publish ${topic} ${payload.toString()}`);
-      done(undefined, qos === 1 ? 7 : undefined);
+      receiver.published(undefined, qos === 1 ? 7 : undefined);
     },
     disconnect: () => EMPTY,
   };

@@ -1,0 +1,86 @@
+import * as E from 'fp-ts/Either';
+import { Observable, type OperatorFunction, type Subscriber, type Unsubscribable } from 'rxjs';
+import type { OutboundMessage, PublishFailure, PublishReceipt } from './messages';
+import type { PublishObserver } from './PublishSink';
+
+/** Per-message result of `publishAll()`. */
+export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
+
+/** Starts one publish for an observer; returns its teardown. */
+export type StartPublish = (
+  message: OutboundMessage,
+  observer: PublishObserver,
+) => Unsubscribable | undefined;
+
+/** The publishes of one subscription to the operator: what is still out, and whether the commands ended. */
+class Batch {
+  readonly out = new Set<Outcome>();
+  commandsDone = false;
+
+  constructor(readonly subscriber: Subscriber<PublishResult>) {}
+
+  settled(outcome: Outcome): void {
+    this.out.delete(outcome);
+    if (this.commandsDone && this.out.size === 0) this.subscriber.complete();
+  }
+}
+
+/** Hears how one publish ends and turns it into a result. One object per command, no closures. */
+class Outcome implements PublishObserver {
+  teardown: Unsubscribable | undefined = undefined;
+
+  constructor(
+    private readonly batch: Batch,
+    private readonly message: OutboundMessage,
+  ) {}
+
+  next(receipt: PublishReceipt): void {
+    this.batch.subscriber.next(E.right(receipt));
+  }
+
+  error(error: unknown): void {
+    const failure: PublishFailure = {
+      _tag: 'PublishFailure',
+      topic: String(this.message.topic),
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
+    this.batch.subscriber.next(E.left(failure));
+    this.batch.settled(this);
+  }
+
+  complete(): void {
+    this.batch.settled(this);
+  }
+}
+
+/**
+ * The publish sink as an operator: starts a publish for each command at once (as `mergeMap` would) and
+ * emits one `Either` per command when it ends, failures as values. Completes when the commands have
+ * completed and every publish has ended; unsubscribing forgets the publishes still out.
+ *
+ * Written out rather than composed from `mergeMap`, `map` and `catchError`: those keep three more
+ * Observables and Subscribers alive per message until its PUBACK.
+ */
+export function publishEach(start: StartPublish): OperatorFunction<OutboundMessage, PublishResult> {
+  return (commands) =>
+    new Observable<PublishResult>((subscriber) => {
+      const batch = new Batch(subscriber);
+      const subscription = commands.subscribe({
+        next: (message) => {
+          const outcome = new Outcome(batch, message);
+          batch.out.add(outcome);
+          outcome.teardown = start(message, outcome);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          batch.commandsDone = true;
+          if (batch.out.size === 0) subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        for (const outcome of batch.out) outcome.teardown?.unsubscribe();
+        batch.out.clear();
+      };
+    });
+}
