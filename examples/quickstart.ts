@@ -23,6 +23,7 @@ import {
   publishWhileConnected,
   type ConnectionState,
   type DeviceOptions,
+  type OutboundMessage,
 } from '../lib';
 import { startEmulator, type Emulator } from '../lib/emulator';
 
@@ -128,19 +129,20 @@ async function main() {
     share(),
   );
 
-  const rrpc$ = classified$.pipe(
+  // Each handler turns a message into the reply to publish; one publishAll sends them all and reports each
+  // result as a value, so a failed reply is logged and never ends the app.
+  const rrpcReplies$ = classified$.pipe(
     ofKind('rrpc'),
-    mergeMap(({ params, message }) => {
-      log('device', `RRPC request ${params.messageId}: ${message.payload.toString()}`);
-      return device.publish({
-        topic: device.topics.rrpcResponse(params.messageId ?? ''),
-        payload: { id: params.messageId ?? '', code: 200, data: { status: 'ok' } },
-      });
+    map(({ params, message }): OutboundMessage => {
+      const id = params.messageId ?? '';
+      log('device', `RRPC request ${id}: ${message.payload.toString()}`);
+      // System RRPC answers on its response topic; custom RRPC (/ext/rrpc/…) on the topic it came on.
+      const topic = params.topic === undefined ? device.topics.rrpcResponse(id) : message.topic;
+      return { topic, payload: { id, code: 200, data: { status: 'ok' } } };
     }),
-    tap((receipt) => log('device', `RRPC reply sent on ${receipt.topic}`)),
   );
 
-  const ota$ = classified$.pipe(
+  const otaAcks$ = classified$.pipe(
     ofKind('ota'),
     map(({ message }) => message),
     decodeJson(OtaPush),
@@ -148,22 +150,35 @@ async function main() {
       pipe(
         decoded,
         fold(
-          (error) => {
+          (error): OutboundMessage[] => {
             log('device', `OTA push not understood: ${error.messages.join('; ')}`);
-            return EMPTY;
+            return [];
           },
-          ({ value }) => {
+          ({ value }): OutboundMessage[] => {
             log('device', `OTA push: firmware ${value.data.version} at ${value.data.url}`);
-            return device.publish({
-              topic: device.topics.otaProgress,
-              payload: otaProgress(value.id, '0', `accepted firmware ${value.data.version}`),
-              qos: 1,
-            });
+            const payload = otaProgress(value.id, '0', `accepted firmware ${value.data.version}`);
+            return [{ topic: device.topics.otaProgress, payload, qos: 1 }];
           },
         ),
       ),
     ),
-    tap((receipt) => log('device', `OTA progress sent on ${receipt.topic}`)),
+  );
+
+  const replies$ = merge(rrpcReplies$, otaAcks$).pipe(
+    device.publishAll(),
+    tap((result) =>
+      pipe(
+        result,
+        fold(
+          (failure) => log('device', `reply on ${failure.topic} failed: ${failure.error.message}`),
+          (receipt) =>
+            log(
+              'device',
+              `${receipt.topic.startsWith('/ota/') ? 'OTA progress' : 'RRPC reply'} sent on ${receipt.topic}`,
+            ),
+        ),
+      ),
+    ),
   );
 
   const other$ = classified$.pipe(
@@ -202,8 +217,7 @@ async function main() {
     // The seed subscribes its topic; a device also subscribes its OTA topic to hear firmware pushes.
     device.observe(broadcast),
     device.observe(device.topics.otaUpgrade, { qos: 1 }),
-    rrpc$,
-    ota$,
+    replies$,
     other$,
     hello$,
     cloud ? playCloud(cloud, device) : EMPTY,

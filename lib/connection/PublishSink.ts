@@ -127,17 +127,15 @@ export class PublishSink {
 
   private enqueue(pending: Pending): void {
     if (this.queue.length >= this.config.queueLimit) {
-      const victim = this.config.overflow === 'drop-oldest' ? this.queue.shift() : pending;
-      if (victim) {
-        victim.state = 'settled';
-        victim.observer.error(
-          new PublishRefusedError(
-            'offline-queue-full',
-            victim.topic,
-            `the offline queue is full (${this.config.queueLimit}, overflow: ${this.config.overflow})`,
-          ),
-        );
-      }
+      const victim = this.config.overflow === 'drop-oldest' ? (this.queue.shift() ?? pending) : pending;
+      victim.state = 'settled';
+      victim.observer.error(
+        new PublishRefusedError(
+          'offline-queue-full',
+          victim.topic,
+          `the offline queue is full (${this.config.queueLimit}, overflow: ${this.config.overflow})`,
+        ),
+      );
       if (victim === pending) return;
     }
     pending.state = 'queued';

@@ -11,6 +11,8 @@ interface Entry {
   observers: number;
   /** The broker holds this subscription in the current session. */
   acked: boolean;
+  /** While a QoS upgrade of an acknowledged subscription awaits its SUBACK: the QoS the broker holds. */
+  heldQos: 0 | 1 | undefined;
 }
 
 const noop = () => {};
@@ -39,7 +41,7 @@ export class SubscriptionRegistry {
       let entry = this.entries.get(filter);
       const isNew = entry === undefined;
       if (entry === undefined) {
-        entry = { filter, qos, subject: new Subject(), observers: 0, acked: false };
+        entry = { filter, qos, subject: new Subject(), observers: 0, acked: false, heldQos: undefined };
         this.entries.set(filter, entry);
         this.router.add(filter, entry);
         this.routes.clear();
@@ -47,6 +49,7 @@ export class SubscriptionRegistry {
       }
       const upgrade = !isNew && qos > entry.qos;
       if (upgrade) {
+        if (entry.acked) entry.heldQos = entry.qos;
         entry.qos = qos;
         entry.acked = false;
       }
@@ -116,8 +119,14 @@ export class SubscriptionRegistry {
       tap((codes) =>
         entries.forEach((entry, i) => {
           const code = codes[i] ?? 0x80;
+          const held = entry.heldQos;
+          entry.heldQos = undefined;
           if ((code & 0x80) === 0) entry.acked = true;
-          else if (this.entries.get(entry.filter) === entry) this.refuse(entry, code);
+          else if (held !== undefined) {
+            // A refused upgrade leaves the subscription the broker already holds: its observers keep it.
+            entry.qos = held;
+            entry.acked = true;
+          } else if (this.entries.get(entry.filter) === entry) this.refuse(entry, code);
         }),
       ),
       ignoreElements(),
@@ -136,7 +145,11 @@ export class SubscriptionRegistry {
     this.router.remove(entry.filter, entry);
     this.routes.clear();
     // MQTT keeps packet order: an UNSUBSCRIBE sent before the SUBACK still lands after the SUBSCRIBE.
-    if (this.link) this.link.unsubscribe([entry.filter]).subscribe({ error: noop });
-    else this.stale.add(entry.filter);
+    const stale = () => {
+      // Not known to be gone (the connection dropped first): a persistent session may still hold it.
+      if (!this.entries.has(entry.filter)) this.stale.add(entry.filter);
+    };
+    if (this.link) this.link.unsubscribe([entry.filter]).subscribe({ error: stale });
+    else stale();
   }
 }

@@ -5,6 +5,9 @@ import {
   defer,
   identity,
   lastValueFrom,
+  race,
+  timeout,
+  timer,
   throwError,
   type OperatorFunction,
   type Subscription,
@@ -40,6 +43,8 @@ export interface ConnectionConfig {
   readonly publishTimeoutMs: number;
   readonly maxPayloadBytes: number;
   readonly maxTopicBytes: number;
+  /** How long `close()` waits for the broker to take the DISCONNECT before it closes the socket. Default 5000. */
+  readonly disconnectGraceMs?: number;
 }
 
 /** The connection as observables: the stream part of `AliyunDevice`. */
@@ -73,6 +78,8 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
   let current: ConnectionState = { status: 'idle' };
   let link: MqttLink | undefined;
   let session: Subscription | undefined;
+  /** Set the moment `close()` is called, before anything it does: every guard reads this. */
+  let closeRequested = false;
   let closing: Promise<void> | undefined;
   let nextAttempt = 1;
   const rules = { ...config, topicProblem: cachedTopicCheck() };
@@ -92,7 +99,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
   const finish = (error?: unknown) => {
     if (current.status === 'closed') return;
     goOffline();
-    const failure = error === undefined || closing ? undefined : error;
+    const failure = error === undefined || closeRequested ? undefined : error;
     sink.close(
       new DeviceClosedError(failure === undefined ? 'close() was called' : 'it gave up reconnecting'),
     );
@@ -106,11 +113,16 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     link = connected;
     nextAttempt = 1;
     setState({ status: 'connected', sessionPresent: connected.sessionPresent });
-    // Subscriptions first, then the queue: a reply must not arrive before its filter is back.
-    registry.online(connected).subscribe({
-      complete: () => link === connected && sink.online(connected),
-      error: () => {},
-    });
+    // Subscriptions first, then the queue: a reply must not arrive before its filter is back. A SUBACK that
+    // fails or never comes must not hold the queue for ever: publishes go out then too, and the filters
+    // left unacknowledged are subscribed again on the next connection.
+    const goLive = () => {
+      if (link === connected && !closeRequested) sink.online(connected);
+    };
+    registry
+      .online(connected)
+      .pipe(timeout({ first: config.publishTimeoutMs }))
+      .subscribe({ complete: goLive, error: goLive });
   };
 
   const policy = config.reconnect;
@@ -121,7 +133,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     policy === false
       ? identity
       : retryBackoff(
-          { ...policy, shouldRetry: (error) => !closing && (policy.shouldRetry?.(error) ?? true) },
+          { ...policy, shouldRetry: (error) => !closeRequested && (policy.shouldRetry?.(error) ?? true) },
           {
             // Stable from the CONNACK, not from the start of a connect attempt that may hang.
             stableFrom: 'first-value',
@@ -134,20 +146,25 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
         ),
   );
 
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
+  const close = (): Promise<void> => {
+    closeRequested = true;
+    return (closing ??= (async () => {
       const open = link;
       if (open) {
         await sink.drain();
-        await lastValueFrom(open.disconnect(), { defaultValue: undefined }).catch(() => undefined);
+        // A peer that never closes its side after DISCONNECT must not hold close() for ever: after the
+        // grace period the session's teardown destroys the socket.
+        const disconnected = race(open.disconnect(), timer(config.disconnectGraceMs ?? 5000));
+        await lastValueFrom(disconnected, { defaultValue: undefined }).catch(() => undefined);
       }
       session?.unsubscribe();
       finish();
     })());
+  };
 
   /** Checks and starts one publish for `observer`; returns its teardown. */
   const startPublish: StartPublish = (message, observer) => {
-    if (closing || current.status === 'closed') {
+    if (closeRequested || current.status === 'closed') {
       observer.error(new DeviceClosedError('publish after close()'));
       return undefined;
     }
@@ -166,7 +183,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     state$: state$.asObservable(),
     messages$: messages$.asObservable(),
     start() {
-      if (session || closing || current.status === 'closed') return;
+      if (session || closeRequested || current.status === 'closed') return;
       session = session$.subscribe({
         next: (event) => {
           if (event.type === 'connected') return onConnected(event.link);

@@ -43,6 +43,8 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
       protocolVersion: 4,
       reconnectPeriod: 0,
       resubscribe: false,
+      // One SUBSCRIBE per request: MQTT.js reports only the last chunk's SUBACK codes when it splits one.
+      subscribeBatchSize: undefined,
       queueQoSZero: false,
     });
     // Every answer still owed by this connection; failed at once when it closes.
@@ -88,6 +90,8 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
       // MQTT.js may still report errors while it tears down; an 'error' without a listener would throw.
       client.on('error', ignore);
       if (!disconnecting) client.end(true);
+      // A graceful end still waiting for the peer to close (MQTT.js ignores end() while it waits): cut it.
+      else if (!client.disconnected) client.stream?.destroy();
     };
   });
 }
@@ -149,9 +153,14 @@ function linkOf(
     publish: (topic, payload, qos, receiver) => {
       if (!client.connected) return receiver.published(new ConnectionLostError('not connected'));
       // One closure per publish: MQTT.js's callback, which is also what the close fails.
+      // Under MQTT 3.1.1 a publish fails only when this connection ends before its answer (MQTT.js may say
+      // so before its 'close', e.g. on a keepalive timeout): always a lost connection, so it is sent again.
       const answer = (error?: Error, packet?: { messageId?: number }) => {
-        if (owed.delete(answer))
-          receiver.published(error ?? undefined, qos === 1 ? packet?.messageId : undefined);
+        if (!owed.delete(answer)) return;
+        if (!error) return receiver.published(undefined, qos === 1 ? packet?.messageId : undefined);
+        receiver.published(
+          error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
+        );
       };
       owed.add(answer);
       client.publish(topic, payload, PUBLISH_OPTIONS[qos], answer);

@@ -96,6 +96,21 @@ describe('PublishSink', () => {
     });
   });
 
+  it.each(['error', 'drop-newest', 'drop-oldest'] as const)(
+    'should keep nothing offline with queueLimit 0 (overflow %s)',
+    (overflow) => {
+      testScheduler.run(({ expectObservable }) => {
+        const sink = new PublishSink({ ...config, queueLimit: 0, overflow });
+        const error = new PublishRefusedError(
+          'offline-queue-full',
+          '/sys/pk/dn/t',
+          `the offline queue is full (0, overflow: ${overflow})`,
+        );
+        expectObservable(sink.send(job('a'))).toBe('#', undefined, error);
+      });
+    },
+  );
+
   it('should send again on the next link, in the original order, what the lost connection left unanswered', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const written: string[] = [];

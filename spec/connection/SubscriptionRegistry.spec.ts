@@ -133,6 +133,22 @@ describe('SubscriptionRegistry', () => {
     expect(log).toEqual(['SUBSCRIBE /a', 'SUBSCRIBE /a']);
   });
 
+  it('should keep the held subscription and its observers when the broker refuses a QoS upgrade', () => {
+    const log: string[] = [];
+    const registry = new SubscriptionRegistry();
+    let answer = 0;
+    registry.online(link(log, (filters) => of(filters.map(() => answer)))).subscribe();
+    const seen: string[] = [];
+    const errors: unknown[] = [];
+    registry.observe('/a', 0).subscribe({ next: () => seen.push('qos0'), error: (e) => errors.push(e) });
+    answer = 0x80;
+    registry.observe('/a', 1).subscribe({ next: () => seen.push('qos1'), error: (e) => errors.push(e) });
+    registry.dispatch(message('/a'));
+    expect(errors).toEqual([]);
+    expect(seen).toEqual(['qos0', 'qos1']);
+    expect(log).toEqual(['SUBSCRIBE /a', 'SUBSCRIBE /a']);
+  });
+
   it('should complete every observer on close, and later observers at once', () => {
     testScheduler.run(({ expectObservable }) => {
       const registry = new SubscriptionRegistry();

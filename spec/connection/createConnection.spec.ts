@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { EMPTY, Observable, of } from 'rxjs';
+import { EMPTY, NEVER, Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
@@ -177,6 +177,22 @@ describe('createConnection', () => {
         'subscribe /sys/pk/dn/thing/#',
         'publish /sys/pk/dn/a queued',
       ]);
+    });
+  });
+
+  it('should let queued publishes go out after publishTimeoutMs when the SUBACK never comes', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const log: string[] = [];
+      const silent: MqttLink = { ...fakeLink(log), subscribe: () => NEVER };
+      const port = fakePort([cold('-c', { c: { type: 'connected' as const, link: silent } })]);
+      const connection = createConnection(port, config);
+      connection.observe('/sys/pk/dn/#').subscribe();
+      connection.start();
+      const topic = '/sys/pk/dn/a';
+      // Connected at 1; the queue waits for the SUBACK until 1 + 5000.
+      expectObservable(connection.publish({ topic, payload: 'x', qos: 1 })).toBe('5001ms (r|)', {
+        r: { topic, qos: 1, packetId: 7, bytes: 1 },
+      });
     });
   });
 

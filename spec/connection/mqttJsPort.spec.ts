@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
+import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
 import { createDevice } from '../../lib/device';
 import {
   ConnectionLostError,
@@ -14,9 +15,10 @@ import { testDevice } from '../support/testBrokers';
 /** A broker that answers CONNECT with `connack` and then ignores everything: no PUBACK, no SUBACK. */
 async function silentBroker(
   connack: number[],
+  allowHalfOpen = false,
 ): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const server = createServer({ allowHalfOpen }, (socket) => {
     sockets.add(socket);
     socket.once('data', () => socket.write(Buffer.from(connack)));
     socket.on('close', () => sockets.delete(socket));
@@ -38,6 +40,14 @@ const config = {
   password: 'p',
   keepalive: 60,
   cleanSession: true,
+};
+const connectionConfig: ConnectionConfig = {
+  reconnect: false,
+  queueLimit: 10,
+  overflow: 'error',
+  publishTimeoutMs: 60_000,
+  maxPayloadBytes: 1000,
+  maxTopicBytes: 100,
 };
 
 describe('mqttJsPort', () => {
@@ -72,6 +82,46 @@ describe('mqttJsPort', () => {
       await expect(publish).rejects.toBeInstanceOf(PublishTimeoutError);
       await device.close();
       await expect(lastValueFrom(device.state$)).resolves.toEqual({ status: 'closed' });
+    } finally {
+      await closeServer(broker);
+    }
+  });
+
+  it('should send again, not fail, a QoS1 publish in flight when the keepalive times out', async () => {
+    // CONNACK, then silence: no PUBACK, no PINGRESP. MQTT.js fails its in-flight publishes on the keepalive
+    // timeout before it reports the close; the publish must wait for the next connection instead.
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+    const connection = createConnection(
+      mqttJsPort({ ...config, keepalive: 1, url: broker.url, connectTimeoutMs: 5000 }),
+      { ...connectionConfig, reconnect: { initialDelayMs: 60_000, jitter: 'none' } },
+    );
+    try {
+      connection.start();
+      await firstValueFrom(connection.state$.pipe(filter((s) => s.status === 'connected')));
+      const failures: unknown[] = [];
+      connection
+        .publish({ topic: 'a/b', payload: 'x', qos: 1 })
+        .subscribe({ error: (e) => failures.push(e) });
+      await firstValueFrom(connection.state$.pipe(filter((s) => s.status === 'reconnecting')));
+      expect(failures).toEqual([]);
+    } finally {
+      await connection.close();
+      await closeServer(broker);
+    }
+  });
+
+  // Without the grace period, close() waits for a 'close' that a half-open peer never lets happen.
+  it('should close even when the peer never closes its side after DISCONNECT', async () => {
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
+    const connection = createConnection(mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 }), {
+      ...connectionConfig,
+      disconnectGraceMs: 100,
+    });
+    try {
+      connection.start();
+      await firstValueFrom(connection.state$.pipe(filter((s) => s.status === 'connected')));
+      await connection.close();
+      await expect(lastValueFrom(connection.state$)).resolves.toEqual({ status: 'closed' });
     } finally {
       await closeServer(broker);
     }
