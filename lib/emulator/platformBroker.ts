@@ -111,11 +111,14 @@ export function platformBroker(
         callback(new Error('not published'));
         return;
       }
-      const reason = publishViolation(
-        device,
-        { ...packet, payloadBytes: Buffer.byteLength(packet.payload) },
-        maxPayloadBytes,
-      );
+      // Fields written out, not spread: a spread object gets a hidden class of its own, on every PUBLISH.
+      const fields = {
+        topic: packet.topic,
+        qos: packet.qos,
+        retain: packet.retain,
+        payloadBytes: Buffer.byteLength(packet.payload),
+      };
+      const reason = publishViolation(device, fields, maxPayloadBytes);
       if (reason === undefined) {
         callback(null);
         return;
@@ -177,7 +180,15 @@ export function platformBroker(
     const device = client === null ? undefined : sessions.get(client);
     if (device === undefined) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    received$.next({ ...device, topic: packet.topic, payload, qos: packet.qos === 0 ? 0 : 1 });
+    const { productKey, deviceName, clientId } = device;
+    received$.next({
+      productKey,
+      deviceName,
+      clientId,
+      topic: packet.topic,
+      payload,
+      qos: packet.qos === 0 ? 0 : 1,
+    });
   });
 
   const send = (client: Client, packet: PublishPacket): Promise<void> =>
