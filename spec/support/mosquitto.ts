@@ -5,9 +5,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Whether a mosquitto binary is on the PATH. */
+/** The mosquitto binary: on the PATH, or where Debian puts it (/usr/sbin is not on every user's PATH). */
+const MOSQUITTO = ['mosquitto', '/usr/sbin/mosquitto'].find(
+  (bin) => spawnSync(bin, ['-h']).error === undefined,
+);
+
+/** Whether a mosquitto binary is installed. */
 export function hasMosquitto(): boolean {
-  return spawnSync('mosquitto', ['-h']).error === undefined;
+  return MOSQUITTO !== undefined;
 }
 
 /**
@@ -85,7 +90,7 @@ export class Mosquitto implements PacketLog {
   }
 
   async start(): Promise<void> {
-    const child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], {
+    const child = spawn(MOSQUITTO ?? 'mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.process = child;
