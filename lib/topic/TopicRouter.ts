@@ -3,10 +3,12 @@ import { buildParams, EMPTY_PARAMS, type TopicParams } from './buildParams';
 import { parseFilter } from './parseFilter';
 import { TopicScan } from './TopicScan';
 import {
+  addEntry,
   isEmpty,
   literalChild,
   newNode,
   refreshMin,
+  removeEntry,
   removeLiteralChild,
   walkAll,
   walkFirst,
@@ -19,6 +21,14 @@ export interface TopicMatch<V> {
   readonly value: V;
   readonly params: TopicParams;
 }
+
+/** A `matchFirst` answer kept for a topic that is a filter without wildcards. */
+interface LiteralAnswer<V> {
+  generation: number;
+  match: TopicMatch<V> | undefined;
+}
+
+const isWildcard = (level: string): boolean => level === '+' || level === '#';
 
 const byOrder = <V>(a: Entry<V>, b: Entry<V>): number => a.order - b.order;
 
@@ -37,8 +47,10 @@ const depthOf = (levels: readonly string[]): number =>
  * first declared route win. A value added under two overlapping filters is returned once per filter:
  * deduplicating by value is the caller's business.
  *
- * Matching splits nothing: the topic is scanned once into reused offsets and level hashes, and strings are
- * cut out only for named wildcards.
+ * Matching splits nothing: the walk reads the topic in place, level by level, into reused offsets; a level
+ * is hashed only at a node with several children, and strings are cut out only for named wildcards.
+ * `matchFirst` answers a topic that is itself a filter without wildcards from a kept answer, without a
+ * walk.
  *
  * ```ts
  * const router = new TopicRouter<string>();
@@ -57,6 +69,15 @@ export class TopicRouter<V> {
   private readonly scan = new TopicScan();
   private nextOrder = 0;
   private count = 0;
+  /**
+   * The answers of `matchFirst` for topics that are a filter without wildcards, as EMQX keeps its exact
+   * routes apart from the trie: such a topic is answered by one lookup instead of a walk. An answer is
+   * valid while `generation` has not moved. Adding a route never changes one (a new route comes last, and
+   * the filter itself already matches); removing a route bumps `generation`, and answers are redone
+   * lazily.
+   */
+  private readonly literals = new Map<string, LiteralAnswer<V>>();
+  private generation = 0;
 
   /** The number of (filter, value) pairs. */
   get size(): number {
@@ -91,9 +112,11 @@ export class TopicRouter<V> {
       slots: named ? slots : undefined,
       plain: named ? undefined : Object.freeze({ value, params: EMPTY_PARAMS }),
     };
-    if (depth < levels.length) (node.hash ??= []).push(entry);
-    else (node.exact ??= []).push(entry);
+    addEntry(node, entry, depth < levels.length);
     if (byValue === undefined) this.entries.set(filter, (byValue = new Map()));
+    if (!levels.some(isWildcard) && !this.literals.has(filter)) {
+      this.literals.set(filter, { generation: -1, match: undefined });
+    }
     byValue.set(value, entry);
     this.count++;
   }
@@ -107,8 +130,12 @@ export class TopicRouter<V> {
     const entry = byValue?.get(value);
     if (byValue === undefined || entry === undefined) return false;
     byValue.delete(value);
-    if (byValue.size === 0) this.entries.delete(filter);
+    if (byValue.size === 0) {
+      this.entries.delete(filter);
+      this.literals.delete(filter);
+    }
     this.count--;
+    this.generation++;
 
     const { levels } = entry;
     const depth = depthOf(levels);
@@ -119,13 +146,7 @@ export class TopicRouter<V> {
       path.push((level === '+' ? node.plus : literalChild(node, level, false)) as TrieNode<V>);
     }
     const node = path[depth] as TrieNode<V>;
-    const hash = depth < levels.length;
-    const list = (hash ? node.hash : node.exact) as Entry<V>[];
-    list.splice(list.indexOf(entry), 1);
-    if (list.length === 0) {
-      if (hash) node.hash = undefined;
-      else node.exact = undefined;
-    }
+    removeEntry(node, entry, depth < levels.length);
     // Bottom up: detach nodes left empty, then refresh `min` where the removed entry was the minimum. Where
     // it was not, no ancestor's minimum was it either, so the walk can stop.
     for (let i = depth; i >= 0; i--) {
@@ -167,10 +188,20 @@ export class TopicRouter<V> {
 
   /** The route added first among those that match, or `undefined`. Allocates nothing for unnamed filters. */
   matchFirst(topic: string): TopicMatch<V> | undefined {
+    const literal = this.literals.get(topic);
+    if (literal !== undefined && literal.generation === this.generation) return literal.match;
     this.scan.reset(topic);
     const entry = walkFirst(this.root, this.scan, 0, undefined);
     if (entry === undefined) return undefined;
-    return entry.plain ?? { value: entry.value, params: buildParams(entry.slots ?? [], this.scan) };
+    const match = entry.plain ?? { value: entry.value, params: buildParams(entry.slots ?? [], this.scan) };
+    if (literal !== undefined) {
+      // Shared by every later call for this topic: frozen, as `plain` is.
+      literal.match =
+        entry.plain ?? Object.freeze({ value: match.value, params: Object.freeze(match.params) });
+      literal.generation = this.generation;
+      return literal.match;
+    }
+    return match;
   }
 
   private matching(topic: string): Entry<V>[] {

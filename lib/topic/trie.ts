@@ -1,5 +1,6 @@
 import type { TopicParams } from './buildParams';
 import type { ParamSlot } from './parseFilter';
+import { addChild, childFor, removeChild, scannedChild, type LiteralParent } from './LiteralChildren';
 import { levelHash, type TopicScan } from './TopicScan';
 
 /** One (filter, value) pair of a `TopicRouter`. */
@@ -16,41 +17,44 @@ export interface Entry<V> {
 }
 
 /** The filters whose levels so far lead to this node. Lists are kept in insertion order and never empty. */
-export interface TrieNode<V> {
+export interface TrieNode<V> extends LiteralParent<TrieNode<V>> {
   /**
    * The lowest order of any entry in this subtree: `walkFirst` skips subtrees that cannot win. It only
    * needs a lower bound, so a stale value would cost speed, not correctness.
    */
   min: number;
-  /** Literal children by the hash of their level (`levelHash`); levels whose hashes collide are chained. */
-  literal: Map<number, TrieNode<V>> | undefined;
-  /** The literal level that leads here from the parent (`''` under `+` and for the root). */
-  readonly key: string;
-  /** The next literal child of the parent whose level has the same hash. */
-  collision: TrieNode<V> | undefined;
   plus: TrieNode<V> | undefined;
   /** Filters that end here: `a/b` lives on the node reached by `a`, `b`. */
   exact: Entry<V>[] | undefined;
+  /** `exact[0]`, the entry a first-match walk wants, read without going through the list. */
+  exactHead: Entry<V> | undefined;
   /** Filters whose `#` comes right below: `a/#` lives on the node of `a`, since `#` also matches `a`. */
   hash: Entry<V>[] | undefined;
+  /** `hash[0]`. */
+  hashHead: Entry<V> | undefined;
 }
 
 // Every node gets all its fields up front, so the walk sees one object shape.
-export function newNode<V>(key = '', collision?: TrieNode<V>): TrieNode<V> {
+export function newNode<V>(key = ''): TrieNode<V> {
   return {
     min: Infinity,
-    literal: undefined,
     key,
-    collision,
+    keyHash: levelHash(key),
+    children: undefined,
+    only: undefined,
+    slots: undefined,
+    used: 0,
     plus: undefined,
     exact: undefined,
+    exactHead: undefined,
     hash: undefined,
+    hashHead: undefined,
   };
 }
 
 export function isEmpty<V>(node: TrieNode<V>): boolean {
   return (
-    node.literal === undefined &&
+    node.children === undefined &&
     node.plus === undefined &&
     node.exact === undefined &&
     node.hash === undefined
@@ -64,55 +68,49 @@ export function refreshMin<V>(node: TrieNode<V>): void {
     node.hash?.[0]?.order ?? Infinity,
     node.plus?.min ?? Infinity,
   );
-  for (const head of node.literal?.values() ?? []) {
-    for (let child: TrieNode<V> | undefined = head; child !== undefined; child = child.collision) {
-      min = Math.min(min, child.min);
-    }
-  }
+  for (const child of node.children ?? []) min = Math.min(min, child.min);
   node.min = min;
 }
 
 /** The literal child for `level`, created when `create` is set. */
 export function literalChild<V>(node: TrieNode<V>, level: string, create: boolean): TrieNode<V> | undefined {
-  const hash = levelHash(level);
-  const head = node.literal?.get(hash);
-  for (let child = head; child !== undefined; child = child.collision) if (child.key === level) return child;
-  if (!create) return undefined;
-  const created = newNode(level, head);
-  (node.literal ??= new Map()).set(hash, created);
+  const found = childFor(node, level);
+  if (found !== undefined || !create) return found;
+  const created = newNode<V>(level);
+  addChild(node, created);
   return created;
 }
 
 /** Detaches the literal child for `level`, if there is one. */
 export function removeLiteralChild<V>(node: TrieNode<V>, level: string): void {
-  const hash = levelHash(level);
-  let previous: TrieNode<V> | undefined;
-  for (let child = node.literal?.get(hash); child !== undefined; previous = child, child = child.collision) {
-    if (child.key !== level) continue;
-    if (previous !== undefined) previous.collision = child.collision;
-    else if (child.collision !== undefined) node.literal?.set(hash, child.collision);
-    else node.literal?.delete(hash);
-    if (node.literal?.size === 0) node.literal = undefined;
-    return;
-  }
+  const child = childFor(node, level);
+  if (child !== undefined) removeChild(node, child);
 }
 
-// The hot path: the level is compared in place in the topic, nothing is cut out.
-function scannedChild<V>(node: TrieNode<V>, scan: TopicScan, i: number): TrieNode<V> | undefined {
-  scan.ensure(i);
-  for (
-    let child = node.literal?.get(scan.hashes[i] as number);
-    child !== undefined;
-    child = child.collision
-  ) {
-    if (scan.levelIs(i, child.key)) return child;
-  }
-  return undefined;
-}
-
-function earlier<V>(best: Entry<V> | undefined, list: Entry<V>[] | undefined): Entry<V> | undefined {
-  const head = list?.[0];
+function earlier<V>(best: Entry<V> | undefined, head: Entry<V> | undefined): Entry<V> | undefined {
   return head !== undefined && (best === undefined || head.order < best.order) ? head : best;
+}
+
+/** Adds an entry at its node: to `exact`, or to `hash` when its filter ends in `#` right below. */
+export function addEntry<V>(node: TrieNode<V>, entry: Entry<V>, hash: boolean): void {
+  const list = hash ? (node.hash ??= []) : (node.exact ??= []);
+  list.push(entry);
+  if (hash) node.hashHead = list[0];
+  else node.exactHead = list[0];
+}
+
+/** Removes an entry that `addEntry` put at this node. */
+export function removeEntry<V>(node: TrieNode<V>, entry: Entry<V>, hash: boolean): void {
+  const list = (hash ? node.hash : node.exact) as Entry<V>[];
+  list.splice(list.indexOf(entry), 1);
+  const head = list[0];
+  if (hash) {
+    node.hash = head === undefined ? undefined : list;
+    node.hashHead = head;
+  } else {
+    node.exact = head === undefined ? undefined : list;
+    node.exactHead = head;
+  }
 }
 
 /**
@@ -125,17 +123,24 @@ export function walkFirst<V>(
   i: number,
   best: Entry<V> | undefined,
 ): Entry<V> | undefined {
-  if (best !== undefined && node.min > best.order) return best;
-  const wild = i !== 0 || !scan.dollar;
-  if (wild) best = earlier(best, node.hash);
-  if (!scan.exists(i)) return earlier(best, node.exact);
-  const child = node.literal === undefined ? undefined : scannedChild(node, scan, i);
-  if (child !== undefined) best = walkFirst(child, scan, i + 1, best);
-  if (wild && node.plus !== undefined) {
+  // A loop rather than a recursion wherever a node has one way on: only a node with both a matching literal
+  // child and a `+` child recurses, for the literal side.
+  for (; ; i++) {
+    if (best !== undefined && node.min > best.order) return best;
+    const wild = i !== 0 || !scan.dollar;
+    if (wild) best = earlier(best, node.hashHead);
+    if (!scan.exists(i)) return earlier(best, node.exactHead);
+    const child = scannedChild(node, scan, i);
+    const plus = wild ? node.plus : undefined;
+    if (plus === undefined) {
+      if (child === undefined) return best;
+      node = child;
+      continue;
+    }
+    if (child !== undefined) best = walkFirst(child, scan, i + 1, best);
     scan.ensure(i);
-    best = walkFirst(node.plus, scan, i + 1, best);
+    node = plus;
   }
-  return best;
 }
 
 /** Every matching entry below `node`, pushed to `out` list by list (sorting by order is the caller's). */
@@ -146,7 +151,7 @@ export function walkAll<V>(node: TrieNode<V>, scan: TopicScan, i: number, out: E
     if (node.exact !== undefined) for (const entry of node.exact) out.push(entry);
     return;
   }
-  const child = node.literal === undefined ? undefined : scannedChild(node, scan, i);
+  const child = scannedChild(node, scan, i);
   if (child !== undefined) walkAll(child, scan, i + 1, out);
   if (wild && node.plus !== undefined) {
     scan.ensure(i);

@@ -2,24 +2,20 @@ import fc from 'fast-check';
 import { InvalidTopicError, TopicRouter } from '../../lib/topic';
 import { levelHash } from '../../lib/topic/TopicScan';
 import { newNode } from '../../lib/topic/trie';
-import { filterArb, namedFilterArb, referenceMatch, referenceParams, topicArb } from './reference';
+import {
+  collidingLevels,
+  filterArb,
+  namedFilterArb,
+  referenceMatch,
+  referenceParams,
+  topicArb,
+} from './reference';
 
 /** Every (value, params) that forEachMatch visits. */
 function visits<V>(router: TopicRouter<V>, topic: string): [V, Readonly<Record<string, string>>][] {
   const seen: [V, Readonly<Record<string, string>>][] = [];
   router.forEachMatch(topic, (value, params) => seen.push([value, params]));
   return seen;
-}
-
-/** Two different levels with the same hash, found by brute force (a birthday search over 30 bits). */
-function collidingLevels(): [string, string] {
-  const byHash = new Map<number, string>();
-  for (let i = 0; ; i++) {
-    const level = `k${i}`;
-    const other = byHash.get(levelHash(level));
-    if (other !== undefined) return [other, level];
-    byHash.set(levelHash(level), level);
-  }
 }
 
 describe('TopicRouter', () => {
@@ -144,6 +140,46 @@ describe('TopicRouter', () => {
     expect(router.match(`/${one}/x`)).toEqual(['one again']);
   });
 
+  describe('topics that are a filter without wildcards', () => {
+    it('should answer them like any other topic, the first declared route winning', () => {
+      const router = new TopicRouter<string>();
+      router.add('/sys/+pk/+dn/thing/service/property/set', 'named');
+      router.add('/sys/pk/dn/thing/service/property/set', 'exact');
+      router.add('#', 'other');
+      const topic = '/sys/pk/dn/thing/service/property/set';
+      const first = router.matchFirst(topic);
+      expect(first).toEqual({ value: 'named', params: { pk: 'pk', dn: 'dn' } });
+      // The answer is kept and shared: frozen, so that no caller can change what the next one gets.
+      expect(router.matchFirst(topic)).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first?.params)).toBe(true);
+      expect(router.matchFirst('/sys/pk/dn/thing/service/property/get')?.value).toBe('other');
+    });
+
+    it('should never keep an answer that a removal made stale', () => {
+      const router = new TopicRouter<string>();
+      router.add('a/+', 'wild');
+      router.add('a/b', 'exact');
+      expect(router.matchFirst('a/b')?.value).toBe('wild');
+      router.add('+/b', 'later');
+      expect(router.matchFirst('a/b')?.value).toBe('wild');
+      router.remove('a/+', 'wild');
+      expect(router.matchFirst('a/b')?.value).toBe('exact');
+      router.remove('a/b', 'exact');
+      expect(router.matchFirst('a/b')?.value).toBe('later');
+      router.add('a/b', 'back');
+      router.remove('+/b', 'later');
+      expect(router.matchFirst('a/b')?.value).toBe('back');
+    });
+
+    it('should keep "$" topics out of first-level wildcards', () => {
+      const router = new TopicRouter<string>();
+      router.add('#', 'all');
+      router.add('$SYS/x', 'sys');
+      expect(router.matchFirst('$SYS/x')?.value).toBe('sys');
+      expect(router.matchFirst('$SYS/x')?.value).toBe('sys');
+    });
+  });
+
   it('should prune every node once all routes are removed', () => {
     const router = new TopicRouter<number>();
     const filters = ['/sys/+/+/thing/#', '/sys/pk/dn/a', '/sys/pk/dn/a/b', '#', '+/x', '/ext/rrpc/+id/#rest'];
@@ -165,9 +201,11 @@ describe('TopicRouter', () => {
           const pairs = filters.map((filter) => [filter, filters.indexOf(filter)] as const);
           for (const [filter, value] of pairs) router.add(filter, value);
           let live = pairs.filter(([, value], i) => value === i);
+          // Topics that are also filters without wildcards take the router's shortcut for them.
+          const literalTopics = filters.filter((filter) => !/[+#]/.test(filter));
           const check = () => {
             expect(router.size).toBe(live.length);
-            for (const topic of topics) {
+            for (const topic of [...topics, ...literalTopics]) {
               const expected = live.filter(([filter]) => referenceMatch(filter, topic));
               expect(router.match(topic)).toEqual(expected.map(([, value]) => value));
               expect(router.matchFirst(topic)?.value).toEqual(expected[0]?.[1]);

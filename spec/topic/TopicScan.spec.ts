@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { levelHash, TopicScan } from '../../lib/topic/TopicScan';
 
+const levelArb = fc.string().map((level) => level.replaceAll('/', ''));
+
 function scanAll(topic: string): TopicScan {
   const scan = new TopicScan();
   scan.reset(topic);
@@ -18,7 +20,7 @@ describe('TopicScan', () => {
       levels.forEach((level, i) => {
         expect(scan.level(i)).toBe(level);
         expect(scan.levelIs(i, level)).toBe(true);
-        expect(scan.hashes[i]).toBe(levelHash(level));
+        expect(scan.hash(i)).toBe(levelHash(level));
         expect(scan.rest(i)).toBe(levels.slice(i).join('/'));
       });
       expect(scan.exists(levels.length)).toBe(false);
@@ -39,6 +41,41 @@ describe('TopicScan', () => {
     expect(scan.level(1)).toBe('bb');
     expect(scan.levelIs(1, 'b')).toBe(false);
     expect(scan.levelIs(1, 'bbc')).toBe(false);
+  });
+
+  it('should recognise a level by comparing it in place, and scan it only when it matches', () => {
+    const scan = new TopicScan();
+    scan.reset('/sys/pk/dn');
+    expect(scan.startsAt(0, '')).toBe(true);
+    expect(scan.scanned).toBe(1);
+    expect(scan.startsAt(1, 'sy')).toBe(false);
+    expect(scan.startsAt(1, 'sys/')).toBe(false);
+    expect(scan.startsAt(1, 'syz')).toBe(false);
+    expect(scan.scanned).toBe(1);
+    expect(scan.startsAt(1, 'sys')).toBe(true);
+    expect(scan.level(1)).toBe('sys');
+    scan.ensure(2);
+    expect(scan.startsAt(3, 'dn')).toBe(true);
+    expect(scan.exists(4)).toBe(false);
+    // A level already scanned keeps its end: comparing it again changes nothing.
+    expect(scan.startsAt(1, 'sys')).toBe(true);
+    expect(scan.scanned).toBe(4);
+  });
+
+  it('should compute each level hash once per topic, and again for the next topic', () => {
+    fc.assert(
+      fc.property(fc.array(levelArb, { minLength: 1, maxLength: 6 }), levelArb, (levels, other) => {
+        const scan = new TopicScan();
+        scan.reset(levels.join('/'));
+        scan.scanAll();
+        levels.forEach((level, i) => expect(scan.hash(i)).toBe(levelHash(level)));
+        levels.forEach((level, i) => expect(scan.hash(i)).toBe(levelHash(level)));
+        // Same position, another topic: no stale hash from the first one.
+        scan.reset(`${other}/x`);
+        scan.scanAll();
+        expect(scan.hash(0)).toBe(levelHash(other));
+      }),
+    );
   });
 
   it('should flag topics that start with "$"', () => {

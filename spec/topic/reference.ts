@@ -1,6 +1,7 @@
 // A deliberately naive reference for the property tests: a recursive matcher over levels written straight
 // from MQTT 3.1.1 §4.7, plus the fast-check arbitraries that feed it. Not a spec file.
 import fc from 'fast-check';
+import { levelHash } from '../../lib/topic/TopicScan';
 
 const stripName = (level: string): string => (level[0] === '+' || level[0] === '#' ? level[0] : level);
 
@@ -51,3 +52,14 @@ export const namedFilterArb: fc.Arbitrary<string> = filterArb.map((filter) =>
     .map((level, i) => (level === '+' || level === '#' ? `${level}p${i}` : level))
     .join('/'),
 );
+
+/** Two different levels with the same hash, found by brute force (a birthday search over 30 bits). */
+export function collidingLevels(): [string, string] {
+  const byHash = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const level = `k${i}`;
+    const other = byHash.get(levelHash(level));
+    if (other !== undefined) return [other, level];
+    byHash.set(levelHash(level), level);
+  }
+}

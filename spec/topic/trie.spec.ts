@@ -20,7 +20,7 @@ describe('literalChild', () => {
     expect(literalChild(node, 'a', false)).toBe(a);
     removeLiteralChild(node, 'a');
     expect(literalChild(node, 'a', false)).toBeUndefined();
-    expect(node.literal).toBeUndefined();
+    expect(node.children).toBeUndefined();
   });
 });
 
