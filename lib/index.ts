@@ -18,7 +18,7 @@ export {
   type ConnectionState,
   type InboundMessage,
   type JsonValue,
-  type LinkEvent,
+  type InboundHandler,
   type MqttLink,
   type MqttPort,
   type ObserveOptions,

@@ -19,7 +19,7 @@ export interface MqttLink {
    * than an Observable: this is the hot path of every publish.
    */
   publish(topic: string, payload: Buffer, qos: 0 | 1, receiver: PublishReceiver): void;
-  /** Sends DISCONNECT and closes; the `connect()` stream then completes instead of erroring. */
+  /** Sends DISCONNECT and closes; the `connect(inbound)` stream then completes instead of erroring. */
   disconnect(): Observable<never>;
 }
 
@@ -28,16 +28,17 @@ export interface PublishReceiver {
   published(error: Error | undefined, packetId?: number): void;
 }
 
-export type LinkEvent =
-  | { readonly type: 'connected'; readonly link: MqttLink }
-  | { readonly type: 'message'; readonly message: InboundMessage };
+/** Where a connection hands each inbound PUBLISH, synchronously, in the order they arrive. */
+export type InboundHandler = (message: InboundMessage) => void;
 
 /**
  * The narrow port between the library and an MQTT client: the only thing the connection layer needs.
- * `connect()` is cold: each subscription is one connection attempt. It emits `connected` once, then the
- * inbound messages; it errors when the attempt fails or the connection drops (`ConnectionRefusedError`,
+ * `connect(inbound)` is cold: each subscription is one connection attempt. It emits the link once, on the
+ * CONNACK; it errors when the attempt fails or the connection drops (`ConnectionRefusedError`,
  * `ConnectionLostError`), completes after `link.disconnect()`, and unsubscribing closes the socket at once.
+ * Inbound messages go to `inbound` while the subscription lasts, not through the stream: they are the hot
+ * path, and the stream passes through the reconnect operators.
  */
 export interface MqttPort {
-  connect(): Observable<LinkEvent>;
+  connect(inbound: InboundHandler): Observable<MqttLink>;
 }

@@ -45,6 +45,9 @@ class Pending implements PublishReceiver, Unsubscribable {
   state: 'queued' | 'in-flight' | 'settled' = 'queued';
   /** When an in-flight publish times out, on the scheduler's clock. */
   deadline = 0;
+  /** Neighbours in the sink's in-flight list, while in flight. */
+  older: Pending | undefined = undefined;
+  newer: Pending | undefined = undefined;
 
   constructor(
     private readonly sink: PublishSink,
@@ -71,8 +74,12 @@ class Pending implements PublishReceiver, Unsubscribable {
  */
 export class PublishSink {
   private readonly queue: Pending[] = [];
-  /** In the order they were written, which is the order of their deadlines. */
-  private readonly inFlight = new Set<Pending>();
+  /**
+   * In flight, oldest first: the order they were written, which is the order of their deadlines. A list
+   * through the publishes themselves, so that a publish costs no set entry.
+   */
+  private oldest: Pending | undefined;
+  private newest: Pending | undefined;
   private readonly settled$ = new Subject<void>();
   private link: MqttLink | undefined;
   private closedWith: Error | undefined;
@@ -110,7 +117,7 @@ export class PublishSink {
 
   /** Resolves once nothing is in flight (each in-flight publish is acknowledged, failed or timed out). */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await firstValueFrom(this.settled$);
+    while (this.oldest !== undefined) await firstValueFrom(this.settled$);
   }
 
   /** Fails whatever waits, and every later publish, with `error`. */
@@ -119,7 +126,9 @@ export class PublishSink {
     this.link = undefined;
     this.timeoutTimer?.unsubscribe();
     this.timeoutTimer = undefined;
-    for (const pending of [...this.queue, ...this.inFlight]) {
+    const waiting = [...this.queue];
+    for (let pending = this.oldest; pending !== undefined; pending = pending.newer) waiting.push(pending);
+    for (const pending of waiting) {
       pending.unsubscribe();
       pending.observer.error(error);
     }
@@ -153,7 +162,10 @@ export class PublishSink {
   private write(pending: Pending, link: MqttLink): void {
     pending.state = 'in-flight';
     pending.deadline = asyncScheduler.now() + this.config.publishTimeoutMs;
-    this.inFlight.add(pending);
+    pending.older = this.newest;
+    if (this.newest === undefined) this.oldest = pending;
+    else this.newest.newer = pending;
+    this.newest = pending;
     this.armTimeout();
     link.publish(pending.topic, pending.payload, pending.qos, pending);
   }
@@ -176,14 +188,16 @@ export class PublishSink {
   /** One timer, for the oldest in-flight publish; when it fires, whatever has expired fails. */
   private armTimeout(): void {
     if (this.timeoutTimer !== undefined) return;
-    const oldest = this.inFlight.values().next();
-    if (oldest.done) return;
-    const wait = Math.max(0, oldest.value.deadline - asyncScheduler.now());
+    if (this.oldest === undefined) return;
+    const wait = Math.max(0, this.oldest.deadline - asyncScheduler.now());
     this.timeoutTimer = timer(wait).subscribe(() => {
       this.timeoutTimer = undefined;
       const now = asyncScheduler.now();
-      for (const pending of this.inFlight) {
-        if (pending.deadline > now) break;
+      for (
+        let pending = this.oldest;
+        pending !== undefined && pending.deadline <= now;
+        pending = this.oldest
+      ) {
         this.settle(pending);
         pending.observer.error(new PublishTimeoutError(pending.topic, this.config.publishTimeoutMs));
       }
@@ -198,10 +212,21 @@ export class PublishSink {
     if (state === 'queued') {
       const at = this.queue.indexOf(pending);
       if (at >= 0) this.queue.splice(at, 1);
-    } else if (state === 'in-flight' && this.inFlight.delete(pending)) {
+    } else if (state === 'in-flight') {
+      this.land(pending);
       // The timer stays armed when nothing is left in flight: re-arming it for every publish would cost a
       // timer per message. It fires once, finds nothing, and is not armed again.
       this.settled$.next();
     }
+  }
+
+  /** Takes an in-flight publish out of the list. */
+  private land(pending: Pending): void {
+    const { older, newer } = pending;
+    if (older === undefined) this.oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.newest = older;
+    else newer.older = older;
+    pending.older = pending.newer = undefined;
   }
 }

@@ -125,10 +125,17 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       .subscribe({ complete: goLive, error: goLive });
   };
 
+  // Straight from the port, not through the reconnect operators: every inbound message takes this path.
+  const inbound = (message: InboundMessage) => {
+    if (current.status === 'closed') return;
+    messages$.next(message);
+    registry.dispatch(message);
+  };
+
   const policy = config.reconnect;
   const session$ = defer(() => {
     setState({ status: 'connecting', attempt: nextAttempt });
-    return port.connect();
+    return port.connect(inbound);
   }).pipe(
     policy === false
       ? identity
@@ -185,11 +192,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     start() {
       if (session || closeRequested || current.status === 'closed') return;
       session = session$.subscribe({
-        next: (event) => {
-          if (event.type === 'connected') return onConnected(event.link);
-          messages$.next(event.message);
-          registry.dispatch(event.message);
-        },
+        next: onConnected,
         error: finish,
         complete: () => finish(),
       });

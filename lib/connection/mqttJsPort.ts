@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Observable } from 'rxjs';
 import { ConnectionLostError, ConnectionRefusedError } from './errors';
-import type { LinkEvent, MqttLink, MqttPort } from './MqttPort';
+import type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
 
 /** What one connection attempt needs. The password is derived from the secret, never the secret itself. */
 export interface MqttJsPortConfig {
@@ -27,11 +27,11 @@ const refusalReasons: Record<number, string> = {
 
 /** MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. */
 export function mqttJsPort(config: MqttJsPortConfig): MqttPort {
-  return { connect: () => connectOnce(config) };
+  return { connect: (inbound) => connectOnce(config, inbound) };
 }
 
-function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
-  return new Observable<LinkEvent>((subscriber) => {
+function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observable<MqttLink> {
+  return new Observable<MqttLink>((subscriber) => {
     const client = mqtt.connect(config.url, {
       ...config.clientOptions,
       clientId: config.clientId,
@@ -53,15 +53,9 @@ function connectOnce(config: MqttJsPortConfig): Observable<LinkEvent> {
     let disconnecting = false;
 
     const onConnect = (connack: { sessionPresent: boolean }) =>
-      subscriber.next({
-        type: 'connected',
-        link: linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)),
-      });
+      subscriber.next(linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)));
     const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
-      subscriber.next({
-        type: 'message',
-        message: { topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup },
-      });
+      inbound({ topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup });
     const onError = (error: Error & { code?: unknown }) => {
       const code = typeof error.code === 'number' ? error.code : undefined;
       lastError =

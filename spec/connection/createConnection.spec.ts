@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { EMPTY, NEVER, Observable, of } from 'rxjs';
+import { EMPTY, mergeMap, NEVER, Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
@@ -9,19 +9,31 @@ import {
   DeviceClosedError,
   PublishRefusedError,
 } from '../../lib/connection/errors';
-import type { OutboundMessage } from '../../lib/connection/messages';
-import type { LinkEvent, MqttLink, MqttPort } from '../../lib/connection/MqttPort';
+import type { InboundMessage, OutboundMessage } from '../../lib/connection/messages';
+import type { MqttLink, MqttPort } from '../../lib/connection/MqttPort';
+
+/** What a fake connection attempt does, as marbles: connect (its link), or deliver an inbound message. */
+type LinkEvent =
+  | { readonly type: 'connected'; readonly link: MqttLink }
+  | { readonly type: 'message'; readonly message: InboundMessage };
 
 // A fake client for marble tests of the connection state machine only: each connect() takes the next
-// cold observable from the list; the link records what the connection asks of it.
+// cold observable of events from the list, emits its links and hands its messages to the inbound handler,
+// as the real port does; the link records what the connection asks of it.
 function fakePort(attempts: Observable<LinkEvent>[]): MqttPort & { connects: number } {
   const port = {
     connects: 0,
-    connect: () => {
+    connect: (inbound: (message: InboundMessage) => void) => {
       const attempt = attempts[port.connects];
       port.connects += 1;
       if (!attempt) throw new Error(`unexpected connect #${port.connects}`);
-      return attempt;
+      return attempt.pipe(
+        mergeMap((event) => {
+          if (event.type === 'connected') return of(event.link);
+          inbound(event.message);
+          return EMPTY;
+        }),
+      );
     },
   };
   return port;

@@ -57,14 +57,14 @@ describe('mqttJsPort', () => {
       url: `mqtt://127.0.0.1:${await freePort()}`,
       connectTimeoutMs: 5000,
     });
-    await expect(firstValueFrom(port.connect())).rejects.toBeInstanceOf(ConnectionLostError);
+    await expect(firstValueFrom(port.connect(() => {}))).rejects.toBeInstanceOf(ConnectionLostError);
   });
 
   it('should error with ConnectionRefusedError and the return code when CONNACK refuses', async () => {
     const broker = await silentBroker([0x20, 0x02, 0x00, 0x05]);
     try {
       const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
-      const error = await firstValueFrom(port.connect()).catch((e: unknown) => e);
+      const error = await firstValueFrom(port.connect(() => {})).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionRefusedError);
       expect((error as ConnectionRefusedError).returnCode).toBe(5);
     } finally {
