@@ -42,6 +42,14 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 const int = (n: number) => Math.round(n).toLocaleString('en');
 const ratio = (n: number) => `${n.toFixed(2)}x`;
 
+/** Ours over raw in each round (the two ran one after the other): how much the ratio moves by itself. */
+function roundSpread(r: EndToEndResult): string {
+  const raw = r.runs.raw ?? [];
+  const ratios = (r.runs.ours ?? []).map((run, i) => run.perSecond / (raw[i]?.perSecond ?? NaN));
+  if (ratios.length === 0) return '-';
+  return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+}
+
 function e2eTable(results: readonly EndToEndResult[]): string[] {
   const rate = (r: EndToEndResult, c: Client) => r.median[c]?.perSecond ?? NaN;
   const cpu = (r: EndToEndResult, c: Client) => r.median[c]?.cpuMicros ?? NaN;
@@ -56,6 +64,7 @@ function e2eTable(results: readonly EndToEndResult[]): string[] {
       'ours/raw',
       'publishAll/raw',
       `goal >=${E2E_GOAL}`,
+      'ours/raw by round, min-max',
       'CPU us/msg ours|all|raw',
     ],
     results.map((r) => {
@@ -70,6 +79,7 @@ function e2eTable(results: readonly EndToEndResult[]): string[] {
         ratio(ours),
         ratio(rate(r, 'oursAll') / rate(r, 'raw')),
         ours >= E2E_GOAL ? 'met' : 'MISSED',
+        roundSpread(r),
         [cpu(r, 'ours'), cpu(r, 'oursAll'), cpu(r, 'raw')].map((us) => us.toFixed(1)).join(' | '),
       ];
     }),

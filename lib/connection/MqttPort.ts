@@ -14,9 +14,10 @@ export interface MqttLink {
   /** One UNSUBSCRIBE packet; completes on the UNSUBACK. */
   unsubscribe(filters: readonly string[]): Observable<never>;
   /**
-   * Answers `receiver.published` once: with the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0, once
-   * written), or with an error (`ConnectionLostError` when the connection closes first). A receiver rather
-   * than an Observable: this is the hot path of every publish.
+   * Answers `receiver.published` at most once: with the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0,
+   * once written), or with an error (`ConnectionLostError`). Once the connection has closed, it answers
+   * nothing more: the publish sink takes back what was unanswered when it goes offline and sends it again.
+   * A receiver rather than an Observable: this is the hot path of every publish.
    */
   publish(topic: string, payload: Buffer, qos: 0 | 1, receiver: PublishReceiver): void;
   /** Sends DISCONNECT and closes; the `connect(inbound)` stream then completes instead of erroring. */

@@ -111,8 +111,17 @@ export class PublishSink {
     for (const pending of this.queue.splice(0)) this.write(pending, link);
   }
 
+  /**
+   * The link is gone. What it had in flight will never be answered by it (the port drops late answers from
+   * a closed link): back to the queue, in order, to go out again on the next link.
+   */
   offline(): void {
     this.link = undefined;
+    while (this.oldest !== undefined) {
+      const pending = this.oldest;
+      this.settle(pending);
+      this.requeue(pending);
+    }
   }
 
   /** Resolves once nothing is in flight (each in-flight publish is acknowledged, failed or timed out). */

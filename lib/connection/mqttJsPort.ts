@@ -47,13 +47,15 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
       subscribeBatchSize: undefined,
       queueQoSZero: false,
     });
-    // Every answer still owed by this connection; failed at once when it closes.
+    // Every SUBACK or UNSUBACK still owed by this connection; failed at once when it closes.
     const owed = new Set<(error: Error) => void>();
+    // Set when the connection closes: publish answers that come after are dropped.
+    const closed = { value: false };
     let lastError: Error | undefined;
     let disconnecting = false;
 
     const onConnect = (connack: { sessionPresent: boolean }) =>
-      subscriber.next(linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)));
+      subscriber.next(linkOf(client, connack.sessionPresent, owed, closed, () => (disconnecting = true)));
     const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
       inbound({ topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup });
     const onError = (error: Error & { code?: unknown }) => {
@@ -64,6 +66,7 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
           : new ConnectionLostError(error.message, error);
     };
     const onClose = () => {
+      closed.value = true;
       const error = lastError ?? new ConnectionLostError('the connection closed');
       for (const fail of [...owed])
         fail(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message));
@@ -77,6 +80,7 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
     client.on('close', onClose);
 
     return () => {
+      closed.value = true;
       client.removeListener('connect', onConnect);
       client.removeListener('message', onMessage);
       client.removeListener('error', onError);
@@ -102,6 +106,7 @@ function linkOf(
   client: MqttClient,
   sessionPresent: boolean,
   owed: Set<(error: Error) => void>,
+  closed: { readonly value: boolean },
   markDisconnecting: () => void,
 ): MqttLink {
   /** Runs one request whose answer is owed: settles once, on the callback or on the connection's close. */
@@ -146,18 +151,22 @@ function linkOf(
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
     publish: (topic, payload, qos, receiver) => {
       if (!client.connected) return receiver.published(new ConnectionLostError('not connected'));
-      // One closure per publish: MQTT.js's callback, which is also what the close fails.
+      // One closure per publish: MQTT.js's callback. Nothing else is kept per publish: once this connection
+      // has closed, its answers are dropped, and the publish sink sends its unanswered publishes again.
       // Under MQTT 3.1.1 a publish fails only when this connection ends before its answer (MQTT.js may say
       // so before its 'close', e.g. on a keepalive timeout): always a lost connection, so it is sent again.
-      const answer = (error?: Error, packet?: { messageId?: number }) => {
-        if (!owed.delete(answer)) return;
-        if (!error) return receiver.published(undefined, qos === 1 ? packet?.messageId : undefined);
-        receiver.published(
-          error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
-        );
-      };
-      owed.add(answer);
-      client.publish(topic, payload, PUBLISH_OPTIONS[qos], answer);
+      client.publish(
+        topic,
+        payload,
+        PUBLISH_OPTIONS[qos],
+        (error?: Error, packet?: { messageId?: number }) => {
+          if (closed.value) return;
+          if (!error) return receiver.published(undefined, qos === 1 ? packet?.messageId : undefined);
+          receiver.published(
+            error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
+          );
+        },
+      );
     },
     disconnect: () =>
       new Observable<never>((subscriber) => {

@@ -131,6 +131,24 @@ describe('PublishSink', () => {
     });
   });
 
+  it('should take back what a link left in flight when it goes offline, even if the link never answers', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const written: string[] = [];
+      const sink = new PublishSink({ ...config, queueLimit: 10, publishTimeoutMs: 1000 });
+      // The first link answers nothing at all (a closed connection drops its late answers).
+      sink.online(link(written, () => NEVER));
+      const results = ['a', 'b'].map((p) => sink.send(job(p)));
+      testScheduler.schedule(() => sink.send(job('c')).subscribe(), 1);
+      testScheduler.schedule(() => sink.offline(), 2);
+      testScheduler.schedule(() => sink.online(link(written, () => of(3))), 5);
+
+      expectObservable(results[0]!).toBe('-----(r|)', { r: receipt('a', 3) });
+      expectObservable(results[1]!).toBe('-----(r|)', { r: receipt('b', 3) });
+      testScheduler.flush();
+      expect(written).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    });
+  });
+
   it('should fail what waits, and later publishes, on close', () => {
     testScheduler.run(({ expectObservable }) => {
       const sink = new PublishSink(config);
