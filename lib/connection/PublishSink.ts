@@ -93,15 +93,22 @@ export class PublishSink {
     return new Observable<PublishReceipt>((subscriber) => this.attach(job, subscriber));
   }
 
-  /** Starts one publish; returns its teardown (unsubscribing forgets the result, it cannot recall a write). */
+  /**
+   * Starts one publish. Returns a teardown only for a publish that waits in the offline queue: unsubscribing
+   * takes it out. A publish written at once has none: a write cannot be recalled, and an RxJS subscriber
+   * that has left ignores the result anyway (so no teardown is kept for each publish on the hot path).
+   */
   attach(job: PublishJob, observer: PublishObserver): Unsubscribable | undefined {
     if (this.closedWith) {
       observer.error(this.closedWith);
       return undefined;
     }
     const pending = new Pending(this, job.topic, job.payload, job.qos, ++this.seq, observer);
-    if (this.link && this.queue.length === 0) this.write(pending, this.link);
-    else this.enqueue(pending);
+    if (this.link && this.queue.length === 0) {
+      this.write(pending, this.link);
+      return undefined;
+    }
+    this.enqueue(pending);
     return pending;
   }
 
@@ -224,8 +231,8 @@ export class PublishSink {
     } else if (state === 'in-flight') {
       this.land(pending);
       // The timer stays armed when nothing is left in flight: re-arming it for every publish would cost a
-      // timer per message. It fires once, finds nothing, and is not armed again.
-      this.settled$.next();
+      // timer per message. It fires once, finds nothing, and is not armed again. Only `drain` listens.
+      if (this.settled$.observed) this.settled$.next();
     }
   }
 

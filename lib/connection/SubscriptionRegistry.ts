@@ -1,14 +1,16 @@
-import { EMPTY, Observable, Subject, ignoreElements, tap } from 'rxjs';
+import { EMPTY, Observable, ignoreElements, tap } from 'rxjs';
 import { TopicRouter } from '../topic/TopicRouter';
 import { SubscribeRefusedError } from './errors';
+import { Fanout } from './Fanout';
 import type { InboundMessage } from './messages';
 import type { MqttLink } from './MqttPort';
 
 interface Entry {
   readonly filter: string;
   qos: 0 | 1;
-  readonly subject: Subject<InboundMessage>;
-  observers: number;
+  readonly observers: Fanout<InboundMessage>;
+  /** How many observers: the last one to leave sends UNSUBSCRIBE. */
+  count: number;
   /** The broker holds this subscription in the current session. */
   acked: boolean;
   /** While a QoS upgrade of an acknowledged subscription awaits its SUBACK: the QoS the broker holds. */
@@ -41,7 +43,7 @@ export class SubscriptionRegistry {
       let entry = this.entries.get(filter);
       const isNew = entry === undefined;
       if (entry === undefined) {
-        entry = { filter, qos, subject: new Subject(), observers: 0, acked: false, heldQos: undefined };
+        entry = { filter, qos, observers: new Fanout(), count: 0, acked: false, heldQos: undefined };
         this.entries.set(filter, entry);
         this.router.add(filter, entry);
         this.routes.clear();
@@ -53,14 +55,14 @@ export class SubscriptionRegistry {
         entry.qos = qos;
         entry.acked = false;
       }
-      entry.observers += 1;
-      const inner = entry.subject.subscribe(subscriber);
+      entry.count += 1;
+      entry.observers.add(subscriber);
       if ((isNew || upgrade) && this.link) this.subscribe(this.link, [entry]).subscribe({ error: noop });
       const own = entry;
       return () => {
-        inner.unsubscribe();
-        own.observers -= 1;
-        if (own.observers === 0 && this.entries.get(filter) === own) this.drop(own);
+        own.observers.remove(subscriber);
+        own.count -= 1;
+        if (own.count === 0 && this.entries.get(filter) === own) this.drop(own);
       };
     });
   }
@@ -74,7 +76,7 @@ export class SubscriptionRegistry {
       this.routes.set(message.topic, targets);
     }
     // `targets` is a snapshot: an observer that subscribes or leaves meanwhile changes the next message's.
-    for (const entry of targets) entry.subject.next(message);
+    for (let i = 0; i < targets.length; i++) (targets[i] as Entry).observers.next(message);
   }
 
   /** A new connection: restores what the broker lacks; completes when every SUBACK is in. */
@@ -105,7 +107,7 @@ export class SubscriptionRegistry {
     this.routes.clear();
     for (const entry of entries) {
       this.router.remove(entry.filter, entry);
-      entry.subject.complete();
+      entry.observers.complete();
     }
   }
 
@@ -137,7 +139,7 @@ export class SubscriptionRegistry {
     this.entries.delete(entry.filter);
     this.router.remove(entry.filter, entry);
     this.routes.clear();
-    entry.subject.error(new SubscribeRefusedError(entry.filter, code));
+    entry.observers.error(new SubscribeRefusedError(entry.filter, code));
   }
 
   private drop(entry: Entry): void {

@@ -128,7 +128,8 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
   // Straight from the port, not through the reconnect operators: every inbound message takes this path.
   const inbound = (message: InboundMessage) => {
     if (current.status === 'closed') return;
-    messages$.next(message);
+    // An RxJS Subject costs something per message even with nobody listening.
+    if (messages$.observed) messages$.next(message);
     registry.dispatch(message);
   };
 

@@ -149,6 +149,25 @@ describe('PublishSink', () => {
     });
   });
 
+  it('should drop a queued publish whose subscriber left, and only forget the result of a written one', () => {
+    testScheduler.run(({ cold }) => {
+      const written: string[] = [];
+      const heard: string[] = [];
+      const sink = new PublishSink({ ...config, queueLimit: 10 });
+      const hear = (name: string) => ({
+        next: () => heard.push(`${name} acked`),
+        error: () => heard.push(`${name} failed`),
+      });
+      sink.send(job('queued')).subscribe(hear('queued')).unsubscribe();
+      sink.online(link(written, () => cold('---a', { a: 5 })));
+      sink.send(job('written')).subscribe(hear('written')).unsubscribe();
+      sink.send(job('kept')).subscribe(hear('kept'));
+      testScheduler.flush();
+      expect(written).toEqual(['written', 'kept']);
+      expect(heard).toEqual(['kept acked']);
+    });
+  });
+
   it('should fail what waits, and later publishes, on close', () => {
     testScheduler.run(({ expectObservable }) => {
       const sink = new PublishSink(config);
