@@ -19,7 +19,7 @@ export interface EndToEndConfig {
   readonly messages?: { readonly 0: number; readonly 1: number };
   /** Published but not yet settled (received back, and at QoS 1 also acknowledged), at most. Default: 1,000. */
   readonly window?: number;
-  /** Measured rounds after the warm-up round; each round runs every client once. Default: 5. */
+  /** Measured rounds after the warm-up round; each round runs every client once. Default: 9. */
   readonly rounds?: number;
   /** A run that makes no progress for this long fails (a lost message would otherwise hang). Default: 15,000. */
   readonly stallMs?: number;
@@ -299,7 +299,7 @@ export async function runEndToEndBench(
   const settings: Settings = {
     messages: config.messages ?? { 0: 20_000, 1: 10_000 },
     window: config.window ?? 1000,
-    rounds: config.rounds ?? 5,
+    rounds: config.rounds ?? 9,
     stallMs: config.stallMs ?? 15_000,
     clients: config.clients ?? CLIENTS,
     brokers: config.brokers ?? ['emulator', 'mosquitto'],
