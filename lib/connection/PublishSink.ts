@@ -94,9 +94,9 @@ export class PublishSink {
   }
 
   /**
-   * Starts one publish. Returns a teardown only for a publish that waits in the offline queue: unsubscribing
-   * takes it out. A publish written at once has none: a write cannot be recalled, and an RxJS subscriber
-   * that has left ignores the result anyway (so no teardown is kept for each publish on the hot path).
+   * Starts one publish; returns its teardown. Unsubscribing forgets the publish: taken out of the queue if it
+   * waits there; if it was written (a write cannot be recalled), its result is ignored, it is not sent again
+   * after a reconnect, and `close()` does not wait for it.
    */
   attach(job: PublishJob, observer: PublishObserver): Unsubscribable | undefined {
     if (this.closedWith) {
@@ -104,11 +104,8 @@ export class PublishSink {
       return undefined;
     }
     const pending = new Pending(this, job.topic, job.payload, job.qos, ++this.seq, observer);
-    if (this.link && this.queue.length === 0) {
-      this.write(pending, this.link);
-      return undefined;
-    }
-    this.enqueue(pending);
+    if (this.link && this.queue.length === 0) this.write(pending, this.link);
+    else this.enqueue(pending);
     return pending;
   }
 

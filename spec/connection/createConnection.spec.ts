@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { EMPTY, mergeMap, NEVER, Observable, of } from 'rxjs';
+import { EMPTY, map, mergeMap, NEVER, Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
@@ -11,6 +11,7 @@ import {
 } from '../../lib/connection/errors';
 import type { InboundMessage, OutboundMessage } from '../../lib/connection/messages';
 import type { MqttLink, MqttPort } from '../../lib/connection/MqttPort';
+import { publishWhileConnected } from '../../lib/operators/publishWhileConnected';
 
 /** What a fake connection attempt does, as marbles: connect (its link), or deliver an inbound message. */
 type LinkEvent =
@@ -266,6 +267,44 @@ describe('createConnection', () => {
       expectObservable(connection.observe('/sys/pk/dn/#')).toBe('---m', { m: message });
       expectObservable(connection.observe('/sys/pk/dn/thing/+')).toBe('---m', { m: message });
       expectObservable(connection.observe('/sys/pk/dn/other')).toBe('----');
+    });
+  });
+
+  it('should not send again after a reconnect the publish that the periodic loop gave up on disconnect', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      // The first link never answers: its connection drops before the PUBACK.
+      const silent: MqttLink = {
+        ...fakeLink(log),
+        publish: (topic, payload) => void log.push(`publish ${topic} ${payload.toString()}`),
+      };
+      const port = fakePort([
+        cold('-c---#', { c: { type: 'connected' as const, link: silent } }, lost),
+        cold('-c----', { c: { type: 'connected' as const, link: fakeLink(log) } }),
+      ]);
+      const connection = createConnection(port, config);
+      const loop = connection.state$
+        .pipe(
+          map((state) => state.status === 'connected'),
+          publishWhileConnected({
+            periodMs: 100_000,
+            message: (tick: number): OutboundMessage => ({
+              topic: '/pk/dn/user/t',
+              payload: `tick${tick}`,
+              qos: 1,
+            }),
+            publish: (message) => connection.publish(message),
+            retry: false,
+          }),
+        )
+        .subscribe();
+      connection.start();
+      testScheduler.schedule(() => loop.unsubscribe(), 3000);
+      testScheduler.flush();
+      expect(log.filter((line) => line.startsWith('publish'))).toEqual([
+        'publish /pk/dn/user/t tick0',
+        'publish /pk/dn/user/t tick1',
+      ]);
     });
   });
 });

@@ -218,7 +218,12 @@ describe('TopicRouter', () => {
           for (const [filter, value] of live.filter((_, i) => removed[i])) {
             expect(router.remove(filter, value)).toBe(true);
           }
+          const gone = live.filter((_, i) => removed[i]);
           live = live.filter((_, i) => !removed[i]);
+          check();
+          // Added again, they come last now: kept answers must still hold, and new matches must show.
+          for (const [filter, value] of gone) router.add(filter, value);
+          live = [...live, ...gone];
           check();
         },
       ),
