@@ -186,7 +186,10 @@ export class TopicRouter<V> {
     for (let i = 0; i < found.length; i++) visit((found[i] as Entry<V>).value, params?.[i] ?? EMPTY_PARAMS);
   }
 
-  /** The route added first among those that match, or `undefined`. Allocates nothing for unnamed filters. */
+  /**
+   * The route added first among those that match, or `undefined`. Allocates nothing for unnamed filters. The
+   * answer is read-only: it may be shared between calls (and is then frozen).
+   */
   matchFirst(topic: string): TopicMatch<V> | undefined {
     const literal = this.literals.get(topic);
     if (literal !== undefined && literal.generation === this.generation) return literal.match;
