@@ -1,12 +1,4 @@
-import {
-  asyncScheduler,
-  firstValueFrom,
-  Observable,
-  Subject,
-  timer,
-  type Subscription,
-  type Unsubscribable,
-} from 'rxjs';
+import { asyncScheduler, firstValueFrom, Observable, Subject, timer, type Subscription } from 'rxjs';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from './errors';
 import type { PublishReceipt } from './messages';
 import type { MqttLink, PublishReceiver } from './MqttPort';
@@ -31,6 +23,8 @@ export interface PublishJob {
 
 /** Who hears how a publish ends: an RxJS subscriber, or a plain observer of the same shape. */
 export interface PublishObserver {
+  /** The observer has left (an RxJS subscriber that unsubscribed): its publish is forgotten. */
+  readonly closed: boolean;
   next(receipt: PublishReceipt): void;
   error(error: unknown): void;
   complete(): void;
@@ -38,10 +32,10 @@ export interface PublishObserver {
 
 /**
  * One publish, from `attach` until it settles. A class, with every field set in its constructor, so that
- * all of them share one hidden class; it is also the link's receiver and the subscriber's teardown, so a
- * publish allocates no closures here: this object is on the hot path of every publish.
+ * all of them share one hidden class; it is also the link's receiver, so a publish allocates no closures
+ * here: this object is on the hot path of every publish.
  */
-class Pending implements PublishReceiver, Unsubscribable {
+class Pending implements PublishReceiver {
   state: 'queued' | 'in-flight' | 'settled' = 'queued';
   /** When an in-flight publish times out, on the scheduler's clock. */
   deadline = 0;
@@ -60,10 +54,6 @@ class Pending implements PublishReceiver, Unsubscribable {
 
   published(error: Error | undefined, packetId?: number): void {
     this.sink.answered(this, error, packetId);
-  }
-
-  unsubscribe(): void {
-    if (this.state !== 'settled') this.sink.settle(this);
   }
 }
 
@@ -94,25 +84,25 @@ export class PublishSink {
   }
 
   /**
-   * Starts one publish; returns its teardown. Unsubscribing forgets the publish: taken out of the queue if it
-   * waits there; if it was written (a write cannot be recalled), its result is ignored, it is not sent again
-   * after a reconnect, and `close()` does not wait for it.
+   * Starts one publish. A publish whose observer has left (`observer.closed`) is forgotten: a queued one is
+   * not sent; a written one (a write cannot be recalled) is not sent again after a reconnect, and `close()`
+   * does not wait for it. The sink checks `closed` where it would act on the publish rather than keeping a
+   * teardown per publish: RxJS's finalizer list would cost allocations on every publish.
    */
-  attach(job: PublishJob, observer: PublishObserver): Unsubscribable | undefined {
-    if (this.closedWith) {
-      observer.error(this.closedWith);
-      return undefined;
-    }
+  attach(job: PublishJob, observer: PublishObserver): void {
+    if (this.closedWith) return observer.error(this.closedWith);
     const pending = new Pending(this, job.topic, job.payload, job.qos, ++this.seq, observer);
     if (this.link && this.queue.length === 0) this.write(pending, this.link);
     else this.enqueue(pending);
-    return pending;
   }
 
   /** The link is ready (subscriptions restored): everything queued goes out, in order. */
   online(link: MqttLink): void {
     this.link = link;
-    for (const pending of this.queue.splice(0)) this.write(pending, link);
+    for (const pending of this.queue.splice(0)) {
+      if (pending.observer.closed) pending.state = 'settled';
+      else this.write(pending, link);
+    }
   }
 
   /**
@@ -124,12 +114,17 @@ export class PublishSink {
     while (this.oldest !== undefined) {
       const pending = this.oldest;
       this.settle(pending);
-      this.requeue(pending);
+      if (!pending.observer.closed) this.requeue(pending);
     }
   }
 
   /** Resolves once nothing is in flight (each in-flight publish is acknowledged, failed or timed out). */
   async drain(): Promise<void> {
+    for (let pending = this.oldest; pending !== undefined;) {
+      const newer = pending.newer;
+      if (pending.observer.closed) this.settle(pending);
+      pending = newer;
+    }
     while (this.oldest !== undefined) await firstValueFrom(this.settled$);
   }
 
@@ -142,12 +137,13 @@ export class PublishSink {
     const waiting = [...this.queue];
     for (let pending = this.oldest; pending !== undefined; pending = pending.newer) waiting.push(pending);
     for (const pending of waiting) {
-      pending.unsubscribe();
+      this.settle(pending);
       pending.observer.error(error);
     }
   }
 
   private enqueue(pending: Pending): void {
+    if (this.queue.length >= this.config.queueLimit) this.forgetAbandoned();
     if (this.queue.length >= this.config.queueLimit) {
       const victim = this.config.overflow === 'drop-oldest' ? (this.queue.shift() ?? pending) : pending;
       victim.state = 'settled';
@@ -162,6 +158,16 @@ export class PublishSink {
     }
     pending.state = 'queued';
     this.queue.push(pending);
+  }
+
+  /** Takes the publishes whose observers have left out of the queue. */
+  private forgetAbandoned(): void {
+    let kept = 0;
+    for (const pending of this.queue) {
+      if (pending.observer.closed) pending.state = 'settled';
+      else this.queue[kept++] = pending;
+    }
+    this.queue.length = kept;
   }
 
   /** Back in the queue, in its original order: it was sent but the connection dropped before the answer. */

@@ -170,18 +170,14 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     })());
   };
 
-  /** Checks and starts one publish for `observer`; returns its teardown. */
+  /** Checks and starts one publish for `observer` (an RxJS subscriber: unsubscribing forgets it). */
   const startPublish: StartPublish = (message, observer) => {
     if (closeRequested || current.status === 'closed') {
-      observer.error(new DeviceClosedError('publish after close()'));
-      return undefined;
+      return observer.error(new DeviceClosedError('publish after close()'));
     }
     const job = checkPublish(message, rules);
-    if (job instanceof Error) {
-      observer.error(job);
-      return undefined;
-    }
-    return sink.attach(job, observer);
+    if (job instanceof Error) return observer.error(job);
+    sink.attach(job, observer);
   };
 
   const publish = (message: OutboundMessage): Observable<PublishReceipt> =>

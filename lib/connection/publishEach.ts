@@ -1,16 +1,13 @@
 import * as E from 'fp-ts/Either';
-import { Observable, type OperatorFunction, type Subscriber, type Unsubscribable } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { OutboundMessage, PublishFailure, PublishReceipt } from './messages';
 import type { PublishObserver } from './PublishSink';
 
 /** Per-message result of `publishAll()`. */
 export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
 
-/** Starts one publish for an observer; returns its teardown. */
-export type StartPublish = (
-  message: OutboundMessage,
-  observer: PublishObserver,
-) => Unsubscribable | undefined;
+/** Starts one publish for an observer, which says through `closed` when it is no longer interested. */
+export type StartPublish = (message: OutboundMessage, observer: PublishObserver) => void;
 
 /** The publishes of one subscription to the operator: what is still out, and whether the commands ended. */
 class Batch {
@@ -27,12 +24,15 @@ class Batch {
 
 /** Hears how one publish ends and turns it into a result. One object per command, no closures. */
 class Outcome implements PublishObserver {
-  teardown: Unsubscribable | undefined = undefined;
-
   constructor(
     private readonly batch: Batch,
     private readonly message: OutboundMessage,
   ) {}
+
+  /** The subscriber of `publishAll` has left: the publish is forgotten. */
+  get closed(): boolean {
+    return this.batch.subscriber.closed;
+  }
 
   next(receipt: PublishReceipt): void {
     this.batch.subscriber.next(E.right(receipt));
@@ -69,7 +69,7 @@ export function publishEach(start: StartPublish): OperatorFunction<OutboundMessa
         next: (message) => {
           const outcome = new Outcome(batch, message);
           batch.out.add(outcome);
-          outcome.teardown = start(message, outcome);
+          start(message, outcome);
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
@@ -79,7 +79,6 @@ export function publishEach(start: StartPublish): OperatorFunction<OutboundMessa
       });
       return () => {
         subscription.unsubscribe();
-        for (const outcome of batch.out) outcome.teardown?.unsubscribe();
         batch.out.clear();
       };
     });

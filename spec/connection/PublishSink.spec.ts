@@ -167,10 +167,31 @@ describe('PublishSink', () => {
     sink.send(job('kept')).subscribe(hear('kept'));
     sink.offline();
     sink.online(link(written, () => of(5)));
-    expect(written).toEqual(['written', 'refused', 'kept', 'kept']);
+    // "kept" waited behind "refused" (back in the queue) until the next link, where only it went out.
+    expect(written).toEqual(['written', 'refused', 'kept']);
     expect(heard).toEqual(['kept acked']);
     // Nothing is left in flight: a close would not wait out the publish timeout for the abandoned ones.
     await expect(sink.drain()).resolves.toBeUndefined();
+  });
+
+  it('should make room in a full queue by forgetting the publishes whose subscribers left', () => {
+    const written: string[] = [];
+    const heard: string[] = [];
+    const sink = new PublishSink({ ...config, queueLimit: 2, overflow: 'error' });
+    sink.send(job('a')).subscribe().unsubscribe();
+    sink.send(job('b')).subscribe().unsubscribe();
+    sink
+      .send(job('c'))
+      .subscribe({ next: () => heard.push('c acked'), error: () => heard.push('c refused') });
+    sink
+      .send(job('d'))
+      .subscribe({ next: () => heard.push('d acked'), error: () => heard.push('d refused') });
+    sink
+      .send(job('e'))
+      .subscribe({ next: () => heard.push('e acked'), error: () => heard.push('e refused') });
+    sink.online(link(written, () => of(1)));
+    expect(written).toEqual(['c', 'd']);
+    expect(heard).toEqual(['e refused', 'c acked', 'd acked']);
   });
 
   it('should fail what waits, and later publishes, on close', () => {

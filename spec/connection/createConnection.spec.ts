@@ -307,4 +307,27 @@ describe('createConnection', () => {
       ]);
     });
   });
+
+  it('should not send the queued publishes of a publishAll subscriber that left', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const port = fakePort([cold('---c', { c: { type: 'connected' as const, link: fakeLink(log) } })]);
+      const connection = createConnection(port, config);
+      const messages: OutboundMessage[] = [
+        { topic: '/pk/dn/user/a', payload: 'a' },
+        { topic: '/pk/dn/user/b', payload: 'b' },
+      ];
+      const commands = of(...messages);
+      const results = commands.pipe(connection.publishAll()).subscribe();
+      const kept = commands.pipe(connection.publishAll()).subscribe();
+      connection.start();
+      testScheduler.schedule(() => results.unsubscribe(), 1);
+      testScheduler.flush();
+      expect(log.filter((line) => line.startsWith('publish'))).toEqual([
+        'publish /pk/dn/user/a a',
+        'publish /pk/dn/user/b b',
+      ]);
+      kept.unsubscribe();
+    });
+  });
 });
