@@ -92,6 +92,8 @@ export class PublishSink {
   attach(job: PublishJob, observer: PublishObserver): void {
     if (this.closedWith) return observer.error(this.closedWith);
     const pending = new Pending(this, job.topic, job.payload, job.qos, ++this.seq, observer);
+    // Online with a queue: only publishes put back by a failed write, maybe abandoned since.
+    if (this.link && this.queue.length > 0) this.forgetAbandoned();
     if (this.link && this.queue.length === 0) this.write(pending, this.link);
     else this.enqueue(pending);
   }
@@ -118,7 +120,11 @@ export class PublishSink {
     }
   }
 
-  /** Resolves once nothing is in flight (each in-flight publish is acknowledged, failed or timed out). */
+  /**
+   * Resolves once nothing is in flight (each in-flight publish is acknowledged, failed or timed out). The
+   * publishes abandoned by then are not waited for; one abandoned later is, like the others, until its
+   * answer or its timeout.
+   */
   async drain(): Promise<void> {
     for (let pending = this.oldest; pending !== undefined;) {
       const newer = pending.newer;
@@ -193,6 +199,7 @@ export class PublishSink {
   answered(pending: Pending, error: Error | undefined, packetId: number | undefined): void {
     if (pending.state !== 'in-flight') return;
     this.settle(pending);
+    if (pending.observer.closed) return;
     if (error === undefined) {
       const { topic, qos, payload, observer } = pending;
       observer.next({ topic, qos, packetId, bytes: payload.length });
@@ -218,7 +225,9 @@ export class PublishSink {
         pending = this.oldest
       ) {
         this.settle(pending);
-        pending.observer.error(new PublishTimeoutError(pending.topic, this.config.publishTimeoutMs));
+        if (!pending.observer.closed) {
+          pending.observer.error(new PublishTimeoutError(pending.topic, this.config.publishTimeoutMs));
+        }
       }
       if (!this.closedWith) this.armTimeout();
     });

@@ -1,4 +1,4 @@
-import { NEVER, Observable, of, throwError } from 'rxjs';
+import { config as rxjsConfig, NEVER, Observable, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from '../../lib/connection/errors';
 import type { MqttLink } from '../../lib/connection/MqttPort';
@@ -167,11 +167,29 @@ describe('PublishSink', () => {
     sink.send(job('kept')).subscribe(hear('kept'));
     sink.offline();
     sink.online(link(written, () => of(5)));
-    // "kept" waited behind "refused" (back in the queue) until the next link, where only it went out.
-    expect(written).toEqual(['written', 'refused', 'kept']);
+    expect(written).toEqual(['written', 'refused', 'kept', 'kept']);
     expect(heard).toEqual(['kept acked']);
     // Nothing is left in flight: a close would not wait out the publish timeout for the abandoned ones.
     await expect(sink.drain()).resolves.toBeUndefined();
+  });
+
+  it('should not answer a subscriber that left, neither with a late PUBACK nor with a timeout', () => {
+    const stopped: string[] = [];
+    const previous = rxjsConfig.onStoppedNotification;
+    rxjsConfig.onStoppedNotification = (notification) => stopped.push(notification.kind);
+    try {
+      testScheduler.run(({ cold }) => {
+        const sink = new PublishSink({ ...config, queueLimit: 10, publishTimeoutMs: 100 });
+        sink.online(link([], (p) => (p === 'late' ? cold('-----a', { a: 1 }) : NEVER)));
+        const late = sink.send(job('late')).subscribe();
+        const silent = sink.send(job('silent')).subscribe();
+        testScheduler.schedule(() => late.unsubscribe(), 2);
+        testScheduler.schedule(() => silent.unsubscribe(), 2);
+      });
+    } finally {
+      rxjsConfig.onStoppedNotification = previous;
+    }
+    expect(stopped).toEqual([]);
   });
 
   it('should make room in a full queue by forgetting the publishes whose subscribers left', () => {
