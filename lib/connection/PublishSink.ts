@@ -118,6 +118,9 @@ export class PublishSink {
       this.settle(pending);
       if (!pending.observer.closed) this.requeue(pending);
     }
+    // Nothing is in flight any more: the timeout timer has nothing to watch.
+    this.timeoutTimer?.unsubscribe();
+    this.timeoutTimer = undefined;
   }
 
   /**

@@ -171,6 +171,7 @@ describe('PublishSink', () => {
     expect(heard).toEqual(['kept acked']);
     // Nothing is left in flight: a close would not wait out the publish timeout for the abandoned ones.
     await expect(sink.drain()).resolves.toBeUndefined();
+    sink.close(new Error('end of test')); // and its timeout timer with it
   });
 
   it('should not answer a subscriber that left, neither with a late PUBACK nor with a timeout', () => {
