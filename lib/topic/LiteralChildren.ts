@@ -99,6 +99,8 @@ export function removeChild<N extends LiteralParent<N>>(node: N, child: N): void
   let slot = child.keyHash & mask;
   while (slots[slot] !== child) slot = (slot + 1) & mask;
   slots[slot] = REMOVED;
+  // Shrink once the table is four times larger than a rebuild would make it.
+  if (children.length * 16 < slots.length) rebuild(node, children);
 }
 
 function rebuild<N extends LiteralParent<N>>(node: N, children: readonly N[]): void {

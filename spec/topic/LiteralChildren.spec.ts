@@ -92,4 +92,15 @@ describe('LiteralChildren', () => {
     expect(walkTo(parent, 'dev_1')).toBe(again);
     expect(parent.children?.length).toBe(668);
   });
+
+  it('should shrink its table when most children are gone', () => {
+    const parent = newNode<string>();
+    const children = Array.from({ length: 2000 }, (_, i) => newNode<string>(`dev_${i}`));
+    children.forEach((child) => addChild(parent, child));
+    const big = parent.slots?.length ?? 0;
+    children.slice(10).forEach((child) => removeChild(parent, child));
+    expect(parent.slots?.length).toBeLessThanOrEqual(10 * 16);
+    expect(big).toBeGreaterThanOrEqual(8000);
+    children.forEach((child, i) => expect(walkTo(parent, child.key)).toBe(i < 10 ? child : undefined));
+  });
 });
