@@ -14,19 +14,20 @@ export interface MqttLink {
   /** One UNSUBSCRIBE packet; completes on the UNSUBACK. */
   unsubscribe(filters: readonly string[]): Observable<never>;
   /**
-   * Answers `receiver.published` at most once: with the packet id (QoS 1, on PUBACK) or `undefined` (QoS 0,
-   * once written), or with an error (`ConnectionLostError`). Once the connection has closed, it answers
-   * nothing more: the publish sink takes back what was unanswered when it goes offline and sends it again.
-   * A receiver rather than an Observable: this is the hot path of every publish.
+   * Answers `receiver.published(this link, ...)` at most once: with the packet id (QoS 1, on PUBACK) or
+   * `undefined` (QoS 0, once written), or with an error (`ConnectionLostError`). It should answer nothing
+   * once the connection has closed: the publish sink takes back what was unanswered when it goes offline and
+   * sends it again on the next link (and ignores an answer from any link but the last one it wrote on). A
+   * receiver rather than an Observable: this is the hot path of every publish.
    */
   publish(topic: string, payload: Buffer, qos: 0 | 1, receiver: PublishReceiver): void;
   /** Sends DISCONNECT and closes; the `connect(inbound)` stream then completes instead of erroring. */
   disconnect(): Observable<never>;
 }
 
-/** How a link reports the end of one publish. */
+/** How a link reports the end of one publish; `from` is the link itself. */
 export interface PublishReceiver {
-  published(error: Error | undefined, packetId?: number): void;
+  published(from: MqttLink, error: Error | undefined, packetId?: number): void;
 }
 
 /** Where a connection hands each inbound PUBLISH, synchronously, in the order they arrive. */

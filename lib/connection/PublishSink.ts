@@ -39,6 +39,8 @@ class Pending implements PublishReceiver {
   state: 'queued' | 'in-flight' | 'settled' = 'queued';
   /** When an in-flight publish times out, on the scheduler's clock. */
   deadline = 0;
+  /** The link it was last written on: the only one whose answer counts. */
+  link: MqttLink | undefined = undefined;
   /** Neighbours in the sink's in-flight list, while in flight. */
   older: Pending | undefined = undefined;
   newer: Pending | undefined = undefined;
@@ -52,8 +54,8 @@ class Pending implements PublishReceiver {
     readonly observer: PublishObserver,
   ) {}
 
-  published(error: Error | undefined, packetId?: number): void {
-    this.sink.answered(this, error, packetId);
+  published(from: MqttLink, error: Error | undefined, packetId?: number): void {
+    this.sink.answered(this, from, error, packetId);
   }
 }
 
@@ -189,6 +191,7 @@ export class PublishSink {
 
   private write(pending: Pending, link: MqttLink): void {
     pending.state = 'in-flight';
+    pending.link = link;
     pending.deadline = asyncScheduler.now() + this.config.publishTimeoutMs;
     pending.older = this.newest;
     if (this.newest === undefined) this.oldest = pending;
@@ -199,8 +202,9 @@ export class PublishSink {
   }
 
   /** The link's answer for an in-flight publish; ignored once it settled (timed out, forgotten). */
-  answered(pending: Pending, error: Error | undefined, packetId: number | undefined): void {
-    if (pending.state !== 'in-flight') return;
+  answered(pending: Pending, from: MqttLink, error: Error | undefined, packetId: number | undefined): void {
+    // An answer from an older link (a port that answers after its connection closed) is not this write's.
+    if (pending.state !== 'in-flight' || from !== pending.link) return;
     this.settle(pending);
     if (pending.observer.closed) return;
     if (error === undefined) {

@@ -133,7 +133,7 @@ function linkOf(
       return () => owed.delete(fail);
     });
 
-  return {
+  const link: MqttLink = {
     sessionPresent,
     subscribe: (requests) =>
       request<readonly number[]>(true, (settle) =>
@@ -150,7 +150,7 @@ function linkOf(
     unsubscribe: (filters) =>
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
     publish: (topic, payload, qos, receiver) => {
-      if (!client.connected) return receiver.published(new ConnectionLostError('not connected'));
+      if (!client.connected) return receiver.published(link, new ConnectionLostError('not connected'));
       // One closure per publish: MQTT.js's callback. Nothing else is kept per publish: once this connection
       // has closed, its answers are dropped, and the publish sink sends its unanswered publishes again.
       // Under MQTT 3.1.1 a publish fails only when this connection ends before its answer (MQTT.js may say
@@ -161,8 +161,9 @@ function linkOf(
         PUBLISH_OPTIONS[qos],
         (error?: Error, packet?: { messageId?: number }) => {
           if (closed.value) return;
-          if (!error) return receiver.published(undefined, qos === 1 ? packet?.messageId : undefined);
+          if (!error) return receiver.published(link, undefined, qos === 1 ? packet?.messageId : undefined);
           receiver.published(
+            link,
             error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
           );
         },
@@ -177,4 +178,5 @@ function linkOf(
         client.end(false, {}, () => subscriber.complete());
       }),
   };
+  return link;
 }

@@ -18,7 +18,7 @@ const receipt = (payload: string, packetId = 1) => ({
 
 /** A link whose publish answers with `answer(payload)`; it records the order of what was written. */
 function link(written: string[], answer: (payload: string) => Observable<number | undefined>): MqttLink {
-  return {
+  const self: MqttLink = {
     sessionPresent: false,
     subscribe: () => NEVER,
     unsubscribe: () => NEVER,
@@ -26,11 +26,12 @@ function link(written: string[], answer: (payload: string) => Observable<number 
     publish: (_topic, payload, _qos, receiver) => {
       written.push(payload.toString());
       answer(payload.toString()).subscribe({
-        next: (id) => receiver.published(undefined, id),
-        error: (e: Error) => receiver.published(e),
+        next: (id) => receiver.published(self, undefined, id),
+        error: (e: Error) => receiver.published(self, e),
       });
     },
   };
+  return self;
 }
 
 const config: PublishSinkConfig = { queueLimit: 2, overflow: 'error', publishTimeoutMs: 100 };
@@ -191,6 +192,19 @@ describe('PublishSink', () => {
       rxjsConfig.onStoppedNotification = previous;
     }
     expect(stopped).toEqual([]);
+  });
+
+  it('should not take a late answer from an older link for the answer to the publish sent again', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const written: string[] = [];
+      const sink = new PublishSink({ ...config, queueLimit: 10 });
+      // The first link answers at 5, after the sink went offline at 2 and wrote again on the second at 3.
+      sink.online(link(written, () => cold('-----a', { a: 1 })));
+      const result = sink.send(job('x'));
+      testScheduler.schedule(() => sink.offline(), 2);
+      testScheduler.schedule(() => sink.online(link(written, () => cold('-------b', { b: 2 }))), 3);
+      expectObservable(result).toBe('----------(r|)', { r: receipt('x', 2) });
+    });
   });
 
   it('should make room in a full queue by forgetting the publishes whose subscribers left', () => {

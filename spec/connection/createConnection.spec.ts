@@ -40,9 +40,10 @@ function fakePort(attempts: Observable<LinkEvent>[]): MqttPort & { connects: num
   return port;
 }
 
-function fakeLink(log: string[], sessionPresent = false): MqttLink {
-  return {
-    sessionPresent,
+/** A link that answers everything at once; `overrides` replace some of its methods. */
+function fakeLink(log: string[], overrides: Partial<MqttLink> = {}): MqttLink {
+  const self: MqttLink = {
+    sessionPresent: false,
     subscribe: (requests) => {
       log.push(`subscribe ${requests.map((r) => r.filter).join(',')}`);
       return of(requests.map(() => 0));
@@ -53,10 +54,11 @@ function fakeLink(log: string[], sessionPresent = false): MqttLink {
     },
     publish: (topic, payload, qos, receiver) => {
       log.push(`publish ${topic} ${payload.toString()}`);
-      receiver.published(undefined, qos === 1 ? 7 : undefined);
+      receiver.published(self, undefined, qos === 1 ? 7 : undefined);
     },
     disconnect: () => EMPTY,
   };
+  return Object.assign(self, overrides);
 }
 
 const config: ConnectionConfig = {
@@ -196,7 +198,7 @@ describe('createConnection', () => {
   it('should let queued publishes go out after publishTimeoutMs when the SUBACK never comes', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const log: string[] = [];
-      const silent: MqttLink = { ...fakeLink(log), subscribe: () => NEVER };
+      const silent = fakeLink(log, { subscribe: () => NEVER });
       const port = fakePort([cold('-c', { c: { type: 'connected' as const, link: silent } })]);
       const connection = createConnection(port, config);
       connection.observe('/sys/pk/dn/#').subscribe();
@@ -274,10 +276,9 @@ describe('createConnection', () => {
     testScheduler.run(({ cold }) => {
       const log: string[] = [];
       // The first link never answers: its connection drops before the PUBACK.
-      const silent: MqttLink = {
-        ...fakeLink(log),
+      const silent = fakeLink(log, {
         publish: (topic, payload) => void log.push(`publish ${topic} ${payload.toString()}`),
-      };
+      });
       const port = fakePort([
         cold('-c---#', { c: { type: 'connected' as const, link: silent } }, lost),
         cold('-c----', { c: { type: 'connected' as const, link: fakeLink(log) } }),
