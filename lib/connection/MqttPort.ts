@@ -15,10 +15,10 @@ export interface MqttLink {
   unsubscribe(filters: readonly string[]): Observable<never>;
   /**
    * Answers `receiver.published(this link, ...)` at most once: with the packet id (QoS 1, on PUBACK) or
-   * `undefined` (QoS 0, once written), or with an error (`ConnectionLostError`). It should answer nothing
-   * once the connection has closed: the publish sink takes back what was unanswered when it goes offline and
-   * sends it again on the next link (and ignores an answer from any link but the last one it wrote on). A
-   * receiver rather than an Observable: this is the hot path of every publish.
+   * `undefined` (QoS 0, once written), or with an error (`ConnectionLostError`). Answers that come after
+   * the connection closed are harmless: the publish sink takes back what was unanswered when it goes
+   * offline, sends it again on the next link, and ignores an answer from any link but the last one it wrote
+   * on. A receiver rather than an Observable: this is the hot path of every publish.
    */
   publish(topic: string, payload: Buffer, qos: 0 | 1, receiver: PublishReceiver): void;
   /** Sends DISCONNECT and closes; the `connect(inbound)` stream then completes instead of erroring. */

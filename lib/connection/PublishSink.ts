@@ -110,8 +110,8 @@ export class PublishSink {
   }
 
   /**
-   * The link is gone. What it had in flight will never be answered by it (the port drops late answers from
-   * a closed link): back to the queue, in order, to go out again on the next link.
+   * The link is gone. What it had in flight counts as unanswered (a late answer from it is ignored): back to
+   * the queue, in order, to go out again on the next link.
    */
   offline(): void {
     this.link = undefined;

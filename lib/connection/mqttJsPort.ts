@@ -49,13 +49,11 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
     });
     // Every SUBACK or UNSUBACK still owed by this connection; failed at once when it closes.
     const owed = new Set<(error: Error) => void>();
-    // Set when the connection closes: publish answers that come after are dropped.
-    const closed = { value: false };
     let lastError: Error | undefined;
     let disconnecting = false;
 
     const onConnect = (connack: { sessionPresent: boolean }) =>
-      subscriber.next(linkOf(client, connack.sessionPresent, owed, closed, () => (disconnecting = true)));
+      subscriber.next(linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)));
     const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
       inbound({ topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup });
     const onError = (error: Error & { code?: unknown }) => {
@@ -66,7 +64,6 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
           : new ConnectionLostError(error.message, error);
     };
     const onClose = () => {
-      closed.value = true;
       const error = lastError ?? new ConnectionLostError('the connection closed');
       for (const fail of [...owed])
         fail(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message));
@@ -80,7 +77,6 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
     client.on('close', onClose);
 
     return () => {
-      closed.value = true;
       client.removeListener('connect', onConnect);
       client.removeListener('message', onMessage);
       client.removeListener('error', onError);
@@ -106,7 +102,6 @@ function linkOf(
   client: MqttClient,
   sessionPresent: boolean,
   owed: Set<(error: Error) => void>,
-  closed: { readonly value: boolean },
   markDisconnecting: () => void,
 ): MqttLink {
   /** Runs one request whose answer is owed: settles once, on the callback or on the connection's close. */
@@ -151,8 +146,8 @@ function linkOf(
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
     publish: (topic, payload, qos, receiver) => {
       if (!client.connected) return receiver.published(link, new ConnectionLostError('not connected'));
-      // One closure per publish: MQTT.js's callback. Nothing else is kept per publish: once this connection
-      // has closed, its answers are dropped, and the publish sink sends its unanswered publishes again.
+      // One closure per publish: MQTT.js's callback. Nothing else is kept per publish: the sink takes back
+      // what is unanswered when the connection closes, and ignores any answer this link gives after that.
       // Under MQTT 3.1.1 a publish fails only when this connection ends before its answer (MQTT.js may say
       // so before its 'close', e.g. on a keepalive timeout): always a lost connection, so it is sent again.
       client.publish(
@@ -160,7 +155,6 @@ function linkOf(
         payload,
         PUBLISH_OPTIONS[qos],
         (error?: Error, packet?: { messageId?: number }) => {
-          if (closed.value) return;
           if (!error) return receiver.published(link, undefined, qos === 1 ? packet?.messageId : undefined);
           receiver.published(
             link,
