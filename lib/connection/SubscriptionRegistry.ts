@@ -33,6 +33,12 @@ export class SubscriptionRegistry {
   private readonly stale = new Set<string>();
   /** Topic → the entries whose filter matches it; cleared whenever the set of filters changes. */
   private readonly routes = new Map<string, readonly Entry[]>();
+  /**
+   * The last topic routed and its entries. A device mostly hears one topic many times over, and each inbound
+   * topic is a new string: comparing it with the last one is cheaper than hashing it for the `Map`.
+   */
+  private lastTopic: string | undefined = undefined;
+  private lastTargets: readonly Entry[] = [];
   private link: MqttLink | undefined;
   private closed = false;
 
@@ -46,7 +52,7 @@ export class SubscriptionRegistry {
         entry = { filter, qos, observers: new Fanout(), count: 0, acked: false, heldQos: undefined };
         this.entries.set(filter, entry);
         this.router.add(filter, entry);
-        this.routes.clear();
+        this.forgetRoutes();
         this.stale.delete(filter);
       }
       const upgrade = !isNew && qos > entry.qos;
@@ -69,14 +75,29 @@ export class SubscriptionRegistry {
 
   /** Routes one inbound message to the observers of every matching filter, each once. */
   dispatch(message: InboundMessage): void {
-    let targets = this.routes.get(message.topic);
-    if (targets === undefined) {
-      targets = this.router.match(message.topic);
-      if (this.routes.size >= ROUTE_CACHE_LIMIT) this.routes.clear();
-      this.routes.set(message.topic, targets);
+    const { topic } = message;
+    let targets = this.lastTargets;
+    if (topic !== this.lastTopic) {
+      targets = this.routes.get(topic) ?? this.route(topic);
+      this.lastTopic = topic;
+      this.lastTargets = targets;
     }
     // `targets` is a snapshot: an observer that subscribes or leaves meanwhile changes the next message's.
     for (let i = 0; i < targets.length; i++) (targets[i] as Entry).observers.next(message);
+  }
+
+  private route(topic: string): readonly Entry[] {
+    const targets = this.router.match(topic);
+    if (this.routes.size >= ROUTE_CACHE_LIMIT) this.routes.clear();
+    this.routes.set(topic, targets);
+    return targets;
+  }
+
+  /** The set of filters changed: every remembered route may be wrong. */
+  private forgetRoutes(): void {
+    this.routes.clear();
+    this.lastTopic = undefined;
+    this.lastTargets = [];
   }
 
   /** A new connection: restores what the broker lacks; completes when every SUBACK is in. */
@@ -104,7 +125,7 @@ export class SubscriptionRegistry {
     this.link = undefined;
     const entries = [...this.entries.values()];
     this.entries.clear();
-    this.routes.clear();
+    this.forgetRoutes();
     for (const entry of entries) {
       this.router.remove(entry.filter, entry);
       entry.observers.complete();
@@ -138,14 +159,14 @@ export class SubscriptionRegistry {
   private refuse(entry: Entry, code: number): void {
     this.entries.delete(entry.filter);
     this.router.remove(entry.filter, entry);
-    this.routes.clear();
+    this.forgetRoutes();
     entry.observers.error(new SubscribeRefusedError(entry.filter, code));
   }
 
   private drop(entry: Entry): void {
     this.entries.delete(entry.filter);
     this.router.remove(entry.filter, entry);
-    this.routes.clear();
+    this.forgetRoutes();
     // MQTT keeps packet order: an UNSUBSCRIBE sent before the SUBACK still lands after the SUBSCRIBE.
     const stale = () => {
       // Not known to be gone (the connection dropped first): a persistent session may still hold it.
