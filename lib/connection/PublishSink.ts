@@ -1,4 +1,12 @@
-import { asyncScheduler, firstValueFrom, Observable, Subject, timer, type Subscription } from 'rxjs';
+import {
+  asapScheduler,
+  asyncScheduler,
+  firstValueFrom,
+  Observable,
+  Subject,
+  timer,
+  type Subscription,
+} from 'rxjs';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from './errors';
 import type { PublishReceipt } from './messages';
 import type { MqttLink, PublishReceiver } from './MqttPort';
@@ -10,7 +18,10 @@ export interface PublishSinkConfig {
   /** How many publishes wait for the connection at most. */
   readonly queueLimit: number;
   readonly overflow: OverflowPolicy;
-  /** From the moment a publish is written until its PUBACK (QoS 1) or write callback (QoS 0). */
+  /**
+   * From the moment a publish is written until its PUBACK (QoS 1) or write callback (QoS 0); the moment is
+   * the end of the job that wrote it (see `PublishSink`).
+   */
   readonly publishTimeoutMs: number;
 }
 
@@ -30,6 +41,9 @@ export interface PublishObserver {
   complete(): void;
 }
 
+/** 2^30: V8 keeps integers below 2^31 in an object's fields without a heap number. */
+const SMALL_CLOCK = 2 ** 30;
+
 /**
  * One publish, from `attach` until it settles. A class, with every field set in its constructor, so that
  * all of them share one hidden class; it is also the link's receiver, so a publish allocates no closures
@@ -37,7 +51,7 @@ export interface PublishObserver {
  */
 class Pending implements PublishReceiver {
   state: 'queued' | 'in-flight' | 'settled' = 'queued';
-  /** When an in-flight publish times out, on the scheduler's clock. */
+  /** When an in-flight publish times out, in milliseconds on the sink's clock; set when its job ends. */
   deadline = 0;
   /** The link it was last written on: the only one whose answer counts. */
   link: MqttLink | undefined = undefined;
@@ -63,6 +77,12 @@ class Pending implements PublishReceiver {
  * Sends publishes on the current link, keeps them in a bounded queue while there is none, and sends a
  * publish again on the next link when the connection dropped before its acknowledgement (at least once).
  * One timer watches every in-flight publish: they share one timeout, so the oldest always expires first.
+ *
+ * The clock is read once per job that writes, not once per publish: reading it costs more than the rest
+ * of a write, and a device writes many publishes per job (one per inbound message when it replies, a burst
+ * from the offline queue). The publishes written in a job get their deadline when the job ends (on the asap
+ * scheduler), so a publish never times out early, and at most one job's length late. Under a
+ * `TestScheduler` the job ends at the same frame: deadlines are exact there.
  */
 export class PublishSink {
   private readonly queue: Pending[] = [];
@@ -77,6 +97,16 @@ export class PublishSink {
   private closedWith: Error | undefined;
   private seq = 0;
   private timeoutTimer: Subscription | undefined;
+  /**
+   * Where the sink's clock starts, on the scheduler's clock. Deadlines are kept as milliseconds since then:
+   * small integers, which V8 stores in the publish itself, where an absolute time (about 1.8e12) would be a
+   * separate heap number for every publish.
+   */
+  private epoch = asyncScheduler.now();
+  /** The oldest publish in flight still without a deadline: it and every newer one were written in this job. */
+  private firstUnstamped: Pending | undefined;
+  /** The end of the job that wrote them, when it sets their deadlines. */
+  private stamping: Subscription | undefined;
 
   constructor(private readonly config: PublishSinkConfig) {}
 
@@ -145,6 +175,8 @@ export class PublishSink {
     this.link = undefined;
     this.timeoutTimer?.unsubscribe();
     this.timeoutTimer = undefined;
+    this.stamping?.unsubscribe();
+    this.stamping = undefined;
     const waiting = [...this.queue];
     for (let pending = this.oldest; pending !== undefined; pending = pending.newer) waiting.push(pending);
     for (const pending of waiting) {
@@ -192,12 +224,12 @@ export class PublishSink {
   private write(pending: Pending, link: MqttLink): void {
     pending.state = 'in-flight';
     pending.link = link;
-    pending.deadline = asyncScheduler.now() + this.config.publishTimeoutMs;
     pending.older = this.newest;
     if (this.newest === undefined) this.oldest = pending;
     else this.newest.newer = pending;
     this.newest = pending;
-    this.armTimeout();
+    this.firstUnstamped ??= pending;
+    this.stamping ??= asapScheduler.schedule(this.stamp);
     link.publish(pending.topic, pending.payload, pending.qos, pending);
   }
 
@@ -218,17 +250,31 @@ export class PublishSink {
     }
   }
 
+  /** The job that wrote them has ended: the publishes it wrote get their deadline. */
+  private readonly stamp = (): void => {
+    this.stamping = undefined;
+    if (this.firstUnstamped === undefined) return;
+    const deadline = this.clock() + this.config.publishTimeoutMs;
+    for (let pending: Pending | undefined = this.firstUnstamped; pending; pending = pending.newer) {
+      pending.deadline = deadline;
+    }
+    this.firstUnstamped = undefined;
+    this.armTimeout();
+  };
+
   /** One timer, for the oldest in-flight publish; when it fires, whatever has expired fails. */
   private armTimeout(): void {
     if (this.timeoutTimer !== undefined) return;
-    if (this.oldest === undefined) return;
-    const wait = Math.max(0, this.oldest.deadline - asyncScheduler.now());
+    // Nothing in flight, or nothing with a deadline yet: `stamp` arms it.
+    if (this.oldest === undefined || this.oldest === this.firstUnstamped) return;
+    const now = this.clock(); // first: a new epoch moves the deadlines
+    const wait = Math.max(0, this.oldest.deadline - now);
     this.timeoutTimer = timer(wait).subscribe(() => {
       this.timeoutTimer = undefined;
-      const now = asyncScheduler.now();
+      const now = this.clock();
       for (
         let pending = this.oldest;
-        pending !== undefined && pending.deadline <= now;
+        pending !== undefined && pending !== this.firstUnstamped && pending.deadline <= now;
         pending = this.oldest
       ) {
         this.settle(pending);
@@ -238,6 +284,18 @@ export class PublishSink {
       }
       if (!this.closedWith) this.armTimeout();
     });
+  }
+
+  /**
+   * Milliseconds since `epoch`, as a small integer. The epoch moves on when they would outgrow one (about
+   * every 12 days) or the wall clock went back, and the deadlines in flight move with it.
+   */
+  private clock(): number {
+    const now = asyncScheduler.now() - this.epoch;
+    if (now >= 0 && now < SMALL_CLOCK) return now | 0;
+    this.epoch += now;
+    for (let pending = this.oldest; pending !== undefined; pending = pending.newer) pending.deadline -= now;
+    return 0;
   }
 
   /** Out of the queue or out of flight; its result, if one still comes, is ignored. */
@@ -258,6 +316,7 @@ export class PublishSink {
   /** Takes an in-flight publish out of the list. */
   private land(pending: Pending): void {
     const { older, newer } = pending;
+    if (pending === this.firstUnstamped) this.firstUnstamped = newer;
     if (older === undefined) this.oldest = newer;
     else older.newer = newer;
     if (newer === undefined) this.newest = older;

@@ -58,7 +58,10 @@ export interface DeviceOptions {
   readonly reconnect?: ReconnectPolicy | false;
   /** Default: `30000`. */
   readonly connectTimeoutMs?: number;
-  /** Default: `30000`. */
+  /**
+   * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
+   * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it. Default: `30000`.
+   */
   readonly publishTimeoutMs?: number;
   /** Publishes kept while offline. Default: `{ limit: 1000, overflow: 'error' }`. */
   readonly offlineQueue?: { readonly limit?: number; readonly overflow?: OfflineOverflow };

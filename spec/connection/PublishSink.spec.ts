@@ -1,7 +1,18 @@
-import { config as rxjsConfig, NEVER, Observable, of, throwError } from 'rxjs';
+import {
+  config as rxjsConfig,
+  defer,
+  EMPTY,
+  merge,
+  mergeMap,
+  NEVER,
+  Observable,
+  of,
+  throwError,
+  timer,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from '../../lib/connection/errors';
-import type { MqttLink } from '../../lib/connection/MqttPort';
+import type { MqttLink, PublishReceiver } from '../../lib/connection/MqttPort';
 import { PublishSink, type PublishSinkConfig } from '../../lib/connection/PublishSink';
 
 const job = (payload: string, qos: 0 | 1 = 1) => ({
@@ -60,6 +71,59 @@ describe('PublishSink', () => {
         undefined,
         new PublishTimeoutError('/sys/pk/dn/t', 100),
       );
+    });
+  });
+
+  it('should time out each publish publishTimeoutMs after the frame it was written in', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      // "b" is answered at once, in the job that also writes "a" and "c".
+      sink.online(link([], (p) => (p === 'b' ? of(1) : NEVER)));
+      const timedOut = new PublishTimeoutError('/sys/pk/dn/t', 100);
+      expectObservable(sink.send(job('a'))).toBe('100ms #', undefined, timedOut);
+      expectObservable(sink.send(job('b'))).toBe('(r|)', { r: receipt('b') });
+      expectObservable(sink.send(job('c'))).toBe('100ms #', undefined, timedOut);
+      expectObservable(sink.send(job('d')), '30ms ^').toBe('130ms #', undefined, timedOut);
+    });
+  });
+
+  it('should give the later publishes of a job their deadline when the first one is answered within it', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      const receivers: PublishReceiver[] = [];
+      const self: MqttLink = {
+        ...link([], () => NEVER),
+        publish: (_topic, _payload, _qos, receiver) => void receivers.push(receiver),
+      };
+      sink.online(self);
+      // One job: "a" and "b" are written, then "a" is acknowledged, before the job ends.
+      const job$ = defer(() =>
+        merge(
+          sink.send(job('a')),
+          sink.send(job('b')),
+          defer(() => {
+            receivers[0]!.published(self, undefined, 1);
+            return EMPTY;
+          }),
+        ),
+      );
+      expectObservable(job$).toBe(
+        'r 99ms #',
+        { r: receipt('a') },
+        new PublishTimeoutError('/sys/pk/dn/t', 100),
+      );
+    });
+  });
+
+  it('should keep deadlines right when its clock starts a new epoch (every 2^30 ms)', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      sink.online(link([], () => NEVER));
+      const at = (ms: number) => timer(ms).pipe(mergeMap(() => sink.send(job('a'))));
+      const timedOut = new PublishTimeoutError('/sys/pk/dn/t', 100);
+      // In flight across the new epoch, and written just after it.
+      expectObservable(at(2 ** 30 - 50)).toBe(`${2 ** 30 + 50}ms #`, undefined, timedOut);
+      expectObservable(at(2 ** 30 + 10)).toBe(`${2 ** 30 + 110}ms #`, undefined, timedOut);
     });
   });
 
