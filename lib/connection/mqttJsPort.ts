@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Observable } from 'rxjs';
 import { ConnectionLostError, ConnectionRefusedError } from './errors';
-import type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
+import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
 
 /** What one connection attempt needs. The password is derived from the secret, never the secret itself. */
 export interface MqttJsPortConfig {
@@ -128,6 +128,20 @@ function linkOf(
       return () => owed.delete(fail);
     });
 
+  /**
+   * How MQTT.js ends a publish, with the receiver as `this`: `()` once a QoS 0 publish is written, `(null,
+   * packet)` on a QoS 1 PUBACK. Under MQTT 3.1.1 a publish fails only when this connection ends before its
+   * answer (MQTT.js may say so before its 'close', e.g. on a keepalive timeout): always a lost connection, so
+   * the sink sends it again.
+   */
+  function answer(this: PublishReceiver, error?: Error | null, packet?: { messageId?: number }): void {
+    if (!error) return this.published(link, undefined, packet?.messageId);
+    this.published(
+      link,
+      error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
+    );
+  }
+
   const link: MqttLink = {
     sessionPresent,
     subscribe: (requests) =>
@@ -146,22 +160,10 @@ function linkOf(
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
     publish: (topic, payload, qos, receiver) => {
       if (!client.connected) return receiver.published(link, new ConnectionLostError('not connected'));
-      // One closure per publish: MQTT.js's callback. Nothing else is kept per publish: the sink takes back
-      // what is unanswered when the connection closes, and ignores any answer this link gives after that.
-      // Under MQTT 3.1.1 a publish fails only when this connection ends before its answer (MQTT.js may say
-      // so before its 'close', e.g. on a keepalive timeout): always a lost connection, so it is sent again.
-      client.publish(
-        topic,
-        payload,
-        PUBLISH_OPTIONS[qos],
-        (error?: Error, packet?: { messageId?: number }) => {
-          if (!error) return receiver.published(link, undefined, qos === 1 ? packet?.messageId : undefined);
-          receiver.published(
-            link,
-            error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
-          );
-        },
-      );
+      // MQTT.js's callback is `answer` bound to the receiver: one small object per publish, kept until the
+      // PUBACK, where a closure would keep a function and its context. Nothing else is kept per publish: the
+      // sink takes back what is unanswered when the connection closes, and ignores any later answer from here.
+      client.publish(topic, payload, PUBLISH_OPTIONS[qos], answer.bind(receiver));
     },
     disconnect: () =>
       new Observable<never>((subscriber) => {
