@@ -9,16 +9,17 @@ export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
 /** Starts one publish for an observer, which says through `closed` when it is no longer interested. */
 export type StartPublish = (message: OutboundMessage, observer: PublishObserver) => void;
 
-/** The publishes of one subscription to the operator: what is still out, and whether the commands ended. */
+/** The publishes of one subscription to the operator: how many are still out, and whether the commands ended. */
 class Batch {
-  readonly out = new Set<Outcome>();
+  /** A count, not a set: each `Outcome` settles once, and the sink forgets those of a subscriber that left. */
+  out = 0;
   commandsDone = false;
 
   constructor(readonly subscriber: Subscriber<PublishResult>) {}
 
-  settled(outcome: Outcome): void {
-    this.out.delete(outcome);
-    if (this.commandsDone && this.out.size === 0) this.subscriber.complete();
+  settled(): void {
+    this.out -= 1;
+    if (this.commandsDone && this.out === 0) this.subscriber.complete();
   }
 }
 
@@ -45,11 +46,11 @@ class Outcome implements PublishObserver {
       error: error instanceof Error ? error : new Error(String(error)),
     };
     this.batch.subscriber.next(E.left(failure));
-    this.batch.settled(this);
+    this.batch.settled();
   }
 
   complete(): void {
-    this.batch.settled(this);
+    this.batch.settled();
   }
 }
 
@@ -67,19 +68,15 @@ export function publishEach(start: StartPublish): OperatorFunction<OutboundMessa
       const batch = new Batch(subscriber);
       const subscription = commands.subscribe({
         next: (message) => {
-          const outcome = new Outcome(batch, message);
-          batch.out.add(outcome);
-          start(message, outcome);
+          batch.out += 1;
+          start(message, new Outcome(batch, message));
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           batch.commandsDone = true;
-          if (batch.out.size === 0) subscriber.complete();
+          if (batch.out === 0) subscriber.complete();
         },
       });
-      return () => {
-        subscription.unsubscribe();
-        batch.out.clear();
-      };
+      return subscription;
     });
 }
