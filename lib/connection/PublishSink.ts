@@ -41,8 +41,11 @@ export interface PublishObserver {
   complete(): void;
 }
 
-/** 2^30: V8 keeps integers below 2^31 in an object's fields without a heap number. */
-const SMALL_CLOCK = 2 ** 30;
+/**
+ * 2^29 ms, about 6 days. V8 keeps an integer below 2^30 in an object's field without a heap number, on
+ * every build; a deadline is the clock plus the timeout, so the clock starts a new epoch well before that.
+ */
+const SMALL_CLOCK = 2 ** 29;
 
 /**
  * One publish, from `attach` until it settles. A class, with every field set in its constructor, so that
@@ -241,7 +244,8 @@ export class PublishSink {
     if (pending.observer.closed) return;
     if (error === undefined) {
       const { topic, qos, payload, observer } = pending;
-      observer.next({ topic, qos, packetId, bytes: payload.length });
+      // A packet id means something only for QoS 1, whatever the port passes.
+      observer.next({ topic, qos, packetId: qos === 1 ? packetId : undefined, bytes: payload.length });
       observer.complete();
     } else if (error instanceof ConnectionLostError && !this.closedWith) {
       this.requeue(pending);
@@ -287,12 +291,16 @@ export class PublishSink {
   }
 
   /**
-   * Milliseconds since `epoch`, as a small integer. The epoch moves on when they would outgrow one (about
-   * every 12 days) or the wall clock went back, and the deadlines in flight move with it.
+   * Milliseconds since `epoch`. The epoch moves on when they would outgrow a small integer (about every 6
+   * days) or the wall clock went back, and the deadlines in flight move with it.
    */
   private clock(): number {
     const now = asyncScheduler.now() - this.epoch;
-    if (now >= 0 && now < SMALL_CLOCK) return now | 0;
+    if (now >= 0 && now < SMALL_CLOCK) {
+      // Whole milliseconds (as `Date.now` gives) as a small integer; a fraction (a custom clock) stays exact.
+      const whole = now | 0;
+      return whole === now ? whole : now;
+    }
     this.epoch += now;
     for (let pending = this.oldest; pending !== undefined; pending = pending.newer) pending.deadline -= now;
     return 0;

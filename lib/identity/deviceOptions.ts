@@ -60,7 +60,9 @@ export interface DeviceOptions {
   readonly connectTimeoutMs?: number;
   /**
    * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
-   * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it. Default: `30000`.
+   * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it (a microtask later,
+   * on RxJS's asap scheduler: a test with fake timers lets microtasks run before it advances the clock;
+   * `TestScheduler.run` needs nothing). Default: `30000`.
    */
   readonly publishTimeoutMs?: number;
   /** Publishes kept while offline. Default: `{ limit: 1000, overflow: 'error' }`. */

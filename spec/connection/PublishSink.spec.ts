@@ -62,6 +62,16 @@ describe('PublishSink', () => {
     });
   });
 
+  it('should give a QoS 0 receipt no packet id, whatever the link passes', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      sink.online(link([], () => of(7)));
+      expectObservable(sink.send(job('a', 0))).toBe('(r|)', {
+        r: { topic: '/sys/pk/dn/t', qos: 0, bytes: 1, packetId: undefined },
+      });
+    });
+  });
+
   it('should fail with PublishTimeoutError when no acknowledgement comes within publishTimeoutMs', () => {
     testScheduler.run(({ expectObservable }) => {
       const sink = new PublishSink(config);
@@ -115,15 +125,27 @@ describe('PublishSink', () => {
     });
   });
 
-  it('should keep deadlines right when its clock starts a new epoch (every 2^30 ms)', () => {
+  it('should keep deadlines right when its clock starts a new epoch (every 2^29 ms)', () => {
     testScheduler.run(({ expectObservable }) => {
       const sink = new PublishSink(config);
       sink.online(link([], () => NEVER));
       const at = (ms: number) => timer(ms).pipe(mergeMap(() => sink.send(job('a'))));
+      const epoch = 2 ** 29;
       const timedOut = new PublishTimeoutError('/sys/pk/dn/t', 100);
       // In flight across the new epoch, and written just after it.
-      expectObservable(at(2 ** 30 - 50)).toBe(`${2 ** 30 + 50}ms #`, undefined, timedOut);
-      expectObservable(at(2 ** 30 + 10)).toBe(`${2 ** 30 + 110}ms #`, undefined, timedOut);
+      expectObservable(at(epoch - 50)).toBe(`${epoch + 50}ms #`, undefined, timedOut);
+      expectObservable(at(epoch + 10)).toBe(`${epoch + 110}ms #`, undefined, timedOut);
+    });
+  });
+
+  it('should not time out early when the clock has fractions of a millisecond', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const sink = new PublishSink(config);
+      sink.online(link([], () => NEVER));
+      const timedOut = new PublishTimeoutError('/sys/pk/dn/t', 100);
+      expectObservable(sink.send(job('a'))).toBe('100ms #', undefined, timedOut);
+      const late = timer(1.9).pipe(mergeMap(() => sink.send(job('b'))));
+      expectObservable(late).toBe('101.9ms #', undefined, timedOut);
     });
   });
 
