@@ -177,6 +177,8 @@ export function platformBroker(
   });
 
   aedes.on('publish', (packet, client) => {
+    // Every device publish passes here: an RxJS Subject costs something per message even with nobody listening.
+    if (!received$.observed) return;
     const device = client === null ? undefined : sessions.get(client);
     if (device === undefined) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
