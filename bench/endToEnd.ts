@@ -20,9 +20,9 @@ export interface EndToEndConfig {
   /** Published but not yet settled (received back, and at QoS 1 also acknowledged), at most. Default: 1,000. */
   readonly window?: number;
   /**
-   * Rounds run first and not counted, in the same rotating order: every client runs after every other one
-   * before the clock starts, so no client meets in its first measured run the code paths another one changed
-   * (with one warm-up run per client, ours' first measured run on the emulator at QoS 0 was 8–13% below its median, in 3 runs of 3). Default: 2.
+   * Rounds run first and not counted, rotating like the measured ones, so that no client meets in its first
+   * measured run code paths the others changed (with one warm-up run per client, in a fixed order, ours'
+   * first measured run on the emulator at QoS 0 was 8–13% below its median, in 3 runs of 3). Default: 2.
    */
   readonly warmupRounds?: number;
   /** Measured rounds after the warm-up rounds; each round runs every client once. Default: 9. */
@@ -36,9 +36,18 @@ export interface EndToEndConfig {
 }
 
 export type Broker = 'emulator' | 'mosquitto';
-/** Which client a figure is for. */
-export type Client = 'ours' | 'oursAll' | 'raw';
-export const CLIENTS: readonly Client[] = ['ours', 'oursAll', 'raw'];
+/**
+ * Which client a figure is for. `control` is raw MQTT.js again, in a slot of its own: `control/raw` is what
+ * the ratio of two identical clients comes to in this run, the bench's own noise.
+ */
+export type Client = 'ours' | 'oursAll' | 'raw' | 'control';
+/**
+ * The order the clients take turns in (rotated each round). A client that follows a different one pays for
+ * what that one changed in V8's optimized code (MQTT.js, the streams, aedes): each raw client follows one
+ * of ours, and each of ours follows a raw one, so that they all pay alike. (With `control` right after
+ * `raw`, `control/raw` came out at 1.00–1.04.)
+ */
+export const CLIENTS: readonly Client[] = ['ours', 'raw', 'oursAll', 'control'];
 
 /** One timed run: wall-clock rate, and this process's CPU time (user + system) per message. */
 export interface Run {
@@ -249,7 +258,7 @@ type Settings = Required<Omit<EndToEndConfig, 'messages'>> & Pick<Required<EndTo
 async function runOnce(client: Client, url: string, qos: 0 | 1, settings: Settings): Promise<Run> {
   const total = settings.messages[qos];
   const session =
-    client === 'raw'
+    client === 'raw' || client === 'control'
       ? await rawSession(url, qos)
       : await oursSession(url, qos, client === 'oursAll', settings.stallMs);
   try {
