@@ -135,6 +135,9 @@ describe('PublishSink', () => {
       // In flight across the new epoch, and written just after it.
       expectObservable(at(epoch - 50)).toBe(`${epoch + 50}ms #`, undefined, timedOut);
       expectObservable(at(epoch + 10)).toBe(`${epoch + 110}ms #`, undefined, timedOut);
+      // Deadlines lost in a new epoch would keep the timer re-arming for ever (virtual time has no end):
+      // closing the sink later ends that, and fails whatever is still waiting.
+      testScheduler.schedule(() => sink.close(new Error('still waiting')), epoch + 1000);
     });
   });
 
