@@ -21,7 +21,7 @@ import type { ConnectionState } from './ConnectionState';
 import { DeviceClosedError, OutsideNamespaceError } from './errors';
 import type { InboundMessage, OutboundMessage, PublishReceipt } from './messages';
 import type { MqttLink, MqttPort } from './MqttPort';
-import { publishEach, type PublishResult, type StartPublish } from './publishEach';
+import { PublishCommand, publishEach, type PublishResult, type StartPublish } from './publishEach';
 import { PublishSink, type OverflowPolicy } from './PublishSink';
 import { SubscriptionRegistry } from './SubscriptionRegistry';
 
@@ -181,7 +181,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
   };
 
   const publish = (message: OutboundMessage): Observable<PublishReceipt> =>
-    new Observable<PublishReceipt>((subscriber) => startPublish(message, subscriber));
+    new PublishCommand(message, startPublish);
 
   return {
     state$: state$.asObservable(),

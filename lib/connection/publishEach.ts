@@ -9,6 +9,26 @@ export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
 /** Starts one publish for an observer, which says through `closed` when it is no longer interested. */
 export type StartPublish = (message: OutboundMessage, observer: PublishObserver) => void;
 
+/**
+ * What `publish(message)` returns: cold, one publish per subscription. A class rather than
+ * `new Observable((subscriber) => start(message, subscriber))`, which would allocate a closure and its
+ * context on every call; RxJS calls the subscribe function with the Observable itself as `this`, as the
+ * type of its constructor says.
+ */
+export class PublishCommand extends Observable<PublishReceipt> {
+  constructor(
+    readonly message: OutboundMessage,
+    readonly start: StartPublish,
+  ) {
+    super(subscribeCommand);
+  }
+}
+
+function subscribeCommand(this: Observable<PublishReceipt>, subscriber: Subscriber<PublishReceipt>): void {
+  const command = this as PublishCommand;
+  command.start(command.message, subscriber);
+}
+
 /** The publishes of one subscription to the operator: how many are still out, and whether the commands ended. */
 class Batch {
   /** A count, not a set: each `Outcome` settles once, and the sink forgets those of a subscriber that left. */

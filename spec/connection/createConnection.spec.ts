@@ -222,6 +222,25 @@ describe('createConnection', () => {
     });
   });
 
+  it('should publish once per subscription of publish(), none before it, also through operators', () => {
+    testScheduler.run(({ cold, expectObservable, flush }) => {
+      const log: string[] = [];
+      const port = fakePort([cold('c', { c: { type: 'connected' as const, link: fakeLink(log) } })]);
+      const connection = createConnection(port, config);
+      connection.start();
+      const topic = '/sys/pk/dn/a';
+      const once = connection.publish({ topic, payload: 'x', qos: 1 });
+      flush();
+      expect(log).toEqual([]);
+
+      const receipt = { topic, qos: 1, packetId: 7, bytes: 1 };
+      expectObservable(once).toBe('(r|)', { r: receipt });
+      expectObservable(once.pipe(map((r) => r.bytes))).toBe('(b|)', { b: 1 });
+      flush();
+      expect(log).toEqual(['publish /sys/pk/dn/a x', 'publish /sys/pk/dn/a x']);
+    });
+  });
+
   it('should turn publish commands into per-message results with publishAll, failures as values', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const log: string[] = [];
