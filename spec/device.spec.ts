@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, map, toArray, type Observable } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../lib/device';
 import type { ConnectionState } from '../lib/connection/ConnectionState';
@@ -12,6 +15,7 @@ import { describeWithMosquitto } from './support/mosquitto';
 import { emulatorBroker, mosquittoBroker, testDevice, type TestBroker } from './support/testBrokers';
 
 const { productKey: pk, deviceName: dn } = testDevice;
+const burstScript = join(__dirname, 'support', 'qos0Burst.ts');
 const topic = `/sys/${pk}/${dn}/thing/event/property/post`;
 
 const until = (device: AliyunDevice, status: ConnectionState['status']) =>
@@ -152,6 +156,20 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
         DeviceClosedError,
       );
       await expect(lastValueFrom(d.state$)).resolves.toEqual({ status: 'closed' });
+    });
+
+    it('should take a burst of 3,000 QoS 0 publishes without a listener-leak warning', async () => {
+      // In a child process: Node prints the warning from the real process, which a test cannot listen to.
+      // The burst is written in one tick, so MQTT.js waits for 'drain' once per publish.
+      const child = spawn(process.execPath, ['--import', 'tsx', burstScript, broker.url, '3000'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect({ code, stdout: stdout.trim(), stderr }).toEqual({ code: 0, stdout: '3000', stderr: '' });
     });
 
     it('should let an in-flight QoS1 publish finish on close()', async () => {

@@ -52,8 +52,14 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
     let lastError: Error | undefined;
     let disconnecting = false;
 
-    const onConnect = (connack: { sessionPresent: boolean }) =>
+    const onConnect = (connack: { sessionPresent: boolean }) => {
+      // MQTT.js waits for 'drain' with one listener per publish written into a full socket buffer, and
+      // caps the socket at 1000 listeners: a burst of QoS 0 publishes would print a listener-leak warning
+      // although every one of those listeners goes on the next 'drain'. Our sink answers or times out
+      // each publish, so nothing is left behind.
+      client.stream?.setMaxListeners(0);
       subscriber.next(linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)));
+    };
     const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
       inbound({ topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup });
     const onError = (error: Error & { code?: unknown }) => {
