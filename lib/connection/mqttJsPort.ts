@@ -55,8 +55,8 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
     const onConnect = (connack: { sessionPresent: boolean }) => {
       // MQTT.js waits for 'drain' with one listener per publish written into a full socket buffer, and
       // caps the socket at 1000 listeners: a burst of QoS 0 publishes would print a listener-leak warning
-      // although every one of those listeners goes on the next 'drain'. Our sink answers or times out
-      // each publish, so nothing is left behind.
+      // although each of those listeners goes at the next 'drain', and the socket goes with its client
+      // when this connection ends.
       client.stream?.setMaxListeners(0);
       subscriber.next(linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)));
     };
