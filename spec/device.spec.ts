@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { filter, firstValueFrom, lastValueFrom, map, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, map, take, toArray, type Observable } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../lib/device';
 import type { ConnectionState } from '../lib/connection/ConnectionState';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../lib/connection/errors';
 import type { DeviceOptions } from '../lib/identity/deviceOptions';
 import { describeWithMosquitto } from './support/mosquitto';
+import { countSocketTraffic } from './support/socketTraffic';
 import { emulatorBroker, mosquittoBroker, testDevice, type TestBroker } from './support/testBrokers';
 
 const { productKey: pk, deviceName: dn } = testDevice;
@@ -30,6 +31,24 @@ async function roundTrip(device: AliyunDevice, filterOrTopic: string, probeTopic
   const receipt = await lastValueFrom(device.publish({ topic: probeTopic, payload: probe, qos }));
   await back;
   return receipt;
+}
+
+/**
+ * Observes `topic` for the payloads `${prefix}0` to `${prefix}${count - 1}`, which the test then publishes;
+ * `back` resolves with them in the order they came. Returns once the subscription is in place.
+ */
+async function observeOwn(device: AliyunDevice, prefix: string, count: number, qos: 0 | 1) {
+  const payloads = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+  const back = firstValueFrom(
+    device.observe(topic, { qos }).pipe(
+      map((m) => m.payload.toString()),
+      filter((payload) => payload.startsWith(prefix)),
+      take(count),
+      toArray(),
+    ),
+  );
+  await roundTrip(device, topic, topic, qos);
+  return { payloads, back };
 }
 
 function suite(name: string, startBroker: () => Promise<TestBroker>) {
@@ -170,6 +189,52 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const [code] = (await once(child, 'close')) as [number | null];
       expect({ code, stdout: stdout.trim(), stderr }).toEqual({ code: 0, stdout: '3000', stderr: '' });
+    });
+
+    it('should send the publishes of one job in one write, also when they are made on separate ticks', async () => {
+      // MQTT.js handles each inbound packet on a tick of its own: a device that publishes in reply to a read
+      // of many packets publishes from as many ticks, all in one job.
+      const d = device();
+      d.start();
+      await until(d, 'connected');
+      const count = 50;
+      const { payloads, back } = await observeOwn(d, 'tick-', count, 0);
+      const traffic = await countSocketTraffic(broker.url, async () => {
+        const receipts: Promise<unknown>[] = [];
+        const published = new Promise<void>((resolve) => {
+          const publishFrom = (i: number) => {
+            receipts.push(lastValueFrom(d.publish({ topic, payload: payloads[i] as string, qos: 0 })));
+            if (i + 1 < count) process.nextTick(publishFrom, i + 1);
+            else resolve();
+          };
+          // The first from a microtask (this function resumed after an await), the others from ticks.
+          publishFrom(0);
+        });
+        await published;
+        // A QoS 0 receipt comes once MQTT.js has handed the publish to the socket.
+        await Promise.all(receipts);
+      });
+      expect(traffic.writes).toBe(1);
+      await expect(back).resolves.toEqual(payloads);
+    });
+
+    it('should answer the QoS 1 messages of one read in one write', async () => {
+      const d = device();
+      d.start();
+      await until(d, 'connected');
+      const { payloads, back } = await observeOwn(d, 'ack-', 200, 1);
+      const traffic = await countSocketTraffic(broker.url, async () => {
+        const receipts = payloads.map((payload) => lastValueFrom(d.publish({ topic, payload, qos: 1 })));
+        await Promise.all(receipts);
+        // Until the last message is in, so that every PUBACK is counted. The UNSUBSCRIBE that follows it
+        // goes in the same job as the last PUBACK.
+        await expect(back).resolves.toEqual(payloads);
+      });
+      // One write for the 200 publishes, then at most one per read for the PUBACKs the device owes: without
+      // holding the writes, MQTT.js sent each PUBACK alone, 201 writes against 2 to 4 reads here with
+      // either broker (the check has teeth as long as a broker sends more than one message per read).
+      expect(traffic.reads).toBeGreaterThan(0);
+      expect(traffic.writes).toBeLessThanOrEqual(traffic.reads + 1);
     });
 
     it('should let an in-flight QoS1 publish finish on close()', async () => {

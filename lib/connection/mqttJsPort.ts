@@ -47,6 +47,7 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
       subscribeBatchSize: undefined,
       queueQoSZero: false,
     });
+    const holdWrites = writesUntilJobEnds(client);
     // Every SUBACK or UNSUBACK still owed by this connection; failed at once when it closes.
     const owed = new Set<(error: Error) => void>();
     let lastError: Error | undefined;
@@ -58,10 +59,14 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
       // although each of those listeners goes at the next 'drain', and the socket goes with its client
       // when this connection ends.
       client.stream?.setMaxListeners(0);
-      subscriber.next(linkOf(client, connack.sessionPresent, owed, () => (disconnecting = true)));
+      subscriber.next(linkOf(client, connack.sessionPresent, owed, holdWrites, () => (disconnecting = true)));
     };
-    const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) =>
+    const onMessage = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) => {
+      // MQTT.js writes the PUBACK of a QoS 1 message right after this: with those of the other messages of
+      // the same read, and whatever the handlers publish in reply, in one write.
+      if (packet.qos === 1) holdWrites();
       inbound({ topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup });
+    };
     const onError = (error: Error & { code?: unknown }) => {
       const code = typeof error.code === 'number' ? error.code : undefined;
       lastError =
@@ -98,6 +103,42 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
 
 function ignore(): void {}
 
+/**
+ * Returns `hold()`: the socket keeps what is written to it until the end of the current job, then sends it
+ * all in one write. The job ends at the first microtask checkpoint after the tick queue has run through.
+ *
+ * Without it, a device that answers inbound messages makes one write system call per answer. MQTT.js
+ * handles each inbound packet on a tick of its own, and mqtt-packet flushes each packet it writes on the
+ * next tick (it corks the socket and uncorks it on `process.nextTick`), so every publish made in reply,
+ * and every PUBACK, went out alone. Held to the end of the job, the answers to all the packets of one read
+ * go out together, later than the first of them would have by the time it takes to handle the others.
+ *
+ * The release is queued as a microtask from a tick: a microtask queued from a microtask (a publish made
+ * after an `await`) would run before the ticks that follow it. Neither is a timer: nothing here waits
+ * for time to pass, and no I/O runs before the release.
+ *
+ * Past the socket's high-water mark (16 KiB) MQTT.js waits for 'drain' as it did, and the job goes out in
+ * a few writes; over a stream that cannot write several chunks at once (a websocket) they go one by one,
+ * as they did. A QoS 0 publish still counts as written once MQTT.js has handed it to the socket: a socket
+ * destroyed before the job ends would lose it, as one destroyed within the tick did before. This port
+ * destroys a socket only once it has closed, or from a timer when a graceful close takes too long.
+ */
+function writesUntilJobEnds(client: MqttClient): () => void {
+  let held: MqttClient['stream'] | undefined;
+  const release = () => {
+    const stream = held;
+    held = undefined;
+    stream?.uncork();
+  };
+  const releaseAfterTicks = () => queueMicrotask(release);
+  return () => {
+    if (held !== undefined) return;
+    held = client.stream;
+    held.cork();
+    process.nextTick(releaseAfterTicks);
+  };
+}
+
 // Shared: MQTT.js copies its options, and a publish is too frequent to build them each time.
 const PUBLISH_OPTIONS = [
   { qos: 0, retain: false },
@@ -108,6 +149,7 @@ function linkOf(
   client: MqttClient,
   sessionPresent: boolean,
   owed: Set<(error: Error) => void>,
+  holdWrites: () => void,
   markDisconnecting: () => void,
 ): MqttLink {
   /** Runs one request whose answer is owed: settles once, on the callback or on the connection's close. */
@@ -169,6 +211,7 @@ function linkOf(
       // MQTT.js's callback is `answer` bound to the receiver: one small object per publish, kept until the
       // PUBACK, where a closure would keep a function and its context. Nothing else is kept per publish: the
       // sink takes back what is unanswered when the connection closes, and ignores any later answer from here.
+      holdWrites();
       client.publish(topic, payload, PUBLISH_OPTIONS[qos], answer.bind(receiver));
     },
     disconnect: () =>

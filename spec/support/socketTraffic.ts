@@ -1,0 +1,49 @@
+import { Socket } from 'node:net';
+
+export interface SocketTraffic {
+  /** Writes handed to the operating system (`_write` and `_writev` calls): one system call each, at least. */
+  readonly writes: number;
+  /** Chunks read ('data' events). */
+  readonly reads: number;
+}
+
+type Method = (this: Socket, ...args: unknown[]) => unknown;
+type Counted = '_write' | '_writev' | 'emit';
+
+/**
+ * Counts the writes and reads of this process's sockets connected to the port of `url` (a device's ends,
+ * not a broker's) while `during` runs. It wraps `net.Socket`'s own methods and puts them back afterwards.
+ */
+export async function countSocketTraffic(url: string, during: () => Promise<void>): Promise<SocketTraffic> {
+  const port = Number(new URL(url).port);
+  const proto = Socket.prototype as unknown as Record<Counted, Method>;
+  const original: Record<Counted, Method> = {
+    _write: proto._write,
+    _writev: proto._writev,
+    emit: proto.emit,
+  };
+  // `emit` is inherited from EventEmitter: putting it back means deleting the wrapper, not copying it over.
+  const own = (['_write', '_writev', 'emit'] as const).map(
+    (name) => [name, Object.getOwnPropertyDescriptor(proto, name)] as const,
+  );
+  const counts = { writes: 0, reads: 0 };
+  const wrap = (name: Counted, count: (args: unknown[]) => void): Method =>
+    function (this: Socket, ...args: unknown[]) {
+      if (this.remotePort === port) count(args);
+      return original[name].apply(this, args);
+    };
+  proto._write = wrap('_write', () => (counts.writes += 1));
+  proto._writev = wrap('_writev', () => (counts.writes += 1));
+  proto.emit = wrap('emit', ([event]) => {
+    if (event === 'data') counts.reads += 1;
+  });
+  try {
+    await during();
+  } finally {
+    for (const [name, descriptor] of own) {
+      if (descriptor) Object.defineProperty(proto, name, descriptor);
+      else delete proto[name];
+    }
+  }
+  return counts;
+}
