@@ -14,6 +14,7 @@ export {
   PublishRefusedError,
   PublishTimeoutError,
   SubscribeRefusedError,
+  TlsError,
   type Connection,
   type ConnectionState,
   type InboundMessage,
@@ -34,6 +35,7 @@ export {
 export {
   decodeDeviceOptions,
   deviceTopics,
+  ALIYUN_ROOT_CERTIFICATES,
   DeviceOptionsError,
   isInDeviceNamespace,
   mqttCredentials,
@@ -48,10 +50,14 @@ export {
   type Endpoint,
   type MqttCredentials,
   type OfflineOverflow,
+  type Pem,
   type ReconnectPolicy,
+  type RegistrationMethod,
   type ResolvedDeviceOptions,
   type ResolvedEndpoint,
   type SignMethod,
+  type Timestamp,
+  type TlsOptions,
 } from './identity';
 
 // topics

@@ -21,3 +21,10 @@ export {
 } from './emulatorErrors';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';
+export {
+  createCertificateAuthority,
+  type CertificateAuthority,
+  type CertificateOptions,
+  type IssueOptions,
+  type KeyPair,
+} from './certificates';

@@ -15,7 +15,14 @@ export {
   DeviceOptions,
   decodeDeviceOptions,
   DeviceOptionsError,
+  timestampNow,
   type ResolvedDeviceOptions,
+  type ResolvedTlsOptions,
   type ReconnectPolicy,
   type OfflineOverflow,
+  type RegistrationMethod,
+  type Timestamp,
 } from './deviceOptions';
+export { TlsOptions, tlsForEndpoint, type Pem } from './tlsOptions';
+export { ALIYUN_ROOT_CERTIFICATES, ALIYUN_IOT_ROOT_CA, GLOBALSIGN_ROOT_CA } from './aliyunRootCertificates';
+export { closestName, nameDistance } from './closestName';
