@@ -21,6 +21,7 @@ export {
   type InboundHandler,
   type MqttLink,
   type MqttPort,
+  type PublishReceiver,
   type ObserveOptions,
   type OutboundMessage,
   type OverflowPolicy,
@@ -46,6 +47,7 @@ export {
   type DeviceOptions,
   type DeviceTopics,
   type Endpoint,
+  type EndpointSecureMode,
   type MqttCredentials,
   type OfflineOverflow,
   type ReconnectPolicy,
@@ -65,6 +67,7 @@ export {
   validateTopic,
   type TopicMatch,
   type TopicParams,
+  type ValidateFilterOptions,
 } from './topic';
 
 // operators
@@ -80,6 +83,7 @@ export {
   type Classified,
   type DecodeError,
   type Decoded,
+  type PayloadMessage,
   type PeriodicPublishError,
   type PublishWhileConnectedConfig,
   type RetryBackoffOptions,

@@ -24,6 +24,6 @@ export {
   type PublishFailure,
   type PublishReceipt,
 } from './messages';
-export type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
+export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
 export { mqttJsPort, type MqttJsPortConfig } from './mqttJsPort';
 export type { OverflowPolicy } from './PublishSink';
