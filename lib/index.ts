@@ -106,7 +106,9 @@ export {
   otaProgress,
   RRPC_DEADLINE_MS,
   type AlinkCodeName,
+  type AlinkReplyFields,
   type AlinkReplyPayload,
+  type AlinkRequestFields,
   type AlinkRequestPayload,
   type OtaStep,
 } from './protocol';
