@@ -22,6 +22,7 @@ export {
   type InboundHandler,
   type MqttLink,
   type MqttPort,
+  type PublishReceiver,
   type ObserveOptions,
   type OutboundMessage,
   type OverflowPolicy,
@@ -48,6 +49,7 @@ export {
   type DeviceOptions,
   type DeviceTopics,
   type Endpoint,
+  type EndpointSecureMode,
   type MqttCredentials,
   type OfflineOverflow,
   type Pem,
@@ -71,6 +73,7 @@ export {
   validateTopic,
   type TopicMatch,
   type TopicParams,
+  type ValidateFilterOptions,
 } from './topic';
 
 // operators
@@ -86,6 +89,7 @@ export {
   type Classified,
   type DecodeError,
   type Decoded,
+  type PayloadMessage,
   type PeriodicPublishError,
   type PublishWhileConnectedConfig,
   type RetryBackoffOptions,
@@ -93,8 +97,42 @@ export {
   type TopicRoutes,
 } from './operators';
 
-// alink
-export { OtaPush, otaProgress, type OtaStep } from './alink';
+// the Alink wire format
+export {
+  ALINK_CODES,
+  AlinkReply,
+  alinkReply,
+  AlinkRequest,
+  alinkRequest as alinkRequestPayload,
+  codeName,
+  isDeviceDefinedCode,
+  messageIds,
+  nextMessageId,
+  OtaPush,
+  otaProgress,
+  RRPC_DEADLINE_MS,
+  type AlinkCodeName,
+  type AlinkReplyFields,
+  type AlinkReplyPayload,
+  type AlinkRequestFields,
+  type AlinkRequestPayload,
+  type OtaStep,
+} from './protocol';
+
+// platform services: functions of a device
+export {
+  alinkNotify,
+  alinkRequest,
+  request,
+  type AlinkDevice,
+  type AlinkRequestOptions,
+  type AlinkRequestSpec,
+  type ReplyFailure,
+  type RequestFailure,
+  type RequestSpec,
+  type SubscribeFailure,
+  type TimeoutFailure,
+} from './alink';
 
 // sys_bus port, for code coming from QuecPython
 export {

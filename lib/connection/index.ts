@@ -24,7 +24,7 @@ export {
   type PublishFailure,
   type PublishReceipt,
 } from './messages';
-export type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
+export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
 export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings } from './mqttJsPort';
 export { TlsError } from './TlsError';
 export type { OverflowPolicy } from './PublishSink';
