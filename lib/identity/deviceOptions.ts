@@ -116,7 +116,8 @@ const RECONNECT_FIELDS = {
   random: func<() => number>('random'),
 };
 
-const Reconnect = partialObject(
+/** The codec of `ReconnectPolicy`. */
+export const ReconnectPolicy = partialObject(
   'ReconnectPolicy',
   RECONNECT_FIELDS,
   'a backoff policy object ({} for the defaults) or false',
@@ -126,12 +127,12 @@ const Reconnect = partialObject(
  * How the connection backs off between reconnects: the shape of `BackoffPolicy` of `retryBackoff` (identity
  * may not import operators), whose defaults apply. `state$` shows each retry as `reconnecting`.
  */
-export type ReconnectPolicy = t.TypeOf<typeof Reconnect>;
+export type ReconnectPolicy = t.TypeOf<typeof ReconnectPolicy>;
 
 const ReconnectOrFalse = new t.Type<ReconnectPolicy | false>(
   'Reconnect',
-  (u): u is ReconnectPolicy | false => u === false || Reconnect.is(u),
-  (u, c) => (u === false ? t.success(false) : Reconnect.validate(u, c)),
+  (u): u is ReconnectPolicy | false => u === false || ReconnectPolicy.is(u),
+  (u, c) => (u === false ? t.success(false) : ReconnectPolicy.validate(u, c)),
   t.identity,
 );
 
@@ -181,7 +182,8 @@ const SecretStoreCodec = rule(
   (u) => `must be a secret store { load(device), save(device, credential) }, got ${show(u)}`,
 );
 
-interface Option<A, R> {
+/** One option: its codec (the source of its type) and how its default is found. */
+export interface Option<A, R> {
   readonly codec: t.Type<A>;
   /** The value a device uses: the given one, or the default (which may depend on the identity). */
   resolve(given: A | undefined, identity: DeviceIdentity): R;
@@ -214,14 +216,16 @@ const objectOption = <A extends object, R>(
 /** An option without a default: missing stays `undefined`. */
 const optional = <A>(codec: t.Type<A>): Option<A, A | undefined> => option(codec, (given) => given);
 
-const IDENTITY = {
+/** The codecs of the identity options, which every device needs. */
+export const DeviceIdentityFields = {
   /** Letters, digits and `_ - .`, 1 to 64 (lenient: the platform's own rule is unverified). */
   productKey: ProductKey,
   /** 4 to 32 letters, digits and `_ - . @ :` (the console's rule). */
   deviceName: DeviceName,
 };
 
-const OPTIONS = {
+/** Every other option of `createDevice`: its codec, and how its default is found. */
+export const DeviceOptionFields = {
   /** Signs the password ("one secret per device"). Required unless `productSecret` is given. Never shown. */
   deviceSecret: optional(Secret),
   /**
@@ -293,20 +297,19 @@ const OPTIONS = {
   checkNamespace: option(Bool, (given) => given ?? true),
 };
 
-type Options = typeof OPTIONS;
-const TABLE: Readonly<Record<string, AnyOption>> = OPTIONS;
+const TABLE: Readonly<Record<string, AnyOption>> = DeviceOptionFields;
 
 /**
  * The options of `createDevice`: the identity, a `deviceSecret` or a `productSecret`, and optional settings,
  * each with its default in its doc comment.
  */
-export type DeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof IDENTITY>>> & {
-  readonly [K in keyof Options]?: t.TypeOf<Options[K]['codec']>;
+export type DeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof DeviceIdentityFields>>> & {
+  readonly [K in keyof typeof DeviceOptionFields]?: t.TypeOf<(typeof DeviceOptionFields)[K]['codec']>;
 } & ({ readonly deviceSecret: string } | { readonly productSecret: string });
 
 /** `DeviceOptions` with every default filled in. */
-export type ResolvedDeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof IDENTITY>>> & {
-  readonly [K in keyof Options]: ReturnType<Options[K]['resolve']>;
+export type ResolvedDeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof DeviceIdentityFields>>> & {
+  readonly [K in keyof typeof DeviceOptionFields]: ReturnType<(typeof DeviceOptionFields)[K]['resolve']>;
 };
 
 /** The `tls` option with its defaults. */
@@ -332,7 +335,7 @@ const at = (c: t.Context, path: readonly string[], value: unknown, message: stri
 });
 
 const KNOWN: readonly string[] = [
-  ...Object.keys(IDENTITY),
+  ...Object.keys(DeviceIdentityFields),
   ...Object.entries(TABLE).flatMap(([key, o]) => [
     key,
     ...(o.fields ?? []).map((field) => `${key}.${field}`),
@@ -358,7 +361,7 @@ function unknownOptions(u: Readonly<Record<string, unknown>>, c: t.Context): t.V
   const errors: t.ValidationError[] = [];
   for (const [key, value] of Object.entries(u)) {
     if (value === undefined) continue;
-    const known = key in IDENTITY || Object.hasOwn(options, key);
+    const known = key in DeviceIdentityFields || Object.hasOwn(options, key);
     if (!known) {
       errors.push(unknownOption(key, '', c, value));
       continue;
@@ -424,7 +427,11 @@ function validate(u: unknown, c: t.Context): t.Validation<DeviceOptions> {
   const errors: t.ValidationError[] = [];
   const decoded: Record<string, unknown> = {};
   const fields: [string, t.Mixed, boolean][] = [
-    ...Object.entries(IDENTITY).map(([key, codec]): [string, t.Mixed, boolean] => [key, codec, true]),
+    ...Object.entries(DeviceIdentityFields).map(([key, codec]): [string, t.Mixed, boolean] => [
+      key,
+      codec,
+      true,
+    ]),
     ...Object.entries(TABLE).map(([key, o]): [string, t.Mixed, boolean] => [key, o.codec, false]),
   ];
   for (const [key, codec, required] of fields) {

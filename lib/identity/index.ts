@@ -13,12 +13,15 @@ export {
 export { ProductKey, DeviceName, ClientId } from './identifiers';
 export {
   DeviceOptions,
+  DeviceIdentityFields,
+  DeviceOptionFields,
+  ReconnectPolicy,
   decodeDeviceOptions,
   DeviceOptionsError,
   timestampNow,
   type ResolvedDeviceOptions,
   type ResolvedTlsOptions,
-  type ReconnectPolicy,
+  type Option,
   type OfflineOverflow,
   type RegistrationMethod,
   type Timestamp,
@@ -26,3 +29,9 @@ export {
 export { TlsOptions, tlsForEndpoint, type Pem } from './tlsOptions';
 export { ALIYUN_ROOT_CERTIFICATES, ALIYUN_IOT_ROOT_CA, GLOBALSIGN_ROOT_CA } from './aliyunRootCertificates';
 export { closestName, nameDistance } from './closestName';
+export {
+  memorySecretStore,
+  isDeviceCredential,
+  type DeviceCredential,
+  type SecretStore,
+} from './secretStore';
