@@ -91,8 +91,42 @@ export {
   type TopicRoutes,
 } from './operators';
 
-// alink
-export { OtaPush, otaProgress, type OtaStep } from './alink';
+// the Alink wire format
+export {
+  ALINK_CODES,
+  AlinkReply,
+  alinkReply,
+  AlinkRequest,
+  alinkRequest as alinkRequestPayload,
+  codeName,
+  isDeviceDefinedCode,
+  messageIds,
+  nextMessageId,
+  OtaPush,
+  otaProgress,
+  RRPC_DEADLINE_MS,
+  type AlinkCodeName,
+  type AlinkReplyFields,
+  type AlinkReplyPayload,
+  type AlinkRequestFields,
+  type AlinkRequestPayload,
+  type OtaStep,
+} from './protocol';
+
+// platform services: functions of a device
+export {
+  alinkNotify,
+  alinkRequest,
+  request,
+  type AlinkDevice,
+  type AlinkRequestOptions,
+  type AlinkRequestSpec,
+  type ReplyFailure,
+  type RequestFailure,
+  type RequestSpec,
+  type SubscribeFailure,
+  type TimeoutFailure,
+} from './alink';
 
 // sys_bus port, for code coming from QuecPython
 export {

@@ -15,6 +15,7 @@ const PRELUDE = `
 declare const productKey: string;
 declare const deviceName: string;
 declare const deviceSecret: string;
+declare const device: import('rx-aliyun-iot').AliyunDevice;
 `;
 
 interface Snippet {

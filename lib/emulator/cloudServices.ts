@@ -10,8 +10,8 @@ import {
   timeout,
   type Observable,
 } from 'rxjs';
-import type { DeviceIdentity } from '../identity';
-import { otaPushPayload, type CloudPayload, type Firmware } from './cloudPayloads';
+import { deviceTopics, type DeviceIdentity } from '../identity';
+import { firmwarePush, type CloudPayload, type Firmware } from './cloudPayloads';
 import type { ReceivedMessage } from './emulatorEvent';
 import { DeviceOfflineError, EmulatorClosedError, RrpcTimeoutError } from './emulatorErrors';
 
@@ -27,7 +27,7 @@ export interface CloudSide {
   isClosed(): boolean;
   publish(topic: string, payload: CloudPayload, options?: { readonly qos?: 0 | 1 }): Promise<void>;
   /** A fresh message id. */
-  nextId(): number;
+  nextId(): string;
 }
 
 /** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
@@ -42,8 +42,9 @@ export function cloudServices(cloud: CloudSide): CloudServices {
       if (cloud.isClosed()) throw new EmulatorClosedError();
       if (!cloud.isOnline(device)) throw new DeviceOfflineError(device);
       const { productKey, deviceName } = device;
-      const messageId = String(cloud.nextId());
-      const responseTopic = `/sys/${productKey}/${deviceName}/rrpc/response/${messageId}`;
+      const topics = deviceTopics(device);
+      const messageId = cloud.nextId();
+      const responseTopic = topics.rrpcResponse(messageId);
       const response$ = cloud.received$.pipe(
         filter(
           (m) => m.productKey === productKey && m.deviceName === deviceName && m.topic === responseTopic,
@@ -52,9 +53,7 @@ export function cloudServices(cloud: CloudSide): CloudServices {
       );
       // Listen first, then send; a failed send or the timeout unsubscribes the listener and its timer.
       // received$ completes when the emulator closes: that ends the call too.
-      const sent$ = defer(() =>
-        cloud.publish(`/sys/${productKey}/${deviceName}/rrpc/request/${messageId}`, request),
-      );
+      const sent$ = defer(() => cloud.publish(topics.rrpcRequest(messageId), request));
       return firstValueFrom(
         merge(response$, sent$.pipe(ignoreElements())).pipe(
           timeout({
@@ -66,11 +65,9 @@ export function cloudServices(cloud: CloudSide): CloudServices {
       );
     },
 
-    pushOta: (device, firmware) =>
-      cloud.publish(
-        `/ota/device/upgrade/${device.productKey}/${device.deviceName}`,
-        otaPushPayload(device, firmware, cloud.nextId()),
-        { qos: 1 },
-      ),
+    pushOta(device, firmware) {
+      const { topic, payload } = firmwarePush(device, firmware, cloud.nextId());
+      return cloud.publish(topic, payload, { qos: 1 });
+    },
   };
 }

@@ -84,7 +84,7 @@ describe('cloudServices', () => {
       expect({ got, qos }).toEqual({ got: topic, qos: 1 });
       expect(JSON.parse(payload.toString())).toEqual({
         code: '1000',
-        id: expect.any(Number),
+        id: expect.stringMatching(/^\d+$/) as unknown as string,
         message: 'success',
         data: {
           size: 10,
