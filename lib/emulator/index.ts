@@ -19,6 +19,7 @@ export {
   RrpcTimeoutError,
   PayloadTooLargeError,
 } from './emulatorErrors';
+export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';
 export {
