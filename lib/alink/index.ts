@@ -10,3 +10,7 @@ export {
   type RequestSpec,
 } from './request';
 export type { ReplyFailure, RequestFailure, SubscribeFailure, TimeoutFailure } from './RequestFailure';
+export { syncTime, type SyncTimeOptions, type TimeSync } from './syncTime';
+export { deleteTags, updateTags } from './deviceTags';
+export { productBroadcasts, topicBroadcasts, type ProductBroadcast, type TopicBroadcast } from './broadcasts';
+export { platformErrors, type PlatformError } from './platformErrors';

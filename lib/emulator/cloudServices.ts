@@ -8,26 +8,17 @@ import {
   throwError,
   throwIfEmpty,
   timeout,
-  type Observable,
 } from 'rxjs';
 import { deviceTopics, type DeviceIdentity } from '../identity';
 import { firmwarePush, type CloudPayload, type Firmware } from './cloudPayloads';
-import type { ReceivedMessage } from './emulatorEvent';
+import type { CloudSide } from './CloudSide';
+
+export type { CloudSide };
 import { DeviceOfflineError, EmulatorClosedError, RrpcTimeoutError } from './emulatorErrors';
 
 export interface RrpcOptions {
   /** How long the device has to answer. Default: 8000 (the platform's limit). */
   readonly timeoutMs?: number;
-}
-
-/** What the platform services need from the emulator. */
-export interface CloudSide {
-  readonly received$: Observable<ReceivedMessage>;
-  isOnline(device: DeviceIdentity): boolean;
-  isClosed(): boolean;
-  publish(topic: string, payload: CloudPayload, options?: { readonly qos?: 0 | 1 }): Promise<void>;
-  /** A fresh message id. */
-  nextId(): string;
 }
 
 /** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
