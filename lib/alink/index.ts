@@ -1,4 +1,5 @@
 export type { AlinkDevice } from './AlinkDevice';
+export { ReplyError } from './ReplyError';
 export {
   alinkNotify,
   alinkReplyTo,
@@ -10,3 +11,13 @@ export {
   type RequestSpec,
 } from './request';
 export type { ReplyFailure, RequestFailure, SubscribeFailure, TimeoutFailure } from './RequestFailure';
+export { serve, type BadRequest, type ServedRequest, type ServeReply, type ServeSpec } from './serve';
+export type { ServeOptions } from './serveAlink';
+export type { Answered, Failed, Late, ServeOutcome, Unanswered } from './ServeOutcome';
+export {
+  serveRrpc,
+  type RrpcRequest,
+  type RrpcResponse,
+  type ServeRrpcDecodedOptions,
+  type ServeRrpcOptions,
+} from './serveRrpc';
