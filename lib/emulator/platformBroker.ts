@@ -1,10 +1,11 @@
-import { createBroker, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
 import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import type { CreateBroker } from './loadAedes';
 import { grantSubscription, isDirectTopic, publishViolation } from './topicRules';
 
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
@@ -43,6 +44,7 @@ function capSubscriptionQos(client: Client): void {
 }
 
 export function platformBroker(
+  createBroker: CreateBroker,
   directory: DeviceDirectory,
   maxPayloadBytes: number,
   forwardDevicePublishes = false,

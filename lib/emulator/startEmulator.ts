@@ -7,6 +7,7 @@ import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads
 import { cloudServices, type RrpcOptions } from './cloudServices';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
+import { loadAedes } from './loadAedes';
 import { platformBroker } from './platformBroker';
 
 export interface EmulatorOptions {
@@ -93,7 +94,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     maxPayloadBytes = 256 * 1024,
     forwardDevicePublishes = false,
   } = options;
-  const broker = platformBroker(deviceDirectory(products), maxPayloadBytes, forwardDevicePublishes);
+  const createBroker = await loadAedes();
+  const broker = platformBroker(
+    createBroker,
+    deviceDirectory(products),
+    maxPayloadBytes,
+    forwardDevicePublishes,
+  );
   const server = createServer((socket) => broker.handle(socket));
   let port: number;
   try {
