@@ -1,4 +1,5 @@
 export type { AlinkDevice } from './AlinkDevice';
+export { ReplyError } from './ReplyError';
 export {
   alinkNotify,
   alinkReplyTo,
@@ -14,3 +15,13 @@ export { syncTime, type SyncTimeOptions, type TimeSync } from './syncTime';
 export { deleteTags, updateTags } from './deviceTags';
 export { productBroadcasts, topicBroadcasts, type ProductBroadcast, type TopicBroadcast } from './broadcasts';
 export { platformErrors, type PlatformError } from './platformErrors';
+export { serve, type BadRequest, type ServedRequest, type ServeReply, type ServeSpec } from './serve';
+export type { ServeOptions } from './serveAlink';
+export type { Answered, Failed, Late, ServeOutcome, Unanswered } from './ServeOutcome';
+export {
+  serveRrpc,
+  type RrpcRequest,
+  type RrpcResponse,
+  type ServeRrpcDecodedOptions,
+  type ServeRrpcOptions,
+} from './serveRrpc';

@@ -21,5 +21,13 @@ export {
   RrpcTimeoutError,
   PayloadTooLargeError,
 } from './emulatorErrors';
+export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';
+export {
+  createCertificateAuthority,
+  type CertificateAuthority,
+  type CertificateOptions,
+  type IssueOptions,
+  type KeyPair,
+} from './certificates';

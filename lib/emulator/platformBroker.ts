@@ -1,4 +1,4 @@
-import { createBroker, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
@@ -6,6 +6,7 @@ import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
 import { TopicRouter } from '../topic';
 import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import type { CreateBroker } from './loadAedes';
 import { grantSubscription, isDirectTopic, publishViolation } from './topicRules';
 
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
@@ -51,6 +52,7 @@ function capSubscriptionQos(client: Client): void {
 }
 
 export function platformBroker(
+  createBroker: CreateBroker,
   directory: DeviceDirectory,
   maxPayloadBytes: number,
   forwardDevicePublishes = false,

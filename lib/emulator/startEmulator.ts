@@ -12,6 +12,7 @@ import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
+import { loadAedes } from './loadAedes';
 import { platformBroker } from './platformBroker';
 
 export interface EmulatorOptions {
@@ -118,7 +119,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     forwardDevicePublishes = false,
     clock = Date.now,
   } = options;
-  const broker = platformBroker(deviceDirectory(products), maxPayloadBytes, forwardDevicePublishes);
+  const createBroker = await loadAedes();
+  const broker = platformBroker(
+    createBroker,
+    deviceDirectory(products),
+    maxPayloadBytes,
+    forwardDevicePublishes,
+  );
   const server = createServer((socket) => broker.handle(socket));
   let port: number;
   try {
