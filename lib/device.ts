@@ -1,17 +1,21 @@
 import * as E from 'fp-ts/Either';
 import type { IClientOptions } from 'mqtt';
-import { defer, of } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, of, switchMap, type Observable } from 'rxjs';
+import { RegistrationRefusedError } from './alink/registrationErrors';
+import type { ConnectionState } from './connection/ConnectionState';
 import { createConnection, type Connection } from './connection/createConnection';
+import { defaultRegistrationPorts } from './connection/defaultRegistrationPorts';
+import type { RegistrationPorts } from './connection/registrationPorts';
+import { deviceCredentials } from './deviceCredentials';
 import { mqttJsPort } from './connection/mqttJsPort';
 import type { MqttPort } from './connection/MqttPort';
 import {
   decodeDeviceOptions,
   DeviceOptionsError,
-  timestampNow,
   type DeviceOptions,
+  type ReconnectPolicy,
 } from './identity/deviceOptions';
 import { deviceTopics, type DeviceTopics } from './identity/deviceTopics';
-import { mqttCredentials } from './identity/mqttCredentials';
 import { resolveEndpoint } from './identity/resolveEndpoint';
 import { tlsForEndpoint } from './identity/tlsOptions';
 
@@ -31,6 +35,8 @@ export interface DeviceTransport {
   readonly clientOptions?: Readonly<IClientOptions>;
   /** Replaces MQTT.js altogether, e.g. with a fake in marble tests. */
   readonly port?: MqttPort;
+  /** Replaces the side effects of dynamic registration (MQTT.js, Node's HTTPS), e.g. in marble tests. */
+  readonly registration?: Partial<RegistrationPorts>;
 }
 
 /**
@@ -48,24 +54,10 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
   if (E.isLeft(decoded)) throw new DeviceOptionsError(decoded.left);
   const o = decoded.right;
   const { url, secureMode } = resolveEndpoint(o.endpoint, o.productKey);
-  const deviceSecret = o.deviceSecret ?? '';
-  // Signed again at each connection attempt, so that a timestamp function gives a fresh one. The secret is
-  // used for the password only.
-  const credentials = () =>
-    defer(() =>
-      of(
-        mqttCredentials({
-          productKey: o.productKey,
-          deviceName: o.deviceName,
-          deviceSecret,
-          clientId: o.clientId,
-          signMethod: o.signMethod,
-          secureMode,
-          extra: o.extra,
-          timestamp: timestampNow(o.timestamp),
-        }),
-      ),
-    );
+  const registering$ = new BehaviorSubject(false);
+  const progress = { registering: (active: boolean) => registering$.next(active) };
+  const registrationPorts = { ...defaultRegistrationPorts, ...transport.registration };
+  const credentials = deviceCredentials(o, secureMode, registrationPorts, progress);
   const port =
     transport.port ??
     mqttJsPort({
@@ -80,12 +72,51 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
   const identity = { productKey: o.productKey, deviceName: o.deviceName };
   const connection = createConnection(port, {
     ...(o.checkNamespace ? { identity } : {}),
-    reconnect: o.reconnect,
+    reconnect: withoutRefusedRegistrations(o.reconnect),
     queueLimit: o.offlineQueue.limit,
     overflow: o.offlineQueue.overflow,
     publishTimeoutMs: o.publishTimeoutMs,
     maxPayloadBytes: o.maxPayloadBytes,
     maxTopicBytes: o.maxTopicBytes,
   });
-  return { ...connection, ...identity, url, topics: deviceTopics(identity) };
+  return {
+    ...connection,
+    state$: showRegistering(connection.state$, registering$),
+    ...identity,
+    url,
+    topics: deviceTopics(identity),
+  };
+}
+
+/** A refused registration is not tried again: trying would not change the platform's answer. */
+function withoutRefusedRegistrations(policy: ReconnectPolicy | false): ReconnectPolicy | false {
+  if (policy === false) return false;
+  const { shouldRetry } = policy;
+  return {
+    ...policy,
+    shouldRetry: (error: unknown) =>
+      !(error instanceof RegistrationRefusedError) && (shouldRetry === undefined || shouldRetry(error)),
+  };
+}
+
+/**
+ * The connection's states, with `registering` in place of `connecting` while the attempt registers; once the
+ * device has its credential the attempt goes on `connecting`. Replays and completes as the connection's do.
+ */
+function showRegistering(
+  state$: Observable<ConnectionState>,
+  registering$: Observable<boolean>,
+): Observable<ConnectionState> {
+  return state$.pipe(
+    switchMap((state) =>
+      state.status === 'connecting'
+        ? registering$.pipe(
+            map((active): ConnectionState =>
+              active ? { status: 'registering', attempt: state.attempt } : state,
+            ),
+            distinctUntilChanged(),
+          )
+        : of(state),
+    ),
+  );
 }

@@ -2,6 +2,7 @@
 
 // device
 export { createDevice, type AliyunDevice, type DeviceTransport } from './device';
+export { registerDevice, type RegisterDeviceOptions } from './registerDevice';
 
 // connection
 export {
@@ -16,6 +17,11 @@ export {
   SubscribeRefusedError,
   TlsError,
   type Connection,
+  type ExchangedMessage,
+  type HttpsAnswer,
+  type HttpsPostRequest,
+  type MqttExchangeRequest,
+  type RegistrationPorts,
   type ConnectionState,
   type InboundMessage,
   type JsonValue,
@@ -171,6 +177,16 @@ export {
   type SubscribeFailure,
   type TimeoutFailure,
   type Unanswered,
+} from './alink';
+
+// dynamic registration: the secret stores and the errors of a registration
+export {
+  fileSecretStore,
+  RegistrationFailedError,
+  RegistrationRefusedError,
+  SecretStoreError,
+  type RegistrationProblem,
+  type RegistrationRefusal,
 } from './alink';
 
 // sys_bus port, for code coming from QuecPython

@@ -25,3 +25,11 @@ export {
   type ServeRrpcDecodedOptions,
   type ServeRrpcOptions,
 } from './serveRrpc';
+export { dynamicRegistration } from './dynamicRegistration';
+export { fileSecretStore, SecretStoreError } from './fileSecretStore';
+export {
+  RegistrationFailedError,
+  RegistrationRefusedError,
+  type RegistrationProblem,
+  type RegistrationRefusal,
+} from './registrationErrors';

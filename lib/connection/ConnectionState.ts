@@ -2,6 +2,8 @@
 export type ConnectionState =
   | { readonly status: 'idle' }
   | { readonly status: 'connecting'; readonly attempt: number }
+  /** Dynamic registration, within a connection attempt: the device gets its credential first. */
+  | { readonly status: 'registering'; readonly attempt: number }
   | { readonly status: 'connected'; readonly sessionPresent: boolean }
   | {
       readonly status: 'reconnecting';
@@ -22,6 +24,7 @@ export function aliyunStatusCode(state: ConnectionState): 0 | 1 | 2 | -1 {
       return 0;
     case 'idle':
     case 'connecting':
+    case 'registering':
       return 1;
     case 'reconnecting':
       return isRefusal(state.error) ? -1 : 1;

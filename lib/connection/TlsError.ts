@@ -49,6 +49,19 @@ const bytes = (pem: Pem): string | Buffer => (typeof pem === 'string' ? pem : Bu
 const many = (pems: Pem | readonly Pem[] | undefined) =>
   pems === undefined ? undefined : Array.isArray(pems) ? pems.map(bytes) : bytes(pems as Pem);
 
+/** The `tls` option as Node's `tls.connect` and `https.request` take it (bytes as Buffers). */
+export function nodeTlsOptions(tls: TlsOptions | undefined): Partial<IClientOptions> {
+  if (tls === undefined) return {};
+  const { ca, cert, key, rejectUnauthorized, servername } = tls;
+  return {
+    ...(ca === undefined ? {} : { ca: many(ca) }),
+    ...(cert === undefined ? {} : { cert: many(cert) }),
+    ...(key === undefined ? {} : { key: many(key) }),
+    ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
+    ...(servername === undefined ? {} : { servername }),
+  } as Partial<IClientOptions>;
+}
+
 /**
  * MQTT.js's options for `tls`: at the top for `mqtts:`, and in `wsOptions` too for `wss:` (MQTT.js copies
  * `ca`, `cert`, `key` and `rejectUnauthorized` there itself, but not `servername`).
@@ -58,13 +71,6 @@ export function tlsClientOptions(
   clientOptions: Readonly<IClientOptions> | undefined,
 ): Partial<IClientOptions> {
   if (tls === undefined) return {};
-  const { ca, cert, key, rejectUnauthorized, servername } = tls;
-  const options = {
-    ...(ca === undefined ? {} : { ca: many(ca) }),
-    ...(cert === undefined ? {} : { cert: many(cert) }),
-    ...(key === undefined ? {} : { key: many(key) }),
-    ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
-    ...(servername === undefined ? {} : { servername }),
-  } as Partial<IClientOptions>;
+  const options = nodeTlsOptions(tls);
   return { ...options, wsOptions: { ...clientOptions?.wsOptions, ...options } };
 }

@@ -2,9 +2,10 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { defer, from, Observable, switchMap, take, throwIfEmpty, type ObservableInput } from 'rxjs';
 import type { MqttCredentials } from '../identity/mqttCredentials';
 import type { TlsOptions } from '../identity/tlsOptions';
-import { ConnectionLostError, ConnectionRefusedError } from './errors';
+import { connectErrorOf } from './connectError';
+import { ConnectionLostError } from './errors';
 import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
-import { tlsClientOptions, tlsErrorOf } from './TlsError';
+import { tlsClientOptions } from './TlsError';
 
 /** What every connection attempt needs besides the credentials. */
 export interface MqttJsPortSettings {
@@ -25,14 +26,6 @@ export interface MqttJsPortSettings {
  */
 export type MqttJsPortConfig = MqttJsPortSettings &
   (MqttCredentials | { readonly credentials: () => ObservableInput<MqttCredentials> });
-
-const refusalReasons: Record<number, string> = {
-  1: 'unacceptable protocol version',
-  2: 'identifier rejected',
-  3: 'server unavailable',
-  4: 'bad username or password',
-  5: 'not authorized',
-};
 
 /** MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. */
 export function mqttJsPort(config: MqttJsPortConfig): MqttPort {
@@ -92,11 +85,7 @@ function connectOnce(
       inbound({ topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup });
     };
     const onError = (error: Error & { code?: unknown }) => {
-      const code = typeof error.code === 'number' ? error.code : undefined;
-      lastError =
-        code !== undefined && code >= 1 && code <= 5
-          ? new ConnectionRefusedError(code, refusalReasons[code] ?? 'refused')
-          : (tlsErrorOf(error) ?? new ConnectionLostError(error.message, error));
+      lastError = connectErrorOf(error);
     };
     const onClose = () => {
       const error = lastError ?? new ConnectionLostError('the connection closed');

@@ -3,17 +3,23 @@ import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from 
 import type { RefusalReason } from './emulatorEvent';
 import { TLS_TRANSPORTS, type Transport } from './transport';
 
-/** A device the emulator knows. */
+/** A device the emulator knows: created in the console, with its secret or (for dynamic registration) without. */
 export interface EmulatedDevice {
   readonly deviceName: string;
-  readonly deviceSecret: string;
+  /** The device's secret. Default: none; the device registers to get one (its product needs `dynamicRegistration`). */
+  readonly deviceSecret?: string;
 }
 
 /** A product and its devices. */
 export interface EmulatedProduct {
   readonly productKey: string;
-  /** Kept for dynamic registration, which the emulator does not implement yet. */
+  /** The secret a device of this product signs its registration with ("one secret per product"). */
   readonly productSecret?: string;
+  /**
+   * Whether devices may register with `productSecret` (PROTOCOL.md §2): the listed ones over MQTT
+   * (`authType=register`) and HTTPS, any name over MQTT with `authType=regnwl`. Default: `false`.
+   */
+  readonly dynamicRegistration?: boolean;
   readonly devices: readonly EmulatedDevice[];
 }
 
@@ -33,7 +39,7 @@ export interface ConnectFields {
 
 export type Authentication =
   | { readonly _tag: 'Accepted'; readonly device: DeviceIdentity; readonly clientId: string }
-  | { readonly _tag: 'Refused'; readonly reason: RefusalReason; readonly returnCode: 2 | 4 };
+  | { readonly _tag: 'Refused'; readonly reason: RefusalReason; readonly returnCode: 2 | 4 | 5 };
 
 /** The `${id}|k=v,k=v|` form of PROTOCOL.md §1, split; `undefined` without the `|…|` part. */
 export interface ParsedClientId {
@@ -51,7 +57,8 @@ export function deviceDirectory(products: readonly EmulatedProduct[]): DeviceDir
   const secrets = new Map<string, string>();
   for (const product of products) {
     for (const device of product.devices) {
-      secrets.set(`${product.productKey}/${device.deviceName}`, device.deviceSecret);
+      if (device.deviceSecret !== undefined)
+        secrets.set(`${product.productKey}/${device.deviceName}`, device.deviceSecret);
     }
   }
   return ({ productKey, deviceName }) => secrets.get(`${productKey}/${deviceName}`);
@@ -75,12 +82,12 @@ export function parseUsername(username: string | undefined): DeviceIdentity | un
   return { deviceName: username.slice(0, amp), productKey: username.slice(amp + 1) };
 }
 
-function isSignMethod(value: string | undefined): value is SignMethod {
+export function isSignMethod(value: string | undefined): value is SignMethod {
   return SIGN_METHODS.some((method) => method === value);
 }
 
 /** Compares hex case-insensitively (the C SDK sends uppercase) in constant time. */
-function sameHex(expected: string, actual: Buffer | string): boolean {
+export function sameHex(expected: string, actual: Buffer | string): boolean {
   const a = Buffer.from(expected.toLowerCase(), 'utf8');
   const b = Buffer.from(actual.toString().toLowerCase(), 'utf8');
   return a.length === b.length && timingSafeEqual(a, b);
@@ -92,11 +99,16 @@ const IDENTIFIER_REASONS: readonly RefusalReason[] = [
   'client-id-too-long',
   'secure-mode-mismatch',
 ];
+/** CONNACK 5 (not authorized) for a registration the product or the device's state does not allow. */
+const NOT_AUTHORIZED_REASONS: readonly RefusalReason[] = [
+  'registration-not-allowed',
+  'device-already-activated',
+];
 
 export const refused = (reason: RefusalReason): Authentication & { readonly _tag: 'Refused' } => ({
   _tag: 'Refused',
   reason,
-  returnCode: IDENTIFIER_REASONS.includes(reason) ? 2 : 4,
+  returnCode: IDENTIFIER_REASONS.includes(reason) ? 2 : NOT_AUTHORIZED_REASONS.includes(reason) ? 5 : 4,
 });
 
 /**

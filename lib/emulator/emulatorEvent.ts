@@ -22,7 +22,10 @@ export type RefusalReason =
   | 'bad-signature'
   | 'keepalive-out-of-range' // outside 30–1200 s
   | 'client-id-too-long' // the device's own clientId, before `|`, over 64 characters
-  | 'secure-mode-mismatch'; // securemode not 2 over TLS (mqtts, wss), not 3 over TCP and ws
+  | 'secure-mode-mismatch' // securemode not 2 over TLS (mqtts, wss), not 3 over TCP and ws
+  | 'registration-not-allowed' // no productSecret or dynamic registration off for the product (CONNACK 5)
+  | 'device-already-activated' // a registration of a device that has logged in (CONNACK 5)
+  | 'malformed-request'; // an HTTPS registration form that lacks a field
 
 /** Why a connection was closed by the emulator for what the device sent. */
 export type ViolationReason = 'qos2-publish' | 'retained-publish' | 'topic-not-allowed' | 'payload-too-large';
@@ -43,9 +46,10 @@ export type EmulatorEvent =
       readonly reason: RefusalReason;
       /**
        * CONNACK return code sent: 2 (identifier rejected) for the keepalive, a clientId over 64 characters
-       * and a securemode the transport does not have; 4 (bad username or password) otherwise.
+       * and a securemode the transport does not have; 5 (not authorized) for a registration the product or the
+       * device does not allow; 4 (bad username or password) otherwise.
        */
-      readonly returnCode: 2 | 4;
+      readonly returnCode: 2 | 4 | 5;
       /** The MQTT clientId and username as sent (neither is a secret). */
       readonly clientId: string;
       readonly username: string | undefined;
@@ -65,6 +69,20 @@ export type EmulatorEvent =
       readonly device: OnlineDevice;
       /** The own clientId of the new login that replaces it. */
       readonly byClientId: string;
+    }
+  | {
+      /** An HTTPS registration was refused (MQTT ones are `refused` events, with their CONNACK code). */
+      readonly type: 'registration-refused';
+      readonly method: 'https';
+      /** The device the form named, when it named one. */
+      readonly device?: DeviceIdentity;
+      readonly reason: RefusalReason;
+    }
+  | {
+      /** A device registered (PROTOCOL.md §2) and was given a secret or a token (never shown here). */
+      readonly type: 'registered';
+      readonly device: DeviceIdentity;
+      readonly method: 'register' | 'regnwl' | 'https';
     }
   | {
       readonly type: 'violation';

@@ -4,7 +4,9 @@ import type { Duplex } from 'node:stream';
 import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
 import { TopicRouter } from '../topic';
-import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
+import type { DeviceRegistry } from './deviceRegistry';
+import { platformLogin } from './platformLogin';
+import { answerRegistration, type RegistrationAccepted } from './registrationLogin';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import type { Transport } from './transport';
 import type { CreateBroker } from './loadAedes';
@@ -22,6 +24,8 @@ export interface PlatformBroker {
   listen(filter: string): Observable<ReceivedMessage>;
   /** Serves MQTT on an accepted connection, telling how it came in. */
   handle(stream: Duplex, transport: Transport): void;
+  /** Adds an event from the emulator's other servers (HTTPS registration) to `events$`. */
+  emit(event: EmulatorEvent): void;
   isOnline(device: DeviceIdentity): boolean;
   /** The devices online now. */
   onlineDevices(): readonly OnlineDevice[];
@@ -34,6 +38,12 @@ export interface PlatformBroker {
 }
 
 const keyOf = ({ productKey, deviceName }: DeviceIdentity): string => `${productKey}/${deviceName}`;
+
+const refusalMessages: Readonly<Record<2 | 4 | 5, string>> = {
+  2: 'identifier rejected',
+  4: 'bad user name or password',
+  5: 'not authorized',
+};
 
 const closeClient = (client: Client): Promise<void> =>
   new Promise((resolve) => client.close(() => resolve()));
@@ -54,7 +64,7 @@ function capSubscriptionQos(client: Client): void {
 
 export function platformBroker(
   createBroker: CreateBroker,
-  directory: DeviceDirectory,
+  registry: DeviceRegistry,
   maxPayloadBytes: number,
   forwardDevicePublishes = false,
 ): PlatformBroker {
@@ -84,6 +94,25 @@ export function platformBroker(
 
   const publishOnline = (): void => devices$.next([...online.values()].map(({ device }) => device));
 
+  /** Registrations accepted, to answer once their CONNACK is out. */
+  const registrations = new WeakMap<Client, RegistrationAccepted>();
+
+  /** An accepted login: a second login of the same device closes the first before this one registers. */
+  const accept = (client: Client, device: OnlineDevice, done: (error: null, ok: boolean) => void) => {
+    sessions.set(client, device);
+    const previous = logins.get(keyOf(device));
+    logins.set(keyOf(device), client);
+    const old = previous === undefined ? undefined : sessions.get(previous);
+    if (previous === undefined || previous === client || previous.closed || old === undefined) {
+      done(null, true);
+      return;
+    }
+    // So that aedes, which keys its clients by MQTT clientId, never sees two of them.
+    closeReasons.set(previous, 'kicked');
+    events$.next({ type: 'kicked', device: old, byClientId: device.clientId });
+    previous.close(() => done(null, true));
+  };
+
   const aedes = createBroker({
     preConnect(client, packet, callback) {
       connects.set(client, { clientId: packet.clientId, keepalive: packet.keepalive ?? 0 });
@@ -93,34 +122,35 @@ export function platformBroker(
     authenticate(client, username, password, done) {
       const { clientId, keepalive } = connects.get(client) ?? { clientId: client.id, keepalive: 0 };
       const transport = transports.get(client) ?? 'mqtt';
-      const auth = authenticateDevice(directory, { clientId, username, password, keepalive, transport });
-      if (auth._tag === 'Refused') {
-        events$.next({
-          type: 'refused',
-          reason: auth.reason,
-          returnCode: auth.returnCode,
-          clientId,
-          username,
-        });
-        const message = auth.returnCode === 2 ? 'identifier rejected' : 'bad user name or password';
-        const error: AuthenticateError = Object.assign(new Error(message), { returnCode: auth.returnCode });
-        done(error, null);
-        return;
-      }
-      const device: OnlineDevice = { ...auth.device, clientId: auth.clientId };
-      sessions.set(client, device);
-      const previous = logins.get(keyOf(device));
-      logins.set(keyOf(device), client);
-      const old = previous === undefined ? undefined : sessions.get(previous);
-      if (previous === undefined || previous === client || previous.closed || old === undefined) {
-        done(null, true);
-        return;
-      }
-      // A second login of the same device closes the first before this one registers, so that aedes,
-      // which keys its clients by MQTT clientId, never sees two of them.
-      closeReasons.set(previous, 'kicked');
-      events$.next({ type: 'kicked', device: old, byClientId: device.clientId });
-      previous.close(() => done(null, true));
+      const connect = { clientId, username, password, keepalive, transport };
+      platformLogin(registry, connect).then(
+        (auth) => {
+          if (auth._tag === 'Refused') {
+            events$.next({
+              type: 'refused',
+              reason: auth.reason,
+              returnCode: auth.returnCode,
+              clientId,
+              username,
+            });
+            const message = refusalMessages[auth.returnCode];
+            done(
+              Object.assign(new Error(message), { returnCode: auth.returnCode }) as AuthenticateError,
+              null,
+            );
+            return;
+          }
+          if (auth._tag === 'Registration') {
+            // Answered once the CONNACK is out ('clientReady').
+            registrations.set(client, auth);
+            done(null, true);
+            return;
+          }
+          registry.activate(auth.device);
+          accept(client, { ...auth.device, clientId: auth.clientId }, done);
+        },
+        (error: Error) => done(Object.assign(error, { returnCode: 3 }) as AuthenticateError, null),
+      );
     },
 
     authorizePublish(client, packet, callback) {
@@ -161,6 +191,20 @@ export function platformBroker(
     // clientId; cloud publishes carry none.
     authorizeForward: (_client, packet) =>
       forwardDevicePublishes || !(packet as { clientId?: string }).clientId ? packet : null,
+  });
+
+  // A registration is answered with one message, then the connection is closed (PROTOCOL.md §2).
+  aedes.on('clientReady', (client) => {
+    const registration = registrations.get(client);
+    if (registration === undefined) return;
+    answerRegistration(registry, registration).then(
+      ({ topic, payload }) => {
+        events$.next({ type: 'registered', device: registration.device, method: registration.method });
+        const packet: PublishPacket = { cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false };
+        client.publish(packet, () => client.close());
+      },
+      () => client.close(),
+    );
   });
 
   aedes.on('client', (client) => {
@@ -239,6 +283,8 @@ export function platformBroker(
           listening.delete(subscriber);
         };
       }),
+
+    emit: (event) => events$.next(event),
 
     handle(stream, transport) {
       const client = aedes.handle(stream);

@@ -1,7 +1,9 @@
 import type { Observable } from 'rxjs';
-import type { DeviceIdentity } from '../identity';
+import type { DeviceIdentity, SecretStore } from '../identity';
 import type { PlatformErrorFields } from '../protocol';
-import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
+import type { EmulatedProduct } from './authenticateDevice';
+import { deviceRegistry } from './deviceRegistry';
+import { httpsRegistration } from './httpsRegistration';
 import { messageIds } from '../protocol';
 import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
@@ -34,8 +36,13 @@ export interface EmulatorOptions {
   readonly tls?: EmulatorTlsOptions;
   /** Interface to listen on. Default: `'127.0.0.1'`. */
   readonly host?: string;
-  /** The products and devices that may connect. */
+  /** The products and devices that may connect, or register (a product's `dynamicRegistration`). */
   readonly products: readonly EmulatedProduct[];
+  /**
+   * Where the emulator keeps the secrets and tokens it issues by dynamic registration, so that a restarted
+   * emulator still knows them (a device found there counts as activated). Default: none, memory only.
+   */
+  readonly secretStore?: SecretStore;
   /** Largest payload, in bytes, either way; a device that sends more is disconnected. Default: 256 * 1024. */
   readonly maxPayloadBytes?: number;
   /**
@@ -66,7 +73,14 @@ export interface Emulator {
    * Where devices connect, one listener each: `mqtt://` (securemode 3), `mqtts://` (2), `ws://…/mqtt` (3) and
    * `wss://…/mqtt` (2). The TLS ones need `ca` in the device's `tls` option.
    */
-  readonly urls: { readonly mqtt: string; readonly mqtts: string; readonly ws: string; readonly wss: string };
+  readonly urls: {
+    readonly mqtt: string;
+    readonly mqtts: string;
+    readonly ws: string;
+    readonly wss: string;
+    /** The HTTPS origin of `/auth/register/device` (on the wss port), for `registration.url`. */
+    readonly https: string;
+  };
   /** PEM of the certificate authority behind the TLS listeners: `tls: { ca: emulator.ca }`. */
   readonly ca: string;
   /** Every PUBLISH devices send. Hot; completes on close. */
@@ -140,12 +154,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     clock = Date.now,
   } = options;
   const createBroker = await loadAedes();
-  const broker = platformBroker(
-    createBroker,
-    deviceDirectory(products),
-    maxPayloadBytes,
-    forwardDevicePublishes,
-  );
+  const registry = deviceRegistry(products, options.secretStore);
+  const broker = platformBroker(createBroker, registry, maxPayloadBytes, forwardDevicePublishes);
   const tls = emulatorTls(options.tls, host);
   let listeners: Listeners;
   try {
@@ -154,6 +164,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       ports: { mqtt: requestedPort, mqtts: ports.mqtts ?? 0, ws: ports.ws ?? 0, wss: ports.wss ?? 0 },
       certificate: tls,
       handle: (stream, transport) => broker.handle(stream, transport),
+      request: httpsRegistration(registry, {
+        registered: (device) => broker.emit({ type: 'registered', device, method: 'https' }),
+        refused: (device, reason) =>
+          broker.emit({
+            type: 'registration-refused',
+            method: 'https',
+            reason,
+            ...(device ? { device } : {}),
+          }),
+      }),
     });
   } catch (error) {
     await broker.close();
@@ -190,7 +210,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   return {
     url: listeners.urls.mqtt,
     port: listeners.ports.mqtt,
-    urls: listeners.urls,
+    urls: { ...listeners.urls, https: listeners.https },
     ca: tls.ca,
     received$: broker.received$,
     devices$: broker.devices$,

@@ -382,13 +382,8 @@ const isTlsUrl = (url: string): boolean => /^(mqtts|wss):/i.test(url);
 function acrossFields(u: Readonly<Record<string, unknown>>, c: t.Context): t.ValidationError[] {
   const errors: t.ValidationError[] = [];
   const { productKey, deviceName, clientId, deviceSecret, productSecret, endpoint, tls, registration } = u;
-  if (deviceSecret === undefined) {
-    // Until dynamic registration lands, a productSecret alone cannot connect.
-    const message =
-      productSecret === undefined
-        ? 'required'
-        : 'required: dynamic registration (productSecret) is not supported yet; pass deviceSecret';
-    errors.push(at(c, ['deviceSecret'], undefined, message));
+  if (deviceSecret === undefined && productSecret === undefined) {
+    errors.push(at(c, ['deviceSecret'], undefined, 'required, or productSecret to register the device'));
   }
   if (clientId === undefined && ProductKey.is(productKey) && DeviceName.is(deviceName)) {
     const defaultId = `${productKey}.${deviceName}`;
@@ -398,8 +393,22 @@ function acrossFields(u: Readonly<Record<string, unknown>>, c: t.Context): t.Val
     }
   }
   const url = Endpoint.is(endpoint) ? resolveEndpoint(endpoint, String(productKey)).url : undefined;
-  if (tls !== undefined && url !== undefined && !isTlsUrl(url)) {
+  const registers = productSecret !== undefined && deviceSecret === undefined;
+  const method = isObject(registration) ? registration['method'] : undefined;
+  const registrationUrl = isObject(registration) ? registration['url'] : undefined;
+  const registersOverTls = registers && typeof registrationUrl === 'string';
+  if (tls !== undefined && url !== undefined && !isTlsUrl(url) && !registersOverTls) {
     errors.push(at(c, ['tls'], tls, `is unused: the endpoint ${show(url)} is not mqtts: or wss:`));
+  }
+  if (
+    registers &&
+    method !== 'https' &&
+    registrationUrl === undefined &&
+    url !== undefined &&
+    !isTlsUrl(url)
+  ) {
+    const message = `required: the endpoint ${show(url)} is not TLS, which registration needs (an mqtts: or wss: URL)`;
+    errors.push(at(c, ['registration', 'url'], undefined, message));
   }
   if (productSecret === undefined) {
     for (const key of ['secretStore', 'registration'] as const) {
@@ -407,8 +416,6 @@ function acrossFields(u: Readonly<Record<string, unknown>>, c: t.Context): t.Val
         errors.push(at(c, [key], u[key], 'is only used for dynamic registration, which needs productSecret'));
     }
   }
-  const method = isObject(registration) ? registration['method'] : undefined;
-  const registrationUrl = isObject(registration) ? registration['url'] : undefined;
   if (typeof registrationUrl === 'string' && URL.canParse(registrationUrl)) {
     const https = new URL(registrationUrl).protocol.toLowerCase() === 'https:';
     if (https !== (method === 'https')) {

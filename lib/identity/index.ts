@@ -35,3 +35,16 @@ export {
   type DeviceCredential,
   type SecretStore,
 } from './secretStore';
+export {
+  HTTPS_REGISTRATION_PATH,
+  httpsRegistrationForm,
+  registrationCredentials,
+  registrationEndpoint,
+  registrationSign,
+  tokenCredentials,
+  type DeviceTokenLogin,
+  type MqttRegistrationType,
+  type RegistrationCredentialsInput,
+  type RegistrationEndpoint,
+  type RegistrationSignInput,
+} from './registrationCredentials';

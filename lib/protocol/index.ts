@@ -77,3 +77,15 @@ export {
   type ShadowDocument,
 } from './shadowPayloads';
 export { CONFIG_CODES, CONFIG_METHODS, ConfigFile, configFileData, configGetParams } from './configPayloads';
+export {
+  HttpsRegistrationForm,
+  HttpsRegistrationReply,
+  httpsRegistrationReplyPayload,
+  REGISTER_TOPIC,
+  RegisteredSecret,
+  registeredSecretPayload,
+  RegisteredToken,
+  registeredTokenPayload,
+  REGISTRATION_CODES,
+  REGNWL_TOPIC,
+} from './registrationPayloads';

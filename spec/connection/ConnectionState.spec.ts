@@ -6,6 +6,7 @@ describe('aliyunStatusCode', () => {
     [{ status: 'connected', sessionPresent: false }, 0],
     [{ status: 'idle' }, 1],
     [{ status: 'connecting', attempt: 1 }, 1],
+    [{ status: 'registering', attempt: 1 }, 1],
     [{ status: 'reconnecting', attempt: 1, delayMs: 10, error: new ConnectionLostError('x') }, 1],
     [{ status: 'reconnecting', attempt: 1, delayMs: 10, error: new ConnectionRefusedError(4, 'x') }, -1],
     [{ status: 'closed' }, 2],

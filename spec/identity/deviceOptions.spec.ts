@@ -501,6 +501,11 @@ describe('decodeDeviceOptions', () => {
       "registration.url: required for method 'https' with a url endpoint (the emulator's is urls.https)",
     ],
     [
+      'registration at a plain endpoint',
+      { deviceSecret: undefined, productSecret: 'ps', endpoint: { url: 'mqtt://localhost:1883' } },
+      'registration.url: required: the endpoint "mqtt://localhost:1883" is not TLS, which registration needs (an mqtts: or wss: URL)',
+    ],
+    [
       'a zero registration timeout',
       { productSecret: 'ps', registration: { timeoutMs: 0 } },
       'registration.timeoutMs: must be a finite number of milliseconds > 0, got 0',
@@ -610,16 +615,14 @@ describe('decodeDeviceOptions', () => {
     expect(problemsOf({})).toEqual([
       'productKey: required',
       'deviceName: required',
-      'deviceSecret: required',
+      'deviceSecret: required, or productSecret to register the device',
     ]);
   });
 
-  it('should point a productSecret without deviceSecret to the missing dynamic registration', () => {
+  it('should take a productSecret without deviceSecret, to register the device', () => {
     expect(
       problemsOf({ productKey: 'a1TestPK001', deviceName: 'dev01', productSecret: 'ProductSecret123' }),
-    ).toEqual([
-      'deviceSecret: required: dynamic registration (productSecret) is not supported yet; pass deviceSecret',
-    ]);
+    ).toEqual([]);
   });
 
   it('should refuse an unknown option that resembles none', () => {

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
+import type { RegistrationPorts } from '../connection/registrationPorts';
+import type { ResolvedDeviceOptions } from '../identity/deviceOptions';
+import {
+  HTTPS_REGISTRATION_PATH,
+  httpsRegistrationForm,
+  registrationCredentials,
+  registrationEndpoint,
+} from '../identity/registrationCredentials';
+import type { DeviceCredential } from '../identity/secretStore';
+import { tlsForEndpoint } from '../identity/tlsOptions';
+import {
+  HttpsRegistrationReply,
+  REGISTER_TOPIC,
+  RegisteredSecret,
+  RegisteredToken,
+  REGISTRATION_CODES,
+  REGNWL_TOPIC,
+} from '../protocol/registrationPayloads';
+import {
+  RegistrationFailedError,
+  RegistrationRefusedError,
+  type RegistrationRefusal,
+} from './registrationErrors';
+
+const freshRandom = (): string => randomBytes(8).toString('hex');
+
+/** The CONNACK return codes of a refused registration, as refusals. */
+function refusalOfConnack(returnCode: number): RegistrationRefusal {
+  if (returnCode === 4) return 'bad-signature';
+  if (returnCode === 5) return 'not-authorized';
+  return 'refused';
+}
+
+const isRefusedConnect = (error: unknown): error is Error & { returnCode: number } =>
+  error instanceof Error &&
+  error.name === 'ConnectionRefusedError' &&
+  typeof (error as { returnCode?: unknown }).returnCode === 'number';
+
+/** The payload as JSON through `codec`; a failure says what was expected, never what came (it may hold a secret). */
+function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | undefined {
+  try {
+    const decoded = codec.decode(JSON.parse(payload.toString('utf8')));
+    return E.isRight(decoded) ? decoded.right : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Dynamic registration as a function of its ports (PROTOCOL.md §2): `register` (MQTT, a pre-registered device:
+ * a deviceSecret on `/ext/register`), `regnwl` (MQTT, a device that was not: a clientId and deviceToken on
+ * `/ext/regnwl`) or `https` (`POST /auth/register/device`: a deviceSecret). Cold: each subscription
+ * registers once, with a fresh random value, and emits the credential. Errors with `RegistrationRefusedError`
+ * (the platform said no), `RegistrationFailedError` (no usable answer, or none within
+ * `registration.timeoutMs`), or the connection's own error (`TlsError`, `ConnectionLostError`).
+ */
+export function dynamicRegistration(ports: RegistrationPorts) {
+  return (options: ResolvedDeviceOptions): Observable<DeviceCredential> => {
+    const { productKey, deviceName, productSecret = '', signMethod, registration } = options;
+    const device = { productKey, deviceName };
+    const { method, timeoutMs } = registration;
+    const endpoint = registrationEndpoint(options.endpoint, productKey, method);
+    const url = registration.url ?? endpoint.url;
+    const tls = tlsForEndpoint(options.tls, options.endpoint);
+    const failed = (problem: 'timeout' | 'no-answer' | 'bad-answer', detail: string) =>
+      new RegistrationFailedError(device, method, problem, detail);
+
+    const answer$ = defer((): Observable<DeviceCredential> => {
+      const random = registration.random ?? (ports.random ?? freshRandom)();
+      const signed = { productKey, deviceName, productSecret, random, signMethod };
+      if (method === 'https') {
+        const post = {
+          url: `${url.replace(/\/+$/, '')}${HTTPS_REGISTRATION_PATH}`,
+          form: httpsRegistrationForm(signed),
+          tls,
+        };
+        return ports.https(post).pipe(map(({ status, body }) => httpsCredential(status, body)));
+      }
+      const credentials = registrationCredentials({
+        ...signed,
+        authType: method,
+        clientId: options.clientId,
+        secureMode: endpoint.secureMode,
+        ...(endpoint.instanceId === undefined ? {} : { instanceId: endpoint.instanceId }),
+      });
+      return ports.mqtt({ url, credentials, tls }).pipe(
+        take(1),
+        throwIfEmpty(() => failed('no-answer', 'the server closed the connection without an answer')),
+        map(({ topic, payload }) => mqttCredential(topic, payload)),
+      );
+    });
+
+    const mqttCredential = (topic: string, payload: Buffer): DeviceCredential => {
+      const expected = method === 'regnwl' ? REGNWL_TOPIC : REGISTER_TOPIC;
+      if (topic !== expected) throw failed('bad-answer', `the answer came on ${topic}, not ${expected}`);
+      const answer = decodeAnswer<RegisteredSecret | RegisteredToken>(
+        method === 'regnwl' ? RegisteredToken : RegisteredSecret,
+        payload,
+      );
+      if (answer === undefined || answer.productKey !== productKey || answer.deviceName !== deviceName)
+        throw failed('bad-answer', `the message on ${topic} is not this device's registration answer`);
+      return 'deviceToken' in answer
+        ? { clientId: answer.clientId, deviceToken: answer.deviceToken }
+        : { deviceSecret: answer.deviceSecret };
+    };
+
+    const httpsCredential = (status: number, body: Buffer): DeviceCredential => {
+      const reply = decodeAnswer(HttpsRegistrationReply, body);
+      if (reply === undefined)
+        throw failed('bad-answer', `HTTP ${status}, and the body is not a registration answer`);
+      if (reply.code !== REGISTRATION_CODES.SUCCESS) {
+        const reason: RegistrationRefusal =
+          reply.code === REGISTRATION_CODES.ALREADY_ACTIVATED ? 'already-activated' : 'refused';
+        throw new RegistrationRefusedError(device, method, reason, reply.code, reply.message);
+      }
+      const data = RegisteredSecret.decode(reply.data);
+      if (E.isLeft(data) || data.right.productKey !== productKey || data.right.deviceName !== deviceName)
+        throw failed('bad-answer', "the answer's data is not this device's secret");
+      return { deviceSecret: data.right.deviceSecret };
+    };
+
+    return answer$.pipe(
+      timeout({
+        first: timeoutMs,
+        with: () => throwError(() => failed('timeout', `no answer within ${timeoutMs} ms`)),
+      }),
+      catchError((error: unknown) => {
+        if (isRefusedConnect(error)) {
+          throw new RegistrationRefusedError(
+            device,
+            method,
+            refusalOfConnack(error.returnCode),
+            error.returnCode,
+          );
+        }
+        throw error;
+      }),
+    );
+  };
+}

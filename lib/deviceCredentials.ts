@@ -1,0 +1,82 @@
+import {
+  defaultIfEmpty,
+  defer,
+  finalize,
+  from,
+  last,
+  map,
+  of,
+  switchMap,
+  take,
+  tap,
+  type Observable,
+} from 'rxjs';
+import type { RegistrationPorts } from './connection/registrationPorts';
+import { dynamicRegistration } from './alink/dynamicRegistration';
+import { timestampNow, type ResolvedDeviceOptions } from './identity/deviceOptions';
+import { mqttCredentials, type MqttCredentials } from './identity/mqttCredentials';
+import { tokenCredentials } from './identity/registrationCredentials';
+import type { EndpointSecureMode } from './identity/resolveEndpoint';
+import type { DeviceCredential } from './identity/secretStore';
+
+/** Hooks the device facade shows in `state$`. */
+export interface RegistrationProgress {
+  /** A registration starts (`true`) or has ended with a credential (`false`). */
+  registering(active: boolean): void;
+}
+
+/**
+ * The credentials of one connection attempt, asked for at each attempt: signed with the deviceSecret (and a
+ * fresh timestamp), or with what the secret store keeps; with none kept, the device registers (PROTOCOL.md
+ * §2), saves what it got, and logs in with it.
+ */
+export function deviceCredentials(
+  o: ResolvedDeviceOptions,
+  secureMode: EndpointSecureMode,
+  ports: RegistrationPorts,
+  progress: RegistrationProgress,
+): () => Observable<MqttCredentials> {
+  const device = { productKey: o.productKey, deviceName: o.deviceName };
+  const signed = (deviceSecret: string): MqttCredentials =>
+    mqttCredentials({
+      ...device,
+      deviceSecret,
+      clientId: o.clientId,
+      signMethod: o.signMethod,
+      secureMode,
+      extra: o.extra,
+      timestamp: timestampNow(o.timestamp),
+    });
+  const loggedIn = (credential: DeviceCredential): MqttCredentials =>
+    'deviceSecret' in credential
+      ? signed(credential.deviceSecret)
+      : tokenCredentials({ ...device, ...credential });
+
+  const { deviceSecret } = o;
+  if (deviceSecret !== undefined) return () => defer(() => of(signed(deviceSecret)));
+
+  const store = o.secretStore;
+  const register = dynamicRegistration(ports);
+  const registered$ = defer(() => {
+    progress.registering(true);
+    return register(o);
+  }).pipe(
+    switchMap((credential) =>
+      from(store.save(device, credential)).pipe(
+        last(undefined, null),
+        map(() => credential),
+      ),
+    ),
+    tap(() => progress.registering(false)),
+    // On an error too, once the connection has shown it (the error reaches it before this runs).
+    finalize(() => progress.registering(false)),
+  );
+  return () =>
+    defer(() => from(store.load(device))).pipe(
+      // A store that answers nothing has nothing for this device.
+      defaultIfEmpty(undefined),
+      take(1),
+      switchMap((stored) => (stored === undefined ? registered$ : of(stored))),
+      map(loggedIn),
+    );
+}
