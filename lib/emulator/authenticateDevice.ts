@@ -12,7 +12,7 @@ export interface EmulatedDevice {
 export interface EmulatedProduct {
   readonly productKey: string;
   /** Kept for dynamic registration, which the emulator does not implement yet. */
-  readonly productSecret?: string;
+  readonly productSecret?: string | undefined;
   readonly devices: readonly EmulatedDevice[];
 }
 

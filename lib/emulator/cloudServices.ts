@@ -17,7 +17,7 @@ import { DeviceOfflineError, EmulatorClosedError, RrpcTimeoutError } from './emu
 
 export interface RrpcOptions {
   /** How long the device has to answer. Default: 8000 (the platform's limit). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** What the platform services need from the emulator. */

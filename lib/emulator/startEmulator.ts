@@ -12,24 +12,24 @@ import { platformBroker } from './platformBroker';
 
 export interface EmulatorOptions {
   /** TCP port. Default: 0, a free port (read it from `Emulator.port`). */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Interface to listen on. Default: `'127.0.0.1'`. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** The products and devices that may connect. */
   readonly products: readonly EmulatedProduct[];
   /** Largest payload, in bytes, either way; a device that sends more is disconnected. Default: 256 * 1024. */
-  readonly maxPayloadBytes?: number;
+  readonly maxPayloadBytes?: number | undefined;
   /**
    * Whether what a device publishes also reaches the devices subscribed to its topic, as if a rule forwarded
    * every topic to itself. Default: `false`, as the platform (device to device needs its rule engine).
    * Round-trip tests and benchmarks turn it on.
    */
-  readonly forwardDevicePublishes?: boolean;
+  readonly forwardDevicePublishes?: boolean | undefined;
 }
 
 export interface CloudPublishOptions {
   /** Default: 0. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */

@@ -10,17 +10,17 @@ import { SIGN_METHODS, type SignMethod } from './signContent';
  * (identity may not import operators); every field is optional and defaults there.
  */
 export interface ReconnectPolicy {
-  readonly initialDelayMs?: number;
-  readonly maxDelayMs?: number;
-  readonly factor?: number;
-  readonly jitter?: 'none' | 'full' | 'decorrelated';
-  readonly maxRetries?: number;
-  readonly resetAfterMs?: number;
+  readonly initialDelayMs?: number | undefined;
+  readonly maxDelayMs?: number | undefined;
+  readonly factor?: number | undefined;
+  readonly jitter?: 'none' | 'full' | 'decorrelated' | undefined;
+  readonly maxRetries?: number | undefined;
+  readonly resetAfterMs?: number | undefined;
   // `any` parameters keep this assignable to and from `BackoffPolicy`, whatever its callbacks take.
   /* eslint-disable @typescript-eslint/no-explicit-any */
-  readonly shouldRetry?: (error: any) => boolean;
-  readonly random?: () => number;
-  readonly onRetry?: (...args: any[]) => void;
+  readonly shouldRetry?: ((error: any) => boolean) | undefined;
+  readonly random?: (() => number) | undefined;
+  readonly onRetry?: ((...args: any[]) => void) | undefined;
   /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
@@ -36,47 +36,48 @@ export interface DeviceOptions {
   /** Any non-empty string. Signs the password; never shown in a problem. */
   readonly deviceSecret: string;
   /** For dynamic registration, which is not supported yet: pass `deviceSecret`. */
-  readonly productSecret?: string;
+  readonly productSecret?: string | undefined;
   /** Default: `{ region: 'cn-shanghai' }`. */
-  readonly endpoint?: Endpoint;
+  readonly endpoint?: Endpoint | undefined;
   /** The device's own id, at most 64 characters. Default: `${productKey}.${deviceName}`. */
-  readonly clientId?: string;
+  readonly clientId?: string | undefined;
   /** Default: `'hmacsha256'`. */
-  readonly signMethod?: SignMethod;
+  readonly signMethod?: SignMethod | undefined;
   /** Milliseconds, sent in the clientId and signed. Default: none. */
-  readonly timestamp?: number | string;
+  readonly timestamp?: number | string | undefined;
   /**
    * More clientId parameters, e.g. `{ ext: '1' }` for custom-topic RRPC; not signed. Names and values without
    * `| , =`; `securemode`, `signmethod` and `timestamp` come from their own options. Default: `{}`.
    */
-  readonly extra?: Readonly<Record<string, string>>;
+  readonly extra?: Readonly<Record<string, string>> | undefined;
   /** Default: `true`. */
-  readonly cleanSession?: boolean;
+  readonly cleanSession?: boolean | undefined;
   /** Seconds, an integer from 30 to 1200 (the platform refuses others). Default: `60`. */
-  readonly keepalive?: number;
+  readonly keepalive?: number | undefined;
   /** The reconnect backoff, or `false` for no reconnects. Default: `{}` (the policy's own defaults). */
-  readonly reconnect?: ReconnectPolicy | false;
+  readonly reconnect?: ReconnectPolicy | false | undefined;
   /** Default: `30000`. */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /**
    * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
    * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it (a microtask later,
    * on RxJS's asap scheduler: a test with fake timers lets microtasks run before it advances the clock;
    * `TestScheduler.run` needs nothing). Default: `30000`.
    */
-  readonly publishTimeoutMs?: number;
+  readonly publishTimeoutMs?: number | undefined;
   /** Publishes kept while offline. Default: `{ limit: 1000, overflow: 'error' }`. */
-  readonly offlineQueue?: { readonly limit?: number; readonly overflow?: OfflineOverflow };
+  readonly offlineQueue?:
+    { readonly limit?: number | undefined; readonly overflow?: OfflineOverflow | undefined } | undefined;
   /** Default: `262144` (256 KB, the platform's limit). */
-  readonly maxPayloadBytes?: number;
+  readonly maxPayloadBytes?: number | undefined;
   /** Default: `128` (what the SDKs enforce; the platform's limit is unverified). */
-  readonly maxTopicBytes?: number;
+  readonly maxTopicBytes?: number | undefined;
   /**
    * Refuse, before anything is sent, topics and filters outside the device's own namespace (PROTOCOL.md §3),
    * which the platform would refuse. `false` for a gateway speaking for sub-devices, or a plain broker.
    * Default: `true`.
    */
-  readonly checkNamespace?: boolean;
+  readonly checkNamespace?: boolean | undefined;
 }
 
 /** `DeviceOptions` with every default filled in; the timestamp, if any, as a string. */
@@ -84,11 +85,11 @@ export interface ResolvedDeviceOptions {
   readonly productKey: string;
   readonly deviceName: string;
   readonly deviceSecret: string;
-  readonly productSecret?: string;
+  readonly productSecret?: string | undefined;
   readonly endpoint: Endpoint;
   readonly clientId: string;
   readonly signMethod: SignMethod;
-  readonly timestamp?: string;
+  readonly timestamp?: string | undefined;
   readonly extra: Readonly<Record<string, string>>;
   readonly cleanSession: boolean;
   readonly keepalive: number;
