@@ -25,5 +25,6 @@ export {
   type PublishReceipt,
 } from './messages';
 export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
-export { mqttJsPort, type MqttJsPortConfig } from './mqttJsPort';
+export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings } from './mqttJsPort';
+export { TlsError } from './TlsError';
 export type { OverflowPolicy } from './PublishSink';

@@ -5,6 +5,8 @@ export {
   type CloudPublishOptions,
 } from './startEmulator';
 export type { RrpcOptions } from './cloudServices';
+export type { PubBroadcastOptions } from './cloudBroadcasts';
+export type { PlatformErrorFields } from '../protocol';
 export type {
   EmulatorEvent,
   OnlineDevice,
@@ -22,3 +24,10 @@ export {
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';
+export {
+  createCertificateAuthority,
+  type CertificateAuthority,
+  type CertificateOptions,
+  type IssueOptions,
+  type KeyPair,
+} from './certificates';
