@@ -304,7 +304,8 @@ const TABLE: Readonly<Record<string, AnyOption>> = DeviceOptionFields;
  * each with its default in its doc comment.
  */
 export type DeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof DeviceIdentityFields>>> & {
-  readonly [K in keyof typeof DeviceOptionFields]?: t.TypeOf<(typeof DeviceOptionFields)[K]['codec']>;
+  readonly [K in keyof typeof DeviceOptionFields]?:
+    t.TypeOf<(typeof DeviceOptionFields)[K]['codec']> | undefined;
 } & ({ readonly deviceSecret: string } | { readonly productSecret: string });
 
 /** `DeviceOptions` with every default filled in. */

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     endpoint: { url: cloud.url },
     clientId: undefined,
     signMethod: undefined,
-    reconnect: undefined,
+    reconnect: { maxRetries: undefined, jitter: undefined },
+    offlineQueue: { limit: undefined, overflow: undefined },
+    keepalive: undefined,
   });
   try {
     check(device.state$ instanceof Observable, "state$ is an Observable of the app's own rxjs");
