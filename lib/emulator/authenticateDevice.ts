@@ -7,19 +7,19 @@ import { TLS_TRANSPORTS, type Transport } from './transport';
 export interface EmulatedDevice {
   readonly deviceName: string;
   /** The device's secret. Default: none; the device registers to get one (its product needs `dynamicRegistration`). */
-  readonly deviceSecret?: string;
+  readonly deviceSecret?: string | undefined;
 }
 
 /** A product and its devices. */
 export interface EmulatedProduct {
   readonly productKey: string;
   /** The secret a device of this product signs its registration with ("one secret per product"). */
-  readonly productSecret?: string;
+  readonly productSecret?: string | undefined;
   /**
    * Whether devices may register with `productSecret` (PROTOCOL.md §2): the listed ones over MQTT
    * (`authType=register`) and HTTPS, any name over MQTT with `authType=regnwl`. Default: `false`.
    */
-  readonly dynamicRegistration?: boolean;
+  readonly dynamicRegistration?: boolean | undefined;
   readonly devices: readonly EmulatedDevice[];
 }
 

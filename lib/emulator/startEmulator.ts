@@ -26,41 +26,47 @@ export interface EmulatorTlsOptions extends KeyPair {
 
 export interface EmulatorOptions {
   /** TCP port of plain MQTT. Default: 0, a free port (read it from `Emulator.port`). */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Ports of MQTT over TLS, websockets and secure websockets. Default: 0 each, free ports (see `urls`). */
-  readonly ports?: { readonly mqtts?: number; readonly ws?: number; readonly wss?: number };
+  readonly ports?:
+    | {
+        readonly mqtts?: number | undefined;
+        readonly ws?: number | undefined;
+        readonly wss?: number | undefined;
+      }
+    | undefined;
   /**
    * The certificate of the TLS listeners (mqtts, wss). Default: a certificate authority made at start
    * (`Emulator.ca`) and a certificate it signs for `localhost`, `127.0.0.1` and `host`.
    */
-  readonly tls?: EmulatorTlsOptions;
+  readonly tls?: EmulatorTlsOptions | undefined;
   /** Interface to listen on. Default: `'127.0.0.1'`. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** The products and devices that may connect, or register (a product's `dynamicRegistration`). */
   readonly products: readonly EmulatedProduct[];
   /**
    * Where the emulator keeps the secrets and tokens it issues by dynamic registration, so that a restarted
    * emulator still knows them (a device found there counts as activated). Default: none, memory only.
    */
-  readonly secretStore?: SecretStore;
+  readonly secretStore?: SecretStore | undefined;
   /** Largest payload, in bytes, either way; a device that sends more is disconnected. Default: 256 * 1024. */
-  readonly maxPayloadBytes?: number;
+  readonly maxPayloadBytes?: number | undefined;
   /**
    * Whether what a device publishes also reaches the devices subscribed to its topic, as if a rule forwarded
    * every topic to itself. Default: `false`, as the platform (device to device needs its rule engine).
    * Round-trip tests and benchmarks turn it on.
    */
-  readonly forwardDevicePublishes?: boolean;
+  readonly forwardDevicePublishes?: boolean | undefined;
   /**
    * The platform's clock, in ms since the epoch: NTP answers and shadow timestamps read it. Default:
    * `Date.now`.
    */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
 }
 
 export interface CloudPublishOptions {
   /** Default: 0. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
