@@ -4,8 +4,8 @@ import { BehaviorSubject, distinctUntilChanged, map, of, switchMap, type Observa
 import { RegistrationRefusedError } from './alink/registrationErrors';
 import type { ConnectionState } from './connection/ConnectionState';
 import { createConnection, type Connection } from './connection/createConnection';
-import { defaultRegistrationPorts } from './connection/defaultRegistrationPorts';
-import type { RegistrationPorts } from './connection/registrationPorts';
+import { registrationPortsWith } from './connection/defaultRegistrationPorts';
+import type { RegistrationPortOverrides } from './connection/registrationPorts';
 import { deviceCredentials } from './deviceCredentials';
 import { mqttJsPort } from './connection/mqttJsPort';
 import type { MqttPort } from './connection/MqttPort';
@@ -36,7 +36,7 @@ export interface DeviceTransport {
   /** Replaces MQTT.js altogether, e.g. with a fake in marble tests. */
   readonly port?: MqttPort | undefined;
   /** Replaces the side effects of dynamic registration (MQTT.js, Node's HTTPS), e.g. in marble tests. */
-  readonly registration?: Partial<RegistrationPorts> | undefined;
+  readonly registration?: RegistrationPortOverrides | undefined;
 }
 
 /**
@@ -56,7 +56,7 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
   const { url, secureMode } = resolveEndpoint(o.endpoint, o.productKey);
   const registering$ = new BehaviorSubject(false);
   const progress = { registering: (active: boolean) => registering$.next(active) };
-  const registrationPorts = { ...defaultRegistrationPorts, ...transport.registration };
+  const registrationPorts = registrationPortsWith(transport.registration);
   const credentials = deviceCredentials(o, secureMode, registrationPorts, progress);
   const port =
     transport.port ??

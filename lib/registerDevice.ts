@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/Either';
 import type { Observable } from 'rxjs';
 import { dynamicRegistration } from './alink/dynamicRegistration';
-import { defaultRegistrationPorts } from './connection/defaultRegistrationPorts';
-import type { RegistrationPorts } from './connection/registrationPorts';
+import { registrationPortsWith } from './connection/defaultRegistrationPorts';
+import type { RegistrationPortOverrides } from './connection/registrationPorts';
 import { decodeDeviceOptions, DeviceOptionsError, type DeviceOptions } from './identity/deviceOptions';
 import type { DeviceCredential } from './identity/secretStore';
 
@@ -23,12 +23,12 @@ export type RegisterDeviceOptions = DeviceOptions & { readonly productSecret: st
  */
 export function registerDevice(
   options: RegisterDeviceOptions,
-  ports: Partial<RegistrationPorts> = {},
+  ports: RegistrationPortOverrides = {},
 ): Observable<DeviceCredential> {
   const decoded = decodeDeviceOptions(options);
   if (E.isLeft(decoded)) throw new DeviceOptionsError(decoded.left);
   if (decoded.right.productSecret === undefined) {
     throw new DeviceOptionsError(['productSecret: required to register the device']);
   }
-  return dynamicRegistration({ ...defaultRegistrationPorts, ...ports })(decoded.right);
+  return dynamicRegistration(registrationPortsWith(ports))(decoded.right);
 }

@@ -8,6 +8,7 @@ import type {
   HttpsAnswer,
   HttpsPostRequest,
   MqttExchangeRequest,
+  RegistrationPortOverrides,
   RegistrationPorts,
 } from './registrationPorts';
 import { nodeTlsOptions, tlsClientOptions, tlsErrorOf } from './TlsError';
@@ -70,3 +71,9 @@ export function httpsPost({ url, form, tls }: HttpsPostRequest): Observable<Http
 
 /** The ports dynamic registration uses unless told otherwise: MQTT.js and Node's HTTPS. */
 export const defaultRegistrationPorts: RegistrationPorts = { mqtt: mqttExchange, https: httpsPost };
+
+/** The ports given, and the defaults for those not given (or given as `undefined`). */
+export function registrationPortsWith(overrides: RegistrationPortOverrides = {}): RegistrationPorts {
+  const { mqtt = mqttExchange, https = httpsPost, random } = overrides;
+  return { mqtt, https, ...(random === undefined ? {} : { random }) };
+}

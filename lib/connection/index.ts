@@ -28,11 +28,17 @@ export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './Mqtt
 export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings } from './mqttJsPort';
 export { TlsError } from './TlsError';
 export type { OverflowPolicy } from './PublishSink';
-export { defaultRegistrationPorts, httpsPost, mqttExchange } from './defaultRegistrationPorts';
+export {
+  defaultRegistrationPorts,
+  httpsPost,
+  mqttExchange,
+  registrationPortsWith,
+} from './defaultRegistrationPorts';
 export type {
   ExchangedMessage,
   HttpsAnswer,
   HttpsPostRequest,
   MqttExchangeRequest,
+  RegistrationPortOverrides,
   RegistrationPorts,
 } from './registrationPorts';

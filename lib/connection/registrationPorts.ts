@@ -9,7 +9,7 @@ import type { TlsOptions } from '../identity/tlsOptions';
 export interface MqttExchangeRequest {
   readonly url: string;
   readonly credentials: MqttCredentials;
-  readonly tls?: TlsOptions;
+  readonly tls?: TlsOptions | undefined;
 }
 
 /** One HTTPS form POST. */
@@ -17,7 +17,7 @@ export interface HttpsPostRequest {
   readonly url: string;
   /** `application/x-www-form-urlencoded`. */
   readonly form: string;
-  readonly tls?: TlsOptions;
+  readonly tls?: TlsOptions | undefined;
 }
 
 /** A message the server published. */
@@ -43,5 +43,10 @@ export interface RegistrationPorts {
   /** Posts the form; emits the HTTP status and body once; errors with a `TlsError` or a network error. */
   https(request: HttpsPostRequest): Observable<HttpsAnswer>;
   /** A fresh random value to sign (letters and digits). Default: 16 random hex digits. */
-  random?(): string;
+  readonly random?: (() => string) | undefined;
 }
+
+/** Some of the ports; the defaults serve the others. */
+export type RegistrationPortOverrides = {
+  readonly [K in keyof RegistrationPorts]?: RegistrationPorts[K] | undefined;
+};

@@ -75,7 +75,7 @@ export type EmulatorEvent =
       readonly type: 'registration-refused';
       readonly method: 'https';
       /** The device the form named, when it named one. */
-      readonly device?: DeviceIdentity;
+      readonly device?: DeviceIdentity | undefined;
       readonly reason: RefusalReason;
     }
   | {
