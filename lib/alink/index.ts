@@ -11,6 +11,10 @@ export {
   type RequestSpec,
 } from './request';
 export type { ReplyFailure, RequestFailure, SubscribeFailure, TimeoutFailure } from './RequestFailure';
+export { syncTime, type SyncTimeOptions, type TimeSync } from './syncTime';
+export { deleteTags, updateTags } from './deviceTags';
+export { productBroadcasts, topicBroadcasts, type ProductBroadcast, type TopicBroadcast } from './broadcasts';
+export { platformErrors, type PlatformError } from './platformErrors';
 export { serve, type BadRequest, type ServedRequest, type ServeReply, type ServeSpec } from './serve';
 export type { ServeOptions } from './serveAlink';
 export type { Answered, Failed, Late, ServeOutcome, Unanswered } from './ServeOutcome';

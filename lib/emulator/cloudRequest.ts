@@ -13,7 +13,7 @@ import type { DeviceIdentity } from '../identity';
 import type { CloudPayload } from './cloudPayloads';
 import type { ReceivedMessage } from './emulatorEvent';
 import { DeviceOfflineError, EmulatorClosedError } from './emulatorErrors';
-import type { CloudSide } from './cloudServices';
+import type { CloudSide } from './CloudSide';
 
 /** One cloud → device request, as data: what to send, and how to know the device's answer. */
 export interface CloudRequestSpec<A> {

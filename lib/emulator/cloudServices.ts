@@ -1,10 +1,11 @@
-import type { Observable } from 'rxjs';
 import { deviceTopics, type DeviceIdentity } from '../identity';
 import { RRPC_DEADLINE_MS } from '../protocol';
 import { firmwarePush, type CloudPayload, type Firmware } from './cloudPayloads';
 import { cloudRequest } from './cloudRequest';
-import type { ReceivedMessage } from './emulatorEvent';
+import type { CloudSide } from './CloudSide';
 import { RrpcTimeoutError } from './emulatorErrors';
+
+export type { CloudSide };
 
 export interface RrpcOptions {
   /** How long the device has to answer. Default: 8000 (the platform's limit). */
@@ -14,16 +15,6 @@ export interface RrpcOptions {
    * `/ext/rrpc/${messageId}${topic}` and the device answers on the same topic. Default: system RRPC.
    */
   readonly topic?: string;
-}
-
-/** What the platform services need from the emulator. */
-export interface CloudSide {
-  readonly received$: Observable<ReceivedMessage>;
-  isOnline(device: DeviceIdentity): boolean;
-  isClosed(): boolean;
-  publish(topic: string, payload: CloudPayload, options?: { readonly qos?: 0 | 1 }): Promise<void>;
-  /** A fresh message id. */
-  nextId(): string;
 }
 
 /** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */

@@ -5,6 +5,8 @@ export {
   type CloudPublishOptions,
 } from './startEmulator';
 export type { RrpcOptions } from './cloudServices';
+export type { PubBroadcastOptions } from './cloudBroadcasts';
+export type { PlatformErrorFields } from '../protocol';
 export type {
   EmulatorEvent,
   OnlineDevice,

@@ -1,8 +1,9 @@
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
+import { TopicRouter } from '../topic';
 import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import type { CreateBroker } from './loadAedes';
@@ -13,9 +14,16 @@ export interface PlatformBroker {
   readonly received$: Observable<ReceivedMessage>;
   readonly devices$: Observable<readonly OnlineDevice[]>;
   readonly events$: Observable<EmulatorEvent>;
+  /**
+   * What devices publish on topics that match `filter`, while subscribed: how the cloud side of a service
+   * hears its requests. Hot; completes on close.
+   */
+  listen(filter: string): Observable<ReceivedMessage>;
   /** Serves MQTT on an accepted socket. */
   handle(socket: Socket): void;
   isOnline(device: DeviceIdentity): boolean;
+  /** The devices online now. */
+  onlineDevices(): readonly OnlineDevice[];
   /** Publishes as the platform; resolves once handed to the devices' connections. */
   deliver(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
   /** Closes the connection of one device, or of all, as a network failure would. */
@@ -65,6 +73,11 @@ export function platformBroker(
   const online = new Map<string, { readonly client: Client; readonly device: OnlineDevice }>();
   /** Every connection, authenticated or not, so that close() can end them all. */
   const connections = new Set<Client>();
+
+  /** The cloud side's listeners, by filter: a trie, so that one walk per publish finds them all. */
+  const listeners = new TopicRouter<Subscriber<ReceivedMessage>>();
+  const listening = new Set<Subscriber<ReceivedMessage>>();
+  let closed = false;
 
   const publishOnline = (): void => devices$.next([...online.values()].map(({ device }) => device));
 
@@ -179,20 +192,24 @@ export function platformBroker(
   });
 
   aedes.on('publish', (packet, client) => {
-    // Every device publish passes here: an RxJS Subject costs something per message even with nobody listening.
-    if (!received$.observed) return;
+    // Every device publish passes here: an RxJS Subject costs something per message even with nobody
+    // listening, and the listeners' trie is walked only when it holds something.
+    const listened = listeners.size > 0 && listeners.matchFirst(packet.topic) !== undefined;
+    if (!received$.observed && !listened) return;
     const device = client === null ? undefined : sessions.get(client);
     if (device === undefined) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const { productKey, deviceName, clientId } = device;
-    received$.next({
+    const message: ReceivedMessage = {
       productKey,
       deviceName,
       clientId,
       topic: packet.topic,
       payload,
       qos: packet.qos === 0 ? 0 : 1,
-    });
+    };
+    received$.next(message);
+    if (listened) listeners.forEachMatch(packet.topic, (subscriber) => subscriber.next(message));
   });
 
   const send = (client: Client, packet: PublishPacket): Promise<void> =>
@@ -203,6 +220,20 @@ export function platformBroker(
     devices$: devices$.asObservable(),
     events$: events$.asObservable(),
 
+    listen: (filter) =>
+      new Observable<ReceivedMessage>((subscriber) => {
+        if (closed) {
+          subscriber.complete();
+          return undefined;
+        }
+        listeners.add(filter, subscriber);
+        listening.add(subscriber);
+        return () => {
+          listeners.remove(filter, subscriber);
+          listening.delete(subscriber);
+        };
+      }),
+
     handle(socket) {
       const client = aedes.handle(socket);
       connections.add(client);
@@ -211,6 +242,8 @@ export function platformBroker(
     },
 
     isOnline: (device) => online.has(keyOf(device)),
+
+    onlineDevices: () => [...online.values()].map(({ device }) => device),
 
     deliver(topic, payload, qos) {
       const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
@@ -242,7 +275,9 @@ export function platformBroker(
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       // Connections that never authenticated are not aedes' clients; their connect timers must go too.
       await Promise.all([...connections].map(closeClient));
+      closed = true;
       received$.complete();
+      for (const subscriber of [...listening]) subscriber.complete();
       devices$.complete();
       events$.complete();
     },

@@ -1,10 +1,15 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
+import type { PlatformErrorFields } from '../protocol';
 import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
 import { messageIds } from '../protocol';
 import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads';
+import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
+import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
+import type { CloudSide } from './CloudSide';
+import { cloudTags } from './cloudTags';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { loadAedes } from './loadAedes';
@@ -25,6 +30,11 @@ export interface EmulatorOptions {
    * Round-trip tests and benchmarks turn it on.
    */
   readonly forwardDevicePublishes?: boolean;
+  /**
+   * The platform's clock, in ms since the epoch: NTP answers and shadow timestamps read it. Default:
+   * `Date.now`.
+   */
+  readonly clock?: () => number;
 }
 
 export interface CloudPublishOptions {
@@ -57,6 +67,20 @@ export interface Emulator {
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
   /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as in PROTOCOL.md §4. */
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
+  /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
+  queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
+  /**
+   * OpenAPI `PubBroadcast`: without `topicFullName`, a product broadcast to every online device of the
+   * product on `/sys/pk/dn/broadcast/request/${messageId}` (no subscription needed); with it, a topic
+   * broadcast on `/broadcast/pk/…` to the devices subscribed. Resolves with the message id.
+   */
+  pubBroadcast(
+    productKey: string,
+    message: CloudPayload,
+    options?: PubBroadcastOptions,
+  ): Promise<{ readonly messageId: string }>;
+  /** Sends a platform error about `device` on `/ext/error/pk/dn` (`{id, code, message}`). */
+  sendError(device: DeviceIdentity, error: PlatformErrorFields): Promise<void>;
   /** Drops one device's connection, or every one, as a network failure would; the emulator keeps running. */
   disconnect(device?: DeviceIdentity): Promise<void>;
   /** Closes every connection, the server and the broker, and completes the streams. Idempotent. */
@@ -93,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     products,
     maxPayloadBytes = 256 * 1024,
     forwardDevicePublishes = false,
+    clock = Date.now,
   } = options;
   const createBroker = await loadAedes();
   const broker = platformBroker(
@@ -121,13 +146,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.deliver(topic, bytes, qos);
   }
 
-  const services = cloudServices({
+  const cloud: CloudSide = {
     received$: broker.received$,
+    listen: broker.listen,
     isOnline: broker.isOnline,
+    onlineDevices: broker.onlineDevices,
     isClosed: () => closing !== undefined,
     publish,
     nextId,
-  });
+    now: clock,
+  };
+  // Each platform service is a file of its own; the emulator composes them.
+  const services = cloudServices(cloud);
+  const ntp = serveNtp(cloud);
+  const tags = cloudTags(cloud);
+  const broadcasts = cloudBroadcasts(cloud);
 
   return {
     url: `mqtt://${host}:${port}`,
@@ -138,6 +171,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     publish,
     rrpc: services.rrpc,
     pushOta: services.pushOta,
+    queryDeviceProp: tags.queryDeviceProp,
+    pubBroadcast: broadcasts.pubBroadcast,
+    sendError: broadcasts.sendError,
     disconnect: (device) => broker.drop(device),
     close() {
       closing ??= (async () => {
@@ -145,6 +181,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         await broker.close();
         await serverClosed;
+        ntp.unsubscribe();
+        tags.subscription.unsubscribe();
       })();
       return closing;
     },

@@ -40,3 +40,22 @@ export function preview(u: unknown): string {
   }
   return text.length <= 60 ? text : `${text.slice(0, 60)}…`;
 }
+
+/** How a file's digest is computed: the platform writes `MD5`, `Md5`, `SHA256`, `Sha256`, ... */
+export type DigestMethod = 'MD5' | 'SHA256';
+
+/** Hex digits of a digest under each method. */
+export const DIGEST_HEX_LENGTH: Readonly<Record<DigestMethod, number>> = { MD5: 32, SHA256: 64 };
+
+/** A digest method in any case (`md5`, `Md5`, `SHA256`, `Sha256`, also `SHA-256`), decoded to `MD5` or `SHA256`. */
+export const DigestMethod = new t.Type<DigestMethod, string, unknown>(
+  'DigestMethod',
+  (u): u is DigestMethod => u === 'MD5' || u === 'SHA256',
+  (u, c) => {
+    const name = typeof u === 'string' ? u.replace('-', '').toUpperCase() : undefined;
+    return name === 'MD5' || name === 'SHA256'
+      ? t.success(name)
+      : t.failure(u, c, `signMethod must be MD5 or SHA256 (any case), got ${preview(u)}`);
+  },
+  t.identity,
+);
