@@ -1,4 +1,4 @@
-import { ignoreElements, Observable, share, tap, timer, type Subscriber } from 'rxjs';
+import { defer, ignoreElements, Observable, share, tap, timer, type Subscriber } from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import type { AlinkDevice } from './AlinkDevice';
 
@@ -32,7 +32,7 @@ export function correlatedReplies(
   lingerMs: number,
 ): CorrelatedReplies {
   const waiting = new Map<string, Set<Subscriber<InboundMessage>>>();
-  const routed$ = device.observe(filter, { qos: 1 }).pipe(
+  const routed$ = defer(() => device.observe(filter, { qos: 1 })).pipe(
     tap((message) => {
       const id = idOf(message);
       if (id !== undefined) waiting.get(id)?.forEach((subscriber) => subscriber.next(message));

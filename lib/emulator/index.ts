@@ -14,13 +14,18 @@ export type {
   RefusalReason,
   ViolationReason,
   DisconnectReason,
+  CloudCall,
 } from './emulatorEvent';
 export {
   EmulatorClosedError,
   DeviceOfflineError,
   RrpcTimeoutError,
   PayloadTooLargeError,
+  ReplyTimeoutError,
+  TslViolationError,
 } from './emulatorErrors';
+export type { DesiredProperty, PropertyStatus } from './cloudThing';
+export type { InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';

@@ -38,6 +38,12 @@ describe('tslTypes', () => {
     const extraField: typeof pos._A = { lat: 1, alt: 2 };
     // @ts-expect-error bool is 0 or 1, not a boolean
     const wrongBool: ReturnType<typeof tslTypes.bool>['_A'] = true;
-    expect([m, p, s, wrongKey, wrongField, extraField, wrongBool]).toHaveLength(7);
+    expect([mode.is(m), pos.is(p), stops.is(s)]).toEqual([true, true, true]);
+    expect([
+      mode.is(wrongKey),
+      pos.is(wrongField),
+      pos.is(extraField),
+      tslTypes.bool().is(wrongBool),
+    ]).toEqual([false, false, false, false]);
   });
 });
