@@ -28,9 +28,9 @@ export interface AliyunDevice extends Connection {
 /** What `createDevice` takes besides the options: plumbing, not data. */
 export interface DeviceTransport {
   /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...). TLS goes through the `tls` option. */
-  readonly clientOptions?: Readonly<IClientOptions>;
+  readonly clientOptions?: Readonly<IClientOptions> | undefined;
   /** Replaces MQTT.js altogether, e.g. with a fake in marble tests. */
-  readonly port?: MqttPort;
+  readonly port?: MqttPort | undefined;
 }
 
 /**

@@ -40,7 +40,7 @@ export interface Late {
 export interface Unanswered {
   readonly _tag: 'Unanswered';
   readonly topic: string;
-  readonly id?: string;
+  readonly id?: string | undefined;
   readonly reason: DecodeError | PublishFailure;
 }
 

@@ -10,9 +10,9 @@ import type { RequestFailure } from './RequestFailure';
 
 export interface SyncTimeOptions {
   /** How long to wait for the platform's answer, from the subscription (offline time included). Default: 10000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** The device's clock, in ms since the epoch, read as the request leaves and as the answer arrives. Default: `Date.now`. */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** One NTP exchange: the platform's time, the offset of the device's clock, the round trip, and the raw times. */

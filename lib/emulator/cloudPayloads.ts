@@ -9,13 +9,13 @@ export type CloudPayload = string | Uint8Array | object;
 export interface Firmware {
   readonly version: string;
   /** Default: `https://ota.example.invalid/${productKey}/${deviceName}/${version}.bin`. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** Bytes. Default: 0, an empty image, so that the default `md5` describes it. */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** Hex. Default: the MD5 of an empty image. */
-  readonly md5?: string;
+  readonly md5?: string | undefined;
   /** Default: none, the default module. */
-  readonly module?: string;
+  readonly module?: string | undefined;
 }
 
 /** The bytes of a payload: Uint8Array as is, a string as UTF-8, anything else as JSON. */

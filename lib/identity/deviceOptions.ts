@@ -188,7 +188,7 @@ export interface Option<A, R> {
   /** The value a device uses: the given one, or the default (which may depend on the identity). */
   resolve(given: A | undefined, identity: DeviceIdentity): R;
   /** The keys an object option knows; others are refused. */
-  readonly fields?: readonly string[];
+  readonly fields?: readonly string[] | undefined;
 }
 
 const option = <A, R>(
@@ -304,7 +304,8 @@ const TABLE: Readonly<Record<string, AnyOption>> = DeviceOptionFields;
  * each with its default in its doc comment.
  */
 export type DeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof DeviceIdentityFields>>> & {
-  readonly [K in keyof typeof DeviceOptionFields]?: t.TypeOf<(typeof DeviceOptionFields)[K]['codec']>;
+  readonly [K in keyof typeof DeviceOptionFields]?:
+    t.TypeOf<(typeof DeviceOptionFields)[K]['codec']> | undefined;
 } & ({ readonly deviceSecret: string } | { readonly productSecret: string });
 
 /** `DeviceOptions` with every default filled in. */

@@ -56,9 +56,9 @@ export interface AlinkRequestFields<P> {
   readonly method: string;
   readonly params: P;
   /** Whether the receiver is to reply. Default: `true`. */
-  readonly ack?: boolean;
+  readonly ack?: boolean | undefined;
   /** Default: `'1.0'`. */
-  readonly version?: string;
+  readonly version?: string | undefined;
 }
 
 /** The payload of an Alink request. */
@@ -77,20 +77,20 @@ export interface AlinkReplyPayload<D> {
   readonly id: string;
   readonly code: number;
   readonly data: D;
-  readonly message?: string;
-  readonly method?: string;
-  readonly version?: string;
+  readonly message?: string | undefined;
+  readonly method?: string | undefined;
+  readonly version?: string | undefined;
 }
 
 export interface AlinkReplyFields<D> {
   readonly id: string;
   /** Default: 200. */
-  readonly code?: number;
+  readonly code?: number | undefined;
   /** Default: `{}`. */
-  readonly data?: D;
-  readonly message?: string;
-  readonly method?: string;
-  readonly version?: string;
+  readonly data?: D | undefined;
+  readonly message?: string | undefined;
+  readonly method?: string | undefined;
+  readonly version?: string | undefined;
 }
 
 /**

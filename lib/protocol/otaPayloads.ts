@@ -38,9 +38,9 @@ export interface OtaFirmware {
   /** The image's digest under `signMethod`, lowercase hex. */
   readonly sign: string;
   /** The image's MD5, lowercase hex, when the platform sent it. */
-  readonly md5?: string;
+  readonly md5?: string | undefined;
   /** The module the firmware is for; absent for the default module. */
-  readonly module?: string;
+  readonly module?: string | undefined;
   /** A difference image, to apply to the running firmware. Default: `false`. */
   readonly isDiff: boolean;
   /** What the upgrade package carries besides the image (the console's "push extra data"). */
