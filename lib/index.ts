@@ -235,6 +235,9 @@ export {
   type TslTypeOf,
   type TslViolation,
   type TypesOf,
+  type WritableOf,
+  type EventValues,
+  type ServiceValues,
 } from './protocol';
 
 // sys_bus port, for code coming from QuecPython

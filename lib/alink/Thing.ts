@@ -26,23 +26,23 @@ export interface ThingOptions<M extends ThingTypes = AnyThing> {
    * it are refused before they are sent, set and service params are decoded by it (460 otherwise), a
    * service's output is checked, and each service is served sync or async as its `callType` says.
    */
-  readonly tsl?: ThingModel<M>;
+  readonly tsl?: ThingModel<M> | undefined;
   /** How long a post or a desired-property request waits for its reply. Default: 10000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /**
    * How long a reply topic stays subscribed after the last request that waited on it, so that a request
    * every few seconds does not cost a SUBSCRIBE and an UNSUBSCRIBE each. Default: 5000.
    */
-  readonly lingerMs?: number;
+  readonly lingerMs?: number | undefined;
 }
 
 export interface PostOptions {
   /** Default: the thing's `timeoutMs`. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Default: 1, so that a post made while offline goes out after the reconnect. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
   /** The message id. Default: the device's next. */
-  readonly id?: string;
+  readonly id?: string | undefined;
 }
 
 /** A post that asks for no reply (`sys.ack: 0`): the result is the publish's own. */
@@ -52,7 +52,7 @@ export interface NotifyOptions extends Omit<PostOptions, 'timeoutMs'> {
 
 export interface EventTime {
   /** When the event happened, UTC milliseconds. Default: none (the platform takes the time of arrival). */
-  readonly time?: number;
+  readonly time?: number | undefined;
 }
 
 export interface ServeServiceOptions extends ServeOptions {
@@ -61,7 +61,7 @@ export interface ServeServiceOptions extends ServeOptions {
    * `async`: on `thing/service/{id}`, answered on `{id}_reply`. Default: the thing model's `callType`;
    * without a thing model, both.
    */
-  readonly callType?: 'sync' | 'async';
+  readonly callType?: 'sync' | 'async' | undefined;
 }
 
 /** Identifiers of a thing's properties, events and services. */
@@ -90,7 +90,7 @@ export type ServiceOutput<M extends ThingTypes, K extends ServiceName<M>> = M['s
   : never;
 /** The reply to `getDesiredProperties`: the desired value and version of each property that has one. */
 export type DesiredProperties<M extends ThingTypes, K extends PropertyName<M>> = {
-  readonly [P in K]?: { readonly value: M['properties'][P]; readonly version?: number };
+  readonly [P in K]?: { readonly value: M['properties'][P]; readonly version?: number | undefined };
 };
 
 /**
@@ -100,7 +100,7 @@ export type DesiredProperties<M extends ThingTypes, K extends PropertyName<M>> =
  */
 export interface Thing<M extends ThingTypes = AnyThing> {
   /** The thing model it checks against, when it was given one. */
-  readonly tsl?: ThingModel<M>;
+  readonly tsl?: ThingModel<M> | undefined;
   /** Reports properties (`thing.event.property.post`); the reply has code 200, or a failure. */
   postProperties(
     params: PropertyPost<M>,
@@ -128,7 +128,7 @@ export interface Thing<M extends ThingTypes = AnyThing> {
   ): Observable<E.Either<RequestFailure, DesiredProperties<M, K>>>;
   /** Clears desired values (`thing.property.desired.delete`); with a `version`, only that version. */
   deleteDesiredProperties(
-    properties: { readonly [K in PropertyName<M>]?: { readonly version?: number } },
+    properties: { readonly [K in PropertyName<M>]?: { readonly version?: number | undefined } },
     options?: PostOptions,
   ): Observable<E.Either<RequestFailure, AlinkReply>>;
   /**

@@ -82,9 +82,9 @@ export function createThing<M extends ThingTypes = AnyThing>(
     identifier: string,
     handler: (input: Readonly<Record<string, unknown>>, request: never) => ObservableInput<unknown>,
     serveOptions: {
-      readonly callType?: 'sync' | 'async';
-      readonly deadlineMs?: number;
-      readonly qos?: 0 | 1;
+      readonly callType?: 'sync' | 'async' | undefined;
+      readonly deadlineMs?: number | undefined;
+      readonly qos?: 0 | 1 | undefined;
     } = {},
   ): Observable<ServeOutcome> {
     const callType = serveOptions.callType ?? tsl?.services[identifier]?.callType;
@@ -132,7 +132,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
     postEvent(
       identifier: string,
       output: Readonly<Record<string, unknown>>,
-      postOptions?: (PostOptions | NotifyOptions) & { readonly time?: number },
+      postOptions?: (PostOptions | NotifyOptions) & { readonly time?: number | undefined },
     ) {
       const { time, ...rest } = postOptions ?? {};
       const params = { value: output, ...(time === undefined ? {} : { time }) };
@@ -167,7 +167,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
     },
 
     deleteDesiredProperties(
-      properties: Readonly<Record<string, { readonly version?: number }>>,
+      properties: Readonly<Record<string, { readonly version?: number | undefined }>>,
       postOptions: PostOptions = {},
     ) {
       return alinkRequest(
@@ -179,7 +179,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
 
     serveProperties(
       handler: (values: Readonly<Record<string, unknown>>, request: never) => ObservableInput<unknown>,
-      serveOptions: { readonly deadlineMs?: number; readonly qos?: 0 | 1 } = {},
+      serveOptions: { readonly deadlineMs?: number | undefined; readonly qos?: 0 | 1 } = {},
     ) {
       return serveAlink(device, {
         requests: device.observe(topics.propertySet, { qos: 1 }),

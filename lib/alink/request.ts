@@ -108,16 +108,12 @@ export interface AlinkRequestOptions {
   /** The message id. Default: the device's next (`nextMessageId`). */
   readonly id?: string | undefined;
   /** Default: `'1.0'`. */
-<<<<<<< HEAD
-  readonly version?: string;
+  readonly version?: string | undefined;
   /**
    * Where the reply is heard. Default: the request observes its reply topic by itself. A `correlatedReplies`
    * channel shares one subscription among many requests and hands each only the replies with its id.
    */
-  readonly replies?: CorrelatedReplies;
-=======
-  readonly version?: string | undefined;
->>>>>>> main
+  readonly replies?: CorrelatedReplies | undefined;
 }
 
 const HasId = t.type({ id: t.union([t.string, t.number]) });

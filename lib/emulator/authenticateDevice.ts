@@ -20,7 +20,7 @@ export interface EmulatedProduct {
    * The product's thing model (`parseTsl`): posts that break it are answered with the platform's codes,
    * cloud calls that break it are refused, `queryDevicePropertyStatus` names and types the properties.
    */
-  readonly tsl?: ThingModel;
+  readonly tsl?: ThingModel | undefined;
 }
 
 /** Finds a device's secret; `undefined` for a device the emulator does not know. */

@@ -26,8 +26,8 @@ export interface PropertyStatus {
   /** When it was measured, as the device said, or when it arrived (UTC ms). */
   readonly time: number;
   /** From the product's thing model, when it has one. */
-  readonly name?: string;
-  readonly dataType?: DataTypeName;
+  readonly name?: string | undefined;
+  readonly dataType?: DataTypeName | undefined;
 }
 
 /** A desired value of a property and its version (OpenAPI `QueryDeviceDesiredProperty`). */

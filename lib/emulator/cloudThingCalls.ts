@@ -18,14 +18,14 @@ import { ReplyTimeoutError, RrpcTimeoutError, TslViolationError } from './emulat
 
 export interface SetDevicePropertyOptions {
   /** How long the device has to reply. Default: 8000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface InvokeThingServiceOptions {
   /** How long the device has to reply. Default: 8000 (the platform's limit for sync calls). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Default: the thing model's `callType` for the service; without a thing model, `async`. */
-  readonly callType?: CallType;
+  readonly callType?: CallType | undefined;
 }
 
 /** The cloud's thing-model calls to devices, named after the platform's server API (PROTOCOL.md §8). */

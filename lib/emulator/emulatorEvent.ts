@@ -80,9 +80,9 @@ export type EmulatorEvent =
       readonly method: string;
       readonly id: string;
       /** The code answered; none for a post with `sys.ack` 0, which gets no reply. */
-      readonly code?: number;
+      readonly code?: number | undefined;
       /** What the post broke of the product's thing model, when it did. */
-      readonly violations?: readonly TslViolation[];
+      readonly violations?: readonly TslViolation[] | undefined;
     }
   | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */

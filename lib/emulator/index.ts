@@ -25,8 +25,8 @@ export {
   ReplyTimeoutError,
   TslViolationError,
 } from './emulatorErrors';
-export type { DesiredProperty, PropertyStatus } from './cloudThing';
-export type { InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
+export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
+export type { CloudThingCalls, InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';

@@ -118,6 +118,9 @@ export {
   type ThingModel,
   type ThingTypes,
   type TypesOf,
+  type WritableOf,
+  type EventValues,
+  type ServiceValues,
 } from './tsl/ThingModel';
 export { MAX_ARRAY_SIZE, MAX_TEXT_LENGTH, TslDocument } from './tsl/TslDocument';
 export { checkedType, TslType, type TslTypeOf } from './tsl/TslType';

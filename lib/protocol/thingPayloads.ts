@@ -12,7 +12,7 @@ export const thingMethods = {
 } as const;
 
 /** A property value as posted: the value alone, or with the time it was measured (UTC ms). */
-export type PropertyValue<V> = V | { readonly value: V; readonly time?: number };
+export type PropertyValue<V> = V | { readonly value: V; readonly time?: number | undefined };
 
 /** The params of a property post or set: `{"Power":"on"}` or `{"Power":{"value":"on","time":…}}`. */
 export const PropertyParams = t.record(t.string, t.unknown, 'PropertyParams');
@@ -26,7 +26,7 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * timed form when it has no other key (a struct property with fields `value` and `time` alone is ambiguous:
  * with a TSL, the struct's own fields tell).
  */
-export function propertyEntry(raw: unknown): { readonly value: unknown; readonly time?: number } {
+export function propertyEntry(raw: unknown): { readonly value: unknown; readonly time?: number | undefined } {
   if (isRecord(raw) && 'value' in raw && Object.keys(raw).every((key) => key === 'value' || key === 'time')) {
     const time = raw['time'];
     return typeof time === 'number' ? { value: raw['value'], time } : { value: raw['value'] };

@@ -11,13 +11,13 @@ export interface PropertySpec<T extends AnyTslType = AnyTslType, Mode extends Ac
   /** `rw`: the cloud may set it. */
   readonly accessMode: Mode;
   /** What the console calls it. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 export interface EventSpec<F extends TslFields = TslFields> {
   readonly kind: EventKind;
   readonly output: TslType<FieldValues<F>>;
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 export interface ServiceSpec<I extends TslFields = TslFields, O extends TslFields = TslFields> {
@@ -25,7 +25,7 @@ export interface ServiceSpec<I extends TslFields = TslFields, O extends TslField
   readonly callType: CallType;
   readonly input: TslType<FieldValues<I>>;
   readonly output: TslType<FieldValues<O>>;
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** What a thing model says of the values it takes: the types a generated thing model gives a thing. */
@@ -56,25 +56,32 @@ export interface AnyThing extends ThingTypes {
  */
 export interface ThingModel<M extends ThingTypes = AnyThing> {
   readonly _tag: 'ThingModel';
-  readonly productKey?: string;
+  readonly productKey?: string | undefined;
   readonly properties: Readonly<Record<string, PropertySpec>>;
   readonly events: Readonly<Record<string, EventSpec>>;
   readonly services: Readonly<Record<string, ServiceSpec>>;
   /** Types only, never set: what `M` is, for `createThing`. */
-  readonly types?: M;
+  readonly types?: M | undefined;
 }
 
 /** A thing model as the generator writes it. */
 export interface ThingDefinition {
-  readonly productKey?: string;
+  readonly productKey?: string | undefined;
   readonly properties: Readonly<Record<string, PropertySpec>>;
-  readonly events?: Readonly<Record<string, EventSpec>>;
-  readonly services?: Readonly<Record<string, ServiceSpec>>;
+  readonly events?: Readonly<Record<string, EventSpec>> | undefined;
+  readonly services?: Readonly<Record<string, ServiceSpec>> | undefined;
 }
 
-type WritableOf<P> = { [K in keyof P]: P[K] extends { readonly accessMode: 'rw' } ? K : never }[keyof P];
-type EventValues<E> = { readonly [K in keyof E]: E[K] extends EventSpec<infer F> ? FieldValues<F> : never };
-type ServiceValues<S> = {
+/** The identifiers of the properties whose `accessMode` is `rw`. */
+export type WritableOf<P> = {
+  [K in keyof P]: P[K] extends { readonly accessMode: 'rw' } ? K : never;
+}[keyof P];
+/** Event identifier → its output values. */
+export type EventValues<E> = {
+  readonly [K in keyof E]: E[K] extends EventSpec<infer F> ? FieldValues<F> : never;
+};
+/** Service identifier → its input and output values. */
+export type ServiceValues<S> = {
   readonly [K in keyof S]: S[K] extends ServiceSpec<infer I, infer O>
     ? { readonly input: FieldValues<I>; readonly output: FieldValues<O> }
     : never;

@@ -2,10 +2,10 @@ import { TslType, type TslTypeOf } from './TslType';
 
 /** Number specs of int, float and double. */
 export interface NumberSpecs {
-  readonly min?: number;
-  readonly max?: number;
-  readonly step?: number;
-  readonly unit?: string;
+  readonly min?: number | undefined;
+  readonly max?: number | undefined;
+  readonly step?: number | undefined;
+  readonly unit?: string | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as io-ts's own t.Mixed: encode makes Type<A> invariant in A
@@ -33,7 +33,8 @@ export const tslTypes = {
   float: (specs: NumberSpecs = {}) => numberType('float', specs),
   double: (specs: NumberSpecs = {}) => numberType('double', specs),
   /** `length` in characters. */
-  text: (specs: { readonly length?: number } = {}) => new TslType<string>({ type: 'text', ...specs }),
+  text: (specs: { readonly length?: number | undefined } = {}) =>
+    new TslType<string>({ type: 'text', ...specs }),
   bool: (labels?: Readonly<Record<0 | 1, string>>) =>
     new TslType<0 | 1>({ type: 'bool', ...(labels === undefined ? {} : { labels }) }),
   /** The keys of `values` are the enum's integer values: `enumOf({ 0: 'auto', 1: 'manual' })` is `0 | 1`. */
@@ -46,6 +47,6 @@ export const tslTypes = {
       type: 'struct',
       fields: Object.entries(fields).map(([identifier, type]) => ({ identifier, dataType: type.dataType })),
     }),
-  array: <A>(item: TslType<A>, specs: { readonly size?: number } = {}) =>
+  array: <A>(item: TslType<A>, specs: { readonly size?: number | undefined } = {}) =>
     new TslType<readonly A[]>({ type: 'array', item: item.dataType, ...specs }),
 };
