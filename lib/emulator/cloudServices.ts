@@ -17,7 +17,7 @@ export interface RrpcOptions {
   readonly topic?: string | undefined;
 }
 
-/** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
+/** Platform services built on publishing to devices and hearing from them. */
 export interface CloudServices {
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;

@@ -98,7 +98,7 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries {
    * when the device is not online, `RrpcTimeoutError` after `timeoutMs`, `EmulatorClosedError` on close.
    */
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
-  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as in PROTOCOL.md §4. */
+  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it. */
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
   /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
   queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
