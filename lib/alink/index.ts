@@ -33,3 +33,24 @@ export {
   type RegistrationProblem,
   type RegistrationRefusal,
 } from './registrationErrors';
+export { correlatedReplies, type CorrelatedReplies } from './correlatedReplies';
+export { createThing, DEFAULT_LINGER_MS } from './createThing';
+export type {
+  DesiredProperties,
+  EventName,
+  EventOutput,
+  EventTime,
+  NotifyOptions,
+  PostOptions,
+  PropertyName,
+  PropertyPost,
+  PropertySet,
+  ServeServiceOptions,
+  ServiceInput,
+  ServiceName,
+  ServiceOutput,
+  Thing,
+  ThingFailure,
+  ThingOptions,
+  TslFailure,
+} from './Thing';
