@@ -27,8 +27,8 @@ export interface RegistrationProgress {
 
 /**
  * The credentials of one connection attempt, asked for at each attempt: signed with the deviceSecret (and a
- * fresh timestamp), or with what the secret store keeps; with none kept, the device registers (PROTOCOL.md
- * §2), saves what it got, and logs in with it.
+ * fresh timestamp), or with what the secret store keeps; with none kept, the device registers ("one secret per
+ * product"), saves what it got, and logs in with it.
  */
 export function deviceCredentials(
   o: ResolvedDeviceOptions,

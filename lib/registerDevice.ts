@@ -10,7 +10,7 @@ import type { DeviceCredential } from './identity/secretStore';
 export type RegisterDeviceOptions = DeviceOptions & { readonly productSecret: string };
 
 /**
- * Registers a device with its product's secret (PROTOCOL.md §2), as `createDevice` does when it has no
+ * Registers a device with its product's secret ("one secret per product"), as `createDevice` does when it has no
  * deviceSecret, for provisioning tools: `registration.method` `'register'` (MQTT, default), `'regnwl'` or
  * `'https'`, at `registration.url` or the endpoint's. Cold: each subscription registers once and emits the
  * credential (`{ deviceSecret }`, or `{ clientId, deviceToken }` after `regnwl`); the secret store is not used.

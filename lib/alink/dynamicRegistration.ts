@@ -51,7 +51,7 @@ function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | und
 }
 
 /**
- * Dynamic registration as a function of its ports (PROTOCOL.md §2): `register` (MQTT, a pre-registered device:
+ * Dynamic registration ("one secret per product") as a function of its ports: `register` (MQTT, a pre-registered device:
  * a deviceSecret on `/ext/register`), `regnwl` (MQTT, a device that was not: a clientId and deviceToken on
  * `/ext/regnwl`) or `https` (`POST /auth/register/device`: a deviceSecret). Cold: each subscription
  * registers once, with a fresh random value, and emits the credential. Errors with `RegistrationRefusedError`

@@ -17,7 +17,7 @@ export interface EmulatedProduct {
   /** The secret a device of this product signs its registration with ("one secret per product"). */
   readonly productSecret?: string | undefined;
   /**
-   * Whether devices may register with `productSecret` (PROTOCOL.md §2): the listed ones over MQTT
+   * Whether devices may register with `productSecret` (dynamic registration): the listed ones over MQTT
    * (`authType=register`) and HTTPS, any name over MQTT with `authType=regnwl`. Default: `false`.
    */
   readonly dynamicRegistration?: boolean | undefined;

@@ -80,7 +80,7 @@ export type EmulatorEvent =
       readonly reason: RefusalReason;
     }
   | {
-      /** A device registered (PROTOCOL.md §2) and was given a secret or a token (never shown here). */
+      /** A device registered dynamically and was given a secret or a token (never shown here). */
       readonly type: 'registered';
       readonly device: DeviceIdentity;
       readonly method: 'register' | 'regnwl' | 'https';

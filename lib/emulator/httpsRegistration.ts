@@ -33,7 +33,7 @@ export interface HttpsRegistrationEvents {
 }
 
 /**
- * The platform's HTTPS registration, `POST /auth/register/device` with the form of PROTOCOL.md §2: the device
+ * The platform's HTTPS registration, `POST /auth/register/device` with its form (productKey, deviceName, random, sign, signMethod): the device
  * must have been created in the console (HTTPS has no `regnwl`). Answers 200 with
  * `{"code":200,"data":{productKey,deviceName,deviceSecret},"message":"success"}`, or another code and a
  * message (`REGISTRATION_CODES`); anything but that path is 404.

@@ -9,7 +9,7 @@ import type { DeviceRegistry } from './deviceRegistry';
 import { registrationLogin, tokenLogin, type RegistrationAccepted } from './registrationLogin';
 
 /**
- * Every CONNECT, by its `authType` (PROTOCOL.md §1, §2): none, a login with the device secret; `register` or
+ * Every CONNECT, by its `authType` (one secret per device, or per product): none, a login with the device secret; `register` or
  * `regnwl`, a registration; `connwl`, a login with the token of `regnwl`. What the store keeps for the
  * device is read first.
  */

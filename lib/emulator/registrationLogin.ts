@@ -28,7 +28,7 @@ export interface RegistrationRequest {
 }
 
 /**
- * Why the platform would refuse a registration (PROTOCOL.md §2), if it would: the product must have a
+ * Why the platform would refuse a registration, if it would: the product must have a
  * productSecret and dynamic registration on; `register` and HTTPS need a device created in the console;
  * the sign must verify under the productSecret; an activated device cannot register again.
  */
@@ -56,7 +56,7 @@ export interface RegistrationAccepted {
 }
 
 /**
- * Checks a CONNECT with `authType=register` or `authType=regnwl` (PROTOCOL.md §2): over TLS only, securemode 2
+ * Checks a CONNECT with `authType=register` or `authType=regnwl`: over TLS only, securemode 2
  * or -2, a `random` that was signed; the keepalive is not checked. Refusals name a reason, never a secret.
  */
 export function registrationLogin(
@@ -84,7 +84,7 @@ export function registrationLogin(
 }
 
 /**
- * Checks a token login after `regnwl` (`authType=connwl`, PROTOCOL.md §2): securemode -2 over TLS, the clientId
+ * Checks a token login after `regnwl` (`authType=connwl`): securemode -2 over TLS, the clientId
  * and the token the emulator issued last, the keepalive as for any session.
  */
 export function tokenLogin(registry: DeviceRegistry, connect: ConnectFields): Authentication {

@@ -2,7 +2,7 @@ import type { MqttCredentials } from './mqttCredentials';
 import { resolveEndpoint, type Endpoint } from './resolveEndpoint';
 import { signContent, type SignMethod } from './signContent';
 
-// Dynamic registration, "one secret per product" (PROTOCOL.md §2): what a device signs with its product's
+// Dynamic registration, "one secret per product": what a device signs with its product's
 // secret, and what it logs in with afterwards when it got a token instead of a secret.
 
 /** What a registration request signs. */
@@ -36,7 +36,7 @@ export interface RegistrationCredentialsInput extends RegistrationSignInput {
 }
 
 /**
- * The CONNECT fields of an MQTT registration (PROTOCOL.md §2): the server answers with one message on
+ * The CONNECT fields of an MQTT registration: the server answers with one message on
  * `/ext/register` (a deviceSecret) or `/ext/regnwl` (a clientId and deviceToken), then disconnects.
  *
  * ```ts
@@ -93,7 +93,7 @@ export function tokenCredentials({
   };
 }
 
-/** The form of the HTTPS registration, `POST …/auth/register/device` (PROTOCOL.md §2), URL-encoded. */
+/** The form of the HTTPS registration, `POST …/auth/register/device`, URL-encoded. */
 export function httpsRegistrationForm(input: RegistrationSignInput): string {
   const { productKey, deviceName, random, signMethod = 'hmacsha256' } = input;
   const sign = registrationSign({ ...input, signMethod });
@@ -111,7 +111,7 @@ export interface RegistrationEndpoint {
 }
 
 /**
- * Where a device registers (PROTOCOL.md §2): over MQTT, its own endpoint (TLS: securemode 2 on legacy
+ * Where a device registers: over MQTT, its own endpoint (TLS: securemode 2 on legacy
  * instances, -2 with the instance id on new ones, -2 always for `regnwl`); over HTTPS,
  * `https://iot-auth.${region}.aliyuncs.com` on legacy instances and `https://${instanceId}.auth.iothub.aliyuncs.com`
  * on new ones (unverified). A url endpoint is used as it is: registration needs TLS, so it must be `mqtts:`

@@ -89,6 +89,7 @@ export {
   REGISTRATION_CODES,
   REGNWL_TOPIC,
 } from './registrationPayloads';
+export {
   DesiredDeleteParams,
   DesiredGetParams,
   DesiredValue,
