@@ -65,14 +65,23 @@ export interface EndToEndResult {
 }
 
 const { productKey, deviceName } = testDevice;
-const TOPIC = `/sys/${productKey}/${deviceName}/thing/event/property/post`;
+// A custom topic of a class with publish and subscribe rights, so that the broker brings the device's own
+// publishes back to it (the emulator with forwardDevicePublishes; a device may not subscribe to a topic it
+// only publishes on, such as property/post).
+const TOPIC = `/${productKey}/${deviceName}/user/bench`;
 /** First byte of the one message that tells a client its subscription is in place. */
 const PROBE = 0x70; // 'p'
 const PAYLOAD = Buffer.from(
   `{"id":"1","version":"1.0","params":{"temp":21.5},"method":"thing.e"}`.slice(0, 64),
 );
 const PROBE_PAYLOAD = Buffer.from('probe');
-const PRODUCTS = [{ productKey, devices: [{ deviceName, deviceSecret: testDevice.deviceSecret }] }];
+const PRODUCTS = [
+  {
+    productKey,
+    devices: [{ deviceName, deviceSecret: testDevice.deviceSecret }],
+    topicClasses: [{ topic: 'user/bench', access: 'all' } as const],
+  },
+];
 
 /**
  * Publishes `total` messages, at most `window` unsettled at a time, and resolves with the milliseconds from

@@ -44,8 +44,10 @@ export interface ObserversResult {
 }
 
 const { productKey, deviceName } = testDevice;
-const TOPIC = `/sys/${productKey}/${deviceName}/thing/event/property/post`;
-const FILTER = `/sys/${productKey}/${deviceName}/thing/event/+/post`;
+// A custom topic class with publish and subscribe rights: a device may not subscribe to a topic it only
+// publishes on, such as property/post.
+const TOPIC = `/${productKey}/${deviceName}/user/bench/temp`;
+const FILTER = `/${productKey}/${deviceName}/user/bench/+`;
 const PAYLOAD = Buffer.from('{"id":"1","params":{"temp":21.5}}');
 /** Untimed deliveries before the timed ones. */
 const WARM_UP = 5;
@@ -105,7 +107,13 @@ export async function runObserversBench(
   if (source === 'v8-flags') log('gc: not started with --expose-gc; exposed at run time through V8 flags');
 
   const emulator = await startEmulator({
-    products: [{ productKey, devices: [{ deviceName, deviceSecret: testDevice.deviceSecret }] }],
+    products: [
+      {
+        productKey,
+        devices: [{ deviceName, deviceSecret: testDevice.deviceSecret }],
+        topicClasses: [{ topic: 'user/bench/+', access: 'all' } as const],
+      },
+    ],
     forwardDevicePublishes: true,
   });
   const counts = { subscribe: 0, unsubscribe: 0 };

@@ -1,22 +1,44 @@
 /**
- * The seed's QuecPython program (shared/seed/quecpython-aliyun-sysbus.md) as one stream pipeline:
- * subscribe `/broadcast/${productKey}/123`, publish "hello world" there every 2 s while connected, classify
- * every inbound message into rrpc / ota / other and answer each.
+ * The seed's QuecPython program (shared/seed/quecpython-aliyun-sysbus.md) as one stream pipeline, with the
+ * seed's configuration: a product secret and no device secret, so the device registers itself (dynamic
+ * registration) the first time and keeps its secret in a file. It subscribes `/broadcast/${productKey}/123`,
+ * publishes "hello world" every 2 s while connected, classifies every inbound message into rrpc / ota / other
+ * and answers each.
  *
  *   npm start                      # against the embedded emulator, until Ctrl-C
  *   npm start -- --duration 10     # stop by itself after 10 s
  *
- * With ALIYUN_PRODUCT_KEY, ALIYUN_DEVICE_NAME, ALIYUN_DEVICE_SECRET and ALIYUN_REGION (or ALIYUN_INSTANCE_ID)
- * set, the same pipeline runs against the real cloud instead.
+ * The secrets are kept under `.data/quickstart/` (or QUICKSTART_DATA): the device's in `device-secret.json`,
+ * the emulator's registry in `emulator-registry.json`. Delete the folder to register again.
+ *
+ * With ALIYUN_PRODUCT_KEY, ALIYUN_DEVICE_NAME and ALIYUN_PRODUCT_SECRET (or ALIYUN_DEVICE_SECRET), and
+ * ALIYUN_REGION (or ALIYUN_INSTANCE_ID) set, the same pipeline runs against the real cloud instead.
  */
 import { fold } from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import { EMPTY, first, fromEvent, map, merge, mergeMap, share, take, tap, timer } from 'rxjs';
+import { join, resolve } from 'node:path';
+import {
+  EMPTY,
+  filter,
+  first,
+  from,
+  fromEvent,
+  lastValueFrom,
+  map,
+  merge,
+  mergeMap,
+  pairwise,
+  share,
+  take,
+  tap,
+  timer,
+} from 'rxjs';
 import {
   aliyunStatusCode,
   classifyTopic,
   createDevice,
   decodeJson,
+  fileSecretStore,
   ofKind,
   OtaPush,
   otaProgress,
@@ -43,6 +65,8 @@ function describe(state: ConnectionState): string {
   switch (state.status) {
     case 'connecting':
       return `connecting, attempt ${state.attempt} ${code}`;
+    case 'registering':
+      return `registering with the product secret, attempt ${state.attempt} ${code}`;
     case 'connected':
       return `connected, session present: ${state.sessionPresent} ${code}`;
     case 'reconnecting':
@@ -54,38 +78,72 @@ function describe(state: ConnectionState): string {
   }
 }
 
-/** The real cloud when its credentials are in the environment, else a device registered at the emulator. */
+/** Where the secrets are kept between runs. */
+const dataFolder = resolve(process.env.QUICKSTART_DATA ?? join(__dirname, '..', '.data', 'quickstart'));
+const deviceSecrets = join(dataFolder, 'device-secret.json');
+
+/** The real cloud when its credentials are in the environment, else the embedded emulator. */
 async function deviceOptions(): Promise<{ options: DeviceOptions; cloud?: Emulator }> {
   const env = process.env;
-  if (env.ALIYUN_PRODUCT_KEY && env.ALIYUN_DEVICE_NAME && env.ALIYUN_DEVICE_SECRET) {
+  const { ALIYUN_PRODUCT_KEY: productKey, ALIYUN_DEVICE_NAME: deviceName } = env;
+  const secret = env.ALIYUN_DEVICE_SECRET
+    ? { deviceSecret: env.ALIYUN_DEVICE_SECRET }
+    : env.ALIYUN_PRODUCT_SECRET
+      ? { productSecret: env.ALIYUN_PRODUCT_SECRET, secretStore: fileSecretStore(deviceSecrets) }
+      : undefined;
+  if (productKey && deviceName && secret) {
     const endpoint = env.ALIYUN_INSTANCE_ID
       ? { instanceId: env.ALIYUN_INSTANCE_ID }
       : { region: env.ALIYUN_REGION ?? 'cn-shanghai' };
-    const options = {
-      productKey: env.ALIYUN_PRODUCT_KEY,
-      deviceName: env.ALIYUN_DEVICE_NAME,
-      deviceSecret: env.ALIYUN_DEVICE_SECRET,
-      endpoint,
-    };
-    log(
-      'setup',
-      `real cloud: ${JSON.stringify(endpoint)}, device ${options.productKey}/${options.deviceName}`,
-    );
-    return { options };
+    log('setup', `real cloud: ${JSON.stringify(endpoint)}, device ${productKey}/${deviceName}`);
+    return { options: { productKey, deviceName, ...secret, endpoint } };
   }
-  const productKey = 'a1QuickStart';
-  const deviceName = 'Chic_001';
-  const deviceSecret = 'quickstart-secret-0123456789abcdef';
-  // forwardDevicePublishes: the seed publishes to the topic it subscribes, and hears itself.
-  const cloud = await startEmulator({
-    products: [{ productKey, devices: [{ deviceName, deviceSecret }] }],
-    forwardDevicePublishes: true,
-  });
-  log('setup', `embedded emulator on ${cloud.url}, device ${productKey}/${deviceName}`);
-  return {
-    options: { productKey, deviceName, deviceSecret, clientId: 'clientID', endpoint: { url: cloud.url } },
-    cloud,
+  // The seed's product, with dynamic registration switched on and its device created in the console, and a
+  // rule that republishes what devices publish on their custom topic to the product's topic broadcast, as
+  // the platform's rules engine can: the seed hears its own "hello world" on /broadcast/pk/123.
+  const quickstart = {
+    productKey: 'a1QuickStart',
+    deviceName: 'Chic_001',
+    productSecret: 'mj7qKfEn73y07gyK',
   };
+  const cloud = await startEmulator({
+    products: [
+      {
+        productKey: quickstart.productKey,
+        productSecret: quickstart.productSecret,
+        dynamicRegistration: true,
+        devices: [{ deviceName: quickstart.deviceName }],
+      },
+    ],
+    secretStore: fileSecretStore(join(dataFolder, 'emulator-registry.json')),
+    forwardingRules: [
+      { from: `/${quickstart.productKey}/+/user/update`, to: `/broadcast/${quickstart.productKey}/123` },
+    ],
+  });
+  log(
+    'setup',
+    `embedded emulator on ${cloud.urls.mqtts}, device ${quickstart.productKey}/${quickstart.deviceName}`,
+  );
+  const options: DeviceOptions = {
+    ...quickstart,
+    secretStore: fileSecretStore(deviceSecrets),
+    clientId: 'clientID',
+    endpoint: { url: cloud.urls.mqtts },
+    tls: { ca: cloud.ca },
+  };
+  return { options, cloud };
+}
+
+/** Says whether this run registers or uses the secret a run before kept. */
+async function announceSecret(options: DeviceOptions): Promise<void> {
+  if (options.deviceSecret !== undefined || options.secretStore === undefined) return;
+  const kept = await lastValueFrom(from(options.secretStore.load(options)), { defaultValue: undefined });
+  log(
+    'setup',
+    kept === undefined
+      ? `no device secret kept yet: the device registers with its product secret (dynamic registration)`
+      : `using the device secret kept in ${deviceSecrets}`,
+  );
 }
 
 /** The cloud side, in the emulator only: once the device is online, an RRPC request and an OTA push now and then. */
@@ -116,9 +174,13 @@ function playCloud(cloud: Emulator, device: { productKey: string; deviceName: st
 async function main() {
   const duration = durationArg();
   const { options, cloud } = await deviceOptions();
+  await announceSecret(options);
   const device = createDevice(options);
   const { productKey } = device;
   const broadcast = `/broadcast/${productKey}/123`;
+  // A device may only subscribe to its product's broadcast topic: it publishes on its custom topic, which
+  // the emulator's rule (or one of your rules engine) republishes to the broadcast.
+  const hello = device.topics.userTopic('update');
 
   const classified$ = device.messages$.pipe(
     classifyTopic({
@@ -192,7 +254,7 @@ async function main() {
     map((state) => state.status === 'connected'),
     publishWhileConnected({
       periodMs: 2000,
-      message: { topic: broadcast, payload: 'hello world' },
+      message: { topic: hello, payload: 'hello world' },
       publish: (message) => device.publish(message),
     }),
     tap((result) =>
@@ -214,6 +276,11 @@ async function main() {
 
   const app = merge(
     device.state$.pipe(tap((state) => log('device', describe(state)))),
+    device.state$.pipe(
+      pairwise(),
+      filter(([before, now]) => before.status === 'registering' && now.status === 'connecting'),
+      tap(() => log('device', `registered: the device secret is kept in ${deviceSecrets}`)),
+    ),
     // The seed subscribes its topic; a device also subscribes its OTA topic to hear firmware pushes.
     device.observe(broadcast),
     device.observe(device.topics.otaUpgrade, { qos: 1 }),

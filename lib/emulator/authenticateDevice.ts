@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from '../identity';
 import type { ThingModel } from '../protocol';
 import type { RefusalReason } from './emulatorEvent';
+import type { TopicClass } from './topicPermissions';
 import { TLS_TRANSPORTS, type Transport } from './transport';
 
 /** A device the emulator knows: created in the console, with its secret or (for dynamic registration) without. */
@@ -21,6 +22,12 @@ export interface EmulatedProduct {
    * (`authType=register`) and HTTPS, any name over MQTT with `authType=regnwl`. Default: `false`.
    */
   readonly dynamicRegistration?: boolean | undefined;
+  /**
+   * The product's custom topic classes, each `/${productKey}/${deviceName}/${topic}` with publish (`pub`),
+   * subscribe (`sub`) or both (`all`) rights. Default: `DEFAULT_TOPIC_CLASSES` (`user/update`,
+   * `user/update/error`, `user/get`); `LEGACY_TOPIC_CLASSES` for a legacy basic product.
+   */
+  readonly topicClasses?: readonly TopicClass[] | undefined;
   readonly devices: readonly EmulatedDevice[];
   /**
    * The product's thing model (`parseTsl`): posts that break it are answered with the platform's codes,

@@ -29,7 +29,15 @@ export type RefusalReason =
   | 'malformed-request'; // an HTTPS registration form that lacks a field
 
 /** Why a connection was closed by the emulator for what the device sent. */
-export type ViolationReason = 'qos2-publish' | 'retained-publish' | 'topic-not-allowed' | 'payload-too-large';
+export type ViolationReason =
+  | 'qos2-publish'
+  | 'retained-publish'
+  | 'topic-not-allowed' // outside the device's namespace
+  | 'payload-too-large'
+  | 'not-publishable'; // in the namespace, but not a topic the device may publish on (it only receives it)
+
+/** Why a subscription was refused (SUBACK 128); `not-subscribable`: it reaches no topic the device may receive. */
+export type SubscriptionRefusal = 'invalid-filter' | 'outside-namespace' | 'not-subscribable';
 
 /** Who ended a connection. */
 export type DisconnectReason =
@@ -90,6 +98,15 @@ export type EmulatorEvent =
       readonly device: OnlineDevice;
       readonly reason: ViolationReason;
       readonly topic: string;
+      /** What the emulator did: closed the connection, or (`wrongDirection: 'drop'`) acknowledged and dropped it. */
+      readonly action: 'closed' | 'dropped';
+    }
+  | {
+      /** One filter of a SUBSCRIBE got SUBACK 128; the `subscribe` event follows with every filter. */
+      readonly type: 'subscription-refused';
+      readonly device: OnlineDevice;
+      readonly filter: string;
+      readonly reason: SubscriptionRefusal;
     }
   | {
       /** A thing-model request of a device that the emulator answered: a post, a desired-property request. */

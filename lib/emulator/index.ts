@@ -14,6 +14,7 @@ export type {
   ReceivedMessage,
   RefusalReason,
   ViolationReason,
+  SubscriptionRefusal,
   DisconnectReason,
   CloudCall,
 } from './emulatorEvent';
@@ -37,3 +38,12 @@ export {
   type IssueOptions,
   type KeyPair,
 } from './certificates';
+export type { ForwardingRule } from './forwardingRules';
+export {
+  DEFAULT_TOPIC_CLASSES,
+  LEGACY_TOPIC_CLASSES,
+  topicPermissions,
+  type TopicAccess,
+  type TopicClass,
+  type TopicPermissions,
+} from './topicPermissions';

@@ -10,7 +10,8 @@ import { answerRegistration, type RegistrationAccepted } from './registrationLog
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import type { Transport } from './transport';
 import type { CreateBroker } from './loadAedes';
-import { grantSubscription, isDirectTopic, publishViolation } from './topicRules';
+import { topicPermissions, type TopicPermissions } from './topicPermissions';
+import { grantSubscription, isDirectTopic, publishViolation, subscriptionRefusal } from './topicRules';
 
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
 export interface PlatformBroker {
@@ -24,8 +25,6 @@ export interface PlatformBroker {
   listen(filter: string): Observable<ReceivedMessage>;
   /** Serves MQTT on an accepted connection, telling how it came in. */
   handle(stream: Duplex, transport: Transport): void;
-  /** Adds an event from the emulator's other servers (HTTPS registration) to `events$`. */
-  emit(event: EmulatorEvent): void;
   isOnline(device: DeviceIdentity): boolean;
   /** The devices online now. */
   onlineDevices(): readonly OnlineDevice[];
@@ -62,11 +61,23 @@ function capSubscriptionQos(client: Client): void {
   });
 }
 
+/** The rules the broker applies besides the registry's. */
+export interface BrokerRules {
+  /** Largest payload, in bytes, either way. */
+  readonly maxPayloadBytes: number;
+  /** Whether device publishes also reach subscribed devices (that may receive them). */
+  readonly forwardDevicePublishes: boolean;
+  /** A publish on a topic the device may not publish on: close the connection, or acknowledge and drop it. */
+  readonly wrongDirection: 'close' | 'drop';
+}
+
+/** Where a dropped publish goes: a `$` topic no device can subscribe to, and no wildcard filter reaches. */
+const DROPPED = '$dropped';
+
 export function platformBroker(
   createBroker: CreateBroker,
   registry: DeviceRegistry,
-  maxPayloadBytes: number,
-  forwardDevicePublishes = false,
+  { maxPayloadBytes, forwardDevicePublishes, wrongDirection }: BrokerRules,
 ): PlatformBroker {
   const received$ = new Subject<ReceivedMessage>();
   const devices$ = new BehaviorSubject<readonly OnlineDevice[]>([]);
@@ -78,6 +89,8 @@ export function platformBroker(
   const transports = new WeakMap<Client, Transport>();
   /** The device behind each authenticated connection. */
   const sessions = new WeakMap<Client, OnlineDevice>();
+  /** Which way the device of each connection may use its topics. */
+  const permissions = new WeakMap<Client, TopicPermissions>();
   /** Why the emulator closed a connection; absent when the device or its network did. */
   const closeReasons = new WeakMap<Client, DisconnectReason>();
   /** The most recent accepted login of each device, registered or not yet. */
@@ -100,6 +113,7 @@ export function platformBroker(
   /** An accepted login: a second login of the same device closes the first before this one registers. */
   const accept = (client: Client, device: OnlineDevice, done: (error: null, ok: boolean) => void) => {
     sessions.set(client, device);
+    permissions.set(client, topicPermissions(device, registry.product(device.productKey)?.topicClasses));
     const previous = logins.get(keyOf(device));
     logins.set(keyOf(device), client);
     const old = previous === undefined ? undefined : sessions.get(previous);
@@ -167,20 +181,33 @@ export function platformBroker(
         retain: packet.retain,
         payloadBytes: Buffer.byteLength(packet.payload),
       };
-      const reason = publishViolation(device, fields, maxPayloadBytes);
+      const reason = publishViolation(device, fields, maxPayloadBytes, permissions.get(client));
       if (reason === undefined) {
+        callback(null);
+        return;
+      }
+      if (reason === 'not-publishable' && wrongDirection === 'drop') {
+        // Acknowledged as the platform would, then sent where nothing hears it.
+        events$.next({ type: 'violation', device, reason, topic: packet.topic, action: 'dropped' });
+        packet.topic = `${DROPPED}${packet.topic}`;
         callback(null);
         return;
       }
       // An error here makes aedes close the connection without an acknowledgement, as the platform does.
       closeReasons.set(client, 'violation');
-      events$.next({ type: 'violation', device, reason, topic: packet.topic });
+      events$.next({ type: 'violation', device, reason, topic: packet.topic, action: 'closed' });
       callback(new Error(reason));
     },
 
     authorizeSubscribe(client, sub, callback) {
       const device = sessions.get(client);
-      const granted = device === undefined ? 128 : grantSubscription(device, sub.topic, sub.qos);
+      const refusal =
+        device === undefined ? undefined : subscriptionRefusal(device, sub.topic, permissions.get(client));
+      if (device !== undefined && refusal !== undefined) {
+        events$.next({ type: 'subscription-refused', device, filter: sub.topic, reason: refusal });
+      }
+      const granted =
+        device === undefined ? 128 : grantSubscription(device, sub.topic, sub.qos, permissions.get(client));
       // The SUBACK says the QoS asked for (aedes takes it from the packet); the subscription itself is kept
       // at QoS 1, so that messages go out at the publisher's QoS whatever was asked, as on the platform.
       callback(null, granted === 128 ? null : { ...sub, qos: 1 });
@@ -189,8 +216,13 @@ export function platformBroker(
     // By default what a device publishes goes to the cloud only, never back out to devices (the platform is
     // not an open broker: device-to-device needs its rule engine). aedes stamps a device's packets with its
     // clientId; cloud publishes carry none.
-    authorizeForward: (_client, packet) =>
-      forwardDevicePublishes || !(packet as { clientId?: string }).clientId ? packet : null,
+    // With forwardDevicePublishes, only to devices that may receive the topic.
+    authorizeForward: (client, packet) => {
+      if (!(packet as { clientId?: string }).clientId) return packet;
+      return forwardDevicePublishes && permissions.get(client)?.mayReceive(packet.topic) === true
+        ? packet
+        : null;
+    },
   });
 
   // A registration is answered with one message, then the connection is closed (PROTOCOL.md §2).
@@ -242,6 +274,7 @@ export function platformBroker(
   });
 
   aedes.on('publish', (packet, client) => {
+    if (packet.topic.startsWith(DROPPED)) return;
     // Every device publish passes here: an RxJS Subject costs something per message even with nobody
     // listening, and the listeners' trie is walked only when it holds something.
     const listened = listeners.size > 0 && listeners.matchFirst(packet.topic) !== undefined;
@@ -283,8 +316,6 @@ export function platformBroker(
           listening.delete(subscriber);
         };
       }),
-
-    emit: (event) => events$.next(event),
 
     handle(stream, transport) {
       const client = aedes.handle(stream);

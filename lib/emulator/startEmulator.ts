@@ -3,6 +3,7 @@ import type { DeviceIdentity, SecretStore } from '../identity';
 import type { PlatformErrorFields } from '../protocol';
 import type { EmulatedProduct } from './authenticateDevice';
 import { deviceRegistry } from './deviceRegistry';
+import { forwardingRules, type ForwardingRule } from './forwardingRules';
 import { httpsRegistration } from './httpsRegistration';
 import { messageIds } from '../protocol';
 import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads';
@@ -54,11 +55,23 @@ export interface EmulatorOptions {
   /** Largest payload, in bytes, either way; a device that sends more is disconnected. Default: 256 * 1024. */
   readonly maxPayloadBytes?: number | undefined;
   /**
-   * Whether what a device publishes also reaches the devices subscribed to its topic, as if a rule forwarded
-   * every topic to itself. Default: `false`, as the platform (device to device needs its rule engine).
-   * Round-trip tests and benchmarks turn it on.
+   * Whether what a device publishes also reaches the devices subscribed to its topic (those that may receive
+   * it: a custom topic class with `'all'` rights), as if a rule forwarded every topic to itself. Default:
+   * `false`, as the platform (device to device needs its rules engine). Round-trip tests and benchmarks turn
+   * it on.
    */
   readonly forwardDevicePublishes?: boolean | undefined;
+  /**
+   * Rules that republish what devices publish, as the platform's rules engine does (e.g. a custom topic to the
+   * topic broadcast `/broadcast/${productKey}/…`, which devices may only subscribe to). Default: none.
+   */
+  readonly forwardingRules?: readonly ForwardingRule[] | undefined;
+  /**
+   * What a device's publish on a topic it may not publish on (one it only receives, say `/broadcast/…` or
+   * `…/property/set`) does: `'close'` the connection (as a publish outside the namespace), or `'drop'` it
+   * after the PUBACK. Which one the platform does is unverified. Default: `'close'`.
+   */
+  readonly wrongDirection?: 'close' | 'drop' | undefined;
   /**
    * The platform's clock, in ms since the epoch: NTP answers and shadow timestamps read it. Default:
    * `Date.now`.
@@ -162,11 +175,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     products,
     maxPayloadBytes = 256 * 1024,
     forwardDevicePublishes = false,
+    forwardingRules: rules = [],
+    wrongDirection = 'close',
     clock = Date.now,
   } = options;
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
-  const broker = platformBroker(createBroker, registry, maxPayloadBytes, forwardDevicePublishes);
+  const broker = platformBroker(createBroker, registry, {
+    maxPayloadBytes,
+    forwardDevicePublishes,
+    wrongDirection,
+  });
+  const cloudEvents$ = new Subject<EmulatorEvent>();
   const tls = emulatorTls(options.tls, host);
   let listeners: Listeners;
   try {
@@ -176,9 +196,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       certificate: tls,
       handle: (stream, transport) => broker.handle(stream, transport),
       request: httpsRegistration(registry, {
-        registered: (device) => broker.emit({ type: 'registered', device, method: 'https' }),
+        registered: (device) => cloudEvents$.next({ type: 'registered', device, method: 'https' }),
         refused: (device, reason) =>
-          broker.emit({
+          cloudEvents$.next({
             type: 'registration-refused',
             method: 'https',
             reason,
@@ -202,7 +222,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.deliver(topic, bytes, qos);
   }
 
-  const cloudEvents$ = new Subject<EmulatorEvent>();
   const models = new Map(
     products.flatMap((p) => (p.tsl === undefined ? [] : [[p.productKey, p.tsl] as const])),
   );
@@ -225,6 +244,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const broadcasts = cloudBroadcasts(cloud);
   const thingState = cloudThingState(cloud, modelOf);
   const thingCalls = cloudThingCalls(cloud, modelOf);
+  const forwarding = forwardingRules(cloud, rules);
 
   return {
     url: listeners.urls.mqtt,
@@ -253,6 +273,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         await broker.close();
         await listenersClosed;
         ntp.unsubscribe();
+        for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         cloudEvents$.complete();

@@ -1,5 +1,6 @@
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
-import type { ViolationReason } from './emulatorEvent';
+import type { SubscriptionRefusal, ViolationReason } from './emulatorEvent';
+import type { TopicPermissions } from './topicPermissions';
 
 /** The PUBLISH fields the platform's rules look at. */
 export interface PublishFields {
@@ -29,28 +30,51 @@ export function isValidFilter(filter: string): boolean {
 
 /**
  * What is wrong with a device's PUBLISH, if anything: the platform closes the connection for QoS 2, for a
- * retained message, for a topic outside the device's namespace and, here, for a payload
- * over `maxPayloadBytes`. Checked in that order; the first problem is reported.
+ * retained message, for a topic outside the device's namespace and, here, for a payload over
+ * `maxPayloadBytes`; a topic the device may not publish on (one it only receives, or none of its topics) is
+ * `not-publishable`, which the emulator's `wrongDirection` option handles. Checked in that order; the first
+ * problem is reported.
  */
 export function publishViolation(
   device: DeviceIdentity,
   publish: PublishFields,
   maxPayloadBytes: number,
+  permissions?: TopicPermissions,
 ): ViolationReason | undefined {
   if (publish.qos > 1) return 'qos2-publish';
   if (publish.retain) return 'retained-publish';
   if (!isInDeviceNamespace(device, publish.topic)) return 'topic-not-allowed';
   if (publish.payloadBytes > maxPayloadBytes) return 'payload-too-large';
+  if (permissions !== undefined && !permissions.mayPublish(publish.topic)) return 'not-publishable';
   return undefined;
 }
 
 /**
- * The SUBACK code for one filter: a failure (128) for an invalid filter or one outside the device's
- * namespace; otherwise the requested QoS capped at 1 (the platform has no QoS 2 and ignores the
- * subscription QoS beyond that).
+ * Why a filter is refused (SUBACK 128), if it is: not a valid filter, outside the device's namespace, or
+ * reaching no topic the device may receive (a topic it only publishes on).
  */
-export function grantSubscription(device: DeviceIdentity, filter: string, requestedQos: number): Granted {
-  if (!isValidFilter(filter) || !isInDeviceNamespace(device, filter)) return 128;
+export function subscriptionRefusal(
+  device: DeviceIdentity,
+  filter: string,
+  permissions?: TopicPermissions,
+): SubscriptionRefusal | undefined {
+  if (!isValidFilter(filter)) return 'invalid-filter';
+  if (!isInDeviceNamespace(device, filter)) return 'outside-namespace';
+  if (permissions !== undefined && !permissions.maySubscribe(filter)) return 'not-subscribable';
+  return undefined;
+}
+
+/**
+ * The SUBACK code for one filter: a failure (128) for a filter `subscriptionRefusal` refuses; otherwise the
+ * requested QoS capped at 1 (the platform has no QoS 2 and ignores the subscription QoS beyond that).
+ */
+export function grantSubscription(
+  device: DeviceIdentity,
+  filter: string,
+  requestedQos: number,
+  permissions?: TopicPermissions,
+): Granted {
+  if (subscriptionRefusal(device, filter, permissions) !== undefined) return 128;
   return requestedQos >= 1 ? 1 : 0;
 }
 

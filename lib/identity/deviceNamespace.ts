@@ -17,12 +17,13 @@ type Token = string | typeof PK | typeof DN | typeof ANY | typeof REST | typeof 
 // PROTOCOL.md §3: where a device may publish and subscribe. Topics start with '/', so level 0 is empty.
 const namespaces: readonly (readonly Token[])[] = [
   ['', 'sys', PK, DN, REST],
-  ['', PK, DN, 'user', REST],
+  // Custom topics: `/pk/dn/user/…` on new products, `/pk/dn/update`, `/pk/dn/get` on legacy basic ones.
+  ['', PK, DN, REST],
   ['', 'ota', 'device', ANY, PK, DN],
   ['', 'shadow', ANY, PK, DN],
   ['', 'broadcast', PK, REST],
   ['', 'ext', 'rrpc', ANY, 'sys', PK, DN, REST],
-  ['', 'ext', 'rrpc', ANY, PK, DN, 'user', REST],
+  ['', 'ext', 'rrpc', ANY, PK, DN, REST],
   ['', 'ext', ANY, PK, DN, OPT_REST],
 ];
 

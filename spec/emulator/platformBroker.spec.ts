@@ -83,7 +83,7 @@ describe('platformBroker: publish rules', () => {
     client.publish(topic, 'x', { qos, retain });
     await closed;
     expect(await events).toEqual([
-      { type: 'violation', device: { ...DEV01, clientId: `${PK}.dev01` }, reason, topic },
+      { type: 'violation', device: { ...DEV01, clientId: `${PK}.dev01` }, reason, topic, action: 'closed' },
       { type: 'disconnect', device: { ...DEV01, clientId: `${PK}.dev01` }, reason: 'violation' },
     ]);
   });
@@ -100,6 +100,100 @@ describe('platformBroker: publish rules', () => {
     client.publish(topic, 'x'.repeat(17), { qos: 1 });
     await closed;
     expect(await violation).toMatchObject({ reason: 'payload-too-large', topic });
+  });
+});
+
+describe('platformBroker: topic directions', () => {
+  // What a device only receives, it may not publish on: the connection closes (by default), as for a
+  // publish outside its namespace.
+  it.each([
+    `/broadcast/${PK}/123`,
+    `/sys/${PK}/dev01/thing/service/property/set`,
+    `/sys/${PK}/dev01/thing/event/property/post_reply`,
+    `/ota/device/upgrade/${PK}/dev01`,
+    `/${PK}/dev01/user/get`,
+    `/sys/${PK}/dev01/thing/unknown`,
+  ])('should close the connection on a publish on %s', async (topic) => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const violation = nextEvent(emulator.events$, 'violation');
+    const closed = whenClosed(client);
+    client.publish(topic, 'x', { qos: 1 });
+    await closed;
+    expect(await violation).toMatchObject({ reason: 'not-publishable', topic, action: 'closed' });
+  });
+
+  it("should acknowledge and drop it with wrongDirection: 'drop', the connection open", async () => {
+    const emulator = await harness.start({ wrongDirection: 'drop' });
+    const client = await harness.connectDevice(emulator);
+    const received: string[] = [];
+    emulator.received$.subscribe((m) => received.push(m.topic));
+    const violation = nextEvent(emulator.events$, 'violation');
+    const topic = `/broadcast/${PK}/123`;
+    await client.publishAsync(topic, 'x', { qos: 1 });
+    expect(await violation).toMatchObject({ reason: 'not-publishable', topic, action: 'dropped' });
+    const allowed = `/${PK}/dev01/user/update`;
+    await client.publishAsync(allowed, 'y', { qos: 1 });
+    expect(client.connected).toBe(true);
+    expect(received).toEqual([allowed]);
+  });
+
+  it('should refuse a subscription to a topic the device only publishes on, and say why', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const refused = nextEvent(emulator.events$, 'subscription-refused');
+    const publishOnly = `/sys/${PK}/dev01/thing/event/property/post`;
+    const receivable = `/sys/${PK}/dev01/thing/event/property/post_reply`;
+    const error: ErrorWithSubackPacket = await client
+      .subscribeAsync([publishOnly, receivable], { qos: 1 })
+      .then(
+        () => Promise.reject(new Error('the SUBSCRIBE should have failed in part')),
+        (e: ErrorWithSubackPacket) => e,
+      );
+    expect(error.packet.granted).toEqual([128, 1]);
+    expect(await refused).toEqual({
+      type: 'subscription-refused',
+      device: { ...DEV01, clientId: `${PK}.dev01` },
+      filter: publishOnly,
+      reason: 'not-subscribable',
+    });
+  });
+
+  it('should take custom topic classes: publish on a pub or all class, subscribe to a sub or all one', async () => {
+    const emulator = await harness.start({
+      products: [
+        {
+          productKey: PK,
+          devices: [{ deviceName: 'dev01', deviceSecret: SECRET }],
+          topicClasses: [
+            { topic: 'user/data', access: 'pub' },
+            { topic: 'user/cmd/+', access: 'sub' },
+            { topic: 'user/chat', access: 'all' },
+          ],
+        },
+      ],
+    });
+    const client = await harness.connectDevice(emulator);
+    const granted = await client
+      .subscribeAsync([`/${PK}/dev01/user/cmd/reboot`, `/${PK}/dev01/user/chat`, `/${PK}/dev01/user/data`], {
+        qos: 0,
+      })
+      .then(
+        () => [],
+        (e: ErrorWithSubackPacket) => e.packet.granted,
+      );
+    expect(granted).toEqual([0, 0, 128]);
+    const received = firstValueFrom(emulator.received$.pipe(take(2), toArray()));
+    await client.publishAsync(`/${PK}/dev01/user/data`, 'a', { qos: 1 });
+    await client.publishAsync(`/${PK}/dev01/user/chat`, 'b', { qos: 1 });
+    expect((await received).map((m) => m.topic)).toEqual([
+      `/${PK}/dev01/user/data`,
+      `/${PK}/dev01/user/chat`,
+    ]);
+    // The default classes are gone with classes of the product's own.
+    const closed = whenClosed(client);
+    client.publish(`/${PK}/dev01/user/update`, 'c', { qos: 1 });
+    await closed;
   });
 });
 

@@ -139,7 +139,11 @@ describe('startEmulator', () => {
           toArray(),
         ),
       );
-      const [a, b, c] = [`/sys/${PK}/dev01/a`, `/sys/${PK}/dev01/b`, `/ota/device/upgrade/${PK}/dev01`];
+      const [a, b, c] = [
+        `/sys/${PK}/dev01/thing/service/property/set`,
+        `/sys/${PK}/dev01/rrpc/request/+`,
+        `/ota/device/upgrade/${PK}/dev01`,
+      ];
       await client.subscribeAsync([a, b], { qos: 1 });
       await client.subscribeAsync(c, { qos: 0 });
       await client.unsubscribeAsync([a, b]);

@@ -18,6 +18,14 @@ describe('isInDeviceNamespace', () => {
     '/pk/dn/user/+',
     '/pk/dn/user/a/b/c',
     '/pk/dn/user/#',
+    // a legacy basic product's custom topics, and any class a product defines: /pk/dn/…
+    '/pk/dn/update',
+    '/pk/dn/update/error',
+    '/pk/dn/get',
+    '/pk/dn/user',
+    '/pk/dn/other/get',
+    '/pk/dn/#',
+    '/ext/rrpc/123/pk/dn/get',
     // /ota/device/…/pk/dn
     '/ota/device/inform/pk/dn',
     '/ota/device/upgrade/pk/dn',
@@ -81,8 +89,7 @@ describe('isInDeviceNamespace', () => {
     // outside every class
     'sys/pk/dn/thing/event/property/post',
     '/sys/pk/dn',
-    '/pk/dn/user',
-    '/pk/dn/other/get',
+    '/pk/dn',
     '/ota/device/inform/pk/dn/more',
     '/ota/inform/pk/dn',
     '/shadow/update/pk/dn/more',

@@ -1,5 +1,5 @@
 import { Subscription } from 'rxjs';
-import { startEmulator, type Emulator } from '../../lib/emulator';
+import { DEFAULT_TOPIC_CLASSES, startEmulator, type Emulator } from '../../lib/emulator';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
 import { Mosquitto, type PacketLog } from './mosquitto';
 
@@ -11,6 +11,14 @@ export const testDevice = {
   clientId: 'rx-test-01',
   timestamp: 1700000000000,
 } as const;
+
+/**
+ * A custom topic under `/${productKey}/${deviceName}/user/test/` (`'#'` gives the filter of them all): the
+ * emulator's test product has that class with publish and subscribe rights, mosquitto's ACL allows it, and
+ * both bring a device's own publish back to it (the emulator with `forwardDevicePublishes`).
+ */
+export const echoTopic = (name: string): string =>
+  `/${testDevice.productKey}/${testDevice.deviceName}/user/test/${name}`;
 
 /** A broker a socket test runs against: the emulator or a real mosquitto, each started by the test. */
 export interface TestBroker extends PacketLog {
@@ -27,6 +35,7 @@ export async function emulatorBroker(): Promise<TestBroker> {
     {
       productKey: testDevice.productKey,
       devices: [{ deviceName: testDevice.deviceName, deviceSecret: testDevice.deviceSecret }],
+      topicClasses: [...DEFAULT_TOPIC_CLASSES, { topic: 'user/test/#', access: 'all' } as const],
     },
   ];
   const counts = { subscribe: new Map<string, number>(), unsubscribe: new Map<string, number>() };
@@ -66,7 +75,12 @@ export async function mosquittoBroker(): Promise<TestBroker> {
   // mosquitto checks the password (a wrong secret is refused) and keeps the device to its namespace.
   const mosquitto = await Mosquitto.start({
     users: [{ username, password }],
-    acl: [`user ${username}`, `topic readwrite /sys/${pk}/${dn}/#`, `topic readwrite /broadcast/${pk}/#`],
+    acl: [
+      `user ${username}`,
+      `topic readwrite /sys/${pk}/${dn}/#`,
+      `topic readwrite /${pk}/${dn}/user/#`,
+      `topic readwrite /broadcast/${pk}/#`,
+    ],
   });
   return {
     name: 'mosquitto',
