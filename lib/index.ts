@@ -134,17 +134,31 @@ export {
 export {
   alinkNotify,
   alinkRequest,
+  createOta,
   deleteTags,
+  DigestMismatchError,
+  DownloadFailedError,
   platformErrors,
   productBroadcasts,
   ReplyError,
+  reportOtaProgress,
   request,
   serve,
   serveRrpc,
+  SizeMismatchError,
   syncTime,
   topicBroadcasts,
   updateTags,
+  verifiedDownload,
   type AlinkDevice,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadSpec,
+  type DownloadTarget,
+  type Ota,
+  type OtaOptions,
+  type OtaUpgrade,
+  type ReportOtaProgressOptions,
   type PlatformError,
   type ProductBroadcast,
   type SyncTimeOptions,
@@ -172,6 +186,16 @@ export {
   type TimeoutFailure,
   type Unanswered,
 } from './alink';
+
+// downloads: the port and its default on Node's http/https and fs
+export {
+  nodeDownloadPort,
+  type DownloadBody,
+  type DownloadPort,
+  type DownloadRequest,
+  type DownloadResponse,
+  type NodeDownloadPortOptions,
+} from './download';
 
 // sys_bus port, for code coming from QuecPython
 export {

@@ -25,3 +25,13 @@ export {
   type ServeRrpcDecodedOptions,
   type ServeRrpcOptions,
 } from './serveRrpc';
+export {
+  verifiedDownload,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadSpec,
+  type DownloadTarget,
+} from './verifiedDownload';
+export { DigestMismatchError, DownloadFailedError, SizeMismatchError } from './downloadErrors';
+export { createOta, type Ota, type OtaOptions, type OtaUpgrade } from './ota/createOta';
+export { reportOtaProgress, type ReportOtaProgressOptions } from './ota/reportOtaProgress';

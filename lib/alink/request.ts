@@ -24,6 +24,7 @@ import {
   replyTopicOf,
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
+import { publishResult } from './publishResult';
 import { asError, type RequestFailure } from './RequestFailure';
 
 /** One device → cloud request, as data: what to send, where the reply comes, and how to know it. */
@@ -196,11 +197,6 @@ export function alinkNotify<P>(
       ack: false,
       ...(version === undefined ? {} : { version }),
     });
-    return device.publish({ topic, payload: JSON.stringify(payload), qos }).pipe(
-      map((receipt) => E.right(receipt)),
-      catchError((error: unknown) =>
-        of(E.left<PublishFailure>({ _tag: 'PublishFailure', topic, error: asError(error) })),
-      ),
-    );
+    return publishResult(device, { topic, payload: JSON.stringify(payload), qos });
   });
 }
