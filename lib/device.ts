@@ -21,16 +21,16 @@ export interface AliyunDevice extends Connection {
   readonly deviceName: string;
   /** The broker URL this device dials. */
   readonly url: string;
-  /** The device's own topics (PROTOCOL.md §3). */
+  /** The device's own topics. */
   readonly topics: DeviceTopics;
 }
 
 /** What `createDevice` takes besides the options: plumbing, not data. */
 export interface DeviceTransport {
   /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...). TLS goes through the `tls` option. */
-  readonly clientOptions?: Readonly<IClientOptions>;
+  readonly clientOptions?: Readonly<IClientOptions> | undefined;
   /** Replaces MQTT.js altogether, e.g. with a fake in marble tests. */
-  readonly port?: MqttPort;
+  readonly port?: MqttPort | undefined;
 }
 
 /**

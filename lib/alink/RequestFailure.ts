@@ -7,10 +7,10 @@ export interface ReplyFailure {
   /** The topic the request went to. */
   readonly topic: string;
   readonly id: string;
-  /** The platform's code (PROTOCOL.md §4; `codeName(code)` names the known ones). */
+  /** The platform's code (`codeName(code)` names the known ones). */
   readonly code: number;
   /** The platform's message, when it sent one. */
-  readonly message?: string;
+  readonly message?: string | undefined;
   readonly data?: unknown;
 }
 
@@ -19,7 +19,7 @@ export interface TimeoutFailure {
   readonly _tag: 'TimeoutFailure';
   readonly topic: string;
   /** The message id of the request, when it has one. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   readonly timeoutMs: number;
 }
 

@@ -10,9 +10,9 @@ export interface PlatformError {
   readonly topic: string;
   /** The platform's code (`PLATFORM_ERROR_CODES` names the documented ones). */
   readonly code: number;
-  readonly message?: string;
+  readonly message?: string | undefined;
   /** The id of the request the error is about, when the platform sent one. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   readonly data?: unknown;
 }
 

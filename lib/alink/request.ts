@@ -40,7 +40,7 @@ export interface RequestSpec<A> {
   /** Counted from the subscription: offline time included. */
   readonly timeoutMs: number;
   /** The request's message id, for the failure values. */
-  readonly id?: string;
+  readonly id?: string | undefined;
 }
 
 const failure = (f: RequestFailure): E.Either<RequestFailure, never> => E.left(f);
@@ -97,18 +97,18 @@ export interface AlinkRequestSpec<P> {
   readonly method: string;
   readonly params: P;
   /** Default: `${topic}_reply`. */
-  readonly replyTopic?: string;
+  readonly replyTopic?: string | undefined;
 }
 
 export interface AlinkRequestOptions {
   /** How long to wait for the reply, from the subscription (offline time included). Default: 10000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Default: 1, so that a request sent just before a connection drops is sent again after the reconnect. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
   /** The message id. Default: the device's next (`nextMessageId`). */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** Default: `'1.0'`. */
-  readonly version?: string;
+  readonly version?: string | undefined;
 }
 
 const HasId = t.type({ id: t.union([t.string, t.number]) });

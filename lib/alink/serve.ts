@@ -37,7 +37,7 @@ export interface ServedRequest<P> {
 export interface BadRequest {
   readonly topic: string;
   /** The id to reply to; without one, no reply can be sent. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   readonly error: DecodeError;
   readonly message: InboundMessage;
 }
@@ -46,7 +46,7 @@ export interface BadRequest {
 export interface ServeReply {
   readonly code: number;
   readonly data?: unknown;
-  readonly message?: string;
+  readonly message?: string | undefined;
 }
 
 /** One served request kind, as data: where requests come from, how they read, how they are answered. */

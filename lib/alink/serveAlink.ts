@@ -15,9 +15,9 @@ export interface ServeOptions {
    * No reply after this many milliseconds from the request's arrival: the request's outcome is `Late`.
    * Default: 8000, the platform's RRPC deadline (`Infinity` for none, for asynchronous calls only).
    */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
   /** QoS of the replies. Default: 0 for replies over RRPC (as the platform asks), 1 for the others. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
 }
 
 /** One kind of Alink request served by a device: where it comes from and where it is answered. */

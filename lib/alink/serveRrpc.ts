@@ -16,7 +16,7 @@ export interface RrpcRequest<A = Buffer> {
   /** The topic it came on. */
   readonly topic: string;
   /** Custom RRPC only: the device's topic it was made on, `topic` without `/ext/rrpc/${messageId}`. */
-  readonly customTopic?: string;
+  readonly customTopic?: string | undefined;
   readonly payload: Buffer;
   /** The payload decoded by the `params` option; without one, the payload itself. */
   readonly params: A;
@@ -32,7 +32,7 @@ export interface ServeRrpcOptions extends ServeOptions {
    * RRPC, requests on `/sys/pk/dn/rrpc/request/${messageId}` (no subscription needed), answered on
    * `…/rrpc/response/${messageId}`.
    */
-  readonly topic?: string;
+  readonly topic?: string | undefined;
 }
 
 /** With a codec, requests are JSON decoded by it; one that does not decode is answered with 460. */
@@ -41,7 +41,7 @@ export interface ServeRrpcDecodedOptions<A> extends ServeRrpcOptions {
 }
 
 /**
- * Serves RRPC requests (PROTOCOL.md §3): while subscribed, each request is answered with the first value of
+ * Serves RRPC requests: while subscribed, each request is answered with the first value of
  * `handler(request)` (as is: RRPC payloads are the application's), within the platform's 8 s, at QoS 0. A
  * failure is answered `{"id": messageId, "code", "message"}`: 460 for a payload that does not decode, the
  * handler's `ReplyError` code, else 400. Emits one `ServeOutcome` per request and never ends because of one.
@@ -63,7 +63,7 @@ export function serveRrpc(
 export function serveRrpc<A>(
   device: AlinkDevice,
   handler: (request: RrpcRequest<A | Buffer>) => ObservableInput<RrpcResponse>,
-  options: ServeRrpcOptions & { readonly params?: t.Decoder<unknown, A> } = {},
+  options: ServeRrpcOptions & { readonly params?: t.Decoder<unknown, A> | undefined } = {},
 ): Observable<ServeOutcome> {
   const { topic: custom, deadlineMs = RRPC_DEADLINE_MS, qos = 0, params } = options;
   const { topics } = device;

@@ -10,9 +10,9 @@ import type { RequestFailure } from './RequestFailure';
 
 export interface SyncTimeOptions {
   /** How long to wait for the platform's answer, from the subscription (offline time included). Default: 10000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** The device's clock, in ms since the epoch, read as the request leaves and as the answer arrives. Default: `Date.now`. */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** One NTP exchange: the platform's time, the offset of the device's clock, the round trip, and the raw times. */
@@ -27,7 +27,7 @@ export interface TimeSync extends NtpSample {
 const Echo = t.type({ deviceSendTime: t.union([t.string, t.number]) });
 
 /**
- * Asks the platform for the time over NTP (`/ext/ntp/pk/dn/request`, PROTOCOL.md §4) and emits one `Either`:
+ * Asks the platform for the time over NTP (`/ext/ntp/pk/dn/request`) and emits one `Either`:
  * the platform's time when the answer arrived, the device clock's offset and the round trip, or a
  * `RequestFailure`. The request leaves only once the device is connected, so that time spent offline does
  * not skew the result; it goes at QoS 0, since a late copy would only measure the delay. The answer is

@@ -15,16 +15,16 @@ export interface KeyPair {
 
 export interface CertificateOptions {
   /** Default: the first host, or `'rx-aliyun-iot emulator CA'` for an authority. */
-  readonly commonName?: string;
+  readonly commonName?: string | undefined;
   /** Default: now, less a minute (clocks differ). */
-  readonly notBefore?: Date;
+  readonly notBefore?: Date | undefined;
   /** Default: 10 years after `notBefore`. */
-  readonly notAfter?: Date;
+  readonly notAfter?: Date | undefined;
 }
 
 export interface IssueOptions extends CertificateOptions {
   /** Host names and IP addresses the certificate is for (subjectAltName). Default: `['localhost', '127.0.0.1']`. */
-  readonly hosts?: readonly string[];
+  readonly hosts?: readonly string[] | undefined;
 }
 
 /** A certificate authority that signs certificates, e.g. for the emulator's TLS listeners. */

@@ -9,9 +9,9 @@ export interface PubBroadcastOptions {
    * none, a product broadcast to every online device of the product on `/sys/pk/dn/broadcast/request/${messageId}`,
    * which reaches them without a subscription.
    */
-  readonly topicFullName?: string;
+  readonly topicFullName?: string | undefined;
   /** Default: 0. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
 }
 
 /** Messages the cloud sends to many devices at once, or about one device (OpenAPI `PubBroadcast`). */

@@ -113,7 +113,7 @@ export function firmwareFields(
   };
 }
 
-/** The OTA push to `device` (PROTOCOL.md §4). */
+/** The OTA push to `device`, as the platform sends it. */
 export function firmwarePush(device: DeviceIdentity, fields: OtaFirmwareFields, id: string) {
   return { topic: deviceTopics(device).otaUpgrade, payload: otaPushPayload({ id, ...fields }) };
 }

@@ -9,15 +9,15 @@ export type { CloudSide };
 
 export interface RrpcOptions {
   /** How long the device has to answer. Default: 8000 (the platform's limit). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /**
    * Custom RRPC: the device's own topic to call, e.g. `/pk/dn/user/get`; the request goes on
    * `/ext/rrpc/${messageId}${topic}` and the device answers on the same topic. Default: system RRPC.
    */
-  readonly topic?: string;
+  readonly topic?: string | undefined;
 }
 
-/** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
+/** Platform services built on publishing to devices and hearing from them. */
 export interface CloudServices {
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
 }

@@ -2,6 +2,7 @@ export {
   startEmulator,
   type Emulator,
   type EmulatorOptions,
+  type EmulatorTlsOptions,
   type CloudPublishOptions,
 } from './startEmulator';
 export type { RrpcOptions } from './cloudServices';

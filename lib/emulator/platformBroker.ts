@@ -1,11 +1,12 @@
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
 import { TopicRouter } from '../topic';
 import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import type { Transport } from './transport';
 import type { CreateBroker } from './loadAedes';
 import { grantSubscription, isDirectTopic, publishViolation } from './topicRules';
 
@@ -19,8 +20,8 @@ export interface PlatformBroker {
    * hears its requests. Hot; completes on close.
    */
   listen(filter: string): Observable<ReceivedMessage>;
-  /** Serves MQTT on an accepted socket. */
-  handle(socket: Socket): void;
+  /** Serves MQTT on an accepted connection, telling how it came in. */
+  handle(stream: Duplex, transport: Transport): void;
   isOnline(device: DeviceIdentity): boolean;
   /** The devices online now. */
   onlineDevices(): readonly OnlineDevice[];
@@ -63,6 +64,8 @@ export function platformBroker(
 
   /** What the CONNECT said, kept from `preConnect` for `authenticate`. */
   const connects = new WeakMap<Client, { clientId: string; keepalive: number }>();
+  /** How each connection came in. */
+  const transports = new WeakMap<Client, Transport>();
   /** The device behind each authenticated connection. */
   const sessions = new WeakMap<Client, OnlineDevice>();
   /** Why the emulator closed a connection; absent when the device or its network did. */
@@ -89,7 +92,8 @@ export function platformBroker(
 
     authenticate(client, username, password, done) {
       const { clientId, keepalive } = connects.get(client) ?? { clientId: client.id, keepalive: 0 };
-      const auth = authenticateDevice(directory, { clientId, username, password, keepalive });
+      const transport = transports.get(client) ?? 'mqtt';
+      const auth = authenticateDevice(directory, { clientId, username, password, keepalive, transport });
       if (auth._tag === 'Refused') {
         events$.next({
           type: 'refused',
@@ -147,7 +151,9 @@ export function platformBroker(
     authorizeSubscribe(client, sub, callback) {
       const device = sessions.get(client);
       const granted = device === undefined ? 128 : grantSubscription(device, sub.topic, sub.qos);
-      callback(null, granted === 128 ? null : { ...sub, qos: granted });
+      // The SUBACK says the QoS asked for (aedes takes it from the packet); the subscription itself is kept
+      // at QoS 1, so that messages go out at the publisher's QoS whatever was asked, as on the platform.
+      callback(null, granted === 128 ? null : { ...sub, qos: 1 });
     },
 
     // By default what a device publishes goes to the cloud only, never back out to devices (the platform is
@@ -234,10 +240,11 @@ export function platformBroker(
         };
       }),
 
-    handle(socket) {
-      const client = aedes.handle(socket);
+    handle(stream, transport) {
+      const client = aedes.handle(stream);
+      transports.set(client, transport);
       connections.add(client);
-      socket.once('close', () => connections.delete(client));
+      stream.once('close', () => connections.delete(client));
       capSubscriptionQos(client);
     },
 

@@ -16,7 +16,7 @@ const AckFlag = new t.Type<0 | 1, 0 | 1, unknown>(
 );
 
 /**
- * An Alink request, either way (PROTOCOL.md §4): `{"id","version","sys":{"ack"},"params","method"}`.
+ * An Alink request, either way: `{"id","version","sys":{"ack"},"params","method"}`.
  * Lenient: the id may be a number, `version`, `sys` and `method` may be missing; `params` is left to the
  * service's own codec.
  */
@@ -56,9 +56,9 @@ export interface AlinkRequestFields<P> {
   readonly method: string;
   readonly params: P;
   /** Whether the receiver is to reply. Default: `true`. */
-  readonly ack?: boolean;
+  readonly ack?: boolean | undefined;
   /** Default: `'1.0'`. */
-  readonly version?: string;
+  readonly version?: string | undefined;
 }
 
 /** The payload of an Alink request. */
@@ -77,25 +77,25 @@ export interface AlinkReplyPayload<D> {
   readonly id: string;
   readonly code: number;
   readonly data: D;
-  readonly message?: string;
-  readonly method?: string;
-  readonly version?: string;
+  readonly message?: string | undefined;
+  readonly method?: string | undefined;
+  readonly version?: string | undefined;
 }
 
 export interface AlinkReplyFields<D> {
   readonly id: string;
   /** Default: 200. */
-  readonly code?: number;
+  readonly code?: number | undefined;
   /** Default: `{}`. */
-  readonly data?: D;
-  readonly message?: string;
-  readonly method?: string;
-  readonly version?: string;
+  readonly data?: D | undefined;
+  readonly message?: string | undefined;
+  readonly method?: string | undefined;
+  readonly version?: string | undefined;
 }
 
 /**
  * The payload of an Alink reply. A device replies `{id, code, data}`; the cloud adds `message`, `method`
- * and `version` (PROTOCOL.md §4).
+ * and `version`.
  */
 export function alinkReply<D = Record<string, never>>(fields: AlinkReplyFields<D>): AlinkReplyPayload<D> {
   const { id, code = ALINK_CODES.success, message, method, version } = fields;
@@ -110,5 +110,5 @@ export function alinkReply<D = Record<string, never>>(fields: AlinkReplyFields<D
   };
 }
 
-/** The topic a request on `requestTopic` is answered on: `${requestTopic}_reply` (PROTOCOL.md §3). */
+/** The topic a request on `requestTopic` is answered on: `${requestTopic}_reply`. */
 export const replyTopicOf = (requestTopic: string): string => `${requestTopic}_reply`;

@@ -29,8 +29,8 @@ export const PLATFORM_ERROR_CODES = {
 
 export interface PlatformErrorFields {
   readonly code: number;
-  readonly message?: string;
-  readonly id?: string;
+  readonly message?: string | undefined;
+  readonly id?: string | undefined;
   readonly data?: unknown;
 }
 

@@ -55,7 +55,7 @@ export interface OtaUpgrade extends OtaFirmware {
   readonly source: 'push' | 'pull';
 }
 
-/** The OTA service of one device (PROTOCOL.md §3, §4). */
+/** The OTA service of one device. */
 export interface Ota {
   /**
    * Firmware offered to the device: pushes on `/ota/device/upgrade/pk/dn` and answers to pulls on

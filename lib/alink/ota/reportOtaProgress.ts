@@ -54,7 +54,7 @@ interface Report {
 }
 
 /**
- * Reports a download's progress to the platform as it passes (PROTOCOL.md §4), at a bounded rate: the first
+ * Reports a download's progress to the platform as it passes, at a bounded rate: the first
  * value at once, then at most one report per `intervalMs` (the latest percent when the interval is up), and
  * the last one as soon as the download completes; a step already reported is not sent again. A failed
  * download is reported with its failure step (-3 for a digest or size mismatch, -2 otherwise) before its
