@@ -38,13 +38,13 @@ export type DownloadTarget = string | Writable;
 
 export interface DownloadOptions {
   /** The HTTP client and the file system. Default: `nodeDownloadPort()`. */
-  readonly port?: DownloadPort;
+  readonly port?: DownloadPort | undefined;
   /**
    * How a broken connection is retried; each retry asks for the rest with `Range`. Default:
    * `{ initialDelayMs: 500, maxDelayMs: 30000, maxRetries: 8 }` (a connection that lived 30 s counts as
    * stable and starts the count again).
    */
-  readonly retry?: BackoffPolicy;
+  readonly retry?: BackoffPolicy | undefined;
 }
 
 /** How far a download is. */

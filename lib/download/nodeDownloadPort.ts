@@ -7,13 +7,13 @@ import type { DownloadPort, DownloadRequest, DownloadResponse } from './Download
 
 export interface NodeDownloadPortOptions {
   /** A request whose socket stays silent this long fails (and a download retries it). Default: 30000. */
-  readonly idleTimeoutMs?: number;
+  readonly idleTimeoutMs?: number | undefined;
   /** Redirects followed per request. Default: 5. */
-  readonly maxRedirects?: number;
+  readonly maxRedirects?: number | undefined;
   /** For `https:` URLs: the CAs to trust, and whether to check the server's certificate (default: `true`). */
-  readonly tls?: Pick<https.RequestOptions, 'ca' | 'rejectUnauthorized'>;
+  readonly tls?: Pick<https.RequestOptions, 'ca' | 'rejectUnauthorized'> | undefined;
   /** Passed to Node's `http.get` / `https.get`, e.g. a keep-alive agent. Default: Node's global agents. */
-  readonly agent?: http.Agent;
+  readonly agent?: http.Agent | undefined;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -24,23 +24,23 @@ export interface Firmware {
    * The image, as bytes or the path of a file: the emulator serves it over HTTP on loopback (with `Range`) and
    * fills in `url`, `size`, `md5` and `sign` from it. Without it, the push describes `url`, `size` and `md5`.
    */
-  readonly image?: Uint8Array | string;
+  readonly image?: Uint8Array | string | undefined;
   /** Default: the image's URL, else `https://ota.example.invalid/${productKey}/${deviceName}/${version}.bin`. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** Bytes. Default: the image's size, else 0 (an empty image, so that the default `md5` describes it). */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** Hex. Default: the image's MD5, else the MD5 of an empty image. */
-  readonly md5?: string;
+  readonly md5?: string | undefined;
   /** Default: `'MD5'`. */
-  readonly signMethod?: DigestMethod;
+  readonly signMethod?: DigestMethod | undefined;
   /** The digest announced, hex. Default: the image's under `signMethod` (else `md5`); set it to announce a wrong one. */
-  readonly sign?: string;
+  readonly sign?: string | undefined;
   /** Default: none, the default module. */
-  readonly module?: string;
-  readonly isDiff?: boolean;
-  readonly extData?: Readonly<Record<string, unknown>>;
+  readonly module?: string | undefined;
+  readonly isDiff?: boolean | undefined;
+  readonly extData?: Readonly<Record<string, unknown>> | undefined;
   /** How the image's downloads fail, for tests: cut after some bytes, or corrupted. */
-  readonly faults?: FileFaults;
+  readonly faults?: FileFaults | undefined;
 }
 
 /** A device's report, as the cloud records it (`otaProgress$`). */
@@ -49,19 +49,23 @@ export type OtaReport =
       readonly type: 'progress';
       /** 0–100, or a failure step: -1 upgrade, -2 download, -3 verification, -4 flashing failed. */
       readonly step: number;
-      readonly desc?: string;
-      readonly module?: string;
+      readonly desc?: string | undefined;
+      readonly module?: string | undefined;
     })
-  | (DeviceIdentity & { readonly type: 'version'; readonly version: string; readonly module?: string });
+  | (DeviceIdentity & {
+      readonly type: 'version';
+      readonly version: string;
+      readonly module?: string | undefined;
+    });
 
 /** An upgrade job (OpenAPI `CreateOTAStaticUpgradeJob`). */
 export interface OtaUpgradeJobOptions {
   readonly productKey: string;
   readonly firmware: Firmware;
   /** The devices to upgrade. Default: every device of the product the emulator knows. */
-  readonly targetDeviceNames?: readonly string[];
+  readonly targetDeviceNames?: readonly string[] | undefined;
   /** Only devices that last reported one of these versions (of the firmware's module). Default: any. */
-  readonly srcVersions?: readonly string[];
+  readonly srcVersions?: readonly string[] | undefined;
 }
 
 export interface OtaUpgradeJob {

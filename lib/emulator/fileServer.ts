@@ -8,11 +8,11 @@ import { Subject, type Observable } from 'rxjs';
 /** What goes wrong on purpose when a file is downloaded, for tests. */
 export interface FileFaults {
   /** Cut the connection once this many bytes of the file (counted from its start) have been sent. */
-  readonly cutAfterBytes?: number;
+  readonly cutAfterBytes?: number | undefined;
   /** How many downloads are cut at `cutAfterBytes`. Default: 1, so that a resumed download gets through. */
-  readonly cuts?: number;
+  readonly cuts?: number | undefined;
   /** Serve the file with one byte changed (its middle one), so that its digest no longer matches. */
-  readonly corrupt?: boolean;
+  readonly corrupt?: boolean | undefined;
 }
 
 /** A file the emulator serves, with what a device needs to check it. */
@@ -29,7 +29,7 @@ export interface ServedFile {
 export interface FileDownload {
   readonly url: string;
   /** The `Range` asked for, as sent; absent for the whole file. */
-  readonly range?: string;
+  readonly range?: string | undefined;
   readonly status: number;
   /** Bytes of the body written to the connection. */
   readonly bytesSent: number;
@@ -39,8 +39,8 @@ export interface FileDownload {
 
 export interface ServeFileOptions {
   /** The last part of the URL's path. Default: `file.bin`. */
-  readonly name?: string;
-  readonly faults?: FileFaults;
+  readonly name?: string | undefined;
+  readonly faults?: FileFaults | undefined;
 }
 
 /** The emulator's HTTP server of firmware images and configuration files, on loopback. */

@@ -39,13 +39,13 @@ import { publishOtaProgress, reportOtaProgress } from './reportOtaProgress';
 
 export interface OtaOptions {
   /** Where images come from and are written to. Default: `nodeDownloadPort()` (Node's http/https and fs). */
-  readonly download?: DownloadPort;
+  readonly download?: DownloadPort | undefined;
   /** How a broken download is retried (with `Range`). Default: see `DownloadOptions.retry`. */
-  readonly retry?: BackoffPolicy;
+  readonly retry?: BackoffPolicy | undefined;
   /** The fewest milliseconds between two progress reports of `reportProgress`. Default: 1000. */
-  readonly progressIntervalMs?: number;
+  readonly progressIntervalMs?: number | undefined;
   /** How long a pull waits for its answer, from the subscription. Default: 10000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** A firmware offered to the device: pushed by the platform, or the answer to a pull. */

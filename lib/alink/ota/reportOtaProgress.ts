@@ -19,9 +19,9 @@ import type { DownloadProgress } from '../verifiedDownload';
 
 export interface ReportOtaProgressOptions {
   /** The module the upgrade is for; absent for the default module. */
-  readonly module?: string;
+  readonly module?: string | undefined;
   /** The fewest milliseconds between two reports. Default: 1000. */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
 }
 
 /**
