@@ -35,3 +35,24 @@ export {
 export { DigestMismatchError, DownloadFailedError, SizeMismatchError } from './downloadErrors';
 export { createOta, type Ota, type OtaOptions, type OtaUpgrade } from './ota/createOta';
 export { reportOtaProgress, type ReportOtaProgressOptions } from './ota/reportOtaProgress';
+export { correlatedReplies, type CorrelatedReplies } from './correlatedReplies';
+export { createThing, DEFAULT_LINGER_MS } from './createThing';
+export type {
+  DesiredProperties,
+  EventName,
+  EventOutput,
+  EventTime,
+  NotifyOptions,
+  PostOptions,
+  PropertyName,
+  PropertyPost,
+  PropertySet,
+  ServeServiceOptions,
+  ServiceInput,
+  ServiceName,
+  ServiceOutput,
+  Thing,
+  ThingFailure,
+  ThingOptions,
+  TslFailure,
+} from './Thing';

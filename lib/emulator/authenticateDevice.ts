@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from '../identity';
+import type { ThingModel } from '../protocol';
 import type { RefusalReason } from './emulatorEvent';
 import { TLS_TRANSPORTS, type Transport } from './transport';
 
@@ -15,6 +16,11 @@ export interface EmulatedProduct {
   /** Kept for dynamic registration, which the emulator does not implement yet. */
   readonly productSecret?: string | undefined;
   readonly devices: readonly EmulatedDevice[];
+  /**
+   * The product's thing model (`parseTsl`): posts that break it are answered with the platform's codes,
+   * cloud calls that break it are refused, `queryDevicePropertyStatus` names and types the properties.
+   */
+  readonly tsl?: ThingModel | undefined;
 }
 
 /** Finds a device's secret; `undefined` for a device the emulator does not know. */

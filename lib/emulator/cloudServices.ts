@@ -31,11 +31,13 @@ export function cloudServices(cloud: CloudSide): CloudServices {
       const topic = custom === undefined ? topics.rrpcRequest(messageId) : topics.extRrpc(messageId, custom);
       const responseTopic = custom === undefined ? topics.rrpcResponse(messageId) : topic;
       return cloudRequest(cloud, {
+        call: 'rrpc',
         device,
         topic,
         payload: request,
         qos: 0,
-        answer: (m) => (m.topic === responseTopic ? m.payload : undefined),
+        answerTopic: responseTopic,
+        answer: (m) => m.payload,
         timeoutMs,
         timeoutError: () => new RrpcTimeoutError(device, messageId, timeoutMs),
       });

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { merge, Subject, type Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
 import type { OtaFirmwareFields, PlatformErrorFields } from '../protocol';
 import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
@@ -17,6 +17,8 @@ import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
 import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
+import { cloudThingState, type CloudThingQueries } from './cloudThing';
+import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { createCertificateAuthority, type KeyPair } from './certificates';
@@ -71,7 +73,7 @@ export interface CloudPublishOptions {
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
-export interface Emulator {
+export interface Emulator extends CloudThingCalls, CloudThingQueries {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -87,7 +89,10 @@ export interface Emulator {
   readonly received$: Observable<ReceivedMessage>;
   /** Devices online now: replays the current list, then each change. Completes on close. */
   readonly devices$: Observable<readonly OnlineDevice[]>;
-  /** Connections, refusals, (un)subscriptions, kicks and rule violations. Hot; completes on close. */
+  /**
+   * Connections, refusals, (un)subscriptions, kicks and rule violations; thing-model requests answered and
+   * cloud calls to devices. Hot; completes on close.
+   */
   readonly events$: Observable<EmulatorEvent>;
   /**
    * Publishes to devices as the platform. Topics of system RRPC, product broadcast and `/ext/rrpc/` go
@@ -212,6 +217,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.deliver(topic, bytes, qos);
   }
 
+  const cloudEvents$ = new Subject<EmulatorEvent>();
+  const models = new Map(
+    products.flatMap((p) => (p.tsl === undefined ? [] : [[p.productKey, p.tsl] as const])),
+  );
+  const modelOf = (productKey: string) => models.get(productKey);
   const cloud: CloudSide = {
     received$: broker.received$,
     listen: broker.listen,
@@ -221,6 +231,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     publish,
     nextId,
     now: clock,
+    emit: (event) => cloudEvents$.next(event),
   };
   // Each platform service is a file of its own; the emulator composes them.
   const services = cloudServices(cloud);
@@ -228,6 +239,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const tags = cloudTags(cloud);
   const broadcasts = cloudBroadcasts(cloud);
   const ota = cloudOta(cloud, files, products);
+  const thingState = cloudThingState(cloud, modelOf);
+  const thingCalls = cloudThingCalls(cloud, modelOf);
 
   return {
     url: listeners.urls.mqtt,
@@ -236,7 +249,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ca: tls.ca,
     received$: broker.received$,
     devices$: broker.devices$,
-    events$: broker.events$,
+    events$: merge(broker.events$, cloudEvents$),
     publish,
     rrpc: services.rrpc,
     pushOta: ota.pushOta,
@@ -247,6 +260,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDeviceProp: tags.queryDeviceProp,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
+    setDeviceProperty: thingCalls.setDeviceProperty,
+    invokeThingService: thingCalls.invokeThingService,
+    queryDevicePropertyStatus: thingState.queryDevicePropertyStatus,
+    setDeviceDesiredProperty: thingState.setDeviceDesiredProperty,
+    queryDeviceDesiredProperty: thingState.queryDeviceDesiredProperty,
     disconnect: (device) => broker.drop(device),
     close() {
       closing ??= (async () => {
@@ -258,6 +276,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ntp.unsubscribe();
         tags.subscription.unsubscribe();
         ota.subscription.unsubscribe();
+        thingState.subscription.unsubscribe();
+        cloudEvents$.complete();
       })();
       return closing;
     },
