@@ -38,7 +38,7 @@ export function answerAlink<P>(
       data = {},
       message: text = code === 200 ? 'success' : 'failed',
     } = result;
-    // `sys.ack: 0` asks for no reply (PROTOCOL.md §4).
+    // `sys.ack: 0` asks for no reply.
     if (request.right.sys?.ack === 0) return;
     const reply = alinkReply({
       id,
