@@ -2,8 +2,11 @@
  * The seed's QuecPython program (shared/seed/quecpython-aliyun-sysbus.md) as one stream pipeline, with the
  * seed's configuration: a product secret and no device secret, so the device registers itself (dynamic
  * registration) the first time and keeps its secret in a file. It subscribes `/broadcast/${productKey}/123`,
- * publishes "hello world" every 2 s while connected, classifies every inbound message into rrpc / ota / other
- * and answers each.
+ * publishes "hello world" every 2 s while connected, answers RRPC requests (`serveRrpc`), and, as a device
+ * of the thing model, posts a property every 5 s (printing the platform's reply) and serves the service
+ * `getStatus` that the cloud invokes. It syncs its clock over NTP at start, and upgrades its firmware all
+ * the way when the cloud pushes one: download, verify, progress reports, install, and the new version
+ * reported.
  *
  *   npm start                      # against the embedded emulator, until Ctrl-C
  *   npm start -- --duration 10     # stop by itself after 10 s
@@ -14,21 +17,31 @@
  * With ALIYUN_PRODUCT_KEY, ALIYUN_DEVICE_NAME and ALIYUN_PRODUCT_SECRET (or ALIYUN_DEVICE_SECRET), and
  * ALIYUN_REGION (or ALIYUN_INSTANCE_ID) set, the same pipeline runs against the real cloud instead.
  */
-import { fold } from 'fp-ts/Either';
+import { fold, isRight } from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  BehaviorSubject,
+  catchError,
+  concatMap,
+  distinctUntilChanged,
   EMPTY,
   filter,
   first,
   from,
   fromEvent,
+  last,
   lastValueFrom,
   map,
   merge,
   mergeMap,
+  of,
   pairwise,
   share,
+  switchMap,
   take,
   tap,
   timer,
@@ -37,15 +50,16 @@ import {
   aliyunStatusCode,
   classifyTopic,
   createDevice,
-  decodeJson,
+  createOta,
+  createThing,
   fileSecretStore,
   ofKind,
-  OtaPush,
-  otaProgress,
   publishWhileConnected,
+  serveRrpc,
+  syncTime,
+  type AliyunDevice,
   type ConnectionState,
   type DeviceOptions,
-  type OutboundMessage,
 } from '../lib';
 import { startEmulator, type Emulator } from '../lib/emulator';
 
@@ -146,7 +160,10 @@ async function announceSecret(options: DeviceOptions): Promise<void> {
   );
 }
 
-/** The cloud side, in the emulator only: once the device is online, an RRPC request and an OTA push now and then. */
+/**
+ * The cloud side, in the emulator only: once the device is online, an RRPC request, a call of the service
+ * `getStatus` (InvokeThingService) and a firmware push (a 256 KiB image the emulator serves) now and then.
+ */
 function playCloud(cloud: Emulator, device: { productKey: string; deviceName: string }) {
   const rrpc$ = timer(1000, 5000).pipe(
     mergeMap(async (n) => {
@@ -155,11 +172,18 @@ function playCloud(cloud: Emulator, device: { productKey: string; deviceName: st
       log('cloud', `RRPC reply   ← ${reply.toString()}`);
     }),
   );
+  const service$ = timer(3500, 10000).pipe(
+    mergeMap(async () => {
+      log('cloud', 'InvokeThingService getStatus (sync, over RRPC) →');
+      const reply = await cloud.invokeThingService(device, 'getStatus', {}, { callType: 'sync' });
+      log('cloud', `service getStatus ← ${JSON.stringify(reply)}`);
+    }),
+  );
   const ota$ = timer(2500, 10000).pipe(
     mergeMap(async (n) => {
       const version = `1.0.${n + 1}`;
-      log('cloud', `OTA push of firmware ${version} →`);
-      await cloud.pushOta(device, { version });
+      const { url, size } = await cloud.pushOta(device, { version, image: randomBytes(256 * 1024) });
+      log('cloud', `OTA push of firmware ${version} (${size} bytes at ${url}) →`);
     }),
   );
   const online$ = cloud.devices$.pipe(
@@ -168,7 +192,61 @@ function playCloud(cloud: Emulator, device: { productKey: string; deviceName: st
   const received$ = cloud.received$.pipe(
     tap((m) => log('cloud', `received  ← ${m.topic} ${m.payload.toString()}`)),
   );
-  return merge(online$.pipe(mergeMap(() => merge(rrpc$, ota$))), received$);
+  return merge(online$.pipe(mergeMap(() => merge(rrpc$, service$, ota$))), received$);
+}
+
+/**
+ * Firmware upgrades all the way: each firmware offered is downloaded and verified (progress reported to the
+ * platform), installed (here, moved into place; a real device flashes it), and its version reported, now and
+ * after every reconnect.
+ */
+async function firmwareUpgrades(device: AliyunDevice) {
+  const dir = await mkdtemp(join(tmpdir(), 'quickstart-firmware-'));
+  const ota = createOta(device, { progressIntervalMs: 500 });
+  const running = new BehaviorSubject('1.0.0');
+  const upgraded$ = ota.upgrades$.pipe(
+    tap((offer) =>
+      log(
+        'device',
+        isRight(offer)
+          ? `OTA offer: firmware ${offer.right.version}, ${offer.right.size} bytes, ${offer.right.signMethod} ${offer.right.sign}`
+          : `OTA push not understood: ${offer.left.messages.join('; ')}`,
+      ),
+    ),
+    filter(isRight),
+    map(({ right }) => right),
+    concatMap((upgrade) => {
+      const downloaded = join(dir, `${upgrade.version}.download`);
+      return ota.download(upgrade, downloaded).pipe(
+        ota.reportProgress(upgrade),
+        last(),
+        tap(() => log('device', `firmware ${upgrade.version} downloaded and verified`)),
+        // The install step is the device's own: moving the image into place stands for flashing it.
+        concatMap(() => from(rename(downloaded, join(dir, 'firmware.bin')))),
+        tap(() => {
+          log('device', `firmware ${upgrade.version} installed`);
+          running.next(upgrade.version);
+        }),
+        catchError((error: unknown) => {
+          log('device', `firmware ${upgrade.version} not installed: ${String(error)}`);
+          return EMPTY;
+        }),
+      );
+    }),
+  );
+  // Each version is reported now and after every reconnect; a newer one takes over.
+  const informed$ = running.pipe(
+    distinctUntilChanged(),
+    switchMap((version) =>
+      ota
+        .inform(version)
+        .pipe(tap((result) => isRight(result) && log('device', `firmware version ${version} reported`))),
+    ),
+  );
+  return {
+    upgrades$: merge(upgraded$, informed$),
+    close: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 async function main() {
@@ -184,61 +262,63 @@ async function main() {
 
   const classified$ = device.messages$.pipe(
     classifyTopic({
-      rrpc: ['/sys/+pk/+dn/rrpc/request/+messageId', '/ext/rrpc/+messageId/#topic'],
-      ota: '/ota/device/upgrade/+pk/+dn',
+      // Served by serveRrpc, the thing and the OTA service below, which handle each message themselves.
+      served: [
+        '/sys/+pk/+dn/rrpc/request/+',
+        '/ext/rrpc/#',
+        '/sys/+pk/+dn/thing/#',
+        '/ota/device/upgrade/#',
+        '/ext/ntp/#',
+      ],
       other: '#',
     }),
     share(),
   );
 
-  // Each handler turns a message into the reply to publish; one publishAll sends them all and reports each
-  // result as a value, so a failed reply is logged and never ends the app.
-  const rrpcReplies$ = classified$.pipe(
-    ofKind('rrpc'),
-    map(({ params, message }): OutboundMessage => {
-      const id = params.messageId ?? '';
-      log('device', `RRPC request ${id}: ${message.payload.toString()}`);
-      // System RRPC answers on its response topic; custom RRPC (/ext/rrpc/…) on the topic it came on.
-      const topic = params.topic === undefined ? device.topics.rrpcResponse(id) : message.topic;
-      return { topic, payload: { id, code: 200, data: { status: 'ok' } } };
-    }),
-  );
-
-  const otaAcks$ = classified$.pipe(
-    ofKind('ota'),
-    map(({ message }) => message),
-    decodeJson(OtaPush),
-    mergeMap((decoded) =>
-      pipe(
-        decoded,
-        fold(
-          (error): OutboundMessage[] => {
-            log('device', `OTA push not understood: ${error.messages.join('; ')}`);
-            return [];
-          },
-          ({ value }): OutboundMessage[] => {
-            log('device', `OTA push: firmware ${value.data.version} at ${value.data.url}`);
-            const payload = otaProgress(value.id, '0', `accepted firmware ${value.data.version}`);
-            return [{ topic: device.topics.otaProgress, payload, qos: 1 }];
-          },
-        ),
+  // RRPC is served: each request is answered within 8 s on its own message id, and gives one outcome.
+  const rrpc$ = serveRrpc(device, ({ messageId, payload }) => {
+    log('device', `RRPC request ${messageId}: ${payload.toString()}`);
+    return of({ id: messageId, code: 200, data: { status: 'ok' } });
+  }).pipe(
+    tap((outcome) =>
+      log(
+        'device',
+        outcome._tag === 'Answered'
+          ? `RRPC reply sent on ${device.topics.rrpcResponse(outcome.id)} (${outcome.latencyMs} ms)`
+          : `RRPC request ${outcome.id ?? ''} not answered: ${outcome._tag}`,
       ),
     ),
   );
 
-  const replies$ = merge(rrpcReplies$, otaAcks$).pipe(
-    device.publishAll(),
+  // The thing model: a property posted every 5 s while connected, each with the platform's reply, and the
+  // service getStatus served (the cloud calls it over RRPC).
+  const thing = createThing(device);
+  const posts$ = device.state$.pipe(
+    map((state) => state.status === 'connected'),
+    distinctUntilChanged(),
+    switchMap((connected) => (connected ? timer(1500, 5000) : EMPTY)),
+    concatMap(() => thing.postProperties({ temperature: Math.round(200 + Math.random() * 50) / 10 })),
     tap((result) =>
-      pipe(
-        result,
-        fold(
-          (failure) => log('device', `reply on ${failure.topic} failed: ${failure.error.message}`),
-          (receipt) =>
-            log(
-              'device',
-              `${receipt.topic.startsWith('/ota/') ? 'OTA progress' : 'RRPC reply'} sent on ${receipt.topic}`,
-            ),
-        ),
+      log(
+        'device',
+        isRight(result)
+          ? `property post ← ${JSON.stringify(result.right)}`
+          : `property post failed: ${result.left._tag}${result.left._tag === 'ReplyFailure' ? ` ${result.left.code}` : ''}`,
+      ),
+    ),
+  );
+  const status$ = thing
+    .serveService('getStatus', () => of({ status: 'ok', uptimeMs: Date.now() - started }))
+    .pipe(tap((outcome) => log('device', `service getStatus: ${outcome._tag}`)));
+
+  const firmware = await firmwareUpgrades(device);
+  const clock$ = syncTime(device).pipe(
+    tap((result) =>
+      log(
+        'device',
+        isRight(result)
+          ? `clock synced over NTP: platform time ${new Date(result.right.platformTime).toISOString()}, offset ${result.right.offsetMs} ms, round trip ${result.right.roundTripMs} ms`
+          : `NTP failed: ${result.left._tag}`,
       ),
     ),
   );
@@ -281,10 +361,13 @@ async function main() {
       filter(([before, now]) => before.status === 'registering' && now.status === 'connecting'),
       tap(() => log('device', `registered: the device secret is kept in ${deviceSecrets}`)),
     ),
-    // The seed subscribes its topic; a device also subscribes its OTA topic to hear firmware pushes.
+    // The seed subscribes its topic.
     device.observe(broadcast),
-    device.observe(device.topics.otaUpgrade, { qos: 1 }),
-    replies$,
+    clock$,
+    firmware.upgrades$,
+    rrpc$,
+    posts$,
+    status$,
     other$,
     hello$,
     cloud ? playCloud(cloud, device) : EMPTY,
@@ -296,6 +379,7 @@ async function main() {
   await device.close();
   app.unsubscribe();
   await cloud?.close();
+  await firmware.close();
   log('setup', 'stopped cleanly');
 }
 

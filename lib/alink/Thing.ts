@@ -94,7 +94,7 @@ export type DesiredProperties<M extends ThingTypes, K extends PropertyName<M>> =
 };
 
 /**
- * The thing model of one device as streams (PROTOCOL.md §3, §4): posts and desired-property requests are cold
+ * The thing model of one device as streams: posts and desired-property requests are cold
  * observables with one `Either`; property sets and service calls are served while subscribed, with one
  * `ServeOutcome` per request.
  */

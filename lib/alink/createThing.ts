@@ -33,7 +33,7 @@ const isNotify = (options: PostOptions | NotifyOptions | undefined): options is 
   options !== undefined && 'ack' in options && options.ack === false;
 
 /**
- * The thing model of a device (PROTOCOL.md §3, §4): properties and events posted with their replies
+ * The thing model of a device: properties and events posted with their replies
  * correlated, desired properties asked for and cleared, property sets and service calls served. With a
  * thing model (`{ tsl }`), a post that breaks it is refused before it is sent (`TslFailure`), and a
  * generated model types every identifier and value.

@@ -4,6 +4,7 @@ export {
   alinkNotify,
   alinkReplyTo,
   alinkRequest,
+  alinkRequestData,
   DEFAULT_REQUEST_TIMEOUT_MS,
   request,
   type AlinkRequestOptions,
@@ -33,6 +34,16 @@ export {
   type RegistrationProblem,
   type RegistrationRefusal,
 } from './registrationErrors';
+export {
+  verifiedDownload,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadSpec,
+  type DownloadTarget,
+} from './verifiedDownload';
+export { DigestMismatchError, DownloadFailedError, SizeMismatchError } from './downloadErrors';
+export { createOta, type Ota, type OtaOptions, type OtaUpgrade } from './ota/createOta';
+export { reportOtaProgress, type ReportOtaProgressOptions } from './ota/reportOtaProgress';
 export { correlatedReplies, type CorrelatedReplies } from './correlatedReplies';
 export { createThing, DEFAULT_LINGER_MS } from './createThing';
 export type {
@@ -54,3 +65,21 @@ export type {
   ThingOptions,
   TslFailure,
 } from './Thing';
+export {
+  createShadow,
+  type DesiredState,
+  type Shadow,
+  type ShadowFailure,
+  type ShadowOptions,
+  type ShadowReplyFailure,
+  type ShadowSnapshot,
+  type ShadowWriteOptions,
+} from './createShadow';
+export {
+  createRemoteConfig,
+  type ConfigDownloadFailure,
+  type ConfigFailure,
+  type RemoteConfig,
+  type RemoteConfigOptions,
+  type RemoteConfigService,
+} from './createRemoteConfig';

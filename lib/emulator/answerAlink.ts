@@ -8,9 +8,9 @@ import type { ReceivedMessage } from './emulatorEvent';
 
 /** What the cloud answers to one Alink request: a code (default 200), data and a message. */
 export interface CloudAnswer {
-  readonly code?: number;
-  readonly data?: unknown;
-  readonly message?: string;
+  readonly code?: number | undefined;
+  readonly data?: unknown | undefined;
+  readonly message?: string | undefined;
 }
 
 /**
@@ -38,7 +38,7 @@ export function answerAlink<P>(
       data = {},
       message: text = code === 200 ? 'success' : 'failed',
     } = result;
-    // `sys.ack: 0` asks for no reply (PROTOCOL.md §4).
+    // `sys.ack: 0` asks for no reply.
     if (request.right.sys?.ack === 0) return;
     const reply = alinkReply({
       id,

@@ -66,7 +66,7 @@ function refusal(violations: readonly TslViolation[]): CloudAnswer {
 }
 
 /**
- * The cloud side of the thing model (PROTOCOL.md §3, §4): answers property and event posts (200, or with a
+ * The cloud side of the thing model: answers property and event posts (200, or with a
  * thing model for the product, 5092 for an undefined property and 460 for a value that breaks its spec) and
  * the desired-property requests, and keeps the last value and time of each property.
  */

@@ -28,7 +28,7 @@ export interface InvokeThingServiceOptions {
   readonly callType?: CallType | undefined;
 }
 
-/** The cloud's thing-model calls to devices, named after the platform's server API (PROTOCOL.md §8). */
+/** The cloud's thing-model calls to devices, named after the platform's server API. */
 export interface CloudThingCalls {
   /**
    * OpenAPI `SetDeviceProperty`: sets properties on `/sys/pk/dn/thing/service/property/set` and resolves with

@@ -25,12 +25,24 @@ export {
   PayloadTooLargeError,
   ReplyTimeoutError,
   TslViolationError,
+  ShadowVersionConflictError,
 } from './emulatorErrors';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
 export type { CloudThingCalls, InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
-export type { CloudPayload, Firmware } from './cloudPayloads';
+export type { CloudPayload } from './cloudPayloads';
+export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
+export type { ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
+export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
+export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
+export type {
+  DigestMethod,
+  OtaFirmwareFields,
+  ShadowAttributes,
+  ShadowDocument,
+  ShadowSections,
+} from '../protocol';
 export {
   createCertificateAuthority,
   type CertificateAuthority,

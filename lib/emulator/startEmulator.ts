@@ -1,12 +1,22 @@
 import { merge, Subject, type Observable } from 'rxjs';
 import type { DeviceIdentity, SecretStore } from '../identity';
-import type { PlatformErrorFields } from '../protocol';
+import type { OtaFirmwareFields, PlatformErrorFields, ShadowDocument } from '../protocol';
 import type { EmulatedProduct } from './authenticateDevice';
 import { deviceRegistry } from './deviceRegistry';
 import { forwardingRules, type ForwardingRule } from './forwardingRules';
 import { httpsRegistration } from './httpsRegistration';
 import { messageIds } from '../protocol';
-import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads';
+import { encodePayload, type CloudPayload } from './cloudPayloads';
+import {
+  cloudOta,
+  type Firmware,
+  type OtaReport,
+  type OtaUpgradeJob,
+  type OtaUpgradeJobOptions,
+} from './cloudOta';
+import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
+import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConfig } from './cloudConfig';
+import { cloudShadow, type ShadowMessage, type UpdateDeviceShadowOptions } from './cloudShadow';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -125,8 +135,48 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries {
    * when the device is not online, `RrpcTimeoutError` after `timeoutMs`, `EmulatorClosedError` on close.
    */
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
-  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it. */
-  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
+  /**
+   * Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it, and keeps it
+   * waiting for the device's pulls until the device reports its version. A firmware with an `image` is served
+   * by the emulator's HTTP server (loopback, `Range` supported) and its `url`, `size` and digests filled in.
+   * Resolves with what was announced.
+   */
+  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<OtaFirmwareFields>;
+  /**
+   * OpenAPI `CreateOTAStaticUpgradeJob`: the firmware waits for each target device (every device of the
+   * product by default, those that reported one of `srcVersions` if given), pushed now to those online.
+   */
+  createOtaStaticUpgradeJob(job: OtaUpgradeJobOptions): Promise<OtaUpgradeJob>;
+  /** Each device's OTA progress reports and version reports, decoded. Hot; completes on close. */
+  readonly otaProgress$: Observable<OtaReport>;
+  /**
+   * Serves a file (bytes, or the path of one) over the emulator's HTTP server on loopback, with `Range`
+   * support and optional faults; resolves with its URL, size, MD5 and SHA-256.
+   */
+  serveFile(content: Uint8Array | string, options?: ServeFileOptions): Promise<ServedFile>;
+  /** Every response of the HTTP server (firmware, configuration files), once it has ended. */
+  readonly downloads$: Observable<FileDownload>;
+  /** OpenAPI `GetDeviceShadow`: a device's shadow now (version 0 and no state for one never written). */
+  getDeviceShadow(device: DeviceIdentity): ShadowDocument;
+  /**
+   * OpenAPI `UpdateDeviceShadow`: writes the desired state (replacing it, or merged with `deltaUpdate`) and
+   * pushes it to the device on `/shadow/get/pk/dn` (`method: control`) if it is online. Resolves with the
+   * shadow as it now is; rejects with `ShadowVersionConflictError` for a version not above the shadow's.
+   */
+  updateDeviceShadow(
+    device: DeviceIdentity,
+    message: ShadowMessage,
+    options?: UpdateDeviceShadowOptions,
+  ): Promise<ShadowDocument>;
+  /**
+   * Writes the product's remote configuration file (text, bytes, or JSON), served over HTTP on loopback and
+   * signed with SHA-256; `thing.config.get` is answered with it (6710 "no data" before).
+   */
+  setConfig(productKey: string, content: CloudPayload, options?: ConfigOptions): Promise<ProductConfig>;
+  /** `setConfig`, then `thing.config.push` to every online device of the product. */
+  pushConfig(productKey: string, content: CloudPayload, options?: ConfigOptions): Promise<ProductConfig>;
+  /** The devices' answers to configuration pushes. Hot; completes on close. */
+  readonly configPushReplies$: Observable<ConfigPushReply>;
   /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
   queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
   /**
@@ -210,6 +260,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.close();
     throw error;
   }
+  let files;
+  try {
+    files = await startFileServer(host);
+  } catch (error) {
+    await listeners.close();
+    await broker.close();
+    throw error;
+  }
   const nextId = messageIds();
   let closing: Promise<void> | undefined;
 
@@ -242,6 +300,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
   const broadcasts = cloudBroadcasts(cloud);
+  const ota = cloudOta(cloud, files, products);
+  const shadow = cloudShadow(cloud);
+  const config = cloudConfig(cloud, files);
   const thingState = cloudThingState(cloud, modelOf);
   const thingCalls = cloudThingCalls(cloud, modelOf);
   const forwarding = forwardingRules(cloud, rules);
@@ -256,7 +317,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     events$: merge(broker.events$, cloudEvents$),
     publish,
     rrpc: services.rrpc,
-    pushOta: services.pushOta,
+    pushOta: ota.pushOta,
+    createOtaStaticUpgradeJob: ota.createOtaStaticUpgradeJob,
+    otaProgress$: ota.otaProgress$,
+    serveFile: files.serve,
+    downloads$: files.downloads$,
+    getDeviceShadow: shadow.getDeviceShadow,
+    updateDeviceShadow: shadow.updateDeviceShadow,
+    setConfig: config.setConfig,
+    pushConfig: config.pushConfig,
+    configPushReplies$: config.configPushReplies$,
     queryDeviceProp: tags.queryDeviceProp,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
@@ -272,9 +342,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         const listenersClosed = listeners.close();
         await broker.close();
         await listenersClosed;
+        await files.close();
         ntp.unsubscribe();
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
+        ota.subscription.unsubscribe();
+        shadow.subscription.unsubscribe();
+        config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         cloudEvents$.complete();
       })();

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { NumberFromStringOrNumber } from './lenient';
 
-/** The Alink methods of the thing model (PROTOCOL.md §3, §4). */
+/** The Alink methods of the thing model. */
 export const thingMethods = {
   propertyPost: 'thing.event.property.post',
   eventPost: (identifier: string) => `thing.event.${identifier}.post`,

@@ -48,8 +48,15 @@ describe('examples/quickstart', () => {
   beforeAll(() => (data = mkdtempSync(join(tmpdir(), 'rx-aliyun-iot-quickstart-'))));
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-  it('should register with the product secret, publish hello world and hear it, answer RRPC and OTA, and stop on Ctrl-C', async () => {
-    const wanted = ['Subscribe Recv', 'RRPC reply   ←', 'OTA progress sent'];
+  it('should register with the product secret, sync its clock, publish hello world and hear it, answer RRPC, upgrade its firmware all the way, post a property, serve a service, and stop on Ctrl-C', async () => {
+    const wanted = [
+      'Subscribe Recv',
+      'RRPC reply   ←',
+      'clock synced over NTP',
+      'firmware version 1.0.1 reported',
+      'property post ←',
+      'service getStatus ←',
+    ];
     const { output, code } = await runQuickstart(data, wanted);
 
     expect(output).toMatch(/embedded emulator on mqtts:\/\/127\.0\.0\.1:\d+/);
@@ -60,7 +67,30 @@ describe('examples/quickstart', () => {
     expect(output).toContain('published "hello world" on /a1QuickStart/Chic_001/user/update');
     expect(output).toContain('Subscribe Recv: Topic=/broadcast/a1QuickStart/123, Msg=hello world');
     expect(output).toMatch(/RRPC reply sent on \/sys\/a1QuickStart\/Chic_001\/rrpc\/response\/\d+/);
+    expect(output).toMatch(
+      /clock synced over NTP: platform time \d{4}-\d\d-\d\dT[\d:.]+Z, offset -?\d+(\.\d+)? ms, round trip \d+(\.\d+)? ms/,
+    );
+    expect(output).toMatch(
+      /received {2}← \/ext\/ntp\/a1QuickStart\/Chic_001\/request \{"deviceSendTime":"\d+"\}/,
+    );
+    // The OTA path all the way: pushed with an image, downloaded and verified, progress reported, installed,
+    // and the new version reported.
+    expect(output).toMatch(/OTA push of firmware 1\.0\.1 \(262144 bytes at http:\/\/127\.0\.0\.1:\d+\/.*\)/);
+    expect(output).toMatch(/device OTA offer: firmware 1\.0\.1, 262144 bytes, MD5 [0-9a-f]{32}/);
     expect(output).toMatch(/received {2}← \/ota\/device\/progress\/a1QuickStart\/Chic_001 .*"step":"0"/);
+    expect(output).toMatch(/received {2}← \/ota\/device\/progress\/a1QuickStart\/Chic_001 .*"step":"100"/);
+    expect(output).toContain('firmware 1.0.1 downloaded and verified');
+    expect(output).toContain('firmware 1.0.1 installed');
+    expect(output).toMatch(
+      /received {2}← \/ota\/device\/inform\/a1QuickStart\/Chic_001 .*"version":"1\.0\.1"/,
+    );
+    expect(output).toMatch(
+      /device property post ← \{"id":"\d+","code":200,.*"method":"thing\.event\.property\.post"/,
+    );
+    expect(output).toContain('device service getStatus: Answered');
+    expect(output).toMatch(
+      /cloud {2}service getStatus ← \{"id":"\d+","code":200,"data":\{"status":"ok","uptimeMs":\d+\}\}/,
+    );
     expect(output).toContain('closed (getAliyunSta 2)');
     expect(output).toContain('stopped cleanly');
     expect(code).toBe(0);

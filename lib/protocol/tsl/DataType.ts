@@ -1,4 +1,4 @@
-/** The data types of the thing model (PROTOCOL.md §6), their specs read as numbers. */
+/** The data types of the thing model, their specs read as numbers. */
 export type DataType =
   | {
       readonly type: 'int' | 'float' | 'double';

@@ -19,7 +19,7 @@ const NAMES: readonly DataTypeName[] = [
   'array',
 ];
 const ITEM_NAMES: readonly DataTypeName[] = ['int', 'float', 'double', 'text', 'struct'];
-/** PROTOCOL.md §6. */
+/** The platform's limits on text length and array size. */
 export const MAX_TEXT_LENGTH = 10240;
 export const MAX_ARRAY_SIZE = 512;
 
@@ -70,7 +70,7 @@ function labels(
   return problems.length > 0 ? E.left(problems) : E.right(specs as Record<string, string>);
 }
 
-/** Reads `dataType` of the console's export (PROTOCOL.md §6): `{ type, specs }`, spec values as strings. */
+/** Reads `dataType` of the console's export: `{ type, specs }`, spec values as strings. */
 export function readDataType(u: unknown, path: string, within?: 'struct' | 'array'): Read<DataType> {
   if (!isRecord(u)) return fail(path, `expected a dataType object, got ${preview(u)}`);
   const type = u['type'] as DataTypeName;
@@ -241,7 +241,7 @@ export const TslService = t.intersection([
   }),
 ]);
 
-/** A TSL document as the console exports it (PROTOCOL.md §6); a custom module's has a `functionBlockId`. */
+/** A TSL document as the console exports it; a custom module's has a `functionBlockId`. */
 export const TslDocument = t.partial(
   {
     schema: t.string,

@@ -50,7 +50,7 @@ export function checkFields(
   return problems;
 }
 
-/** Every rule of `dataType` that `u` breaks (PROTOCOL.md §6); none for a valid value. */
+/** Every rule of `dataType` that `u` breaks; none for a valid value. */
 export function checkValue(dataType: DataType, u: unknown, path: string): TslViolation[] {
   switch (dataType.type) {
     case 'int':

@@ -29,7 +29,7 @@ const isGeneratedEvent = (e: { identifier: string; method?: string }) =>
   e.method === undefined ? e.identifier === 'post' : e.method === thingMethods.propertyPost;
 
 /**
- * Reads the console's TSL export (PROTOCOL.md §6) into a thing model, or says every problem: a document, its
+ * Reads the console's TSL export into a thing model, or says every problem: a document, its
  * JSON text, or a list of them (the default module and custom modules). The identifiers of a custom module
  * (a document with a `functionBlockId`) are `module:identifier`, as the platform names them.
  */

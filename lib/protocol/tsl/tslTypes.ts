@@ -21,7 +21,7 @@ const numberType = (type: 'int' | 'float' | 'double', specs: NumberSpecs): TslTy
   new TslType<number>({ type, ...specs });
 
 /**
- * Constructors of the thing model's data types (PROTOCOL.md §6), as codecs. The generator
+ * Constructors of the thing model's data types, as codecs. The generator
  * (`npx rx-aliyun-iot tsl`) writes a thing model with them; each codec's type is what the platform takes.
  *
  * ```ts
