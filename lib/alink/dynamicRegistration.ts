@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
@@ -26,7 +25,11 @@ import {
   type RegistrationRefusal,
 } from './registrationErrors';
 
-const freshRandom = (): string => randomBytes(8).toString('hex');
+/** 16 random hex digits, from Web Crypto (Node's and a browser's alike). */
+const freshRandom = (): string =>
+  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
 
 /** The CONNACK return codes of a refused registration, as refusals. */
 function refusalOfConnack(returnCode: number): RegistrationRefusal {
@@ -43,7 +46,8 @@ const isRefusedConnect = (error: unknown): error is Error & { returnCode: number
 /** The payload as JSON through `codec`; a failure says what was expected, never what came (it may hold a secret). */
 function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | undefined {
   try {
-    const decoded = codec.decode(JSON.parse(payload.toString('utf8')));
+    // TextDecoder, not Buffer: in a browser a payload is a Uint8Array.
+    const decoded = codec.decode(JSON.parse(new TextDecoder().decode(payload)));
     return E.isRight(decoded) ? decoded.right : undefined;
   } catch {
     return undefined;

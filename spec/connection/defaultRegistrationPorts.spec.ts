@@ -1,93 +1,29 @@
-// The default ports of dynamic registration, over real sockets: MQTT.js and Node's HTTPS.
-import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { httpsPost, mqttExchange } from '../../lib/connection/defaultRegistrationPorts';
-import { ConnectionLostError, ConnectionRefusedError } from '../../lib/connection/errors';
-import { TlsError } from '../../lib/connection/TlsError';
-import { startEmulator, type Emulator } from '../../lib/emulator';
-import { mqttCredentials } from '../../lib/identity/mqttCredentials';
-import { registrationCredentials } from '../../lib/identity/registrationCredentials';
+import { NEVER } from 'rxjs';
+import {
+  defaultRegistrationPorts,
+  registrationPortsWith,
+} from '../../lib/connection/defaultRegistrationPorts';
+import { httpsPost } from '../../lib/connection/httpsPost';
+import { mqttExchange } from '../../lib/connection/mqttExchange';
 
-const PK = 'a1TestPK001';
-const PS = 'ProductSecret123';
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startEmulator({
-    products: [
-      {
-        productKey: PK,
-        productSecret: PS,
-        dynamicRegistration: true,
-        devices: [{ deviceName: 'dev01' }, { deviceName: 'dev02', deviceSecret: 'ds02' }],
-      },
+describe('registrationPortsWith', () => {
+  const mqtt = () => NEVER;
+  const random = () => 'r';
+
+  it.each<[string, Parameters<typeof registrationPortsWith>[0], object]>([
+    ['nothing', undefined, { mqtt: mqttExchange, https: httpsPost }],
+    ['a port', { mqtt }, { mqtt, https: httpsPost }],
+    [
+      'a port set to undefined',
+      { mqtt: undefined, https: undefined },
+      { mqtt: mqttExchange, https: httpsPost },
     ],
-  });
-});
-afterEach(() => emulator.close());
-
-const register = registrationCredentials({
-  productKey: PK,
-  deviceName: 'dev01',
-  productSecret: PS,
-  random: 'r1',
-  authType: 'register',
-  secureMode: 2,
-});
-
-describe('mqttExchange', () => {
-  it('should emit the one message the server publishes, then complete', async () => {
-    const messages = await lastValueFrom(
-      mqttExchange({ url: emulator.urls.mqtts, credentials: register, tls: { ca: emulator.ca } }).pipe(
-        toArray(),
-      ),
-    );
-    expect(messages.map((m) => m.topic)).toEqual(['/ext/register']);
+    ['a random', { random }, { mqtt: mqttExchange, https: httpsPost, random }],
+  ])('should fill in the defaults around %s', (_, overrides, expected) => {
+    expect(registrationPortsWith(overrides)).toEqual(expected);
   });
 
-  it('should error with the CONNACK refusal', async () => {
-    const wrong = { ...register, password: '00' };
-    await expect(
-      lastValueFrom(mqttExchange({ url: emulator.urls.mqtts, credentials: wrong, tls: { ca: emulator.ca } })),
-    ).rejects.toBeInstanceOf(ConnectionRefusedError);
-  });
-
-  it('should error with a TlsError against a server it does not trust', async () => {
-    await expect(
-      lastValueFrom(mqttExchange({ url: emulator.urls.mqtts, credentials: register })),
-    ).rejects.toBeInstanceOf(TlsError);
-  });
-
-  it('should end empty when the server closes the connection without a message', async () => {
-    // A device login that the emulator accepts and then drops.
-    const login = mqttCredentials({ productKey: PK, deviceName: 'dev02', deviceSecret: 'ds02' });
-    const exchange = lastValueFrom(
-      mqttExchange({ url: emulator.urls.mqtt, credentials: login }).pipe(toArray()),
-    );
-    await firstValueFrom(emulator.devices$.pipe(filter((online) => online.length > 0)));
-    await emulator.disconnect();
-    await expect(exchange).resolves.toEqual([]);
-  });
-});
-
-describe('httpsPost', () => {
-  it('should post the form and emit the status and body', async () => {
-    const answer = await lastValueFrom(
-      httpsPost({ url: `${emulator.urls.https}/nowhere`, form: 'a=1', tls: { ca: emulator.ca } }),
-    );
-    expect(answer.status).toBe(404);
-  });
-
-  it('should error with a TlsError against a server it does not trust', async () => {
-    await expect(
-      lastValueFrom(httpsPost({ url: `${emulator.urls.https}/auth/register/device`, form: '' })),
-    ).rejects.toBeInstanceOf(TlsError);
-  });
-
-  it('should error with a ConnectionLostError when nothing listens', async () => {
-    const closed = await startEmulator({ products: [] });
-    const url = closed.urls.https;
-    await closed.close();
-    await expect(lastValueFrom(httpsPost({ url, form: '', tls: { ca: closed.ca } }))).rejects.toBeInstanceOf(
-      ConnectionLostError,
-    );
+  it('should default to MQTT.js and Node HTTPS', () => {
+    expect(defaultRegistrationPorts).toEqual({ mqtt: mqttExchange, https: httpsPost });
   });
 });
