@@ -14,7 +14,7 @@ export type DevicePacket = { readonly direction: PacketDirection } & (
       readonly type: 'connect';
       readonly clientId: string;
       readonly username?: string | undefined;
-      readonly password?: typeof REDACTED | undefined;
+      readonly password?: '[redacted]' | undefined;
       /** Seconds. */
       readonly keepalive: number;
       readonly clean: boolean;
