@@ -18,16 +18,6 @@ const kinds = (module: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(module).map(([name, value]) => [name, typeof value]));
 
 describe('browser twins', () => {
-  it('should be there for what needs Node on the way of createDevice and the services', () => {
-    expect(twins.sort()).toEqual(
-      [
-        'alink/digestHash.browser.ts',
-        'download/nodeDownloadPort.browser.ts',
-        'identity/nodeRootCertificates.browser.ts',
-      ].sort(),
-    );
-  });
-
   it.each(twins)('%s should export what the module it replaces exports', async (twin) => {
     const original = join(lib, twin.replace(/\.browser\.ts$/, '.ts'));
     expect(existsSync(original)).toBe(true);
