@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Observable } from 'rxjs';
+import { timerMs } from '../operators/timerMs';
 import { ConnectionLostError, ConnectionRefusedError } from './errors';
 import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
 
@@ -39,7 +40,8 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
       password: config.password,
       keepalive: config.keepalive,
       clean: config.cleanSession,
-      connectTimeout: config.connectTimeoutMs,
+      // MQTT.js arms a Node.js timer with it: past 2^31 - 1 ms that would fire after 1 ms.
+      connectTimeout: timerMs(config.connectTimeoutMs),
       protocolVersion: 4,
       reconnectPeriod: 0,
       resubscribe: false,
