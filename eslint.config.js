@@ -3,7 +3,7 @@ const eslint = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', '.bench/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', '.bench/', 'node_modules/', 'coverage/', 'docs/api/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,12 +1,19 @@
 import * as E from 'fp-ts/Either';
 import type { IClientOptions } from 'mqtt';
+import { defer, of } from 'rxjs';
 import { createConnection, type Connection } from './connection/createConnection';
 import { mqttJsPort } from './connection/mqttJsPort';
 import type { MqttPort } from './connection/MqttPort';
-import { decodeDeviceOptions, DeviceOptionsError, type DeviceOptions } from './identity/deviceOptions';
+import {
+  decodeDeviceOptions,
+  DeviceOptionsError,
+  timestampNow,
+  type DeviceOptions,
+} from './identity/deviceOptions';
 import { deviceTopics, type DeviceTopics } from './identity/deviceTopics';
 import { mqttCredentials } from './identity/mqttCredentials';
 import { resolveEndpoint } from './identity/resolveEndpoint';
+import { tlsForEndpoint } from './identity/tlsOptions';
 
 /** A device on the Aliyun IoT Platform (or any broker), as observables. */
 export interface AliyunDevice extends Connection {
@@ -20,10 +27,10 @@ export interface AliyunDevice extends Connection {
 
 /** What `createDevice` takes besides the options: plumbing, not data. */
 export interface DeviceTransport {
-  /** Passed to MQTT.js as they are: TLS `ca`, `rejectUnauthorized`, `wsOptions`, ... */
-  readonly clientOptions?: Readonly<IClientOptions>;
+  /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...). TLS goes through the `tls` option. */
+  readonly clientOptions?: Readonly<IClientOptions> | undefined;
   /** Replaces MQTT.js altogether, e.g. with a fake in marble tests. */
-  readonly port?: MqttPort;
+  readonly port?: MqttPort | undefined;
 }
 
 /**
@@ -41,25 +48,33 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
   if (E.isLeft(decoded)) throw new DeviceOptionsError(decoded.left);
   const o = decoded.right;
   const { url, secureMode } = resolveEndpoint(o.endpoint, o.productKey);
-  // The secret is used here once, for the password, and kept nowhere else.
-  const credentials = mqttCredentials({
-    productKey: o.productKey,
-    deviceName: o.deviceName,
-    deviceSecret: o.deviceSecret,
-    clientId: o.clientId,
-    signMethod: o.signMethod,
-    secureMode,
-    extra: o.extra,
-    ...(o.timestamp === undefined ? {} : { timestamp: o.timestamp }),
-  });
+  const deviceSecret = o.deviceSecret ?? '';
+  // Signed again at each connection attempt, so that a timestamp function gives a fresh one. The secret is
+  // used for the password only.
+  const credentials = () =>
+    defer(() =>
+      of(
+        mqttCredentials({
+          productKey: o.productKey,
+          deviceName: o.deviceName,
+          deviceSecret,
+          clientId: o.clientId,
+          signMethod: o.signMethod,
+          secureMode,
+          extra: o.extra,
+          timestamp: timestampNow(o.timestamp),
+        }),
+      ),
+    );
   const port =
     transport.port ??
     mqttJsPort({
       url,
-      ...credentials,
+      credentials,
       keepalive: o.keepalive,
       cleanSession: o.cleanSession,
       connectTimeoutMs: o.connectTimeoutMs,
+      ...(/^(mqtts|wss):/i.test(url) ? { tls: tlsForEndpoint(o.tls, o.endpoint) } : {}),
       ...(transport.clientOptions ? { clientOptions: transport.clientOptions } : {}),
     });
   const identity = { productKey: o.productKey, deviceName: o.deviceName };

@@ -1,1 +1,27 @@
-export { OtaPush, otaProgress, type OtaStep } from './otaPush';
+export type { AlinkDevice } from './AlinkDevice';
+export { ReplyError } from './ReplyError';
+export {
+  alinkNotify,
+  alinkReplyTo,
+  alinkRequest,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  request,
+  type AlinkRequestOptions,
+  type AlinkRequestSpec,
+  type RequestSpec,
+} from './request';
+export type { ReplyFailure, RequestFailure, SubscribeFailure, TimeoutFailure } from './RequestFailure';
+export { syncTime, type SyncTimeOptions, type TimeSync } from './syncTime';
+export { deleteTags, updateTags } from './deviceTags';
+export { productBroadcasts, topicBroadcasts, type ProductBroadcast, type TopicBroadcast } from './broadcasts';
+export { platformErrors, type PlatformError } from './platformErrors';
+export { serve, type BadRequest, type ServedRequest, type ServeReply, type ServeSpec } from './serve';
+export type { ServeOptions } from './serveAlink';
+export type { Answered, Failed, Late, ServeOutcome, Unanswered } from './ServeOutcome';
+export {
+  serveRrpc,
+  type RrpcRequest,
+  type RrpcResponse,
+  type ServeRrpcDecodedOptions,
+  type ServeRrpcOptions,
+} from './serveRrpc';

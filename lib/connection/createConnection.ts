@@ -30,7 +30,7 @@ export type { PublishResult };
 
 export interface ObserveOptions {
   /** Requested QoS. Default 0. The platform delivers with the publisher's QoS whatever is asked. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
 }
 
 /** Everything the connection needs besides the port; `createDevice` fills it from `DeviceOptions`. */

@@ -24,6 +24,7 @@ export {
   type PublishFailure,
   type PublishReceipt,
 } from './messages';
-export type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
-export { mqttJsPort, type MqttJsPortConfig } from './mqttJsPort';
+export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
+export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings } from './mqttJsPort';
+export { TlsError } from './TlsError';
 export type { OverflowPolicy } from './PublishSink';

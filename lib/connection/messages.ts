@@ -19,9 +19,9 @@ export interface OutboundMessage {
   readonly topic: string;
   readonly payload: string | Uint8Array | JsonValue;
   /** Default 0. The platform refuses QoS 2: it is a typed error here. */
-  readonly qos?: 0 | 1 | 2;
+  readonly qos?: 0 | 1 | 2 | undefined;
   /** Default false. The platform does not support retained messages: `true` is a typed error here. */
-  readonly retain?: boolean;
+  readonly retain?: boolean | undefined;
 }
 
 /** What a completed publish reports: QoS 0 when written to the socket, QoS 1 when the PUBACK came. */
@@ -29,7 +29,7 @@ export interface PublishReceipt {
   readonly topic: string;
   readonly qos: 0 | 1;
   /** The MQTT packet id of a QoS 1 publish. */
-  readonly packetId?: number;
+  readonly packetId?: number | undefined;
   /** Payload size in bytes. */
   readonly bytes: number;
 }

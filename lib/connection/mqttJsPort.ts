@@ -1,22 +1,31 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { Observable } from 'rxjs';
+import { defer, from, Observable, switchMap, take, throwIfEmpty, type ObservableInput } from 'rxjs';
+import type { MqttCredentials } from '../identity/mqttCredentials';
+import type { TlsOptions } from '../identity/tlsOptions';
 import { timerMs } from '../operators/timerMs';
 import { ConnectionLostError, ConnectionRefusedError } from './errors';
 import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
+import { tlsClientOptions, tlsErrorOf } from './TlsError';
 
-/** What one connection attempt needs. The password is derived from the secret, never the secret itself. */
-export interface MqttJsPortConfig {
+/** What every connection attempt needs besides the credentials. */
+export interface MqttJsPortSettings {
   readonly url: string;
-  readonly clientId: string;
-  readonly username: string;
-  readonly password: string;
   /** Seconds. */
   readonly keepalive: number;
   readonly cleanSession: boolean;
   readonly connectTimeoutMs: number;
-  /** Passed to MQTT.js as they are (TLS `ca`, `rejectUnauthorized`, ...). */
+  /** For `mqtts:` and `wss:`: what to trust, and a client certificate. Verification is on unless switched off. */
+  readonly tls?: TlsOptions;
+  /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...); TLS goes through `tls`. */
   readonly clientOptions?: Readonly<IClientOptions>;
 }
+
+/**
+ * What one connection attempt needs. The credentials are fixed, or asked for at each attempt (a registered
+ * secret, a fresh timestamp or token); either way the password is derived from a secret, never the secret.
+ */
+export type MqttJsPortConfig = MqttJsPortSettings &
+  (MqttCredentials | { readonly credentials: () => ObservableInput<MqttCredentials> });
 
 const refusalReasons: Record<number, string> = {
   1: 'unacceptable protocol version',
@@ -28,16 +37,31 @@ const refusalReasons: Record<number, string> = {
 
 /** MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. */
 export function mqttJsPort(config: MqttJsPortConfig): MqttPort {
-  return { connect: (inbound) => connectOnce(config, inbound) };
+  const credentials =
+    'credentials' in config
+      ? () =>
+          defer(config.credentials).pipe(
+            take(1),
+            throwIfEmpty(() => new ConnectionLostError('no credentials to connect with')),
+          )
+      : () => from([config]);
+  return {
+    connect: (inbound) => credentials().pipe(switchMap((current) => connectOnce(config, current, inbound))),
+  };
 }
 
-function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observable<MqttLink> {
+function connectOnce(
+  config: MqttJsPortSettings,
+  credentials: MqttCredentials,
+  inbound: InboundHandler,
+): Observable<MqttLink> {
   return new Observable<MqttLink>((subscriber) => {
     const client = mqtt.connect(config.url, {
       ...config.clientOptions,
-      clientId: config.clientId,
-      username: config.username,
-      password: config.password,
+      ...tlsClientOptions(config.tls, config.clientOptions),
+      clientId: credentials.clientId,
+      username: credentials.username,
+      password: credentials.password,
       keepalive: config.keepalive,
       clean: config.cleanSession,
       // MQTT.js arms a Node.js timer with it: past 2^31 - 1 ms that would fire after 1 ms.
@@ -74,7 +98,7 @@ function connectOnce(config: MqttJsPortConfig, inbound: InboundHandler): Observa
       lastError =
         code !== undefined && code >= 1 && code <= 5
           ? new ConnectionRefusedError(code, refusalReasons[code] ?? 'refused')
-          : new ConnectionLostError(error.message, error);
+          : (tlsErrorOf(error) ?? new ConnectionLostError(error.message, error));
     };
     const onClose = () => {
       const error = lastError ?? new ConnectionLostError('the connection closed');

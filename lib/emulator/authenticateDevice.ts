@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from '../identity';
 import type { RefusalReason } from './emulatorEvent';
+import { TLS_TRANSPORTS, type Transport } from './transport';
 
 /** A device the emulator knows. */
 export interface EmulatedDevice {
@@ -12,7 +13,7 @@ export interface EmulatedDevice {
 export interface EmulatedProduct {
   readonly productKey: string;
   /** Kept for dynamic registration, which the emulator does not implement yet. */
-  readonly productSecret?: string;
+  readonly productSecret?: string | undefined;
   readonly devices: readonly EmulatedDevice[];
 }
 
@@ -26,6 +27,8 @@ export interface ConnectFields {
   readonly password: Buffer | string | undefined;
   /** Seconds, as in the CONNECT packet. */
   readonly keepalive: number;
+  /** How the connection came in: `securemode` must say the same. */
+  readonly transport: Transport;
 }
 
 export type Authentication =
@@ -40,6 +43,9 @@ export interface ParsedClientId {
 
 /** PROTOCOL.md §1: the platform refuses a keepalive outside this range (seconds). */
 export const KEEPALIVE_RANGE = { min: 30, max: 1200 } as const;
+
+/** PROTOCOL.md §1: the device's own clientId, before `|`, has at most this many characters. */
+export const MAX_CLIENT_ID_LENGTH = 64;
 
 export function deviceDirectory(products: readonly EmulatedProduct[]): DeviceDirectory {
   const secrets = new Map<string, string>();
@@ -80,23 +86,58 @@ function sameHex(expected: string, actual: Buffer | string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const refused = (reason: RefusalReason): Authentication => ({
+/** CONNACK 2 (identifier rejected) for what is wrong with the clientId or keepalive, 4 for the credentials. */
+const IDENTIFIER_REASONS: readonly RefusalReason[] = [
+  'keepalive-out-of-range',
+  'client-id-too-long',
+  'secure-mode-mismatch',
+];
+
+export const refused = (reason: RefusalReason): Authentication & { readonly _tag: 'Refused' } => ({
   _tag: 'Refused',
   reason,
-  returnCode: reason === 'keepalive-out-of-range' ? 2 : 4,
+  returnCode: IDENTIFIER_REASONS.includes(reason) ? 2 : 4,
 });
 
 /**
- * Checks a CONNECT the way the platform does for "one secret per device" (PROTOCOL.md §1): the clientId's
- * `|…|` part, the username, and the password as the HMAC of the sign content under the device secret.
- * `securemode`, `ext` and any other parameter are ignored. Refusals name a reason, never a secret.
+ * The `securemode` a login over `transport` must announce (PROTOCOL.md §1): 2 over TLS (mqtts, wss), 3 over
+ * TCP and ws. `-2` is for registration and token logins, over TLS; `registration` says whether this is one.
+ */
+export function secureModeFits(
+  secureMode: string | undefined,
+  transport: Transport,
+  registration = false,
+): boolean {
+  const tls = TLS_TRANSPORTS.includes(transport);
+  if (secureMode === '-2') return tls && registration;
+  return secureMode === (tls ? '2' : '3');
+}
+
+/** The checks every login takes first: the clientId's shape and length, and `securemode` against the transport. */
+export function checkClientId(
+  connect: ConnectFields,
+  registration = false,
+): ParsedClientId | (Authentication & { readonly _tag: 'Refused' }) {
+  const parsed = parseClientId(connect.clientId);
+  if (parsed === undefined) return refused('malformed-client-id');
+  if ([...parsed.id].length > MAX_CLIENT_ID_LENGTH) return refused('client-id-too-long');
+  if (!secureModeFits(parsed.params['securemode'], connect.transport, registration))
+    return refused('secure-mode-mismatch');
+  return parsed;
+}
+
+/**
+ * Checks a CONNECT the way the platform does for "one secret per device" (PROTOCOL.md §1): the keepalive,
+ * the clientId's `|…|` part (its own id at most 64 characters, `securemode` as the transport has it), the
+ * username, and the password as the HMAC of the sign content under the device secret. `ext` and any other
+ * parameter are ignored. Refusals name a reason, never a secret.
  */
 export function authenticateDevice(directory: DeviceDirectory, connect: ConnectFields): Authentication {
   const { keepalive, password } = connect;
   if (keepalive < KEEPALIVE_RANGE.min || keepalive > KEEPALIVE_RANGE.max)
     return refused('keepalive-out-of-range');
-  const parsed = parseClientId(connect.clientId);
-  if (parsed === undefined) return refused('malformed-client-id');
+  const parsed = checkClientId(connect);
+  if ('_tag' in parsed) return parsed;
   const device = parseUsername(connect.username);
   if (device === undefined) return refused('bad-username');
   const secret = directory(device);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DeviceIdentity } from '../identity';
+import { deviceTopics, type DeviceIdentity } from '../identity';
+import { otaPushPayload } from '../protocol';
 
 /** What the cloud side can publish: bytes, text (UTF-8) or any other value (JSON-encoded). */
 export type CloudPayload = string | Uint8Array | object;
@@ -8,13 +9,13 @@ export type CloudPayload = string | Uint8Array | object;
 export interface Firmware {
   readonly version: string;
   /** Default: `https://ota.example.invalid/${productKey}/${deviceName}/${version}.bin`. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** Bytes. Default: 0, an empty image, so that the default `md5` describes it. */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** Hex. Default: the MD5 of an empty image. */
-  readonly md5?: string;
+  readonly md5?: string | undefined;
   /** Default: none, the default module. */
-  readonly module?: string;
+  readonly module?: string | undefined;
 }
 
 /** The bytes of a payload: Uint8Array as is, a string as UTF-8, anything else as JSON. */
@@ -27,32 +28,22 @@ export function encodePayload(payload: CloudPayload): Buffer {
 
 const EMPTY_MD5 = createHash('md5').digest('hex');
 
-/** The OTA push of PROTOCOL.md §4, sent on `/ota/device/upgrade/${productKey}/${deviceName}`. */
-export function otaPushPayload(device: DeviceIdentity, firmware: Firmware, id: number): object {
+/** A firmware push to `device`, the emulator's defaults filled in (payload of PROTOCOL.md §4). */
+export function firmwarePush(device: DeviceIdentity, firmware: Firmware, id: string) {
   const { version, size = 0, md5 = EMPTY_MD5, module } = firmware;
   const url =
     firmware.url ?? `https://ota.example.invalid/${device.productKey}/${device.deviceName}/${version}.bin`;
   return {
-    code: '1000',
-    id,
-    message: 'success',
-    data: {
-      size,
+    topic: deviceTopics(device).otaUpgrade,
+    payload: otaPushPayload({
+      id,
       version,
       url,
+      size,
       md5,
       sign: md5,
       signMethod: 'MD5',
       ...(module === undefined ? {} : { module }),
-    },
+    }),
   };
-}
-
-/**
- * Fresh message ids: digits, increasing, within 0–4294967295 as Alink ids are (PROTOCOL.md §4).
- * Seeded from the clock so two emulators in a row do not reuse ids a device may remember.
- */
-export function messageIds(seed: number = Date.now()): () => number {
-  let next = seed % 1_000_000_000;
-  return () => ++next;
 }

@@ -1,33 +1,20 @@
-import {
-  defer,
-  filter,
-  firstValueFrom,
-  ignoreElements,
-  map,
-  merge,
-  throwError,
-  throwIfEmpty,
-  timeout,
-  type Observable,
-} from 'rxjs';
-import type { DeviceIdentity } from '../identity';
-import { otaPushPayload, type CloudPayload, type Firmware } from './cloudPayloads';
-import type { ReceivedMessage } from './emulatorEvent';
-import { DeviceOfflineError, EmulatorClosedError, RrpcTimeoutError } from './emulatorErrors';
+import { deviceTopics, type DeviceIdentity } from '../identity';
+import { RRPC_DEADLINE_MS } from '../protocol';
+import { firmwarePush, type CloudPayload, type Firmware } from './cloudPayloads';
+import { cloudRequest } from './cloudRequest';
+import type { CloudSide } from './CloudSide';
+import { RrpcTimeoutError } from './emulatorErrors';
+
+export type { CloudSide };
 
 export interface RrpcOptions {
   /** How long the device has to answer. Default: 8000 (the platform's limit). */
-  readonly timeoutMs?: number;
-}
-
-/** What the platform services need from the emulator. */
-export interface CloudSide {
-  readonly received$: Observable<ReceivedMessage>;
-  isOnline(device: DeviceIdentity): boolean;
-  isClosed(): boolean;
-  publish(topic: string, payload: CloudPayload, options?: { readonly qos?: 0 | 1 }): Promise<void>;
-  /** A fresh message id. */
-  nextId(): number;
+  readonly timeoutMs?: number | undefined;
+  /**
+   * Custom RRPC: the device's own topic to call, e.g. `/pk/dn/user/get`; the request goes on
+   * `/ext/rrpc/${messageId}${topic}` and the device answers on the same topic. Default: system RRPC.
+   */
+  readonly topic?: string | undefined;
 }
 
 /** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
@@ -38,39 +25,26 @@ export interface CloudServices {
 
 export function cloudServices(cloud: CloudSide): CloudServices {
   return {
-    async rrpc(device, request, { timeoutMs = 8000 } = {}) {
-      if (cloud.isClosed()) throw new EmulatorClosedError();
-      if (!cloud.isOnline(device)) throw new DeviceOfflineError(device);
-      const { productKey, deviceName } = device;
-      const messageId = String(cloud.nextId());
-      const responseTopic = `/sys/${productKey}/${deviceName}/rrpc/response/${messageId}`;
-      const response$ = cloud.received$.pipe(
-        filter(
-          (m) => m.productKey === productKey && m.deviceName === deviceName && m.topic === responseTopic,
-        ),
-        map((m) => m.payload),
-      );
-      // Listen first, then send; a failed send or the timeout unsubscribes the listener and its timer.
-      // received$ completes when the emulator closes: that ends the call too.
-      const sent$ = defer(() =>
-        cloud.publish(`/sys/${productKey}/${deviceName}/rrpc/request/${messageId}`, request),
-      );
-      return firstValueFrom(
-        merge(response$, sent$.pipe(ignoreElements())).pipe(
-          timeout({
-            first: timeoutMs,
-            with: () => throwError(() => new RrpcTimeoutError(device, messageId, timeoutMs)),
-          }),
-          throwIfEmpty(() => new EmulatorClosedError()),
-        ),
-      );
+    rrpc(device, request, { timeoutMs = RRPC_DEADLINE_MS, topic: custom } = {}) {
+      const topics = deviceTopics(device);
+      const messageId = cloud.nextId();
+      // Custom RRPC is answered on the topic it was asked on; system RRPC on its response topic.
+      const topic = custom === undefined ? topics.rrpcRequest(messageId) : topics.extRrpc(messageId, custom);
+      const responseTopic = custom === undefined ? topics.rrpcResponse(messageId) : topic;
+      return cloudRequest(cloud, {
+        device,
+        topic,
+        payload: request,
+        qos: 0,
+        answer: (m) => (m.topic === responseTopic ? m.payload : undefined),
+        timeoutMs,
+        timeoutError: () => new RrpcTimeoutError(device, messageId, timeoutMs),
+      });
     },
 
-    pushOta: (device, firmware) =>
-      cloud.publish(
-        `/ota/device/upgrade/${device.productKey}/${device.deviceName}`,
-        otaPushPayload(device, firmware, cloud.nextId()),
-        { qos: 1 },
-      ),
+    pushOta(device, firmware) {
+      const { topic, payload } = firmwarePush(device, firmware, cloud.nextId());
+      return cloud.publish(topic, payload, { qos: 1 });
+    },
   };
 }

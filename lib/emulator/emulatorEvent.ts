@@ -20,7 +20,9 @@ export type RefusalReason =
   | 'unknown-device'
   | 'unknown-sign-method' // signmethod missing or not one of SIGN_METHODS
   | 'bad-signature'
-  | 'keepalive-out-of-range'; // outside 30–1200 s
+  | 'keepalive-out-of-range' // outside 30–1200 s
+  | 'client-id-too-long' // the device's own clientId, before `|`, over 64 characters
+  | 'secure-mode-mismatch'; // securemode not 2 over TLS (mqtts, wss), not 3 over TCP and ws
 
 /** Why a connection was closed by the emulator for what the device sent. */
 export type ViolationReason = 'qos2-publish' | 'retained-publish' | 'topic-not-allowed' | 'payload-too-large';
@@ -39,7 +41,10 @@ export type EmulatorEvent =
   | {
       readonly type: 'refused';
       readonly reason: RefusalReason;
-      /** CONNACK return code sent: 2 (identifier rejected) for the keepalive, 4 (bad username or password) otherwise. */
+      /**
+       * CONNACK return code sent: 2 (identifier rejected) for the keepalive, a clientId over 64 characters
+       * and a securemode the transport does not have; 4 (bad username or password) otherwise.
+       */
       readonly returnCode: 2 | 4;
       /** The MQTT clientId and username as sent (neither is a secret). */
       readonly clientId: string;

@@ -2,9 +2,12 @@ export {
   startEmulator,
   type Emulator,
   type EmulatorOptions,
+  type EmulatorTlsOptions,
   type CloudPublishOptions,
 } from './startEmulator';
 export type { RrpcOptions } from './cloudServices';
+export type { PubBroadcastOptions } from './cloudBroadcasts';
+export type { PlatformErrorFields } from '../protocol';
 export type {
   EmulatorEvent,
   OnlineDevice,
@@ -19,5 +22,13 @@ export {
   RrpcTimeoutError,
   PayloadTooLargeError,
 } from './emulatorErrors';
+export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';
+export {
+  createCertificateAuthority,
+  type CertificateAuthority,
+  type CertificateOptions,
+  type IssueOptions,
+  type KeyPair,
+} from './certificates';

@@ -1,10 +1,13 @@
-import { createBroker, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import type { Duplex } from 'node:stream';
+import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
+import { TopicRouter } from '../topic';
 import { authenticateDevice, type DeviceDirectory } from './authenticateDevice';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import type { Transport } from './transport';
+import type { CreateBroker } from './loadAedes';
 import { grantSubscription, isDirectTopic, publishViolation } from './topicRules';
 
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
@@ -12,9 +15,16 @@ export interface PlatformBroker {
   readonly received$: Observable<ReceivedMessage>;
   readonly devices$: Observable<readonly OnlineDevice[]>;
   readonly events$: Observable<EmulatorEvent>;
-  /** Serves MQTT on an accepted socket. */
-  handle(socket: Socket): void;
+  /**
+   * What devices publish on topics that match `filter`, while subscribed: how the cloud side of a service
+   * hears its requests. Hot; completes on close.
+   */
+  listen(filter: string): Observable<ReceivedMessage>;
+  /** Serves MQTT on an accepted connection, telling how it came in. */
+  handle(stream: Duplex, transport: Transport): void;
   isOnline(device: DeviceIdentity): boolean;
+  /** The devices online now. */
+  onlineDevices(): readonly OnlineDevice[];
   /** Publishes as the platform; resolves once handed to the devices' connections. */
   deliver(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
   /** Closes the connection of one device, or of all, as a network failure would. */
@@ -43,6 +53,7 @@ function capSubscriptionQos(client: Client): void {
 }
 
 export function platformBroker(
+  createBroker: CreateBroker,
   directory: DeviceDirectory,
   maxPayloadBytes: number,
   forwardDevicePublishes = false,
@@ -53,6 +64,8 @@ export function platformBroker(
 
   /** What the CONNECT said, kept from `preConnect` for `authenticate`. */
   const connects = new WeakMap<Client, { clientId: string; keepalive: number }>();
+  /** How each connection came in. */
+  const transports = new WeakMap<Client, Transport>();
   /** The device behind each authenticated connection. */
   const sessions = new WeakMap<Client, OnlineDevice>();
   /** Why the emulator closed a connection; absent when the device or its network did. */
@@ -64,6 +77,11 @@ export function platformBroker(
   /** Every connection, authenticated or not, so that close() can end them all. */
   const connections = new Set<Client>();
 
+  /** The cloud side's listeners, by filter: a trie, so that one walk per publish finds them all. */
+  const listeners = new TopicRouter<Subscriber<ReceivedMessage>>();
+  const listening = new Set<Subscriber<ReceivedMessage>>();
+  let closed = false;
+
   const publishOnline = (): void => devices$.next([...online.values()].map(({ device }) => device));
 
   const aedes = createBroker({
@@ -74,7 +92,8 @@ export function platformBroker(
 
     authenticate(client, username, password, done) {
       const { clientId, keepalive } = connects.get(client) ?? { clientId: client.id, keepalive: 0 };
-      const auth = authenticateDevice(directory, { clientId, username, password, keepalive });
+      const transport = transports.get(client) ?? 'mqtt';
+      const auth = authenticateDevice(directory, { clientId, username, password, keepalive, transport });
       if (auth._tag === 'Refused') {
         events$.next({
           type: 'refused',
@@ -132,7 +151,9 @@ export function platformBroker(
     authorizeSubscribe(client, sub, callback) {
       const device = sessions.get(client);
       const granted = device === undefined ? 128 : grantSubscription(device, sub.topic, sub.qos);
-      callback(null, granted === 128 ? null : { ...sub, qos: granted });
+      // The SUBACK says the QoS asked for (aedes takes it from the packet); the subscription itself is kept
+      // at QoS 1, so that messages go out at the publisher's QoS whatever was asked, as on the platform.
+      callback(null, granted === 128 ? null : { ...sub, qos: 1 });
     },
 
     // By default what a device publishes goes to the cloud only, never back out to devices (the platform is
@@ -177,20 +198,24 @@ export function platformBroker(
   });
 
   aedes.on('publish', (packet, client) => {
-    // Every device publish passes here: an RxJS Subject costs something per message even with nobody listening.
-    if (!received$.observed) return;
+    // Every device publish passes here: an RxJS Subject costs something per message even with nobody
+    // listening, and the listeners' trie is walked only when it holds something.
+    const listened = listeners.size > 0 && listeners.matchFirst(packet.topic) !== undefined;
+    if (!received$.observed && !listened) return;
     const device = client === null ? undefined : sessions.get(client);
     if (device === undefined) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const { productKey, deviceName, clientId } = device;
-    received$.next({
+    const message: ReceivedMessage = {
       productKey,
       deviceName,
       clientId,
       topic: packet.topic,
       payload,
       qos: packet.qos === 0 ? 0 : 1,
-    });
+    };
+    received$.next(message);
+    if (listened) listeners.forEachMatch(packet.topic, (subscriber) => subscriber.next(message));
   });
 
   const send = (client: Client, packet: PublishPacket): Promise<void> =>
@@ -201,14 +226,31 @@ export function platformBroker(
     devices$: devices$.asObservable(),
     events$: events$.asObservable(),
 
-    handle(socket) {
-      const client = aedes.handle(socket);
+    listen: (filter) =>
+      new Observable<ReceivedMessage>((subscriber) => {
+        if (closed) {
+          subscriber.complete();
+          return undefined;
+        }
+        listeners.add(filter, subscriber);
+        listening.add(subscriber);
+        return () => {
+          listeners.remove(filter, subscriber);
+          listening.delete(subscriber);
+        };
+      }),
+
+    handle(stream, transport) {
+      const client = aedes.handle(stream);
+      transports.set(client, transport);
       connections.add(client);
-      socket.once('close', () => connections.delete(client));
+      stream.once('close', () => connections.delete(client));
       capSubscriptionQos(client);
     },
 
     isOnline: (device) => online.has(keyOf(device)),
+
+    onlineDevices: () => [...online.values()].map(({ device }) => device),
 
     deliver(topic, payload, qos) {
       const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
@@ -240,7 +282,9 @@ export function platformBroker(
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       // Connections that never authenticated are not aedes' clients; their connect timers must go too.
       await Promise.all([...connections].map(closeClient));
+      closed = true;
       received$.complete();
+      for (const subscriber of [...listening]) subscriber.complete();
       devices$.complete();
       events$.complete();
     },

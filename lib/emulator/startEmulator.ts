@@ -1,40 +1,80 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
+import type { PlatformErrorFields } from '../protocol';
 import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
-import { encodePayload, messageIds, type CloudPayload, type Firmware } from './cloudPayloads';
+import { messageIds } from '../protocol';
+import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads';
+import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
+import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
+import type { CloudSide } from './CloudSide';
+import { cloudTags } from './cloudTags';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
+import { createCertificateAuthority, type KeyPair } from './certificates';
+import { startListeners, type Listeners } from './listeners';
+import { loadAedes } from './loadAedes';
 import { platformBroker } from './platformBroker';
 
+/** A server certificate for the emulator's TLS listeners, and the authority that signed it. */
+export interface EmulatorTlsOptions extends KeyPair {
+  /** PEM of the authority devices must trust; `Emulator.ca` gives it back. */
+  readonly ca: string;
+}
+
 export interface EmulatorOptions {
-  /** TCP port. Default: 0, a free port (read it from `Emulator.port`). */
-  readonly port?: number;
+  /** TCP port of plain MQTT. Default: 0, a free port (read it from `Emulator.port`). */
+  readonly port?: number | undefined;
+  /** Ports of MQTT over TLS, websockets and secure websockets. Default: 0 each, free ports (see `urls`). */
+  readonly ports?:
+    | {
+        readonly mqtts?: number | undefined;
+        readonly ws?: number | undefined;
+        readonly wss?: number | undefined;
+      }
+    | undefined;
+  /**
+   * The certificate of the TLS listeners (mqtts, wss). Default: a certificate authority made at start
+   * (`Emulator.ca`) and a certificate it signs for `localhost`, `127.0.0.1` and `host`.
+   */
+  readonly tls?: EmulatorTlsOptions | undefined;
   /** Interface to listen on. Default: `'127.0.0.1'`. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** The products and devices that may connect. */
   readonly products: readonly EmulatedProduct[];
   /** Largest payload, in bytes, either way; a device that sends more is disconnected. Default: 256 * 1024. */
-  readonly maxPayloadBytes?: number;
+  readonly maxPayloadBytes?: number | undefined;
   /**
    * Whether what a device publishes also reaches the devices subscribed to its topic, as if a rule forwarded
    * every topic to itself. Default: `false`, as the platform (device to device needs its rule engine).
    * Round-trip tests and benchmarks turn it on.
    */
-  readonly forwardDevicePublishes?: boolean;
+  readonly forwardDevicePublishes?: boolean | undefined;
+  /**
+   * The platform's clock, in ms since the epoch: NTP answers and shadow timestamps read it. Default:
+   * `Date.now`.
+   */
+  readonly clock?: (() => number) | undefined;
 }
 
 export interface CloudPublishOptions {
   /** Default: 0. */
-  readonly qos?: 0 | 1;
+  readonly qos?: 0 | 1 | undefined;
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
 export interface Emulator {
-  /** `mqtt://host:port`, for a device's `endpoint: { url }`. */
+  /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
+  /** The port of `urls.mqtt`. */
   readonly port: number;
+  /**
+   * Where devices connect, one listener each: `mqtt://` (securemode 3), `mqtts://` (2), `ws://…/mqtt` (3) and
+   * `wss://…/mqtt` (2). The TLS ones need `ca` in the device's `tls` option.
+   */
+  readonly urls: { readonly mqtt: string; readonly mqtts: string; readonly ws: string; readonly wss: string };
+  /** PEM of the certificate authority behind the TLS listeners: `tls: { ca: emulator.ca }`. */
+  readonly ca: string;
   /** Every PUBLISH devices send. Hot; completes on close. */
   readonly received$: Observable<ReceivedMessage>;
   /** Devices online now: replays the current list, then each change. Completes on close. */
@@ -55,21 +95,32 @@ export interface Emulator {
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
   /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as in PROTOCOL.md §4. */
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
+  /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
+  queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
+  /**
+   * OpenAPI `PubBroadcast`: without `topicFullName`, a product broadcast to every online device of the
+   * product on `/sys/pk/dn/broadcast/request/${messageId}` (no subscription needed); with it, a topic
+   * broadcast on `/broadcast/pk/…` to the devices subscribed. Resolves with the message id.
+   */
+  pubBroadcast(
+    productKey: string,
+    message: CloudPayload,
+    options?: PubBroadcastOptions,
+  ): Promise<{ readonly messageId: string }>;
+  /** Sends a platform error about `device` on `/ext/error/pk/dn` (`{id, code, message}`). */
+  sendError(device: DeviceIdentity, error: PlatformErrorFields): Promise<void>;
   /** Drops one device's connection, or every one, as a network failure would; the emulator keeps running. */
   disconnect(device?: DeviceIdentity): Promise<void>;
   /** Closes every connection, the server and the broker, and completes the streams. Idempotent. */
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
+/** The certificate the TLS listeners show: the one given, or one from a fresh authority. */
+function emulatorTls(given: EmulatorTlsOptions | undefined, host: string): EmulatorTlsOptions {
+  if (given !== undefined) return given;
+  const authority = createCertificateAuthority({ commonName: 'rx-aliyun-iot emulator CA' });
+  const hosts = [...new Set(['localhost', '127.0.0.1', host])];
+  return { ...authority.issue({ hosts }), ca: authority.cert };
 }
 
 /**
@@ -87,16 +138,29 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const {
     port: requestedPort = 0,
+    ports = {},
     host = '127.0.0.1',
     products,
     maxPayloadBytes = 256 * 1024,
     forwardDevicePublishes = false,
+    clock = Date.now,
   } = options;
-  const broker = platformBroker(deviceDirectory(products), maxPayloadBytes, forwardDevicePublishes);
-  const server = createServer((socket) => broker.handle(socket));
-  let port: number;
+  const createBroker = await loadAedes();
+  const broker = platformBroker(
+    createBroker,
+    deviceDirectory(products),
+    maxPayloadBytes,
+    forwardDevicePublishes,
+  );
+  const tls = emulatorTls(options.tls, host);
+  let listeners: Listeners;
   try {
-    port = await listen(server, requestedPort, host);
+    listeners = await startListeners({
+      host,
+      ports: { mqtt: requestedPort, mqtts: ports.mqtts ?? 0, ws: ports.ws ?? 0, wss: ports.wss ?? 0 },
+      certificate: tls,
+      handle: (stream, transport) => broker.handle(stream, transport),
+    });
   } catch (error) {
     await broker.close();
     throw error;
@@ -113,30 +177,45 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.deliver(topic, bytes, qos);
   }
 
-  const services = cloudServices({
+  const cloud: CloudSide = {
     received$: broker.received$,
+    listen: broker.listen,
     isOnline: broker.isOnline,
+    onlineDevices: broker.onlineDevices,
     isClosed: () => closing !== undefined,
     publish,
     nextId,
-  });
+    now: clock,
+  };
+  // Each platform service is a file of its own; the emulator composes them.
+  const services = cloudServices(cloud);
+  const ntp = serveNtp(cloud);
+  const tags = cloudTags(cloud);
+  const broadcasts = cloudBroadcasts(cloud);
 
   return {
-    url: `mqtt://${host}:${port}`,
-    port,
+    url: listeners.urls.mqtt,
+    port: listeners.ports.mqtt,
+    urls: listeners.urls,
+    ca: tls.ca,
     received$: broker.received$,
     devices$: broker.devices$,
     events$: broker.events$,
     publish,
     rrpc: services.rrpc,
     pushOta: services.pushOta,
+    queryDeviceProp: tags.queryDeviceProp,
+    pubBroadcast: broadcasts.pubBroadcast,
+    sendError: broadcasts.sendError,
     disconnect: (device) => broker.drop(device),
     close() {
       closing ??= (async () => {
-        // Stop accepting first; the server's callback comes once the last connection has gone.
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Stop accepting first; the listeners are closed once the last connection has gone.
+        const listenersClosed = listeners.close();
         await broker.close();
-        await serverClosed;
+        await listenersClosed;
+        ntp.unsubscribe();
+        tags.subscription.unsubscribe();
       })();
       return closing;
     },

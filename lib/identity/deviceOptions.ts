@@ -1,121 +1,24 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
+import { closestName } from './closestName';
+import type { DeviceIdentity } from './deviceNamespace';
 import { ClientId, DeviceName, isParamChar, ProductKey, Secret } from './identifiers';
-import { DEFAULT_ENDPOINT, Endpoint } from './resolveEndpoint';
+import { DEFAULT_ENDPOINT, Endpoint, resolveEndpoint } from './resolveEndpoint';
 import { func, integer, isObject, number, oneOf, partialObject, rule, show } from './rule';
-import { SIGN_METHODS, type SignMethod } from './signContent';
+import { memorySecretStore, type SecretStore } from './secretStore';
+import { SIGN_METHODS } from './signContent';
+import { TLS_FIELDS, TlsOptions } from './tlsOptions';
 
-/**
- * How the connection backs off between reconnects. The same shape as `BackoffPolicy` of `retryBackoff`
- * (identity may not import operators); every field is optional and defaults there.
- */
-export interface ReconnectPolicy {
-  readonly initialDelayMs?: number;
-  readonly maxDelayMs?: number;
-  readonly factor?: number;
-  readonly jitter?: 'none' | 'full' | 'decorrelated';
-  readonly maxRetries?: number;
-  readonly resetAfterMs?: number;
-  // `any` parameters keep this assignable to and from `BackoffPolicy`, whatever its callbacks take.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
-  readonly shouldRetry?: (error: any) => boolean;
-  readonly random?: () => number;
-  readonly onRetry?: (...args: any[]) => void;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
-}
+// The options of `createDevice`, once: each option's codec is the source of its type, and its default sits
+// next to it. `DeviceOptions` (what a user passes) and `ResolvedDeviceOptions` (every default filled in) are
+// both derived from the table below.
 
 /** What happens to a publish made while offline when the queue is full. */
 export type OfflineOverflow = 'drop-oldest' | 'drop-newest' | 'error';
 
-/** The options of `createDevice`. Only the device triple is required. */
-export interface DeviceOptions {
-  /** Letters, digits and `_ - .`, 1 to 64 (lenient: the platform's own rule is unverified). */
-  readonly productKey: string;
-  /** 4 to 32 letters, digits and `_ - . @ :` (the console's rule). */
-  readonly deviceName: string;
-  /** Any non-empty string. Signs the password; never shown in a problem. */
-  readonly deviceSecret: string;
-  /** For dynamic registration, which is not supported yet: pass `deviceSecret`. */
-  readonly productSecret?: string;
-  /** Default: `{ region: 'cn-shanghai' }`. */
-  readonly endpoint?: Endpoint;
-  /** The device's own id, at most 64 characters. Default: `${productKey}.${deviceName}`. */
-  readonly clientId?: string;
-  /** Default: `'hmacsha256'`. */
-  readonly signMethod?: SignMethod;
-  /** Milliseconds, sent in the clientId and signed. Default: none. */
-  readonly timestamp?: number | string;
-  /**
-   * More clientId parameters, e.g. `{ ext: '1' }` for custom-topic RRPC; not signed. Names and values without
-   * `| , =`; `securemode`, `signmethod` and `timestamp` come from their own options. Default: `{}`.
-   */
-  readonly extra?: Readonly<Record<string, string>>;
-  /** Default: `true`. */
-  readonly cleanSession?: boolean;
-  /** Seconds, an integer from 30 to 1200 (the platform refuses others). Default: `60`. */
-  readonly keepalive?: number;
-  /** The reconnect backoff, or `false` for no reconnects. Default: `{}` (the policy's own defaults). */
-  readonly reconnect?: ReconnectPolicy | false;
-  /** Default: `30000`. */
-  readonly connectTimeoutMs?: number;
-  /**
-   * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
-   * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it (a microtask later,
-   * on RxJS's asap scheduler: a test with fake timers lets microtasks run before it advances the clock;
-   * `TestScheduler.run` needs nothing). Default: `30000`.
-   */
-  readonly publishTimeoutMs?: number;
-  /** Publishes kept while offline. Default: `{ limit: 1000, overflow: 'error' }`. */
-  readonly offlineQueue?: { readonly limit?: number; readonly overflow?: OfflineOverflow };
-  /** Default: `262144` (256 KB, the platform's limit). */
-  readonly maxPayloadBytes?: number;
-  /** Default: `128` (what the SDKs enforce; the platform's limit is unverified). */
-  readonly maxTopicBytes?: number;
-  /**
-   * Refuse, before anything is sent, topics and filters outside the device's own namespace (PROTOCOL.md §3),
-   * which the platform would refuse. `false` for a gateway speaking for sub-devices, or a plain broker.
-   * Default: `true`.
-   */
-  readonly checkNamespace?: boolean;
-}
+/** How a device registers itself (PROTOCOL.md §2). */
+export type RegistrationMethod = 'register' | 'regnwl' | 'https';
 
-/** `DeviceOptions` with every default filled in; the timestamp, if any, as a string. */
-export interface ResolvedDeviceOptions {
-  readonly productKey: string;
-  readonly deviceName: string;
-  readonly deviceSecret: string;
-  readonly productSecret?: string;
-  readonly endpoint: Endpoint;
-  readonly clientId: string;
-  readonly signMethod: SignMethod;
-  readonly timestamp?: string;
-  readonly extra: Readonly<Record<string, string>>;
-  readonly cleanSession: boolean;
-  readonly keepalive: number;
-  readonly reconnect: ReconnectPolicy | false;
-  readonly connectTimeoutMs: number;
-  readonly publishTimeoutMs: number;
-  readonly offlineQueue: { readonly limit: number; readonly overflow: OfflineOverflow };
-  readonly maxPayloadBytes: number;
-  readonly maxTopicBytes: number;
-  readonly checkNamespace: boolean;
-}
-
-/** Thrown by whoever turns a failed `decodeDeviceOptions` into an exception; lists every problem. */
-export class DeviceOptionsError extends Error {
-  override readonly name = 'DeviceOptionsError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid device options:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  }
-}
-
-const Timestamp = rule(
-  'Timestamp',
-  (u): u is number | string =>
-    (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0) ||
-    (typeof u === 'string' && /^\d+$/.test(u)),
-  (u) => `must be milliseconds, a non-negative integer or a string of digits, got ${show(u)}`,
-);
 const Bool = rule(
   'boolean',
   (u): u is boolean => typeof u === 'boolean',
@@ -128,7 +31,30 @@ const Duration = number(
 );
 const Timeout = number('Timeout', 'a finite number of milliseconds > 0', (n) => Number.isFinite(n) && n > 0);
 
-const RESERVED_PARAMS = ['securemode', 'signmethod', 'timestamp'];
+const isMilliseconds = (u: unknown): u is number | string =>
+  (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0) || (typeof u === 'string' && /^\d+$/.test(u));
+
+/** Milliseconds, or a function that gives them at each connection attempt. */
+export type Timestamp = number | string | (() => number | string);
+
+const Timestamp = rule(
+  'Timestamp',
+  (u): u is Timestamp => isMilliseconds(u) || typeof u === 'function',
+  (u) =>
+    `must be milliseconds (a non-negative integer or a string of digits) or a function that gives them, got ${show(u)}`,
+);
+
+/** The timestamp to sign now: the option's value, or what its function gives. */
+export function timestampNow(timestamp: Timestamp | undefined): string | undefined {
+  const value = typeof timestamp === 'function' ? timestamp() : timestamp;
+  if (value === undefined) return undefined;
+  if (!isMilliseconds(value)) {
+    throw new DeviceOptionsError([`timestamp: the function must give milliseconds, gave ${show(value)}`]);
+  }
+  return String(value);
+}
+
+const RESERVED_PARAMS = ['securemode', 'signmethod', 'timestamp', 'authtype', 'random', 'instanceid'];
 
 function paramProblem(key: string, value: unknown): string | undefined {
   if (RESERVED_PARAMS.includes(key.toLowerCase())) {
@@ -165,63 +91,367 @@ const Extra: t.Type<Readonly<Record<string, string>>> = new t.Type<Readonly<Reco
   t.identity,
 );
 
-const Reconnect = partialObject(
+const RECONNECT_FIELDS = {
+  /** The delay before the first retry. Default: `1000`. */
+  initialDelayMs: Duration,
+  /** No delay is longer. Default: `60000`. */
+  maxDelayMs: Duration,
+  /** A connection that lasted this long starts the backoff again from the first delay. Default: `30000`. */
+  resetAfterMs: Duration,
+  /** Each retry waits this many times longer than the one before. Default: `2`. */
+  factor: number('Factor', 'a finite number >= 1', (n) => Number.isFinite(n) && n >= 1),
+  /** Default: `'full'`. */
+  jitter: oneOf('Jitter', ['none', 'full', 'decorrelated']),
+  /** Retries in a row before the device closes with the last error. Default: `Infinity`. */
+  maxRetries: number(
+    'MaxRetries',
+    'an integer >= 0 or Infinity',
+    (n) => n === Infinity || (Number.isInteger(n) && n >= 0),
+  ),
+  /** Whether an error is worth another attempt. Default: every error but a refused registration. */
+  // `any` keeps this assignable to and from `BackoffPolicy`, whatever its callbacks take.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  shouldRetry: func<(error: any) => boolean>('shouldRetry'),
+  /** A number in `[0, 1)` for the jitter, injected in tests. Default: `Math.random`. */
+  random: func<() => number>('random'),
+};
+
+/** The codec of `ReconnectPolicy`. */
+export const ReconnectPolicy = partialObject(
   'ReconnectPolicy',
-  {
-    initialDelayMs: Duration,
-    maxDelayMs: Duration,
-    resetAfterMs: Duration,
-    factor: number('Factor', 'a finite number >= 1', (n) => Number.isFinite(n) && n >= 1),
-    jitter: oneOf('Jitter', ['none', 'full', 'decorrelated']),
-    maxRetries: number(
-      'MaxRetries',
-      'an integer >= 0 or Infinity',
-      (n) => n === Infinity || (Number.isInteger(n) && n >= 0),
-    ),
-    shouldRetry: func<NonNullable<ReconnectPolicy['shouldRetry']>>('shouldRetry'),
-    random: func<NonNullable<ReconnectPolicy['random']>>('random'),
-    onRetry: func<NonNullable<ReconnectPolicy['onRetry']>>('onRetry'),
-  },
+  RECONNECT_FIELDS,
   'a backoff policy object ({} for the defaults) or false',
 );
+
+/**
+ * How the connection backs off between reconnects: the shape of `BackoffPolicy` of `retryBackoff` (identity
+ * may not import operators), whose defaults apply. `state$` shows each retry as `reconnecting`.
+ */
+export type ReconnectPolicy = t.TypeOf<typeof ReconnectPolicy>;
+
 const ReconnectOrFalse = new t.Type<ReconnectPolicy | false>(
   'Reconnect',
-  (u): u is ReconnectPolicy | false => u === false || Reconnect.is(u),
-  (u, c) => (u === false ? t.success(false) : Reconnect.validate(u, c)),
+  (u): u is ReconnectPolicy | false => u === false || ReconnectPolicy.is(u),
+  (u, c) => (u === false ? t.success(false) : ReconnectPolicy.validate(u, c)),
   t.identity,
 );
 
-const required = { productKey: ProductKey, deviceName: DeviceName, deviceSecret: Secret };
-const optional = {
-  productSecret: Secret,
-  endpoint: Endpoint,
-  clientId: ClientId,
-  signMethod: oneOf('SignMethod', SIGN_METHODS),
-  timestamp: Timestamp,
-  extra: Extra,
-  cleanSession: Bool,
-  keepalive: integer(30, 1200, ' seconds'),
-  reconnect: ReconnectOrFalse,
-  connectTimeoutMs: Timeout,
-  publishTimeoutMs: Timeout,
-  offlineQueue: partialObject(
-    'OfflineQueue',
-    {
-      limit: number('Limit', 'an integer >= 0', (n) => Number.isInteger(n) && n >= 0),
-      overflow: oneOf('Overflow', ['drop-oldest', 'drop-newest', 'error']),
-    },
-    'an object { limit?, overflow? }',
-  ),
-  // The MQTT maxima: a 268435455-byte packet, a 65535-byte topic.
-  maxPayloadBytes: integer(1, 268_435_455, ' bytes'),
-  maxTopicBytes: integer(1, 65_535, ' bytes'),
-  checkNamespace: Bool,
+const OFFLINE_QUEUE_FIELDS = {
+  /** Publishes kept. Default: `1000`. */
+  limit: number('Limit', 'an integer >= 0', (n) => Number.isInteger(n) && n >= 0),
+  /** What a full queue does with the next publish. Default: `'error'`. */
+  overflow: oneOf<OfflineOverflow>('Overflow', ['drop-oldest', 'drop-newest', 'error']),
 };
 
-/** The codec of `DeviceOptions`. Its failures carry readable messages; `decodeDeviceOptions` reports them. */
-export const DeviceOptions: t.Type<DeviceOptions> = t.intersection(
-  [t.type(required), t.partial(optional)],
+const REGISTRATION_FIELDS = {
+  /**
+   * `'register'`: MQTT, for a device created in the console beforehand; `'regnwl'`: MQTT, for a device that
+   * was not (new instances only; it gets a token to log in with); `'https'`: the HTTPS endpoint.
+   * Default: `'register'`.
+   */
+  method: oneOf<RegistrationMethod>('RegistrationMethod', ['register', 'regnwl', 'https']),
+  /**
+   * Where to register: an `mqtts:` or `wss:` URL for the MQTT methods (default: the endpoint's URL), the
+   * `https:` origin of `/auth/register/device` for HTTPS (default: `https://iot-auth.${region}.aliyuncs.com`).
+   */
+  url: rule(
+    'RegistrationUrl',
+    (u): u is string =>
+      typeof u === 'string' && URL.canParse(u) && /^(mqtts|wss|https):$/i.test(new URL(u).protocol),
+    (u) => `must be an mqtts:, wss: or https: URL (registration needs TLS), got ${show(u)}`,
+  ),
+  /** How long a registration may take before it fails (and is tried again). Default: `10000`. */
+  timeoutMs: Timeout,
+  /** The random value signed with the productSecret. Default: fresh for each registration. */
+  random: rule(
+    'Random',
+    (u): u is string => typeof u === 'string' && /^[A-Za-z0-9]{1,64}$/.test(u),
+    (u) => `must be 1 to 64 letters and digits, got ${show(u)}`,
+  ),
+};
+
+const Registration = partialObject(
+  'Registration',
+  REGISTRATION_FIELDS,
+  'an object { method?, url?, timeoutMs?, random? }',
+);
+
+const SecretStoreCodec = rule(
+  'SecretStore',
+  (u): u is SecretStore => isObject(u) && typeof u['load'] === 'function' && typeof u['save'] === 'function',
+  (u) => `must be a secret store { load(device), save(device, credential) }, got ${show(u)}`,
+);
+
+/** One option: its codec (the source of its type) and how its default is found. */
+export interface Option<A, R> {
+  readonly codec: t.Type<A>;
+  /** The value a device uses: the given one, or the default (which may depend on the identity). */
+  resolve(given: A | undefined, identity: DeviceIdentity): R;
+  /** The keys an object option knows; others are refused. */
+  readonly fields?: readonly string[] | undefined;
+}
+
+const option = <A, R>(
+  codec: t.Type<A>,
+  resolve: (given: NoInfer<A> | undefined, identity: DeviceIdentity) => R,
+  fields?: object,
+): Option<A, R> => ({ codec, resolve, ...(fields ? { fields: Object.keys(fields) } : {}) });
+
+/** Any option, as the loops over the table see it. */
+interface AnyOption {
+  readonly codec: t.Mixed;
+  resolve(given: never, identity: DeviceIdentity): unknown;
+  readonly fields?: readonly string[];
+}
+
+/** An object option whose fields have defaults: `resolve` sees `{}` when the option is missing. */
+const objectOption = <A extends object, R>(
+  codec: t.Type<A>,
+  resolve: (given: NoInfer<A>) => R,
+  fields: object,
+): Option<A, R> =>
+  // Every field of such an option is optional, so `{}` is one.
+  option(codec, (given) => resolve(given ?? ({} as A)), fields);
+
+/** An option without a default: missing stays `undefined`. */
+const optional = <A>(codec: t.Type<A>): Option<A, A | undefined> => option(codec, (given) => given);
+
+/** The codecs of the identity options, which every device needs. */
+export const DeviceIdentityFields = {
+  /** Letters, digits and `_ - .`, 1 to 64 (lenient: the platform's own rule is unverified). */
+  productKey: ProductKey,
+  /** 4 to 32 letters, digits and `_ - . @ :` (the console's rule). */
+  deviceName: DeviceName,
+};
+
+/** Every other option of `createDevice`: its codec, and how its default is found. */
+export const DeviceOptionFields = {
+  /** Signs the password ("one secret per device"). Required unless `productSecret` is given. Never shown. */
+  deviceSecret: optional(Secret),
+  /**
+   * With no `deviceSecret`: the device registers itself with this secret of its product ("one secret per
+   * product", PROTOCOL.md §2), keeps what it gets in `secretStore`, and logs in with that. Never shown.
+   */
+  productSecret: optional(Secret),
+  /** Default: `{ region: 'cn-shanghai' }`. */
+  endpoint: option(Endpoint, (given) => given ?? DEFAULT_ENDPOINT, { region: 0, instanceId: 0, url: 0 }),
+  /** TLS for `mqtts:` and `wss:` (the cloud endpoints always use it). Default: `{ rejectUnauthorized: true }`. */
+  tls: objectOption(
+    TlsOptions,
+    ({ rejectUnauthorized = true, ...rest }) => ({ ...rest, rejectUnauthorized }),
+    TLS_FIELDS,
+  ),
+  /** Where a registered device keeps its secret. Default: `memorySecretStore()` (registers once per process). */
+  secretStore: option(SecretStoreCodec, (given) => given ?? memorySecretStore()),
+  /** How and where the device registers. Default: `{ method: 'register', timeoutMs: 10000 }`. */
+  registration: objectOption(
+    Registration,
+    ({ method = 'register', timeoutMs = 10_000, ...rest }) => ({ ...rest, method, timeoutMs }),
+    REGISTRATION_FIELDS,
+  ),
+  /** The device's own id, at most 64 characters. Default: `${productKey}.${deviceName}`. */
+  clientId: option(ClientId, (given, { productKey, deviceName }) => given ?? `${productKey}.${deviceName}`),
+  /** Default: `'hmacsha256'`. */
+  signMethod: option(oneOf('SignMethod', SIGN_METHODS), (given) => given ?? 'hmacsha256'),
+  /**
+   * Milliseconds sent in the clientId and signed, or a function called at each connection attempt (e.g.
+   * `Date.now`). Default: none.
+   */
+  timestamp: optional(Timestamp),
+  /**
+   * More clientId parameters, e.g. `{ ext: '1' }` for custom-topic RRPC; not signed. Names and values without
+   * `| , =`; `securemode`, `signmethod` and `timestamp` come from their own options. Default: `{}`.
+   */
+  extra: option(Extra, (given) => given ?? {}),
+  /** Default: `true`. */
+  cleanSession: option(Bool, (given) => given ?? true),
+  /** Seconds, an integer from 30 to 1200 (the platform refuses others). Default: `60`. */
+  keepalive: option(integer(30, 1200, ' seconds'), (given) => given ?? 60),
+  /** The reconnect backoff, or `false` for no reconnects. Default: `{}` (the policy's own defaults). */
+  reconnect: option(ReconnectOrFalse, (given) => given ?? {}, RECONNECT_FIELDS),
+  /** Default: `30000`. */
+  connectTimeoutMs: option(Timeout, (given) => given ?? 30_000),
+  /**
+   * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
+   * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it (a microtask later,
+   * on RxJS's asap scheduler: a test with fake timers lets microtasks run before it advances the clock;
+   * `TestScheduler.run` needs nothing). Default: `30000`.
+   */
+  publishTimeoutMs: option(Timeout, (given) => given ?? 30_000),
+  /** Publishes kept while offline. Default: `{ limit: 1000, overflow: 'error' }`. */
+  offlineQueue: objectOption(
+    partialObject('OfflineQueue', OFFLINE_QUEUE_FIELDS, 'an object { limit?, overflow? }'),
+    ({ limit = 1000, overflow = 'error' }) => ({ limit, overflow }),
+    OFFLINE_QUEUE_FIELDS,
+  ),
+  // The MQTT maxima: a 268435455-byte packet, a 65535-byte topic.
+  /** Default: `262144` (256 KB, the platform's limit). */
+  maxPayloadBytes: option(integer(1, 268_435_455, ' bytes'), (given) => given ?? 256 * 1024),
+  /** Default: `128` (what the SDKs enforce; the platform's limit is unverified). */
+  maxTopicBytes: option(integer(1, 65_535, ' bytes'), (given) => given ?? 128),
+  /**
+   * Refuse, before anything is sent, topics and filters outside the device's own namespace (PROTOCOL.md §3),
+   * which the platform would refuse. `false` for a gateway speaking for sub-devices, or a plain broker.
+   * Default: `true`.
+   */
+  checkNamespace: option(Bool, (given) => given ?? true),
+};
+
+const TABLE: Readonly<Record<string, AnyOption>> = DeviceOptionFields;
+
+/**
+ * The options of `createDevice`: the identity, a `deviceSecret` or a `productSecret`, and optional settings,
+ * each with its default in its doc comment.
+ */
+export type DeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof DeviceIdentityFields>>> & {
+  readonly [K in keyof typeof DeviceOptionFields]?:
+    t.TypeOf<(typeof DeviceOptionFields)[K]['codec']> | undefined;
+} & ({ readonly deviceSecret: string } | { readonly productSecret: string });
+
+/** `DeviceOptions` with every default filled in. */
+export type ResolvedDeviceOptions = Readonly<t.TypeOf<t.TypeC<typeof DeviceIdentityFields>>> & {
+  readonly [K in keyof typeof DeviceOptionFields]: ReturnType<(typeof DeviceOptionFields)[K]['resolve']>;
+};
+
+/** The `tls` option with its defaults. */
+export type ResolvedTlsOptions = ResolvedDeviceOptions['tls'];
+
+/** The `registration` option with its defaults. */
+export type ResolvedRegistration = ResolvedDeviceOptions['registration'];
+
+/** Thrown by whoever turns a failed `decodeDeviceOptions` into an exception; lists every problem. */
+export class DeviceOptionsError extends Error {
+  override readonly name = 'DeviceOptionsError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid device options:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+// ---- Checks across fields, and unknown options. ----
+
+const at = (c: t.Context, path: readonly string[], value: unknown, message: string): t.ValidationError => ({
+  value,
+  message,
+  context: path.reduce((context, key) => t.appendContext(context, key, t.unknown, value), c),
+});
+
+const KNOWN: readonly string[] = [
+  ...Object.keys(DeviceIdentityFields),
+  ...Object.entries(TABLE).flatMap(([key, o]) => [
+    key,
+    ...(o.fields ?? []).map((field) => `${key}.${field}`),
+  ]),
+];
+
+/** Options that were, and what to use instead. */
+const RETIRED: Readonly<Record<string, string>> = {
+  'reconnect.onRetry':
+    "removed: state$ shows each retry as { status: 'reconnecting', attempt, delayMs, error }",
+};
+
+function unknownOption(path: string, parent: string, c: t.Context, value: unknown): t.ValidationError {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  const known = closestName(key, parent, KNOWN);
+  const message = RETIRED[path] ?? `unknown option${known === undefined ? '' : `; did you mean ${known}?`}`;
+  return at(c, path.split('.'), value, message);
+}
+
+/** Every key that is no option, at the top and inside the object options. */
+function unknownOptions(u: Readonly<Record<string, unknown>>, c: t.Context): t.ValidationError[] {
+  const options = TABLE;
+  const errors: t.ValidationError[] = [];
+  for (const [key, value] of Object.entries(u)) {
+    if (value === undefined) continue;
+    const known = key in DeviceIdentityFields || Object.hasOwn(options, key);
+    if (!known) {
+      errors.push(unknownOption(key, '', c, value));
+      continue;
+    }
+    const fields = options[key]?.fields;
+    if (fields === undefined || !isObject(value)) continue;
+    for (const [field, inner] of Object.entries(value)) {
+      if (inner !== undefined && !fields.includes(field))
+        errors.push(unknownOption(`${key}.${field}`, key, c, inner));
+    }
+  }
+  return errors;
+}
+
+const isTlsUrl = (url: string): boolean => /^(mqtts|wss):/i.test(url);
+
+/** What no single option's codec can see. */
+function acrossFields(u: Readonly<Record<string, unknown>>, c: t.Context): t.ValidationError[] {
+  const errors: t.ValidationError[] = [];
+  const { productKey, deviceName, clientId, deviceSecret, productSecret, endpoint, tls, registration } = u;
+  if (deviceSecret === undefined) {
+    // Until dynamic registration lands, a productSecret alone cannot connect.
+    const message =
+      productSecret === undefined
+        ? 'required'
+        : 'required: dynamic registration (productSecret) is not supported yet; pass deviceSecret';
+    errors.push(at(c, ['deviceSecret'], undefined, message));
+  }
+  if (clientId === undefined && ProductKey.is(productKey) && DeviceName.is(deviceName)) {
+    const defaultId = `${productKey}.${deviceName}`;
+    if (!ClientId.is(defaultId)) {
+      const message = `required, as the default ${JSON.stringify(defaultId)} is longer than 64 characters`;
+      errors.push(at(c, ['clientId'], undefined, message));
+    }
+  }
+  const url = Endpoint.is(endpoint) ? resolveEndpoint(endpoint, String(productKey)).url : undefined;
+  if (tls !== undefined && url !== undefined && !isTlsUrl(url)) {
+    errors.push(at(c, ['tls'], tls, `is unused: the endpoint ${show(url)} is not mqtts: or wss:`));
+  }
+  if (productSecret === undefined) {
+    for (const key of ['secretStore', 'registration'] as const) {
+      if (u[key] !== undefined)
+        errors.push(at(c, [key], u[key], 'is only used for dynamic registration, which needs productSecret'));
+    }
+  }
+  const method = isObject(registration) ? registration['method'] : undefined;
+  const registrationUrl = isObject(registration) ? registration['url'] : undefined;
+  if (typeof registrationUrl === 'string' && URL.canParse(registrationUrl)) {
+    const https = new URL(registrationUrl).protocol.toLowerCase() === 'https:';
+    if (https !== (method === 'https')) {
+      const message = https ? "is https:, for method 'https'" : "must be https: for method 'https'";
+      errors.push(at(c, ['registration', 'url'], registrationUrl, message));
+    }
+  } else if (method === 'https' && isObject(endpoint) && endpoint['url'] !== undefined) {
+    const message = "required for method 'https' with a url endpoint (the emulator's is urls.https)";
+    errors.push(at(c, ['registration', 'url'], undefined, message));
+  }
+  return errors;
+}
+
+function validate(u: unknown, c: t.Context): t.Validation<DeviceOptions> {
+  if (!isObject(u)) return t.failure(u, c, `must be an object, got ${show(u)}`);
+  const errors: t.ValidationError[] = [];
+  const decoded: Record<string, unknown> = {};
+  const fields: [string, t.Mixed, boolean][] = [
+    ...Object.entries(DeviceIdentityFields).map(([key, codec]): [string, t.Mixed, boolean] => [
+      key,
+      codec,
+      true,
+    ]),
+    ...Object.entries(TABLE).map(([key, o]): [string, t.Mixed, boolean] => [key, o.codec, false]),
+  ];
+  for (const [key, codec, required] of fields) {
+    const value = u[key];
+    if (value === undefined && !required) continue;
+    const result = codec.validate(value, t.appendContext(c, key, codec, value));
+    if (E.isLeft(result)) errors.push(...result.left);
+    else decoded[key] = result.right;
+  }
+  errors.push(...acrossFields(u, c), ...unknownOptions(u, c));
+  return errors.length > 0 ? t.failures(errors) : t.success(decoded as DeviceOptions);
+}
+
+/** The codec of `DeviceOptions`: every option's own codec, the checks across them and unknown options. */
+export const DeviceOptions: t.Type<DeviceOptions> = new t.Type<DeviceOptions>(
   'DeviceOptions',
+  (u): u is DeviceOptions => E.isRight(validate(u, [])),
+  validate,
+  t.identity,
 );
 
 // ---- The reporter: one problem per field path, values shown only through the codecs' own messages. ----
@@ -239,89 +469,27 @@ function pathOf(context: t.Context): string {
   return keys.length > 0 ? keys.join('.') : 'options';
 }
 
-function report(errors: t.Errors, input: Readonly<Record<string, unknown>>): string[] {
+function report(errors: t.Errors): string[] {
   const problems = new Map<string, string>();
   for (const error of errors) {
     const path = pathOf(error.context);
-    const message =
-      path === 'deviceSecret' && input.deviceSecret === undefined && input.productSecret !== undefined
-        ? 'required: dynamic registration (productSecret) is not supported yet; pass deviceSecret'
-        : (error.message ?? 'is not valid');
-    if (!problems.has(path)) problems.set(path, `${path}: ${message}`);
+    if (!problems.has(path)) problems.set(path, `${path}: ${error.message ?? 'is not valid'}`);
   }
   return [...problems.values()];
 }
 
-const KNOWN_KEYS = [...Object.keys(required), ...Object.keys(optional)];
-const normalized = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
-
-/** Options that are unknown but look like a known one (`keepAlive`, `clientID`, `clean_session`). */
-function misspelled(input: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(input)
-    .filter((key) => !KNOWN_KEYS.includes(key))
-    .flatMap((key) => {
-      const known = KNOWN_KEYS.find((k) => normalized(k) === normalized(key));
-      return known === undefined ? [] : [`${key}: unknown option; did you mean ${known}?`];
-    });
-}
-
-/** The default clientId can be longer than a clientId may be. */
-function defaultClientIdProblem({
-  productKey,
-  deviceName,
-  clientId,
-}: Readonly<Record<string, unknown>>): string[] {
-  if (clientId !== undefined || !ProductKey.is(productKey) || !DeviceName.is(deviceName)) return [];
-  const defaultId = `${productKey}.${deviceName}`;
-  return ClientId.is(defaultId)
-    ? []
-    : [`clientId: required, as the default ${JSON.stringify(defaultId)} is longer than 64 characters`];
-}
-
 function resolve(options: DeviceOptions): ResolvedDeviceOptions {
-  const {
-    endpoint = DEFAULT_ENDPOINT,
-    clientId = `${options.productKey}.${options.deviceName}`,
-    signMethod = 'hmacsha256',
-    timestamp,
-    extra = {},
-    cleanSession = true,
-    keepalive = 60,
-    reconnect = {},
-    connectTimeoutMs = 30_000,
-    publishTimeoutMs = 30_000,
-    offlineQueue: { limit = 1000, overflow = 'error' } = {},
-    maxPayloadBytes = 256 * 1024,
-    maxTopicBytes = 128,
-    checkNamespace = true,
-  } = options;
-  const { productKey, deviceName, deviceSecret, productSecret } = options;
-  return {
-    productKey,
-    deviceName,
-    deviceSecret,
-    ...(productSecret === undefined ? {} : { productSecret }),
-    endpoint,
-    clientId,
-    signMethod,
-    ...(timestamp === undefined ? {} : { timestamp: String(timestamp) }),
-    extra,
-    cleanSession,
-    keepalive,
-    reconnect,
-    connectTimeoutMs,
-    publishTimeoutMs,
-    offlineQueue: { limit, overflow },
-    maxPayloadBytes,
-    maxTopicBytes,
-    checkNamespace,
-  };
+  const identity = { productKey: options.productKey, deviceName: options.deviceName };
+  const given: Readonly<Record<string, unknown>> = options;
+  const resolved: Record<string, unknown> = { ...identity };
+  for (const [key, o] of Object.entries(TABLE)) resolved[key] = o.resolve(given[key] as never, identity);
+  return resolved as ResolvedDeviceOptions;
 }
 
 /**
  * Checks the options of `createDevice` and fills in every default. Total: a bad input gives every problem at
- * once, one per field, each naming the field's path. Secret values never appear in a problem. Unknown options
- * are dropped, but one that differs from a known one only in case, `-` or `_` (`keepAlive`) is a problem.
+ * once, one per field, each naming the field's path. Secret values never appear in a problem. An unknown
+ * option is a problem that names the known one it is closest to (`ca: unknown option; did you mean tls.ca?`).
  *
  * ```ts
  * decodeDeviceOptions({ productKey: 'pk', deviceName: 'dev01', deviceSecret: 's', keepalive: 10 })
@@ -331,10 +499,5 @@ function resolve(options: DeviceOptions): ResolvedDeviceOptions {
 export function decodeDeviceOptions(input: unknown): E.Either<readonly string[], ResolvedDeviceOptions> {
   if (!isObject(input)) return E.left([`options: must be an object, got ${show(input)}`]);
   const decoded = DeviceOptions.decode(input);
-  const problems = [
-    ...(E.isLeft(decoded) ? report(decoded.left, input) : []),
-    ...defaultClientIdProblem(input),
-    ...misspelled(input),
-  ];
-  return E.isRight(decoded) && problems.length === 0 ? E.right(resolve(decoded.right)) : E.left(problems);
+  return E.isRight(decoded) ? E.right(resolve(decoded.right)) : E.left(report(decoded.left));
 }

@@ -23,8 +23,27 @@ export interface DeviceTopics {
   readonly serviceReply: (serviceId: string) => string;
   /** Cloud → device: every system RRPC request (arrives without a subscription). */
   readonly rrpcRequestFilter: string;
+  /** Cloud → device: the system RRPC request `messageId`. */
+  readonly rrpcRequest: (messageId: string) => string;
   /** Device → cloud: the answer to the system RRPC request `messageId` (QoS 0, within 8 s). */
   readonly rrpcResponse: (messageId: string) => string;
+  /**
+   * Both ways: `topic` (one of the device's own, starting with `/`) called over RRPC, as a synchronous service
+   * or a custom RRPC: `/ext/rrpc/${messageId}${topic}`. The device answers on the same topic.
+   */
+  readonly extRrpc: (messageId: string, topic: string) => string;
+  /** Device → cloud: ask for the desired values of properties. */
+  readonly propertyDesiredGet: string;
+  /** Cloud → device: the reply to `propertyDesiredGet`. */
+  readonly propertyDesiredGetReply: string;
+  /** Device → cloud: clear desired values of properties. */
+  readonly propertyDesiredDelete: string;
+  /** Cloud → device: the reply to `propertyDesiredDelete`. */
+  readonly propertyDesiredDeleteReply: string;
+  /** Device → cloud: ask for the product's thing model (TSL). */
+  readonly dslTemplateGet: string;
+  /** Cloud → device: the reply to `dslTemplateGet`. */
+  readonly dslTemplateGetReply: string;
   /** Device → cloud: report the firmware version. */
   readonly otaInform: string;
   /** Cloud → device: an upgrade is pushed. */
@@ -51,8 +70,18 @@ export interface DeviceTopics {
   readonly configPush: string;
   /** Device → cloud: the reply to `configPush`. */
   readonly configPushReply: string;
+  /** Device → cloud: add or update tags. */
+  readonly deviceInfoUpdate: string;
+  /** Cloud → device: the reply to `deviceInfoUpdate`. */
+  readonly deviceInfoUpdateReply: string;
+  /** Device → cloud: delete tags. */
+  readonly deviceInfoDelete: string;
+  /** Cloud → device: the reply to `deviceInfoDelete`. */
+  readonly deviceInfoDeleteReply: string;
   /** Cloud → device: a topic broadcast to the product (subscribe to receive it). */
   readonly broadcast: (name: string) => string;
+  /** Cloud → device: the product broadcast `messageId` (arrives without a subscription, no reply). */
+  readonly broadcastRequest: (messageId: string) => string;
   /** A custom topic of the product: `/pk/dn/user/${suffix}`. */
   readonly userTopic: (suffix: string) => string;
   /** Cloud → device: errors the platform reports about this device. */
@@ -74,7 +103,15 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     service: (serviceId) => `${thing}/service/${serviceId}`,
     serviceReply: (serviceId) => `${thing}/service/${serviceId}_reply`,
     rrpcRequestFilter: `${sys}/rrpc/request/+`,
+    rrpcRequest: (messageId) => `${sys}/rrpc/request/${messageId}`,
     rrpcResponse: (messageId) => `${sys}/rrpc/response/${messageId}`,
+    extRrpc: (messageId, topic) => `/ext/rrpc/${messageId}${topic}`,
+    propertyDesiredGet: `${thing}/property/desired/get`,
+    propertyDesiredGetReply: `${thing}/property/desired/get_reply`,
+    propertyDesiredDelete: `${thing}/property/desired/delete`,
+    propertyDesiredDeleteReply: `${thing}/property/desired/delete_reply`,
+    dslTemplateGet: `${thing}/dsltemplate/get`,
+    dslTemplateGetReply: `${thing}/dsltemplate/get_reply`,
     otaInform: `/ota/device/inform/${device}`,
     otaUpgrade: `/ota/device/upgrade/${device}`,
     otaProgress: `/ota/device/progress/${device}`,
@@ -88,7 +125,12 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     configGetReply: `${thing}/config/get_reply`,
     configPush: `${thing}/config/push`,
     configPushReply: `${thing}/config/push_reply`,
+    deviceInfoUpdate: `${thing}/deviceinfo/update`,
+    deviceInfoUpdateReply: `${thing}/deviceinfo/update_reply`,
+    deviceInfoDelete: `${thing}/deviceinfo/delete`,
+    deviceInfoDeleteReply: `${thing}/deviceinfo/delete_reply`,
     broadcast: (name) => `/broadcast/${productKey}/${name}`,
+    broadcastRequest: (messageId) => `${sys}/broadcast/request/${messageId}`,
     userTopic: (suffix) => `/${device}/user/${suffix}`,
     error: `/ext/error/${device}`,
   };

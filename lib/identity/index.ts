@@ -13,9 +13,25 @@ export {
 export { ProductKey, DeviceName, ClientId } from './identifiers';
 export {
   DeviceOptions,
+  DeviceIdentityFields,
+  DeviceOptionFields,
+  ReconnectPolicy,
   decodeDeviceOptions,
   DeviceOptionsError,
+  timestampNow,
   type ResolvedDeviceOptions,
-  type ReconnectPolicy,
+  type ResolvedTlsOptions,
+  type Option,
   type OfflineOverflow,
+  type RegistrationMethod,
+  type Timestamp,
 } from './deviceOptions';
+export { TlsOptions, tlsForEndpoint, type Pem } from './tlsOptions';
+export { ALIYUN_ROOT_CERTIFICATES, ALIYUN_IOT_ROOT_CA, GLOBALSIGN_ROOT_CA } from './aliyunRootCertificates';
+export { closestName, nameDistance } from './closestName';
+export {
+  memorySecretStore,
+  isDeviceCredential,
+  type DeviceCredential,
+  type SecretStore,
+} from './secretStore';

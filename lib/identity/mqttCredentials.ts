@@ -6,15 +6,15 @@ export interface CredentialsInput {
   readonly deviceName: string;
   readonly deviceSecret: string;
   /** The device's own id, the part before `|`. Default: `${productKey}.${deviceName}`. */
-  readonly clientId?: string;
+  readonly clientId?: string | undefined;
   /** Default: `'hmacsha256'`. */
-  readonly signMethod?: SignMethod;
+  readonly signMethod?: SignMethod | undefined;
   /** Milliseconds, as a string or number. Default: none (left out of the clientId and the sign content). */
-  readonly timestamp?: string | number;
+  readonly timestamp?: string | number | undefined;
   /** `2` TLS (also wss), `3` plain TCP (also ws), `-2` token login on new instances. Default: `3`. */
-  readonly secureMode?: 2 | 3 | -2;
+  readonly secureMode?: 2 | 3 | -2 | undefined;
   /** More `key=value` pairs for the clientId's `|…|` part, e.g. `{ ext: '1' }` for custom-topic RRPC. */
-  readonly extra?: Readonly<Record<string, string>>;
+  readonly extra?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The CONNECT fields a device sends. The password is derived from the secret; the secret itself is not kept. */

@@ -70,14 +70,17 @@ export const func = <F>(name: string): t.Type<F> =>
     (u) => `must be a function, got ${show(u)}`,
   );
 
-/** `t.partial(props)` that explains a non-object (`must be ${expected}`) rather than failing silently. */
+/**
+ * `t.partial(props)` that explains a non-object (`must be ${expected}`) rather than failing silently. Its type
+ * says `| undefined` on every field, as `t.partial` accepts it, for users with exactOptionalPropertyTypes.
+ */
 export function partialObject<P extends t.Props>(
   name: string,
   props: P,
   expected: string,
-): t.Type<t.TypeOfPartialProps<P>> {
+): t.Type<{ [K in keyof P]?: t.TypeOf<P[K]> | undefined }> {
   const fields = t.partial(props);
-  return new t.Type<t.TypeOfPartialProps<P>>(
+  return new t.Type<{ [K in keyof P]?: t.TypeOf<P[K]> | undefined }>(
     name,
     fields.is,
     (u, c) => (isObject(u) ? fields.validate(u, c) : t.failure(u, c, `must be ${expected}, got ${show(u)}`)),

@@ -6,32 +6,32 @@ import { MAX_TIMER_MS } from './timerMs';
  */
 export interface BackoffPolicy {
   /** The delay before the first retry, and the floor of decorrelated jitter. Default `1000`. */
-  readonly initialDelayMs?: number;
+  readonly initialDelayMs?: number | undefined;
   /**
    * No delay is ever longer than this, nor than 2^31 - 1 ms (about 24.8 days, the longest a Node.js timer
    * holds). Default `60000`.
    */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Each retry waits `factor` times longer than the one before (before jitter). Default `2`. */
-  readonly factor?: number;
+  readonly factor?: number | undefined;
   /**
    * How the delay is randomised so that many devices do not retry in step. Default `'full'`.
    * - `'none'`: `min(maxDelayMs, initialDelayMs · factor^(attempt - 1))`
    * - `'full'`: `random() ·` the above
    * - `'decorrelated'`: `min(maxDelayMs, random between initialDelayMs and 3 · the previous delay)`
    */
-  readonly jitter?: 'none' | 'full' | 'decorrelated';
+  readonly jitter?: 'none' | 'full' | 'decorrelated' | undefined;
   /** How many retries in a row before the error goes through (`0`: never retry). Default `Infinity`. */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
   /**
    * A (re)subscription that lives this long without an error was stable: the next error counts as the first
    * retry again, with the initial delay. Default `30000`.
    */
-  readonly resetAfterMs?: number;
+  readonly resetAfterMs?: number | undefined;
   /** Whether an error is worth retrying at all; `false` lets it through at once. Default: always `true`. */
-  shouldRetry?(error: unknown): boolean;
+  readonly shouldRetry?: ((error: unknown) => boolean) | undefined;
   /** A number in `[0, 1)`, injected for deterministic jitter in tests. Default `Math.random`. */
-  random?(): number;
+  readonly random?: (() => number) | undefined;
 }
 
 /**

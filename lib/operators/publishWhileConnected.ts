@@ -27,11 +27,11 @@ export interface PublishWhileConnectedConfig<M, R> {
   /** Publishes one message; subscribed once per try, so a cold `device.publish` fits as it is. */
   readonly publish: (message: M) => Observable<R>;
   /** How a failed publish is retried before giving up; `false`: not at all. Default `{ maxRetries: 3 }`. */
-  readonly retry?: BackoffPolicy | false;
+  readonly retry?: BackoffPolicy | false | undefined;
   /** Called when a failed publish's retry is scheduled, as `RetryBackoffOptions.onRetry`. Default: none. */
   readonly onRetry?: RetryBackoffOptions['onRetry'];
   /** Runs the period and the retry delays. Default `asyncScheduler`. */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** A periodic publish that failed even after its retries; the loop goes on with the next tick. */

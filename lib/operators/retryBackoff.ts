@@ -19,16 +19,16 @@ export interface RetryBackoffOptions {
    * it to show `{ status: 'reconnecting', attempt, delayMs, error }`. Not called when the error goes through.
    * Default: none.
    */
-  readonly onRetry?: (info: RetryInfo) => void;
+  readonly onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Runs the delays and reads the clock for `resetAfterMs`. Default `asyncScheduler`. */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
   /**
    * When the `resetAfterMs` clock starts: at each (re)subscription, or at the first value after it (a
    * connection counts as stable from its CONNACK, not from the start of a connect that may hang). With
    * `'first-value'`, a subscription that errors before emitting never resets the attempts.
    * Default `'subscribe'`.
    */
-  readonly stableFrom?: 'subscribe' | 'first-value';
+  readonly stableFrom?: 'subscribe' | 'first-value' | undefined;
 }
 
 /**

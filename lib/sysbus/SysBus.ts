@@ -26,7 +26,7 @@ export interface SysBusOptions {
    * Where `publish` runs its handlers, one action per handler. Default `asapScheduler` (after the current
    * synchronous code, before timers); `TestScheduler.run` drives it in virtual time.
    */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ export interface ValidateFilterOptions {
    * starting with a digit, each name once per filter), as routes of `TopicRouter` and `classifyTopic` use
    * them. Default `false`: a broker refuses them, so a filter about to be subscribed must not have them.
    */
-  readonly namedWildcards?: boolean;
+  readonly namedWildcards?: boolean | undefined;
 }
 
 /**

@@ -5,6 +5,8 @@ import {
   parseUsername,
   type ConnectFields,
 } from '../../lib/emulator/authenticateDevice';
+import type { Transport } from '../../lib/emulator/transport';
+import { signContent } from '../../lib/identity/signContent';
 
 const directory = deviceDirectory([
   {
@@ -19,6 +21,7 @@ const vectorConnect = (signmethod: string, password: string): ConnectFields => (
   username: 'dev01&a1TestPK001',
   password: Buffer.from(password),
   keepalive: 60,
+  transport: 'mqtt',
 });
 
 describe('authenticateDevice', () => {
@@ -48,18 +51,67 @@ describe('authenticateDevice', () => {
       'fafd82a3d602b37fb0fa8b7892f24a477f851a14',
     ],
     [
-      '12345|signmethod=hmacmd5,timestamp=789,ext=1,securemode=2|',
-      'device&pk',
-      '14b198324fe55e1d3c88f2e705e201ee',
-    ],
-    [
-      '12345|securemode=-2,signmethod=hmacsha256,timestamp=789|',
+      '12345|signmethod=hmacsha256,timestamp=789,securemode=3|',
       'device&pk',
       '6074a46a91b1ebb2cc4ea42790ad0e80202c9843859fc292e57c4eb19fad9e57',
     ],
   ])('should accept clientId %s', (clientId, username, password) => {
-    expect(authenticateDevice(directory, { clientId, username, password, keepalive: 60 })._tag).toBe(
-      'Accepted',
+    const connect = { clientId, username, password, keepalive: 60, transport: 'mqtt' } as const;
+    expect(authenticateDevice(directory, connect)._tag).toBe('Accepted');
+  });
+
+  // securemode follows the transport (PROTOCOL.md §1): 2 over TLS and wss, 3 over TCP and ws; -2 only for
+  // registration and token logins.
+  const md5 = (securemode: string): Partial<ConnectFields> => ({
+    clientId: `12345|signmethod=hmacmd5,timestamp=789,ext=1,securemode=${securemode}|`,
+    username: 'device&pk',
+    password: '14b198324fe55e1d3c88f2e705e201ee',
+  });
+  it.each<[Transport, string, string]>([
+    ['mqtt', '3', 'Accepted'],
+    ['ws', '3', 'Accepted'],
+    ['mqtts', '2', 'Accepted'],
+    ['wss', '2', 'Accepted'],
+    ['mqtt', '2', 'secure-mode-mismatch'],
+    ['ws', '2', 'secure-mode-mismatch'],
+    ['mqtts', '3', 'secure-mode-mismatch'],
+    ['wss', '3', 'secure-mode-mismatch'],
+    ['mqtts', '-2', 'secure-mode-mismatch'],
+    ['mqtt', '-2', 'secure-mode-mismatch'],
+    ['mqtts', '1', 'secure-mode-mismatch'],
+  ])('should, over %s with securemode=%s, answer %s', (transport, securemode, outcome) => {
+    const auth = authenticateDevice(directory, { ...good, ...md5(securemode), transport });
+    expect(auth._tag === 'Accepted' ? 'Accepted' : auth).toEqual(
+      outcome === 'Accepted' ? 'Accepted' : { _tag: 'Refused', reason: outcome, returnCode: 2 },
+    );
+  });
+
+  it('should refuse a login without securemode', () => {
+    const clientId = '12345|signmethod=hmacmd5,timestamp=789|';
+    expect(authenticateDevice(directory, { ...good, ...md5('3'), clientId })).toMatchObject({
+      reason: 'secure-mode-mismatch',
+    });
+  });
+
+  it.each([
+    [64, 'Accepted'],
+    [65, 'client-id-too-long'],
+  ])('should, for a clientId of %i characters, answer %s', (length, outcome) => {
+    const id = 'c'.repeat(length);
+    const password = signContent('hmacsha1', 'secret', {
+      clientId: id,
+      deviceName: 'device',
+      productKey: 'pk',
+    });
+    const connect = {
+      ...good,
+      clientId: `${id}|securemode=3,signmethod=hmacsha1|`,
+      username: 'device&pk',
+      password,
+    };
+    const auth = authenticateDevice(directory, connect);
+    expect(auth._tag === 'Accepted' ? 'Accepted' : auth).toEqual(
+      outcome === 'Accepted' ? 'Accepted' : { _tag: 'Refused', reason: outcome, returnCode: 2 },
     );
   });
 

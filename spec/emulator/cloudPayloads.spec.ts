@@ -1,4 +1,4 @@
-import { encodePayload, messageIds, otaPushPayload } from '../../lib/emulator/cloudPayloads';
+import { encodePayload, firmwarePush } from '../../lib/emulator/cloudPayloads';
 
 const dev = { productKey: 'pk', deviceName: 'dn' };
 
@@ -19,29 +19,32 @@ describe('encodePayload', () => {
   });
 });
 
-describe('otaPushPayload', () => {
-  it('should carry every given field', () => {
+describe('firmwarePush', () => {
+  it("should carry every given field on the device's upgrade topic", () => {
     const firmware = { version: '2.0.0', url: 'https://x/fw.bin', size: 432945, md5: 'abc', module: 'MCU' };
-    expect(otaPushPayload(dev, firmware, 7)).toEqual({
-      code: '1000',
-      id: 7,
-      message: 'success',
-      data: {
-        size: 432945,
-        version: '2.0.0',
-        url: 'https://x/fw.bin',
-        md5: 'abc',
-        sign: 'abc',
-        signMethod: 'MD5',
-        module: 'MCU',
+    expect(firmwarePush(dev, firmware, '7')).toEqual({
+      topic: '/ota/device/upgrade/pk/dn',
+      payload: {
+        code: '1000',
+        id: '7',
+        message: 'success',
+        data: {
+          size: 432945,
+          version: '2.0.0',
+          url: 'https://x/fw.bin',
+          md5: 'abc',
+          sign: 'abc',
+          signMethod: 'MD5',
+          module: 'MCU',
+        },
       },
     });
   });
 
   it('should describe an empty image by default and leave the module out', () => {
-    expect(otaPushPayload(dev, { version: '1.1' }, 8)).toEqual({
+    expect(firmwarePush(dev, { version: '1.1' }, '8').payload).toEqual({
       code: '1000',
-      id: 8,
+      id: '8',
       message: 'success',
       data: {
         size: 0,
@@ -52,17 +55,5 @@ describe('otaPushPayload', () => {
         signMethod: 'MD5',
       },
     });
-  });
-});
-
-describe('messageIds', () => {
-  it('should count up from the seed, within uint32', () => {
-    const next = messageIds(1_700_000_000_123);
-    expect([next(), next(), next()]).toEqual([124, 125, 126]);
-  });
-
-  it('should stay within 0–4294967295 for a clock seed', () => {
-    const id = messageIds()();
-    expect(Number.isInteger(id) && id > 0 && id < 4294967295).toBe(true);
   });
 });

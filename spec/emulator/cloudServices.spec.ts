@@ -18,6 +18,19 @@ describe('cloudServices', () => {
       expect(response).toEqual(Buffer.from('ping:pong'));
     });
 
+    it('should call a custom topic over /ext/rrpc/ and resolve with what the device answers on it', async () => {
+      const emulator = await harness.start();
+      const client = await harness.connectDevice(emulator);
+      const asked: string[] = [];
+      client.on('message', (topic, payload) => {
+        asked.push(topic);
+        client.publish(topic, `${payload.toString()}:pong`);
+      });
+      const response = await emulator.rrpc(DEV01, 'ping', { topic: `/${PK}/dev01/user/get` });
+      expect(response).toEqual(Buffer.from('ping:pong'));
+      expect(asked).toEqual([expect.stringMatching(new RegExp(`^/ext/rrpc/\\d+/${PK}/dev01/user/get$`))]);
+    });
+
     it('should use a fresh digit messageId per call', async () => {
       const emulator = await harness.start();
       const client = await harness.connectDevice(emulator);
@@ -84,7 +97,7 @@ describe('cloudServices', () => {
       expect({ got, qos }).toEqual({ got: topic, qos: 1 });
       expect(JSON.parse(payload.toString())).toEqual({
         code: '1000',
-        id: expect.any(Number),
+        id: expect.stringMatching(/^\d+$/) as unknown as string,
         message: 'success',
         data: {
           size: 10,

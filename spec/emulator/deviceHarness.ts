@@ -2,6 +2,7 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { mqttCredentials, type CredentialsInput } from '../../lib/identity';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/emulator';
+import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
 
 export const PK = 'a1TestPK001';
 export const SECRET = '0123456789abcdef0123456789abcdef';
@@ -26,6 +27,8 @@ export interface DeviceLogin extends Partial<CredentialsInput> {
   /** Replaces the username. */
   readonly username?: string;
   readonly clean?: boolean;
+  /** Which listener to dial. Default: `'mqtt'`; securemode follows unless given. */
+  readonly transport?: Transport;
 }
 
 /** Resolves when the connection of a device is gone. */
@@ -55,9 +58,12 @@ export function deviceHarness() {
 
   /** Connects a device (dev01 with its secret unless told otherwise); rejects with the CONNACK error. */
   function connectDevice(emulator: Emulator, login: DeviceLogin = {}): Promise<MqttClient> {
-    const { keepalive = 60, clean = true, password, username, ...input } = login;
-    const credentials = mqttCredentials({ ...DEV01, deviceSecret: SECRET, ...input });
+    const { keepalive = 60, clean = true, password, username, transport = 'mqtt', ...input } = login;
+    const tls = TLS_TRANSPORTS.includes(transport);
+    const secureMode = tls ? 2 : 3;
+    const credentials = mqttCredentials({ ...DEV01, deviceSecret: SECRET, secureMode, ...input });
     const options: IClientOptions = {
+      ...(tls ? { ca: emulator.ca } : {}),
       ...credentials,
       password: password ?? credentials.password,
       username: username ?? credentials.username,
@@ -66,7 +72,7 @@ export function deviceHarness() {
       protocolVersion: 4,
       reconnectPeriod: 0,
     };
-    const client = connect(emulator.url, options);
+    const client = connect(emulator.urls[transport], options);
     clients.push(client);
     // The server closes connections in these specs on purpose; a late socket error must not throw.
     client.on('error', () => undefined);

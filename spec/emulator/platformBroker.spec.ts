@@ -3,7 +3,7 @@ import { filter, firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import type { ErrorWithSubackPacket } from 'mqtt';
 import type { EmulatorEvent, ViolationReason } from '../../lib/emulator';
 import { mqttCredentials } from '../../lib/identity';
-import { DEV01, PK, SECRET, deviceHarness, whenClosed } from './deviceHarness';
+import { DEV01, PK, SECRET, deviceHarness, nextMessage, whenClosed } from './deviceHarness';
 
 const harness = deviceHarness();
 afterEach(() => harness.cleanup());
@@ -124,6 +124,19 @@ describe('platformBroker: subscribe rules', () => {
     const client = await harness.connectDevice(emulator);
     const topic = `/ota/device/upgrade/${PK}/dev01`;
     expect(await client.subscribeAsync(topic, { qos: 2 })).toEqual([{ topic, qos: 1 }]);
+  });
+
+  it('should deliver a QoS 1 cloud message at QoS 1 to a QoS 0 subscription, and QoS 0 at QoS 0', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const topic = `/broadcast/${PK}/qos`;
+    await client.subscribeAsync(topic, { qos: 0 });
+    const first = nextMessage(client);
+    await emulator.publish(topic, 'one', { qos: 1 });
+    expect(await first).toMatchObject({ topic, qos: 1 });
+    const second = nextMessage(client);
+    await emulator.publish(topic, 'zero', { qos: 0 });
+    expect(await second).toMatchObject({ topic, qos: 0 });
   });
 
   it('should grant QoS 0 as asked', async () => {

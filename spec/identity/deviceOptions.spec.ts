@@ -4,9 +4,11 @@ import {
   decodeDeviceOptions,
   DeviceOptions,
   DeviceOptionsError,
+  timestampNow,
   type ResolvedDeviceOptions,
 } from '../../lib/identity/deviceOptions';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
+import { memorySecretStore } from '../../lib/identity/secretStore';
 import { resolveEndpoint } from '../../lib/identity/resolveEndpoint';
 
 const SECRET = 's3cr3t-d3v1c3';
@@ -25,7 +27,12 @@ describe('decodeDeviceOptions', () => {
         productKey: 'a1TestPK001',
         deviceName: 'dev01',
         deviceSecret: SECRET,
+        productSecret: undefined,
+        secretStore: expect.objectContaining({ load: expect.any(Function), save: expect.any(Function) }),
+        registration: { method: 'register', timeoutMs: 10000 },
         endpoint: { region: 'cn-shanghai' },
+        tls: { rejectUnauthorized: true },
+        timestamp: undefined,
         clientId: 'a1TestPK001.dev01',
         signMethod: 'hmacsha256',
         extra: {},
@@ -44,10 +51,20 @@ describe('decodeDeviceOptions', () => {
 
   it('should keep every option given', () => {
     const shouldRetry = () => true;
+    const secretStore = memorySecretStore();
     const options: DeviceOptions = {
       ...minimal,
       productSecret: 'ProductSecret123',
-      endpoint: { url: 'mqtt://localhost:1883' },
+      secretStore,
+      registration: { method: 'https', url: 'https://127.0.0.1:8443', timeoutMs: 500, random: 'abc123' },
+      endpoint: { url: 'mqtts://localhost:8883' },
+      tls: {
+        ca: ['-----BEGIN CERTIFICATE-----'],
+        cert: Buffer.from('cert'),
+        key: 'key',
+        rejectUnauthorized: false,
+        servername: 'broker.example',
+      },
       clientId: 'myClient01',
       signMethod: 'hmacsha1',
       timestamp: 1700000000000,
@@ -69,14 +86,27 @@ describe('decodeDeviceOptions', () => {
       maxTopicBytes: 64,
       checkNamespace: false,
     };
-    expect(decodeDeviceOptions(options)).toEqual(E.right({ ...options, timestamp: '1700000000000' }));
+    expect(decodeDeviceOptions(options)).toEqual(E.right(options));
+  });
+
+  it('should take a timestamp function as it is, to be called at each attempt', () => {
+    const timestamp = () => 1700000000000;
+    expect(
+      E.map((o: ResolvedDeviceOptions) => o.timestamp)(decodeDeviceOptions({ ...minimal, timestamp })),
+    ).toEqual(E.right(timestamp));
   });
 
   it.each<[string, object]>([
     ['reconnect: false', { reconnect: false }],
     [
       'an infinite maxRetries and every callback',
-      { reconnect: { maxRetries: Infinity, random: Math.random, onRetry: () => undefined } },
+      { reconnect: { maxRetries: Infinity, random: Math.random, shouldRetry: () => false } },
+    ],
+    ['a wss endpoint with tls', { endpoint: { url: 'wss://localhost:8084/mqtt' }, tls: { ca: 'pem' } }],
+    ['a cloud endpoint with tls', { tls: { rejectUnauthorized: false } }],
+    [
+      'a productSecret next to deviceSecret',
+      { productSecret: 'ProductSecret123', secretStore: memorySecretStore() },
     ],
     ['a timestamp as a string', { timestamp: '2524608000000' }],
     ['an instance endpoint', { endpoint: { instanceId: 'iot-06z00ab12cd34ef' } }],
@@ -86,15 +116,9 @@ describe('decodeDeviceOptions', () => {
     expect(problemsOf({ ...minimal, ...patch })).toEqual([]);
   });
 
-  it('should keep only the endpoint and the extra parameters it knows', () => {
-    const decoded = decodeDeviceOptions({
-      ...minimal,
-      endpoint: { region: 'cn-beijing', comment: 'x' },
-      extra: { ext: '1', dropped: undefined },
-    });
-    expect(E.map((o: ResolvedDeviceOptions) => [o.endpoint, o.extra])(decoded)).toEqual(
-      E.right([{ region: 'cn-beijing' }, { ext: '1' }]),
-    );
+  it('should leave out the extra parameters set to undefined', () => {
+    const decoded = decodeDeviceOptions({ ...minimal, extra: { ext: '1', dropped: undefined } });
+    expect(E.map((o: ResolvedDeviceOptions) => o.extra)(decoded)).toEqual(E.right({ ext: '1' }));
   });
 
   it('should give what mqttCredentials and resolveEndpoint need', () => {
@@ -105,7 +129,12 @@ describe('decodeDeviceOptions', () => {
       timestamp: 789,
     });
     const credentials = E.map((o: ResolvedDeviceOptions) =>
-      mqttCredentials({ ...o, secureMode: resolveEndpoint(o.endpoint, o.productKey).secureMode }),
+      mqttCredentials({
+        ...o,
+        deviceSecret: o.deviceSecret ?? '',
+        timestamp: timestampNow(o.timestamp),
+        secureMode: resolveEndpoint(o.endpoint, o.productKey).secureMode,
+      }),
     )(decoded);
     expect(E.map((c: { clientId: string }) => c.clientId)(credentials)).toEqual(
       E.right('12345|securemode=2,signmethod=hmacsha1,timestamp=789|'),
@@ -214,12 +243,12 @@ describe('decodeDeviceOptions', () => {
     [
       'a negative timestamp',
       { timestamp: -1 },
-      'timestamp: must be milliseconds, a non-negative integer or a string of digits, got -1',
+      'timestamp: must be milliseconds (a non-negative integer or a string of digits) or a function that gives them, got -1',
     ],
     [
       'a timestamp with a comma',
       { timestamp: '1,2' },
-      'timestamp: must be milliseconds, a non-negative integer or a string of digits, got "1,2"',
+      'timestamp: must be milliseconds (a non-negative integer or a string of digits) or a function that gives them, got "1,2"',
     ],
     [
       'extra that is not an object',
@@ -324,9 +353,9 @@ describe('decodeDeviceOptions', () => {
       'reconnect.random: must be a function, got 0.5',
     ],
     [
-      'an onRetry that is no function',
-      { reconnect: { onRetry: 'log' } },
-      'reconnect.onRetry: must be a function, got "log"',
+      'an onRetry, which state$ replaces',
+      { reconnect: { onRetry: () => undefined } },
+      "reconnect.onRetry: removed: state$ shows each retry as { status: 'reconnecting', attempt, delayMs, error }",
     ],
     [
       'a zero connectTimeoutMs',
@@ -396,8 +425,176 @@ describe('decodeDeviceOptions', () => {
     ['keepAlive', { keepAlive: 60 }, 'keepAlive: unknown option; did you mean keepalive?'],
     ['clientID', { clientID: 'c' }, 'clientID: unknown option; did you mean clientId?'],
     ['clean_session', { clean_session: true }, 'clean_session: unknown option; did you mean cleanSession?'],
+    [
+      'a tls that is no object',
+      { endpoint: { url: 'mqtts://x' }, tls: 'pem' },
+      'tls: must be an object { ca?, cert?, key?, rejectUnauthorized?, servername? }, got "pem"',
+    ],
+    [
+      'an empty ca',
+      { endpoint: { url: 'mqtts://x' }, tls: { ca: [] } },
+      'tls.ca: must be PEM text or bytes, or a non-empty array of them, got an array',
+    ],
+    [
+      'a cert that is a number',
+      { endpoint: { url: 'mqtts://x' }, tls: { cert: 1 } },
+      'tls.cert: must be PEM text or bytes, or a non-empty array of them, got 1',
+    ],
+    [
+      'rejectUnauthorized as a string',
+      { endpoint: { url: 'mqtts://x' }, tls: { rejectUnauthorized: 'no' } },
+      'tls.rejectUnauthorized: must be true or false, got "no"',
+    ],
+    [
+      'an empty servername',
+      { endpoint: { url: 'mqtts://x' }, tls: { servername: '' } },
+      'tls.servername: must be a host name, got ""',
+    ],
+    [
+      'tls for a plain TCP endpoint',
+      { endpoint: { url: 'mqtt://localhost:1883' }, tls: { ca: 'pem' } },
+      'tls: is unused: the endpoint "mqtt://localhost:1883" is not mqtts: or wss:',
+    ],
+    [
+      'tls for a plain websocket endpoint',
+      { endpoint: { url: 'ws://localhost:8083/mqtt' }, tls: {} },
+      'tls: is unused: the endpoint "ws://localhost:8083/mqtt" is not mqtts: or wss:',
+    ],
+    [
+      'a secretStore without productSecret',
+      { secretStore: memorySecretStore() },
+      'secretStore: is only used for dynamic registration, which needs productSecret',
+    ],
+    [
+      'a secretStore that is no store',
+      { productSecret: 'ps', secretStore: { get: () => undefined } },
+      'secretStore: must be a secret store { load(device), save(device, credential) }, got an object',
+    ],
+    [
+      'a registration without productSecret',
+      { registration: { method: 'https' } },
+      'registration: is only used for dynamic registration, which needs productSecret',
+    ],
+    [
+      'an unknown registration method',
+      { productSecret: 'ps', registration: { method: 'http' } },
+      'registration.method: must be one of "register", "regnwl", "https", got "http"',
+    ],
+    [
+      'a plain registration url',
+      { productSecret: 'ps', registration: { url: 'mqtt://localhost:1883' } },
+      'registration.url: must be an mqtts:, wss: or https: URL (registration needs TLS), got "mqtt://localhost:1883"',
+    ],
+    [
+      'an https registration url for MQTT registration',
+      { productSecret: 'ps', registration: { url: 'https://localhost:8443' } },
+      "registration.url: is https:, for method 'https'",
+    ],
+    [
+      'an mqtts registration url for HTTPS registration',
+      { productSecret: 'ps', registration: { method: 'https', url: 'mqtts://localhost:8883' } },
+      "registration.url: must be https: for method 'https'",
+    ],
+    [
+      'HTTPS registration at a url endpoint without its url',
+      { productSecret: 'ps', endpoint: { url: 'mqtts://localhost:8883' }, registration: { method: 'https' } },
+      "registration.url: required for method 'https' with a url endpoint (the emulator's is urls.https)",
+    ],
+    [
+      'a zero registration timeout',
+      { productSecret: 'ps', registration: { timeoutMs: 0 } },
+      'registration.timeoutMs: must be a finite number of milliseconds > 0, got 0',
+    ],
+    [
+      'a registration random with a comma',
+      { productSecret: 'ps', registration: { random: '1,2' } },
+      'registration.random: must be 1 to 64 letters and digits, got "1,2"',
+    ],
+    [
+      'an extra authType',
+      { extra: { authType: 'register' } },
+      'extra.authType: is set by the endpoint, signMethod and timestamp options, not by extra',
+    ],
   ])('should report %s', (_, patch, problem) => {
     expect(problemsOf({ ...minimal, ...patch })).toEqual([problem]);
+  });
+
+  // An unknown option names the known one it is closest to: a typo, another case, or a field put at the
+  // wrong level.
+  it.each<[string, object, string]>([
+    ['ca', { ca: 'pem' }, 'ca: unknown option; did you mean tls.ca?'],
+    ['cert', { cert: 'pem' }, 'cert: unknown option; did you mean tls.cert?'],
+    ['key', { key: 'pem' }, 'key: unknown option; did you mean tls.key?'],
+    [
+      'rejectUnauthorized',
+      { rejectUnauthorized: false },
+      'rejectUnauthorized: unknown option; did you mean tls.rejectUnauthorized?',
+    ],
+    ['servername', { servername: 'x' }, 'servername: unknown option; did you mean tls.servername?'],
+    ['serverName', { serverName: 'x' }, 'serverName: unknown option; did you mean tls.servername?'],
+    [
+      'tls.rejectUnauthorised',
+      { endpoint: { url: 'mqtts://x' }, tls: { rejectUnauthorised: false } },
+      'tls.rejectUnauthorised: unknown option; did you mean tls.rejectUnauthorized?',
+    ],
+    [
+      'tls.keepalive',
+      { endpoint: { url: 'mqtts://x' }, tls: { keepalive: 60 } },
+      'tls.keepalive: unknown option; did you mean keepalive?',
+    ],
+    ['keepAliveSec', { keepAliveSec: 60 }, 'keepAliveSec: unknown option; did you mean keepalive?'],
+    ['clean', { clean: true }, 'clean: unknown option'],
+    ['devicename', { devicename: 'x' }, 'devicename: unknown option; did you mean deviceName?'],
+    ['deviceSecert', { deviceSecert: 'x' }, 'deviceSecert: unknown option; did you mean deviceSecret?'],
+    ['productSecrt', { productSecrt: 'x' }, 'productSecrt: unknown option; did you mean productSecret?'],
+    ['secretstore', { secretstore: {} }, 'secretstore: unknown option; did you mean secretStore?'],
+    ['region', { region: 'cn-shanghai' }, 'region: unknown option; did you mean endpoint.region?'],
+    ['url', { url: 'mqtt://x' }, 'url: unknown option; did you mean endpoint.url?'],
+    ['instanceID', { instanceID: 'iot-1' }, 'instanceID: unknown option; did you mean endpoint.instanceId?'],
+    [
+      'endpoint.comment',
+      { endpoint: { region: 'cn-beijing', comment: 'x' } },
+      'endpoint.comment: unknown option',
+    ],
+    [
+      'endpoint.Region',
+      { endpoint: { region: 'cn-beijing', Region: 'cn-beijing' } },
+      'endpoint.Region: unknown option; did you mean endpoint.region?',
+    ],
+    [
+      'initialDelayMs',
+      { initialDelayMs: 10 },
+      'initialDelayMs: unknown option; did you mean reconnect.initialDelayMs?',
+    ],
+    [
+      'reconnect.maxDelay',
+      { reconnect: { maxDelay: 10 } },
+      'reconnect.maxDelay: unknown option; did you mean reconnect.maxDelayMs?',
+    ],
+    ['offlineQueue.size', { offlineQueue: { size: 10 } }, 'offlineQueue.size: unknown option'],
+    ['overflow', { overflow: 'error' }, 'overflow: unknown option; did you mean offlineQueue.overflow?'],
+    [
+      'registration.methods',
+      { productSecret: 'ps', registration: { methods: 'https' } },
+      'registration.methods: unknown option; did you mean registration.method?',
+    ],
+    ['timeoutMs', { timeoutMs: 10 }, 'timeoutMs: unknown option; did you mean registration.timeoutMs?'],
+    [
+      'publishTimeout',
+      { publishTimeout: 10 },
+      'publishTimeout: unknown option; did you mean publishTimeoutMs?',
+    ],
+  ])('should refuse the unknown option %s with the closest known one', (_, patch, problem) => {
+    expect(problemsOf({ ...minimal, ...patch })).toEqual([problem]);
+  });
+
+  it('should not show the value of an unknown option', () => {
+    const problems = problemsOf({ ...minimal, password: SECRET, secret: SECRET });
+    expect(problems).toEqual(['password: unknown option', 'secret: unknown option']);
+  });
+
+  it('should take an unknown option set to undefined', () => {
+    expect(problemsOf({ ...minimal, ca: undefined, tls: { cafile: undefined } })).toEqual([]);
   });
 
   it.each<[unknown, string]>([
@@ -425,8 +622,8 @@ describe('decodeDeviceOptions', () => {
     ]);
   });
 
-  it('should ignore unknown options that resemble none', () => {
-    expect(problemsOf({ ...minimal, scheduler: {} })).toEqual([]);
+  it('should refuse an unknown option that resembles none', () => {
+    expect(problemsOf({ ...minimal, scheduler: {} })).toEqual(['scheduler: unknown option']);
   });
 
   describe('secrets', () => {

@@ -4,11 +4,13 @@ import { deviceTopics, type DeviceTopics } from '../../lib/identity/deviceTopics
 
 const device = { productKey: 'a1TestPK001', deviceName: 'dev01' };
 
-/** Every topic of a device, builders called with `arg`. */
+/** Every topic of a device, builders called with `arg` (and a topic of the device's own for a second argument). */
 function allTopics(topics: DeviceTopics, arg: string): [string, string][] {
   return Object.entries(topics).map(([name, topic]) => [
     name,
-    typeof topic === 'function' ? (topic as (arg: string) => string)(arg) : (topic as string),
+    typeof topic === 'function'
+      ? (topic as (arg: string, topic: string) => string)(arg, topics.userTopic(arg))
+      : (topic as string),
   ]);
 }
 
@@ -21,6 +23,16 @@ describe('deviceTopics', () => {
     ['propertySet', '/sys/a1TestPK001/dev01/thing/service/property/set'],
     ['propertySetReply', '/sys/a1TestPK001/dev01/thing/service/property/set_reply'],
     ['rrpcRequestFilter', '/sys/a1TestPK001/dev01/rrpc/request/+'],
+    ['propertyDesiredGet', '/sys/a1TestPK001/dev01/thing/property/desired/get'],
+    ['propertyDesiredGetReply', '/sys/a1TestPK001/dev01/thing/property/desired/get_reply'],
+    ['propertyDesiredDelete', '/sys/a1TestPK001/dev01/thing/property/desired/delete'],
+    ['propertyDesiredDeleteReply', '/sys/a1TestPK001/dev01/thing/property/desired/delete_reply'],
+    ['dslTemplateGet', '/sys/a1TestPK001/dev01/thing/dsltemplate/get'],
+    ['dslTemplateGetReply', '/sys/a1TestPK001/dev01/thing/dsltemplate/get_reply'],
+    ['deviceInfoUpdate', '/sys/a1TestPK001/dev01/thing/deviceinfo/update'],
+    ['deviceInfoUpdateReply', '/sys/a1TestPK001/dev01/thing/deviceinfo/update_reply'],
+    ['deviceInfoDelete', '/sys/a1TestPK001/dev01/thing/deviceinfo/delete'],
+    ['deviceInfoDeleteReply', '/sys/a1TestPK001/dev01/thing/deviceinfo/delete_reply'],
     ['otaInform', '/ota/device/inform/a1TestPK001/dev01'],
     ['otaUpgrade', '/ota/device/upgrade/a1TestPK001/dev01'],
     ['otaProgress', '/ota/device/progress/a1TestPK001/dev01'],
@@ -49,6 +61,14 @@ describe('deviceTopics', () => {
     ['service', (t) => t.service('reboot'), '/sys/a1TestPK001/dev01/thing/service/reboot'],
     ['serviceReply', (t) => t.serviceReply('reboot'), '/sys/a1TestPK001/dev01/thing/service/reboot_reply'],
     ['rrpcResponse', (t) => t.rrpcResponse('1234'), '/sys/a1TestPK001/dev01/rrpc/response/1234'],
+    ['rrpcRequest', (t) => t.rrpcRequest('1234'), '/sys/a1TestPK001/dev01/rrpc/request/1234'],
+    [
+      'extRrpc',
+      (t) => t.extRrpc('1234', t.service('reboot')),
+      '/ext/rrpc/1234/sys/a1TestPK001/dev01/thing/service/reboot',
+    ],
+    ['extRrpc', (t) => t.extRrpc('1234', t.userTopic('get')), '/ext/rrpc/1234/a1TestPK001/dev01/user/get'],
+    ['broadcastRequest', (t) => t.broadcastRequest('77'), '/sys/a1TestPK001/dev01/broadcast/request/77'],
     ['broadcast', (t) => t.broadcast('news'), '/broadcast/a1TestPK001/news'],
     ['userTopic', (t) => t.userTopic('get'), '/a1TestPK001/dev01/user/get'],
     ['userTopic', (t) => t.userTopic('a/b'), '/a1TestPK001/dev01/user/a/b'],

@@ -52,6 +52,8 @@ export interface MosquittoOptions {
    * a log line per PUBLISH costs the broker and the process that reads it.
    */
   readonly packetLog?: boolean;
+  /** A TLS listener with this server certificate and key (PEM) instead of plain TCP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** Counts of SUBSCRIBE / UNSUBSCRIBE packets per filter, read off mosquitto's log. */
@@ -68,14 +70,17 @@ export class Mosquitto implements PacketLog {
   private packet: 'SUBSCRIBE' | 'UNSUBSCRIBE' | undefined;
   private pending = '';
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly tls: boolean,
+  ) {}
 
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
-    const broker = new Mosquitto(await freePort());
+    const broker = new Mosquitto(await freePort(), options.tls !== undefined);
     broker.configure(options);
     await broker.start();
     return broker;
@@ -159,9 +164,10 @@ export class Mosquitto implements PacketLog {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private configure({ users = [], acl, packetLog = true }: MosquittoOptions): void {
+  private configure({ users = [], acl, packetLog = true, tls }: MosquittoOptions): void {
     const lines = [
       `listener ${this.port} 127.0.0.1`,
+      ...(tls ? this.certificateLines(tls) : []),
       'log_dest stderr',
       ...(packetLog
         ? ['log_type all']
@@ -183,6 +189,12 @@ export class Mosquitto implements PacketLog {
       lines.push(`acl_file ${join(this.dir, 'acl')}`);
     }
     writeFileSync(join(this.dir, 'mosquitto.conf'), lines.join('\n') + '\n');
+  }
+
+  private certificateLines({ cert, key }: { readonly cert: string; readonly key: string }): string[] {
+    writeFileSync(join(this.dir, 'server.crt'), cert);
+    writeFileSync(join(this.dir, 'server.key'), key, { mode: 0o600 });
+    return [`certfile ${join(this.dir, 'server.crt')}`, `keyfile ${join(this.dir, 'server.key')}`];
   }
 
   /** Reads log lines; true once the broker says it is running. */

@@ -1,0 +1,50 @@
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import type { Subscription } from 'rxjs';
+import { ALINK_CODES, AlinkRequest, alinkReply, replyTopicOf } from '../protocol';
+import type { CloudSide } from './CloudSide';
+import { decodeDevicePayload, decodeValue } from './decodeDevicePayload';
+import type { ReceivedMessage } from './emulatorEvent';
+
+/** What the cloud answers to one Alink request: a code (default 200), data and a message. */
+export interface CloudAnswer {
+  readonly code?: number;
+  readonly data?: unknown;
+  readonly message?: string;
+}
+
+/**
+ * Answers the Alink requests devices publish on topics that match `filter`, on `${topic}_reply`, as the
+ * platform does: `{id, code, data, message, method, version}`. The params are decoded with `params` first: a
+ * request that does not decode is answered 460 with the reason; one without an id cannot be answered.
+ */
+export function answerAlink<P>(
+  cloud: CloudSide,
+  filter: string,
+  params: t.Decoder<unknown, P>,
+  answer: (params: P, request: AlinkRequest, message: ReceivedMessage) => CloudAnswer,
+): Subscription {
+  return cloud.listen(filter).subscribe((message) => {
+    const request = decodeDevicePayload(AlinkRequest, message.payload);
+    if (E.isLeft(request)) return;
+    const { id, method } = request.right;
+    const decoded = decodeValue(params, request.right.params);
+    const result: CloudAnswer = E.isRight(decoded)
+      ? answer(decoded.right, request.right, message)
+      : { code: ALINK_CODES.invalidParameter, message: `request parameter error: ${decoded.left}` };
+    const {
+      code = ALINK_CODES.success,
+      data = {},
+      message: text = code === 200 ? 'success' : 'failed',
+    } = result;
+    const reply = alinkReply({
+      id,
+      code,
+      data,
+      message: text,
+      version: '1.0',
+      ...(method ? { method } : {}),
+    });
+    cloud.publish(replyTopicOf(message.topic), reply, { qos: 1 }).catch(() => undefined);
+  });
+}

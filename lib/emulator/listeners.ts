@@ -1,0 +1,124 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { KeyPair } from './certificates';
+import type { Transport } from './transport';
+
+/** One port per transport; 0 takes a free one. */
+export type TransportPorts = Readonly<Record<Transport, number>>;
+
+export interface ListenerOptions {
+  readonly host: string;
+  readonly ports: TransportPorts;
+  /** The server certificate and key of the TLS listeners (mqtts, wss and the HTTPS endpoint). */
+  readonly certificate: KeyPair;
+  /** Serves MQTT on a connection, whatever carries it. */
+  handle(stream: Duplex, transport: Transport): void;
+  /** Answers HTTPS requests on the wss port that are not websocket upgrades. Default: 404. */
+  request?(request: IncomingMessage, response: ServerResponse): void;
+}
+
+/** The emulator's listening sockets. */
+export interface Listeners {
+  readonly ports: TransportPorts;
+  /** `mqtt://`, `mqtts://`, `ws://…/mqtt` and `wss://…/mqtt`, each on its own port. */
+  readonly urls: Readonly<Record<Transport, string>>;
+  /** `https://host:port`, the origin of the HTTPS endpoints (on the wss port). */
+  readonly https: string;
+  /** Stops accepting; resolves once every connection has gone. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const closed = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+
+/** A websocket server on `server` whose every connection is a stream of MQTT packets. */
+function serveWebSockets(
+  server: HttpServer | HttpsServer,
+  transport: Transport,
+  handle: ListenerOptions['handle'],
+): WebSocketServer {
+  // `mqtt` is the subprotocol MQTT over websockets asks for; the platform serves it on /mqtt.
+  const sockets = new WebSocketServer({ server, handleProtocols: (protocols) => [...protocols][0] ?? false });
+  sockets.on('connection', (socket) => {
+    const stream = createWebSocketStream(socket);
+    // A client that goes away mid-frame makes the stream error; aedes ends the connection on 'close'.
+    stream.on('error', () => stream.destroy());
+    handle(stream, transport);
+  });
+  return sockets;
+}
+
+/**
+ * Listens on `host` for MQTT over TCP, TLS, websockets and secure websockets. The TLS listeners show
+ * `certificate`; the wss port also answers HTTPS requests with `request`.
+ */
+export async function startListeners(options: ListenerOptions): Promise<Listeners> {
+  const { host, ports, certificate, handle } = options;
+  const tls = { cert: certificate.cert, key: certificate.key };
+  const notFound = (_: IncomingMessage, response: ServerResponse) => response.writeHead(404).end();
+  const http = createHttpServer(notFound);
+  const https = createHttpsServer(tls, options.request ?? notFound);
+  const servers: Record<Transport, Server> = {
+    mqtt: createTcpServer((socket) => handle(socket, 'mqtt')),
+    mqtts: createTlsServer(tls, (socket) => handle(socket, 'mqtts')),
+    ws: http,
+    wss: https,
+  };
+  // A TLS handshake that fails (a device that does not trust the certificate) is the device's problem.
+  servers.mqtts.on('tlsClientError', () => undefined);
+  https.on('tlsClientError', () => undefined);
+  const webSockets = [serveWebSockets(http, 'ws', handle), serveWebSockets(https, 'wss', handle)];
+
+  const close = async () => {
+    for (const sockets of webSockets) sockets.close();
+    http.closeIdleConnections();
+    https.closeIdleConnections();
+    await Promise.all(Object.values(servers).map(closed));
+  };
+
+  const bound: Partial<Record<Transport, number>> = {};
+  try {
+    for (const transport of Object.keys(servers) as Transport[]) {
+      bound[transport] = await listen(servers[transport], ports[transport], host);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const actual = bound as Record<Transport, number>;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return {
+    ports: actual,
+    urls: {
+      mqtt: `mqtt://${hostPart}:${actual.mqtt}`,
+      mqtts: `mqtts://${hostPart}:${actual.mqtts}`,
+      ws: `ws://${hostPart}:${actual.ws}/mqtt`,
+      wss: `wss://${hostPart}:${actual.wss}/mqtt`,
+    },
+    https: `https://${hostPart}:${actual.wss}`,
+    close,
+  };
+}

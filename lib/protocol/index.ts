@@ -1,0 +1,79 @@
+// The Alink wire format, written once: the device (`alink/`) and the emulator (`emulator/`) both use it.
+export {
+  ALINK_CODES,
+  codeName,
+  DEVICE_DEFINED_CODES,
+  isDeviceDefinedCode,
+  RRPC_DEADLINE_MS,
+  type AlinkCodeName,
+} from './alinkCodes';
+export {
+  AlinkReply,
+  alinkReply,
+  AlinkRequest,
+  alinkRequest,
+  replyTopicOf,
+  type AlinkReplyFields,
+  type AlinkReplyPayload,
+  type AlinkRequestFields,
+  type AlinkRequestPayload,
+} from './alinkMessage';
+export { DIGEST_HEX_LENGTH, DigestMethod, DigitString, NumberFromStringOrNumber, preview } from './lenient';
+export { MAX_MESSAGE_ID, messageIds, nextMessageId } from './messageIds';
+export {
+  OTA_FAILURE_STEPS,
+  OTA_FIRMWARE_GET_METHOD,
+  OtaFirmware,
+  otaFirmwareData,
+  OtaInform,
+  otaInform,
+  OtaProgressReport,
+  otaProgress,
+  OtaPullData,
+  otaPullParams,
+  OtaPush,
+  otaPushPayload,
+  type OtaFirmwareFields,
+  type OtaPushFields,
+  type OtaStep,
+} from './otaPayloads';
+export {
+  NtpRequest,
+  ntpRequestPayload,
+  NtpResponse,
+  ntpResponsePayload,
+  ntpSample,
+  type NtpSample,
+} from './ntpPayloads';
+export {
+  DEVICE_INFO_METHODS,
+  DeviceInfoDeleteParams,
+  deviceInfoDeleteParams,
+  DeviceInfoUpdateParams,
+  deviceInfoUpdateParams,
+  DeviceTag,
+} from './deviceInfoPayloads';
+export {
+  PLATFORM_ERROR_CODES,
+  PlatformErrorPayload,
+  platformErrorPayload,
+  type PlatformErrorFields,
+} from './platformErrorPayloads';
+export {
+  SHADOW_CLEAR_VERSION,
+  SHADOW_ERROR_CODES,
+  SHADOW_NULL,
+  ShadowControl,
+  shadowControlPayload,
+  shadowDeletePayload,
+  shadowErrorPayload,
+  shadowGetPayload,
+  ShadowReply,
+  shadowReplyPayload,
+  ShadowRequest,
+  ShadowState,
+  shadowUpdatePayload,
+  type ShadowAttributes,
+  type ShadowDocument,
+} from './shadowPayloads';
+export { CONFIG_CODES, CONFIG_METHODS, ConfigFile, configFileData, configGetParams } from './configPayloads';

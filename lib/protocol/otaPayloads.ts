@@ -1,0 +1,209 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import * as t from 'io-ts';
+import { DIGEST_HEX_LENGTH, DigestMethod, DigitString, NumberFromStringOrNumber, preview } from './lenient';
+
+/** `isDiff`: 0/1, "0"/"1" or a boolean, decoded to a boolean. */
+const DiffFlag = new t.Type<boolean, 0 | 1, unknown>(
+  'DiffFlag',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) =>
+    u === 1 || u === '1' || u === true
+      ? t.success(true)
+      : u === 0 || u === '0' || u === false
+        ? t.success(false)
+        : t.failure(u, c, `isDiff must be 0 or 1, got ${preview(u)}`),
+  (b) => (b ? 1 : 0),
+);
+
+const FirmwareFields = t.intersection([
+  t.type({ version: t.string, url: t.string, size: NumberFromStringOrNumber }),
+  t.partial({
+    sign: t.string,
+    signMethod: DigestMethod,
+    md5: t.string,
+    module: t.string,
+    isDiff: DiffFlag,
+    extData: t.unknown,
+  }),
+]);
+
+/** A firmware as the platform describes it in a push or in the answer to a pull, put in one shape. */
+export interface OtaFirmware {
+  readonly version: string;
+  readonly url: string;
+  /** Bytes. */
+  readonly size: number;
+  readonly signMethod: DigestMethod;
+  /** The image's digest under `signMethod`, lowercase hex. */
+  readonly sign: string;
+  /** The image's MD5, lowercase hex, when the platform sent it. */
+  readonly md5?: string | undefined;
+  /** The module the firmware is for; absent for the default module. */
+  readonly module?: string | undefined;
+  /** A difference image, to apply to the running firmware. Default: `false`. */
+  readonly isDiff: boolean;
+  /** What the upgrade package carries besides the image (the console's "push extra data"). */
+  readonly extData?: unknown;
+}
+
+/**
+ * The `data` of an OTA push, or of the `firmware/get` reply (PROTOCOL.md §4), decoded leniently: `size` as a
+ * string or a number, `signMethod` in any case (default `MD5`), `sign` falling back to `md5`. Refused: no
+ * digest at all, a digest that is not hex of the method's length, a negative or fractional size.
+ */
+export const OtaFirmware = new t.Type<OtaFirmware, unknown, unknown>(
+  'OtaFirmware',
+  (u): u is OtaFirmware => typeof u === 'object' && u !== null && 'sign' in u && 'signMethod' in u,
+  (u, c) =>
+    pipe(
+      FirmwareFields.validate(u, c),
+      E.flatMap((raw) => {
+        const signMethod = raw.signMethod ?? 'MD5';
+        const sign = (raw.sign ?? (signMethod === 'MD5' ? raw.md5 : undefined))?.toLowerCase();
+        if (sign === undefined) return t.failure(u, c, 'no sign (nor md5) to verify the image with');
+        if (!new RegExp(`^[0-9a-f]{${DIGEST_HEX_LENGTH[signMethod]}}$`).test(sign))
+          return t.failure(
+            u,
+            c,
+            `sign must be ${DIGEST_HEX_LENGTH[signMethod]} hex digits for ${signMethod}`,
+          );
+        if (!Number.isSafeInteger(raw.size) || raw.size < 0)
+          return t.failure(u, c, `size must be a whole number of bytes, got ${preview(raw.size)}`);
+        const firmware: OtaFirmware = {
+          version: raw.version,
+          url: raw.url,
+          size: raw.size,
+          signMethod,
+          sign,
+          isDiff: raw.isDiff ?? false,
+          ...(raw.md5 === undefined ? {} : { md5: raw.md5.toLowerCase() }),
+          ...(raw.module === undefined ? {} : { module: raw.module }),
+          ...(raw.extData === undefined ? {} : { extData: raw.extData }),
+        };
+        return t.success(firmware);
+      }),
+    ),
+  (firmware) => otaFirmwareData(firmware),
+);
+
+/**
+ * The firmware push on `/ota/device/upgrade/pk/dn` (PROTOCOL.md §4). Lenient: `id` and `code` may be strings
+ * or numbers (the platform sends `"1000"`); `data` as {@link OtaFirmware} says.
+ */
+export const OtaPush = t.intersection(
+  [
+    t.type({ id: DigitString, data: OtaFirmware }),
+    t.partial({ code: NumberFromStringOrNumber, message: t.string }),
+  ],
+  'OtaPush',
+);
+export type OtaPush = t.TypeOf<typeof OtaPush>;
+
+/**
+ * The `data` of the `firmware/get` reply: a firmware, or an empty object when none is waiting for the device
+ * (decoded to `undefined`).
+ */
+export const OtaPullData = new t.Type<OtaFirmware | undefined, unknown, unknown>(
+  'OtaPullData',
+  (u): u is OtaFirmware | undefined => u === undefined || OtaFirmware.is(u),
+  (u, c) =>
+    u === undefined || u === null || (typeof u === 'object' && Object.keys(u).length === 0)
+      ? t.success(undefined)
+      : OtaFirmware.validate(u, c),
+  t.identity,
+);
+
+/** The Alink method of a pull on `/sys/pk/dn/thing/ota/firmware/get`. */
+export const OTA_FIRMWARE_GET_METHOD = 'thing.ota.firmware.get';
+
+/** The params of a pull: the module, or none for the default one. */
+export function otaPullParams(module?: string): { readonly module?: string } {
+  return module === undefined ? {} : { module };
+}
+
+/** What the cloud says about a firmware. */
+export interface OtaFirmwareFields {
+  readonly version: string;
+  readonly url: string;
+  readonly size: number;
+  /** Hex digest of the image under `signMethod`. */
+  readonly sign: string;
+  /** Default: `'MD5'`. */
+  readonly signMethod?: DigestMethod;
+  /** The image's MD5, hex; sent beside `sign` when given. */
+  readonly md5?: string;
+  readonly module?: string;
+  readonly isDiff?: boolean;
+  readonly extData?: unknown;
+}
+
+/** The `data` of a push or of a pull's reply, as the cloud sends it. */
+export function otaFirmwareData(fields: OtaFirmwareFields) {
+  const { version, url, size, sign, signMethod = 'MD5', md5, module, isDiff, extData } = fields;
+  return {
+    size,
+    version,
+    url,
+    ...(md5 === undefined ? {} : { md5 }),
+    sign,
+    signMethod,
+    ...(module === undefined ? {} : { module }),
+    ...(isDiff === undefined ? {} : { isDiff: isDiff ? 1 : 0 }),
+    ...(extData === undefined ? {} : { extData }),
+  };
+}
+
+/** What the cloud puts in an OTA push. */
+export interface OtaPushFields extends OtaFirmwareFields {
+  readonly id: string;
+}
+
+/** The OTA push payload of PROTOCOL.md §4, as the cloud sends it (`code` as the string "1000"). */
+export function otaPushPayload(fields: OtaPushFields) {
+  return { code: '1000', id: fields.id, message: 'success', data: otaFirmwareData(fields) };
+}
+
+/** OTA progress `step`: "0"–"100" percent, or a failure code. */
+export type OtaStep = `${number}` | '-1' | '-2' | '-3' | '-4';
+
+/** The failure steps of PROTOCOL.md §4. */
+export const OTA_FAILURE_STEPS = {
+  upgradeFailed: '-1',
+  downloadFailed: '-2',
+  verificationFailed: '-3',
+  flashingFailed: '-4',
+} as const;
+
+/** The payload a device reports progress with on `/ota/device/progress/pk/dn`. */
+export function otaProgress(id: string | number, step: OtaStep, desc: string, module?: string) {
+  return { id: String(id), params: { step, desc, ...(module === undefined ? {} : { module }) } };
+}
+
+/** A progress report, as the cloud reads it. Lenient: `step` as a string or a number. */
+export const OtaProgressReport = t.type(
+  {
+    id: DigitString,
+    params: t.intersection([
+      t.type({ step: NumberFromStringOrNumber }),
+      t.partial({ desc: t.string, module: t.string }),
+    ]),
+  },
+  'OtaProgressReport',
+);
+export type OtaProgressReport = t.TypeOf<typeof OtaProgressReport>;
+
+/** The payload a device reports its firmware version with on `/ota/device/inform/pk/dn`. */
+export function otaInform(id: string, version: string, module?: string) {
+  return { id, params: { version, ...(module === undefined ? {} : { module }) } };
+}
+
+/** A version report, as the cloud reads it. */
+export const OtaInform = t.type(
+  {
+    id: DigitString,
+    params: t.intersection([t.type({ version: t.string }), t.partial({ module: t.string })]),
+  },
+  'OtaInform',
+);
+export type OtaInform = t.TypeOf<typeof OtaInform>;

@@ -1,0 +1,77 @@
+// What every smoke project runs, compiled or transformed the way that project's users would: a device
+// against the emulator, from the installed tarball. Prints one line per step; exits non-zero on a failure.
+import { classifyTopic, createDevice, matchTopic, ofKind, type InboundMessage } from 'rx-aliyun-iot';
+import { startEmulator } from 'rx-aliyun-iot/emulator';
+import { filter, firstValueFrom, Observable, take, timeout } from 'rxjs';
+
+const productKey = 'a1SmokePK01';
+const deviceName = 'smoke01';
+const deviceSecret = 'smoke-secret';
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`smoke: ${what}`);
+  console.log(`ok ${what}`);
+}
+
+async function main(): Promise<void> {
+  check(matchTopic('/sys/+/+/thing/#', '/sys/pk/dn/thing/event/property/post'), 'matchTopic');
+  const cloud = await startEmulator({
+    products: [{ productKey, devices: [{ deviceName, deviceSecret }] }],
+    port: undefined,
+    host: undefined,
+  });
+  // Optional fields given as undefined, as code with exactOptionalPropertyTypes may write them.
+  const device = createDevice({
+    productKey,
+    deviceName,
+    deviceSecret,
+    endpoint: { url: cloud.url },
+    clientId: undefined,
+    signMethod: undefined,
+    reconnect: { maxRetries: undefined, jitter: undefined },
+    offlineQueue: { limit: undefined, overflow: undefined },
+    keepalive: undefined,
+  });
+  try {
+    check(device.state$ instanceof Observable, "state$ is an Observable of the app's own rxjs");
+    device.start();
+    await firstValueFrom(
+      device.state$.pipe(
+        filter((s) => s.status === 'connected'),
+        timeout(10_000),
+      ),
+    );
+    check(true, 'connected to the emulator');
+
+    const heard = firstValueFrom(cloud.received$.pipe(take(1), timeout(10_000)));
+    const receipt = await firstValueFrom(
+      device.publish({ topic: `/${productKey}/${deviceName}/user/update`, payload: { n: 1 }, qos: 1 }),
+    );
+    check(receipt.qos === 1 && (await heard).payload.toString() === '{"n":1}', 'published, QoS 1');
+
+    const subscribed = firstValueFrom(
+      cloud.events$.pipe(
+        filter((e) => e.type === 'subscribe'),
+        timeout(10_000),
+      ),
+    );
+    const routed = firstValueFrom(
+      device
+        .observe(`/${productKey}/${deviceName}/user/get`, { qos: undefined })
+        .pipe(classifyTopic({ get: '/+pk/+dn/user/get' }), ofKind('get'), timeout(10_000)),
+    );
+    await subscribed;
+    await cloud.publish(`/${productKey}/${deviceName}/user/get`, 'hello', { qos: 1 });
+    const { message, params }: { message: InboundMessage; params: Record<string, string> } = await routed;
+    check(message.payload.toString() === 'hello' && params['dn'] === deviceName, 'received and classified');
+  } finally {
+    await device.close();
+    await cloud.close();
+  }
+  console.log('smoke ok');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

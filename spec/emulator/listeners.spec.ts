@@ -1,0 +1,146 @@
+// The emulator's four listeners, each with the securemode its transport needs, over real sockets.
+import { X509Certificate } from 'node:crypto';
+import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
+import { createDevice, type AliyunDevice } from '../../lib/device';
+import { createCertificateAuthority } from '../../lib/emulator/certificates';
+import { TlsError } from '../../lib/connection/TlsError';
+import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
+import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
+
+const harness = deviceHarness();
+const devices: AliyunDevice[] = [];
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((d) => d.close()));
+  await harness.cleanup();
+});
+
+const TRANSPORTS: readonly [Transport, RegExp][] = [
+  ['mqtt', /^mqtt:\/\/127\.0\.0\.1:\d+$/],
+  ['mqtts', /^mqtts:\/\/127\.0\.0\.1:\d+$/],
+  ['ws', /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/],
+  ['wss', /^wss:\/\/127\.0\.0\.1:\d+\/mqtt$/],
+];
+
+describe('the emulator listeners', () => {
+  it('should listen on a free loopback port for each transport and say where', async () => {
+    const emulator = await harness.start();
+    for (const [transport, shape] of TRANSPORTS) expect(emulator.urls[transport]).toMatch(shape);
+    const ports = Object.values(emulator.urls).map((url) => new URL(url).port);
+    expect(new Set(ports).size).toBe(4);
+    expect(emulator.url).toBe(emulator.urls.mqtt);
+  });
+
+  it('should make its own certificate authority and show a certificate it signed for the loopback host', async () => {
+    const emulator = await harness.start();
+    const ca = new X509Certificate(emulator.ca);
+    expect(ca.ca).toBe(true);
+    expect(ca.verify(ca.publicKey)).toBe(true);
+  });
+
+  it.each(TRANSPORTS.map(([transport]) => transport))(
+    'should take a device over %s with the securemode of that transport, and serve it',
+    async (transport) => {
+      const emulator = await harness.start();
+      const client = await harness.connectDevice(emulator, { transport });
+      const topic = `/broadcast/${PK}/hello`;
+      await client.subscribeAsync(topic, { qos: 1 });
+      const message = nextMessage(client);
+      await emulator.publish(topic, 'over ' + transport, { qos: 1 });
+      expect(await message).toMatchObject({ topic, qos: 1 });
+      expect((await message).payload.toString()).toBe('over ' + transport);
+      expect(await firstValueFrom(emulator.devices$)).toEqual([{ ...DEV01, clientId: `${PK}.dev01` }]);
+    },
+  );
+
+  it.each<[Transport, 2 | 3]>([
+    ['mqtt', 2],
+    ['ws', 2],
+    ['mqtts', 3],
+    ['wss', 3],
+  ])(
+    'should refuse a login over %s that says securemode=%i, with CONNACK 2',
+    async (transport, secureMode) => {
+      const emulator = await harness.start();
+      const refused = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'refused')));
+      await expect(harness.connectDevice(emulator, { transport, secureMode })).rejects.toMatchObject({
+        code: 2,
+      });
+      expect(await refused).toMatchObject({ reason: 'secure-mode-mismatch', returnCode: 2 });
+    },
+  );
+
+  it('should refuse a clientId over 64 characters with CONNACK 2', async () => {
+    const emulator = await harness.start();
+    const refused = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'refused')));
+    await expect(harness.connectDevice(emulator, { clientId: 'c'.repeat(65) })).rejects.toMatchObject({
+      code: 2,
+    });
+    expect(await refused).toMatchObject({ reason: 'client-id-too-long' });
+  });
+
+  it('should show the certificate it is given', async () => {
+    const authority = createCertificateAuthority({ commonName: 'given CA' });
+    const emulator = await harness.start({ tls: { ...authority.issue(), ca: authority.cert } });
+    expect(emulator.ca).toBe(authority.cert);
+    await expect(harness.connectDevice(emulator, { transport: 'mqtts' })).resolves.toBeDefined();
+  });
+});
+
+describe('createDevice against the emulator, over each transport', () => {
+  const device = (url: string, tls?: { ca: string }) => {
+    const created = createDevice({
+      ...DEV01,
+      deviceSecret: SECRET,
+      endpoint: { url },
+      reconnect: false,
+      ...(tls ? { tls } : {}),
+    });
+    devices.push(created);
+    return created;
+  };
+  const settled = (d: AliyunDevice) =>
+    firstValueFrom(d.state$.pipe(filter((s) => s.status === 'connected' || s.status === 'closed')));
+
+  it.each(TRANSPORTS.map(([transport]) => transport))(
+    'should connect over %s with the emulator ca, and publish at QoS 1',
+    async (transport) => {
+      const emulator = await harness.start();
+      const d = device(
+        emulator.urls[transport],
+        TLS_TRANSPORTS.includes(transport) ? { ca: emulator.ca } : undefined,
+      );
+      const received = firstValueFrom(emulator.received$);
+      d.start();
+      await expect(settled(d)).resolves.toEqual({ status: 'connected', sessionPresent: false });
+      const topic = `/sys/${PK}/dev01/thing/event/property/post`;
+      await lastValueFrom(d.publish({ topic, payload: '{}', qos: 1 }));
+      expect(await received).toMatchObject({ topic, qos: 1 });
+    },
+  );
+
+  it.each<[Transport, string]>([
+    ['mqtts', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+    ['wss', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+  ])('should close with a TlsError over %s without the emulator ca', async (transport, code) => {
+    const emulator = await harness.start();
+    const d = device(emulator.urls[transport]);
+    d.start();
+    const state = await settled(d);
+    expect(state.status === 'closed' && state.error).toBeInstanceOf(TlsError);
+    expect(state.status === 'closed' && state.error).toMatchObject({ code });
+  });
+
+  it('should connect over wss with rejectUnauthorized: false', async () => {
+    const emulator = await harness.start();
+    const created = createDevice({
+      ...DEV01,
+      deviceSecret: SECRET,
+      endpoint: { url: emulator.urls.wss },
+      tls: { rejectUnauthorized: false },
+      reconnect: false,
+    });
+    devices.push(created);
+    created.start();
+    await expect(settled(created)).resolves.toMatchObject({ status: 'connected' });
+  });
+});

@@ -1,0 +1,33 @@
+import { ALINK_CODES, codeName, isDeviceDefinedCode } from '../../lib/protocol';
+
+describe('codeName', () => {
+  it.each<[number, string | undefined]>([
+    [200, 'success'],
+    [400, 'requestError'],
+    [429, 'tooManyRequests'],
+    [460, 'invalidParameter'],
+    [5092, 'propertyNotFound'],
+    [6204, 'deviceDisabled'],
+    [6813, 'topicIllegal'],
+    [12345, undefined],
+  ])('should name %i %p', (code, name) => {
+    expect(codeName(code)).toBe(name);
+  });
+
+  it('should name every code it lists', () => {
+    for (const [name, code] of Object.entries(ALINK_CODES)) expect(codeName(code)).toBe(name);
+  });
+});
+
+describe('isDeviceDefinedCode', () => {
+  it.each<[number, boolean]>([
+    [100_000, true],
+    [110_000, true],
+    [105_123, true],
+    [99_999, false],
+    [110_001, false],
+    [100_000.5, false],
+  ])('should say %d is %p', (code, expected) => {
+    expect(isDeviceDefinedCode(code)).toBe(expected);
+  });
+});
