@@ -21,7 +21,7 @@ export interface AliyunDevice extends Connection {
   readonly deviceName: string;
   /** The broker URL this device dials. */
   readonly url: string;
-  /** The device's own topics (PROTOCOL.md §3). */
+  /** The device's own topics. */
   readonly topics: DeviceTopics;
 }
 

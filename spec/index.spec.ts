@@ -1,5 +1,6 @@
 // The public API as the declarations show it to users: what the two entry points export, read with the
 // TypeScript compiler under the strictest settings a user may have.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 
@@ -213,5 +214,20 @@ describe('the public API', () => {
       });
     }
     expect([...unexported]).toEqual([]);
+  });
+
+  it('should have doc comments point only at files the package ships', () => {
+    // Doc comments reach users through the declarations; the package ships dist/, the README, the changelog.
+    const unshipped =
+      /\b(?!README\.md|CHANGELOG\.md)[\w-]+\.md\b|(?<![\w/.])(spec|bench|examples|shared|scripts)\/[\w./-]+/g;
+    const pointers: string[] = [];
+    for (const file of readdirSync(libFolder, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts')) continue;
+      const text = readFileSync(join(libFolder, file), 'utf8');
+      for (const comment of text.match(/\/\*\*[\s\S]*?\*\//g) ?? []) {
+        for (const [found] of comment.matchAll(unshipped)) pointers.push(`lib/${file}: ${found}`);
+      }
+    }
+    expect(pointers).toEqual([]);
   });
 });

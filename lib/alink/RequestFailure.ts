@@ -7,7 +7,7 @@ export interface ReplyFailure {
   /** The topic the request went to. */
   readonly topic: string;
   readonly id: string;
-  /** The platform's code (PROTOCOL.md §4; `codeName(code)` names the known ones). */
+  /** The platform's code (`codeName(code)` names the known ones). */
   readonly code: number;
   /** The platform's message, when it sent one. */
   readonly message?: string | undefined;

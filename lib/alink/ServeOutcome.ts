@@ -16,7 +16,7 @@ export interface Failed {
   readonly _tag: 'Failed';
   readonly topic: string;
   readonly id: string;
-  /** The code replied (PROTOCOL.md §4). */
+  /** The code replied. */
   readonly code: number;
   /** The message replied. */
   readonly message: string;

@@ -11,7 +11,7 @@ import { alinkRequest, type AlinkRequestOptions } from './request';
 import type { RequestFailure } from './RequestFailure';
 
 /**
- * Adds or changes the device's tags (`thing.deviceinfo.update`, PROTOCOL.md §3) and emits one `Either`: the
+ * Adds or changes the device's tags (`thing.deviceinfo.update`) and emits one `Either`: the
  * platform's reply, or a `RequestFailure` (a bad key is a `ReplyFailure` with code 460).
  *
  * ```ts

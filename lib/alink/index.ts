@@ -25,3 +25,24 @@ export {
   type ServeRrpcDecodedOptions,
   type ServeRrpcOptions,
 } from './serveRrpc';
+export { correlatedReplies, type CorrelatedReplies } from './correlatedReplies';
+export { createThing, DEFAULT_LINGER_MS } from './createThing';
+export type {
+  DesiredProperties,
+  EventName,
+  EventOutput,
+  EventTime,
+  NotifyOptions,
+  PostOptions,
+  PropertyName,
+  PropertyPost,
+  PropertySet,
+  ServeServiceOptions,
+  ServiceInput,
+  ServiceName,
+  ServiceOutput,
+  Thing,
+  ThingFailure,
+  ThingOptions,
+  TslFailure,
+} from './Thing';

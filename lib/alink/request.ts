@@ -24,6 +24,7 @@ import {
   replyTopicOf,
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
+import type { CorrelatedReplies } from './correlatedReplies';
 import { asError, type RequestFailure } from './RequestFailure';
 
 /** One device → cloud request, as data: what to send, where the reply comes, and how to know it. */
@@ -108,6 +109,11 @@ export interface AlinkRequestOptions {
   readonly id?: string | undefined;
   /** Default: `'1.0'`. */
   readonly version?: string | undefined;
+  /**
+   * Where the reply is heard. Default: the request observes its reply topic by itself. A `correlatedReplies`
+   * channel shares one subscription among many requests and hands each only the replies with its id.
+   */
+  readonly replies?: CorrelatedReplies | undefined;
 }
 
 const HasId = t.type({ id: t.union([t.string, t.number]) });
@@ -158,7 +164,7 @@ export function alinkRequest<P>(
   options: AlinkRequestOptions = {},
 ): Observable<E.Either<RequestFailure, AlinkReply>> {
   return defer(() => {
-    const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, version } = options;
+    const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, version, replies } = options;
     const id = options.id ?? nextMessageId(device);
     const { topic, method, params, replyTopic = replyTopicOf(spec.topic) } = spec;
     const payload = alinkRequestPayload({
@@ -167,9 +173,13 @@ export function alinkRequest<P>(
       params,
       ...(version === undefined ? {} : { version }),
     });
-    return request(device, {
+    const via =
+      replies === undefined
+        ? device
+        : { observe: () => replies.to(id), publish: (m: OutboundMessage) => device.publish(m) };
+    return request(via, {
       message: { topic, payload: JSON.stringify(payload), qos },
-      replyFilter: replyTopic,
+      replyFilter: replies?.filter ?? replyTopic,
       reply: alinkReplyTo(id, topic),
       timeoutMs,
       id,

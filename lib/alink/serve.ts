@@ -45,7 +45,7 @@ export interface BadRequest {
 /** What a request is answered with. */
 export interface ServeReply {
   readonly code: number;
-  readonly data?: unknown;
+  readonly data?: unknown | undefined;
   readonly message?: string | undefined;
 }
 
@@ -106,7 +106,7 @@ export function serve<P, R>(spec: ServeSpec<P, R>): Observable<ServeOutcome> {
 
 interface Reply {
   readonly reply: ServeReply;
-  readonly cause?: DecodeError | Error;
+  readonly cause?: DecodeError | Error | undefined;
 }
 
 function answer<P, R>(spec: ServeSpec<P, R>, request: ServedRequest<P>): Observable<ServeOutcome> {

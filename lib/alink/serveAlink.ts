@@ -29,7 +29,7 @@ export interface AlinkServeSpec<P, R> {
   readonly replyTopic: (topic: string) => string;
   readonly handler: (request: ServedRequest<P>) => ObservableInput<R>;
   readonly qos: 0 | 1;
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
 }
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null;

@@ -41,7 +41,7 @@ export interface ServeRrpcDecodedOptions<A> extends ServeRrpcOptions {
 }
 
 /**
- * Serves RRPC requests (PROTOCOL.md §3): while subscribed, each request is answered with the first value of
+ * Serves RRPC requests: while subscribed, each request is answered with the first value of
  * `handler(request)` (as is: RRPC payloads are the application's), within the platform's 8 s, at QoS 0. A
  * failure is answered `{"id": messageId, "code", "message"}`: 460 for a payload that does not decode, the
  * handler's `ReplyError` code, else 400. Emits one `ServeOutcome` per request and never ends because of one.

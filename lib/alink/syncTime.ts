@@ -27,7 +27,7 @@ export interface TimeSync extends NtpSample {
 const Echo = t.type({ deviceSendTime: t.union([t.string, t.number]) });
 
 /**
- * Asks the platform for the time over NTP (`/ext/ntp/pk/dn/request`, PROTOCOL.md §4) and emits one `Either`:
+ * Asks the platform for the time over NTP (`/ext/ntp/pk/dn/request`) and emits one `Either`:
  * the platform's time when the answer arrived, the device clock's offset and the round trip, or a
  * `RequestFailure`. The request leaves only once the device is connected, so that time spent offline does
  * not skew the result; it goes at QoS 0, since a late copy would only measure the delay. The answer is

@@ -50,7 +50,7 @@ export function cachedTopicCheck(
 }
 
 /**
- * Checks a publish command against MQTT and the platform's rules (PROTOCOL.md §1, §3) and encodes it.
+ * Checks a publish command against MQTT and the platform's rules and encodes it.
  * Total: a refusal is returned, not thrown.
  */
 export function checkPublish(

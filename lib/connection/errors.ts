@@ -76,7 +76,7 @@ export class PublishTimeoutError extends Error {
   }
 }
 
-/** A filter outside the device's own namespace (PROTOCOL.md §3): the platform would refuse it. */
+/** A filter outside the device's own namespace: the platform would refuse it. */
 export class OutsideNamespaceError extends Error {
   override readonly name = 'OutsideNamespaceError';
   constructor(readonly filter: string) {

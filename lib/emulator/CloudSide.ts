@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
 import type { CloudPayload } from './cloudPayloads';
-import type { OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 
 /** What the platform services need from the emulator. */
 export interface CloudSide {
@@ -17,4 +17,6 @@ export interface CloudSide {
   nextId(): string;
   /** The platform's clock, in ms since the epoch. */
   now(): number;
+  /** Reports what a cloud service did on the emulator's `events$`. */
+  emit(event: EmulatorEvent): void;
 }

@@ -16,7 +16,8 @@ export interface CloudAnswer {
 /**
  * Answers the Alink requests devices publish on topics that match `filter`, on `${topic}_reply`, as the
  * platform does: `{id, code, data, message, method, version}`. The params are decoded with `params` first: a
- * request that does not decode is answered 460 with the reason; one without an id cannot be answered.
+ * request that does not decode is answered 460 with the reason; one without an id cannot be answered. A
+ * request with `sys.ack` 0 is handled and not answered.
  */
 export function answerAlink<P>(
   cloud: CloudSide,
@@ -37,6 +38,8 @@ export function answerAlink<P>(
       data = {},
       message: text = code === 200 ? 'success' : 'failed',
     } = result;
+    // `sys.ack: 0` asks for no reply.
+    if (request.right.sys?.ack === 0) return;
     const reply = alinkReply({
       id,
       code,

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from '../identity';
+import type { ThingModel } from '../protocol';
 import type { RefusalReason } from './emulatorEvent';
 import { TLS_TRANSPORTS, type Transport } from './transport';
 
@@ -15,6 +16,11 @@ export interface EmulatedProduct {
   /** Kept for dynamic registration, which the emulator does not implement yet. */
   readonly productSecret?: string | undefined;
   readonly devices: readonly EmulatedDevice[];
+  /**
+   * The product's thing model (`parseTsl`): posts that break it are answered with the platform's codes,
+   * cloud calls that break it are refused, `queryDevicePropertyStatus` names and types the properties.
+   */
+  readonly tsl?: ThingModel | undefined;
 }
 
 /** Finds a device's secret; `undefined` for a device the emulator does not know. */
@@ -35,16 +41,16 @@ export type Authentication =
   | { readonly _tag: 'Accepted'; readonly device: DeviceIdentity; readonly clientId: string }
   | { readonly _tag: 'Refused'; readonly reason: RefusalReason; readonly returnCode: 2 | 4 };
 
-/** The `${id}|k=v,k=v|` form of PROTOCOL.md §1, split; `undefined` without the `|…|` part. */
+/** The clientId's `${id}|k=v,k=v|` form, split; `undefined` without the `|…|` part. */
 export interface ParsedClientId {
   readonly id: string;
   readonly params: Readonly<Record<string, string>>;
 }
 
-/** PROTOCOL.md §1: the platform refuses a keepalive outside this range (seconds). */
+/** The platform refuses a keepalive outside this range (seconds). */
 export const KEEPALIVE_RANGE = { min: 30, max: 1200 } as const;
 
-/** PROTOCOL.md §1: the device's own clientId, before `|`, has at most this many characters. */
+/** The device's own clientId, before `|`, has at most this many characters. */
 export const MAX_CLIENT_ID_LENGTH = 64;
 
 export function deviceDirectory(products: readonly EmulatedProduct[]): DeviceDirectory {
@@ -100,7 +106,7 @@ export const refused = (reason: RefusalReason): Authentication & { readonly _tag
 });
 
 /**
- * The `securemode` a login over `transport` must announce (PROTOCOL.md §1): 2 over TLS (mqtts, wss), 3 over
+ * The `securemode` a login over `transport` must announce: 2 over TLS (mqtts, wss), 3 over
  * TCP and ws. `-2` is for registration and token logins, over TLS; `registration` says whether this is one.
  */
 export function secureModeFits(
@@ -127,7 +133,7 @@ export function checkClientId(
 }
 
 /**
- * Checks a CONNECT the way the platform does for "one secret per device" (PROTOCOL.md §1): the keepalive,
+ * Checks a CONNECT the way the platform does for "one secret per device": the keepalive,
  * the clientId's `|…|` part (its own id at most 64 characters, `securemode` as the transport has it), the
  * username, and the password as the HMAC of the sign content under the device secret. `ext` and any other
  * parameter are ignored. Refusals name a reason, never a secret.

@@ -6,7 +6,7 @@ import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
 
 /**
- * The platform's NTP service (PROTOCOL.md §4): each request on `/ext/ntp/pk/dn/request` is answered on
+ * The platform's NTP service: each request on `/ext/ntp/pk/dn/request` is answered on
  * `…/response` with the device's time sent back and the emulator's clock when the request came and when the
  * answer left. A request that does not decode gets no answer, as a malformed one would on the platform.
  */

@@ -28,7 +28,7 @@ export function encodePayload(payload: CloudPayload): Buffer {
 
 const EMPTY_MD5 = createHash('md5').digest('hex');
 
-/** A firmware push to `device`, the emulator's defaults filled in (payload of PROTOCOL.md §4). */
+/** A firmware push to `device`, the emulator's defaults filled in. */
 export function firmwarePush(device: DeviceIdentity, firmware: Firmware, id: string) {
   const { version, size = 0, md5 = EMPTY_MD5, module } = firmware;
   const url =

@@ -1,27 +1,31 @@
 import {
   defer,
-  filter,
   firstValueFrom,
   ignoreElements,
   map,
   merge,
+  filter,
   throwError,
   throwIfEmpty,
   timeout,
 } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
 import type { CloudPayload } from './cloudPayloads';
-import type { ReceivedMessage } from './emulatorEvent';
-import { DeviceOfflineError, EmulatorClosedError } from './emulatorErrors';
 import type { CloudSide } from './CloudSide';
+import type { CloudCall, ReceivedMessage } from './emulatorEvent';
+import { DeviceOfflineError, EmulatorClosedError } from './emulatorErrors';
 
 /** One cloud → device request, as data: what to send, and how to know the device's answer. */
 export interface CloudRequestSpec<A> {
+  /** What the call is named in `events$`. */
+  readonly call: CloudCall;
   readonly device: DeviceIdentity;
   readonly topic: string;
   readonly payload: CloudPayload;
   readonly qos: 0 | 1;
-  /** The result, for the message of `device` that answers this request; `undefined` for any other. */
+  /** The topic (or filter) the device answers on. */
+  readonly answerTopic: string;
+  /** The result, for a message of `device` on `answerTopic` that answers this request; `undefined` otherwise. */
   readonly answer: (message: ReceivedMessage) => A | undefined;
   readonly timeoutMs: number;
   /** What the call rejects with when no answer came in `timeoutMs`. */
@@ -32,23 +36,37 @@ export interface CloudRequestSpec<A> {
  * The cloud side's one request primitive: listens for the device's answer first, then publishes, and resolves
  * with the first answer. Rejects with `DeviceOfflineError` at once for a device that is not online,
  * `timeoutError()` after `timeoutMs`, `EmulatorClosedError` when the emulator is or gets closed, or the
- * publish's own error.
+ * publish's own error. Each call is reported on `events$` as it ends.
  */
-export function cloudRequest<A>(cloud: CloudSide, spec: CloudRequestSpec<A>): Promise<A> {
-  const { device, topic, payload, qos, answer, timeoutMs, timeoutError } = spec;
-  if (cloud.isClosed()) return Promise.reject(new EmulatorClosedError());
-  if (!cloud.isOnline(device)) return Promise.reject(new DeviceOfflineError(device));
-  const answer$ = cloud.received$.pipe(
+export async function cloudRequest<A>(cloud: CloudSide, spec: CloudRequestSpec<A>): Promise<A> {
+  const { call, device, topic, payload, qos, answerTopic, answer, timeoutMs, timeoutError } = spec;
+  const started = cloud.now();
+  const report = (outcome: 'answered' | 'timeout' | 'offline' | 'failed') =>
+    cloud.emit({ type: 'call', call, device, topic, outcome, durationMs: cloud.now() - started });
+  if (cloud.isClosed()) throw new EmulatorClosedError();
+  if (!cloud.isOnline(device)) {
+    report('offline');
+    throw new DeviceOfflineError(device);
+  }
+  const answer$ = cloud.listen(answerTopic).pipe(
     filter((m) => m.productKey === device.productKey && m.deviceName === device.deviceName),
     map(answer),
     filter((result): result is A => result !== undefined),
   );
-  // received$ completes when the emulator closes: that ends the call too.
+  // The listener completes when the emulator closes: that ends the call too.
   const sent$ = defer(() => cloud.publish(topic, payload, { qos }));
-  return firstValueFrom(
-    merge(answer$, sent$.pipe(ignoreElements())).pipe(
-      timeout({ first: timeoutMs, with: () => throwError(timeoutError) }),
-      throwIfEmpty(() => new EmulatorClosedError()),
-    ),
-  );
+  const timedOut = timeoutError();
+  try {
+    const result = await firstValueFrom(
+      merge(answer$, sent$.pipe(ignoreElements())).pipe(
+        timeout({ first: timeoutMs, with: () => throwError(() => timedOut) }),
+        throwIfEmpty(() => new EmulatorClosedError()),
+      ),
+    );
+    report('answered');
+    return result;
+  } catch (error) {
+    report(error === timedOut ? 'timeout' : 'failed');
+    throw error;
+  }
 }

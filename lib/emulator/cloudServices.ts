@@ -17,7 +17,7 @@ export interface RrpcOptions {
   readonly topic?: string | undefined;
 }
 
-/** Platform services built on publishing to devices and hearing from them (PROTOCOL.md §3, §4). */
+/** Platform services built on publishing to devices and hearing from them. */
 export interface CloudServices {
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
@@ -32,11 +32,13 @@ export function cloudServices(cloud: CloudSide): CloudServices {
       const topic = custom === undefined ? topics.rrpcRequest(messageId) : topics.extRrpc(messageId, custom);
       const responseTopic = custom === undefined ? topics.rrpcResponse(messageId) : topic;
       return cloudRequest(cloud, {
+        call: 'rrpc',
         device,
         topic,
         payload: request,
         qos: 0,
-        answer: (m) => (m.topic === responseTopic ? m.payload : undefined),
+        answerTopic: responseTopic,
+        answer: (m) => m.payload,
         timeoutMs,
         timeoutError: () => new RrpcTimeoutError(device, messageId, timeoutMs),
       });

@@ -14,7 +14,7 @@ export interface CloudTags {
 const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 
 /**
- * Answers `thing.deviceinfo.update` and `…delete` (PROTOCOL.md §3), keeping each device's tags. An update
+ * Answers `thing.deviceinfo.update` and `…delete`, keeping each device's tags. An update
  * with an empty key, or an empty list, is answered 460 and changes nothing.
  */
 export function cloudTags(cloud: CloudSide): CloudTags {

@@ -1,4 +1,5 @@
 import type { DeviceIdentity } from '../identity';
+import type { TslViolation } from '../protocol';
 
 /** The emulator was closed before, or while, the operation ran. */
 export class EmulatorClosedError extends Error {
@@ -37,5 +38,28 @@ export class PayloadTooLargeError extends Error {
     readonly maxBytes: number,
   ) {
     super(`payload of ${bytes} bytes on ${topic} is over the limit of ${maxBytes}`);
+  }
+}
+
+/** The device did not reply in time to a request of the cloud (`setDeviceProperty`, an async service call). */
+export class ReplyTimeoutError extends Error {
+  override readonly name = 'ReplyTimeoutError';
+  constructor(
+    readonly device: DeviceIdentity,
+    readonly topic: string,
+    readonly id: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `no reply from ${device.productKey}/${device.deviceName} to ${topic} (id ${id}) within ${timeoutMs} ms`,
+    );
+  }
+}
+
+/** A call the product's thing model refuses: an undefined property or service, or a value breaking its spec. */
+export class TslViolationError extends Error {
+  override readonly name = 'TslViolationError';
+  constructor(readonly violations: readonly TslViolation[]) {
+    super(`refused by the thing model: ${violations.map((v) => v.message).join('; ')}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { DeviceIdentity } from '../identity';
+import type { TslViolation } from '../protocol';
 
 /** A device that is online at the emulator. */
 export interface OnlineDevice extends DeviceIdentity {
@@ -71,4 +72,29 @@ export type EmulatorEvent =
       readonly device: OnlineDevice;
       readonly reason: ViolationReason;
       readonly topic: string;
+    }
+  | {
+      /** A thing-model request of a device that the emulator answered: a post, a desired-property request. */
+      readonly type: 'thing';
+      readonly device: OnlineDevice;
+      readonly method: string;
+      readonly id: string;
+      /** The code answered; none for a post with `sys.ack` 0, which gets no reply. */
+      readonly code?: number | undefined;
+      /** What the post broke of the product's thing model, when it did. */
+      readonly violations?: readonly TslViolation[] | undefined;
+    }
+  | {
+      /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */
+      readonly type: 'call';
+      readonly call: CloudCall;
+      readonly device: DeviceIdentity;
+      /** The topic the request went to. */
+      readonly topic: string;
+      readonly outcome: 'answered' | 'timeout' | 'offline' | 'failed';
+      /** From the request to its end (the device's answer, the timeout or the failure). */
+      readonly durationMs: number;
     };
+
+/** The cloud's calls to devices, named after the platform's server API (OpenAPI). */
+export type CloudCall = 'rrpc' | 'setDeviceProperty' | 'invokeThingService';

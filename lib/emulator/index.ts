@@ -15,13 +15,18 @@ export type {
   RefusalReason,
   ViolationReason,
   DisconnectReason,
+  CloudCall,
 } from './emulatorEvent';
 export {
   EmulatorClosedError,
   DeviceOfflineError,
   RrpcTimeoutError,
   PayloadTooLargeError,
+  ReplyTimeoutError,
+  TslViolationError,
 } from './emulatorErrors';
+export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
+export type { CloudThingCalls, InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload, Firmware } from './cloudPayloads';

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { merge, Subject, type Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
 import type { PlatformErrorFields } from '../protocol';
 import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
@@ -9,6 +9,8 @@ import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
 import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
+import { cloudThingState, type CloudThingQueries } from './cloudThing';
+import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { createCertificateAuthority, type KeyPair } from './certificates';
@@ -63,7 +65,7 @@ export interface CloudPublishOptions {
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
-export interface Emulator {
+export interface Emulator extends CloudThingCalls, CloudThingQueries {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -79,7 +81,10 @@ export interface Emulator {
   readonly received$: Observable<ReceivedMessage>;
   /** Devices online now: replays the current list, then each change. Completes on close. */
   readonly devices$: Observable<readonly OnlineDevice[]>;
-  /** Connections, refusals, (un)subscriptions, kicks and rule violations. Hot; completes on close. */
+  /**
+   * Connections, refusals, (un)subscriptions, kicks and rule violations; thing-model requests answered and
+   * cloud calls to devices. Hot; completes on close.
+   */
   readonly events$: Observable<EmulatorEvent>;
   /**
    * Publishes to devices as the platform. Topics of system RRPC, product broadcast and `/ext/rrpc/` go
@@ -93,7 +98,7 @@ export interface Emulator {
    * when the device is not online, `RrpcTimeoutError` after `timeoutMs`, `EmulatorClosedError` on close.
    */
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
-  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as in PROTOCOL.md §4. */
+  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it. */
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
   /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
   queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
@@ -177,6 +182,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.deliver(topic, bytes, qos);
   }
 
+  const cloudEvents$ = new Subject<EmulatorEvent>();
+  const models = new Map(
+    products.flatMap((p) => (p.tsl === undefined ? [] : [[p.productKey, p.tsl] as const])),
+  );
+  const modelOf = (productKey: string) => models.get(productKey);
   const cloud: CloudSide = {
     received$: broker.received$,
     listen: broker.listen,
@@ -186,12 +196,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     publish,
     nextId,
     now: clock,
+    emit: (event) => cloudEvents$.next(event),
   };
   // Each platform service is a file of its own; the emulator composes them.
   const services = cloudServices(cloud);
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
   const broadcasts = cloudBroadcasts(cloud);
+  const thingState = cloudThingState(cloud, modelOf);
+  const thingCalls = cloudThingCalls(cloud, modelOf);
 
   return {
     url: listeners.urls.mqtt,
@@ -200,13 +213,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ca: tls.ca,
     received$: broker.received$,
     devices$: broker.devices$,
-    events$: broker.events$,
+    events$: merge(broker.events$, cloudEvents$),
     publish,
     rrpc: services.rrpc,
     pushOta: services.pushOta,
     queryDeviceProp: tags.queryDeviceProp,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
+    setDeviceProperty: thingCalls.setDeviceProperty,
+    invokeThingService: thingCalls.invokeThingService,
+    queryDevicePropertyStatus: thingState.queryDevicePropertyStatus,
+    setDeviceDesiredProperty: thingState.setDeviceDesiredProperty,
+    queryDeviceDesiredProperty: thingState.queryDeviceDesiredProperty,
     disconnect: (device) => broker.drop(device),
     close() {
       closing ??= (async () => {
@@ -216,6 +234,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         await listenersClosed;
         ntp.unsubscribe();
         tags.subscription.unsubscribe();
+        thingState.subscription.unsubscribe();
+        cloudEvents$.complete();
       })();
       return closing;
     },

@@ -29,7 +29,7 @@ export function isValidFilter(filter: string): boolean {
 
 /**
  * What is wrong with a device's PUBLISH, if anything: the platform closes the connection for QoS 2, for a
- * retained message, for a topic outside the device's namespace (PROTOCOL.md §1, §3) and, here, for a payload
+ * retained message, for a topic outside the device's namespace and, here, for a payload
  * over `maxPayloadBytes`. Checked in that order; the first problem is reported.
  */
 export function publishViolation(
@@ -61,7 +61,7 @@ const directTopics: readonly RegExp[] = [
 ];
 
 /**
- * Topics the platform delivers to a device without a subscription (PROTOCOL.md §3): system RRPC requests,
+ * Topics the platform delivers to a device without a subscription: system RRPC requests,
  * product broadcasts, and RRPC on `/ext/rrpc/…`.
  */
 export function isDirectTopic(topic: string): boolean {

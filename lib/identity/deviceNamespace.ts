@@ -43,8 +43,8 @@ function fits(pattern: readonly Token[], levels: readonly string[], id: DeviceId
 }
 
 /**
- * Whether a topic, or every topic a filter can match, lies inside the device's own namespace
- * (PROTOCOL.md §3). The levels that name the product and the device must be literal: `/sys/+/dn/#` is outside.
+ * Whether a topic, or every topic a filter can match, lies inside the device's own namespace.
+ * The levels that name the product and the device must be literal: `/sys/+/dn/#` is outside.
  */
 export function isInDeviceNamespace(id: DeviceIdentity, topicOrFilter: string): boolean {
   const levels = topicOrFilter.split('/');

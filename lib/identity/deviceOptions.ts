@@ -16,7 +16,7 @@ import { TLS_FIELDS, TlsOptions } from './tlsOptions';
 /** What happens to a publish made while offline when the queue is full. */
 export type OfflineOverflow = 'drop-oldest' | 'drop-newest' | 'error';
 
-/** How a device registers itself (PROTOCOL.md §2). */
+/** How a device registers itself. */
 export type RegistrationMethod = 'register' | 'regnwl' | 'https';
 
 const Bool = rule(
@@ -230,7 +230,7 @@ export const DeviceOptionFields = {
   deviceSecret: optional(Secret),
   /**
    * With no `deviceSecret`: the device registers itself with this secret of its product ("one secret per
-   * product", PROTOCOL.md §2), keeps what it gets in `secretStore`, and logs in with that. Never shown.
+   * product"), keeps what it gets in `secretStore`, and logs in with that. Never shown.
    */
   productSecret: optional(Secret),
   /** Default: `{ region: 'cn-shanghai' }`. */
@@ -290,7 +290,7 @@ export const DeviceOptionFields = {
   /** Default: `128` (what the SDKs enforce; the platform's limit is unverified). */
   maxTopicBytes: option(integer(1, 65_535, ' bytes'), (given) => given ?? 128),
   /**
-   * Refuse, before anything is sent, topics and filters outside the device's own namespace (PROTOCOL.md §3),
+   * Refuse, before anything is sent, topics and filters outside the device's own namespace,
    * which the platform would refuse. `false` for a gateway speaking for sub-devices, or a plain broker.
    * Default: `true`.
    */

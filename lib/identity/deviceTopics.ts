@@ -1,7 +1,7 @@
 import type { DeviceIdentity } from './deviceNamespace';
 
 /**
- * The topics of one device (PROTOCOL.md §3). Builders insert their argument as it is: pass `'+'` to get a
+ * The topics of one device. Builders insert their argument as it is: pass `'+'` to get a
  * filter, e.g. `eventPostReply('+')`.
  */
 export interface DeviceTopics {
@@ -88,7 +88,7 @@ export interface DeviceTopics {
   readonly error: string;
 }
 
-/** Every topic of PROTOCOL.md §3 for one device; all of them lie inside `isInDeviceNamespace`. */
+/** Every platform topic of one device; all of them lie inside `isInDeviceNamespace`. */
 export function deviceTopics({ productKey, deviceName }: DeviceIdentity): DeviceTopics {
   const device = `${productKey}/${deviceName}`;
   const sys = `/sys/${device}`;

@@ -25,7 +25,7 @@ export interface MqttCredentials {
 }
 
 /**
- * The clientId, username and password of PROTOCOL.md §1 ("one secret per device").
+ * The clientId, username and password of the platform's MQTT login ("one secret per device").
  *
  * ```ts
  * mqttCredentials({ productKey: 'pk', deviceName: 'device', deviceSecret: 'secret',

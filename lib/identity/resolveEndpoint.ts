@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { isObject, rule, show } from './rule';
 
 /**
- * Where a device connects (PROTOCOL.md §1, "Endpoints"): a legacy public instance by region, a new public or
+ * Where a device connects: a legacy public instance by region, a new public or
  * enterprise instance by id, or any broker by URL (the emulator's, a local mosquitto).
  */
 export type Endpoint =

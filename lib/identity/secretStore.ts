@@ -2,7 +2,7 @@ import type { ObservableInput } from 'rxjs';
 import type { DeviceIdentity } from './deviceNamespace';
 
 /**
- * What dynamic registration gives a device (PROTOCOL.md §2): a deviceSecret (`register`, HTTPS), or a
+ * What dynamic registration gives a device: a deviceSecret (`register`, HTTPS), or a
  * clientId and a deviceToken to log in with (`regnwl`, then `connwl`).
  */
 export type DeviceCredential =

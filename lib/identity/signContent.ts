@@ -8,7 +8,7 @@ export const SIGN_METHODS: readonly SignMethod[] = ['hmacmd5', 'hmacsha1', 'hmac
 const digestOf: Record<SignMethod, string> = { hmacmd5: 'md5', hmacsha1: 'sha1', hmacsha256: 'sha256' };
 
 /**
- * The sign content of PROTOCOL.md §1: field names sorted, each name followed by its value, no separators.
+ * The sign content of the platform's MQTT login: field names sorted, each name followed by its value, no separators.
  * Fields whose value is `undefined` are left out, so optional ones (clientId, timestamp) can be passed as they are.
  */
 export function signatureContent(fields: Readonly<Record<string, string | undefined>>): string {

@@ -1,6 +1,6 @@
 /**
- * The reply codes of Alink (PROTOCOL.md §4). The platform uses more than these; any number is a valid code,
- * these have names. Platform codes named only as "platform codes" in PROTOCOL.md (5005, 5244, 6100, 6203,
+ * The reply codes of Alink. The platform uses more than these; any number is a valid code,
+ * these have names. Platform codes named only as "platform codes" in the platform's documentation (5005, 5244, 6100, 6203,
  * 26001–26010) are left unnamed rather than guessed.
  */
 export const ALINK_CODES = {
@@ -9,7 +9,7 @@ export const ALINK_CODES = {
   tooManyRequests: 429,
   /** The params did not fit what the receiver expects (the device's answer to a bad property set or call). */
   invalidParameter: 460,
-  /** A property the thing model does not define (PROTOCOL.md §6). */
+  /** A property the thing model does not define. */
   propertyNotFound: 5092,
   deviceDisabled: 6204,
   topicIllegal: 6813,

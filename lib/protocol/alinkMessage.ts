@@ -16,7 +16,7 @@ const AckFlag = new t.Type<0 | 1, 0 | 1, unknown>(
 );
 
 /**
- * An Alink request, either way (PROTOCOL.md §4): `{"id","version","sys":{"ack"},"params","method"}`.
+ * An Alink request, either way: `{"id","version","sys":{"ack"},"params","method"}`.
  * Lenient: the id may be a number, `version`, `sys` and `method` may be missing; `params` is left to the
  * service's own codec.
  */
@@ -95,7 +95,7 @@ export interface AlinkReplyFields<D> {
 
 /**
  * The payload of an Alink reply. A device replies `{id, code, data}`; the cloud adds `message`, `method`
- * and `version` (PROTOCOL.md §4).
+ * and `version`.
  */
 export function alinkReply<D = Record<string, never>>(fields: AlinkReplyFields<D>): AlinkReplyPayload<D> {
   const { id, code = ALINK_CODES.success, message, method, version } = fields;
@@ -110,5 +110,5 @@ export function alinkReply<D = Record<string, never>>(fields: AlinkReplyFields<D
   };
 }
 
-/** The topic a request on `requestTopic` is answered on: `${requestTopic}_reply` (PROTOCOL.md §3). */
+/** The topic a request on `requestTopic` is answered on: `${requestTopic}_reply`. */
 export const replyTopicOf = (requestTopic: string): string => `${requestTopic}_reply`;

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 
-/** Alink methods of device tags ("deviceinfo", PROTOCOL.md §3). */
+/** Alink methods of device tags ("deviceinfo"). */
 export const DEVICE_INFO_METHODS = {
   update: 'thing.deviceinfo.update',
   delete: 'thing.deviceinfo.delete',

@@ -77,3 +77,57 @@ export {
   type ShadowDocument,
 } from './shadowPayloads';
 export { CONFIG_CODES, CONFIG_METHODS, ConfigFile, configFileData, configGetParams } from './configPayloads';
+export {
+  DesiredDeleteParams,
+  DesiredGetParams,
+  DesiredValue,
+  DesiredValues,
+  EventPostParams,
+  PropertyParams,
+  propertyEntry,
+  thingMethods,
+  type PropertyValue,
+} from './thingPayloads';
+export { contextPath, describeErrors } from './describeErrors';
+export {
+  checkEventPost,
+  checkPropertyPost,
+  checkPropertySet,
+  checkServiceParams,
+  normalizePropertyPost,
+  propertySetType,
+  serviceInputType,
+} from './tsl/checkThing';
+export { checkFields, checkValue, normalizeValue, type TslRule, type TslViolation } from './tsl/checkValue';
+export type { DataType, DataTypeName, Field } from './tsl/DataType';
+export { decodeTsl, parseTsl, TslError } from './tsl/parseTsl';
+export {
+  event,
+  fieldsOf,
+  property,
+  service,
+  thingModel,
+  type AccessMode,
+  type AnyThing,
+  type CallType,
+  type EventKind,
+  type EventSpec,
+  type PropertySpec,
+  type ServiceSpec,
+  type ThingDefinition,
+  type ThingModel,
+  type ThingTypes,
+  type TypesOf,
+  type WritableOf,
+  type EventValues,
+  type ServiceValues,
+} from './tsl/ThingModel';
+export { MAX_ARRAY_SIZE, MAX_TEXT_LENGTH, TslDocument } from './tsl/TslDocument';
+export { checkedType, TslType, type TslTypeOf } from './tsl/TslType';
+export {
+  tslTypes,
+  type AnyTslType,
+  type FieldValues,
+  type NumberSpecs,
+  type TslFields,
+} from './tsl/tslTypes';

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 
 /**
- * A string of digits, or a non-negative safe integer: the platform sends ids both ways (PROTOCOL.md §4).
+ * A string of digits, or a non-negative safe integer: the platform sends ids both ways.
  * Decodes to the string, so that ids compare as strings whichever way they came.
  */
 export const DigitString = new t.Type<string, string, unknown>(

@@ -1,4 +1,4 @@
-/** The largest Alink message id (PROTOCOL.md §4: a string of digits, 0–4294967295). */
+/** The largest Alink message id (a string of digits, 0–4294967295). */
 export const MAX_MESSAGE_ID = 4_294_967_295;
 
 /**

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { NumberFromStringOrNumber } from './lenient';
 
-/** What a device sends on `/ext/ntp/pk/dn/request` (PROTOCOL.md §4): its clock, in ms. Lenient: string or number. */
+/** What a device sends on `/ext/ntp/pk/dn/request`: its clock, in ms. Lenient: string or number. */
 export const NtpRequest = t.type({ deviceSendTime: NumberFromStringOrNumber }, 'NtpRequest');
 export type NtpRequest = t.TypeOf<typeof NtpRequest>;
 
@@ -45,7 +45,7 @@ export interface NtpSample {
 }
 
 /**
- * PROTOCOL.md §4: time now = (serverRecvTime + serverSendTime + deviceRecvTime − deviceSendTime) / 2, both
+ * The platform's formula: time now = (serverRecvTime + serverSendTime + deviceRecvTime − deviceSendTime) / 2, both
  * device times from the same device clock. `ntpSample({…110, …115, deviceSendTime …000}, …373)` gives
  * `platformTime` 1571724098299.
  */

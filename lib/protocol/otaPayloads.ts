@@ -48,7 +48,7 @@ export interface OtaFirmware {
 }
 
 /**
- * The `data` of an OTA push, or of the `firmware/get` reply (PROTOCOL.md §4), decoded leniently: `size` as a
+ * The `data` of an OTA push, or of the `firmware/get` reply, decoded leniently: `size` as a
  * string or a number, `signMethod` in any case (default `MD5`), `sign` falling back to `md5`. Refused: no
  * digest at all, a digest that is not hex of the method's length, a negative or fractional size.
  */
@@ -88,7 +88,7 @@ export const OtaFirmware = new t.Type<OtaFirmware, unknown, unknown>(
 );
 
 /**
- * The firmware push on `/ota/device/upgrade/pk/dn` (PROTOCOL.md §4). Lenient: `id` and `code` may be strings
+ * The firmware push on `/ota/device/upgrade/pk/dn`. Lenient: `id` and `code` may be strings
  * or numbers (the platform sends `"1000"`); `data` as {@link OtaFirmware} says.
  */
 export const OtaPush = t.intersection(
@@ -159,7 +159,7 @@ export interface OtaPushFields extends OtaFirmwareFields {
   readonly id: string;
 }
 
-/** The OTA push payload of PROTOCOL.md §4, as the cloud sends it (`code` as the string "1000"). */
+/** The OTA push payload, as the cloud sends it (`code` as the string "1000"). */
 export function otaPushPayload(fields: OtaPushFields) {
   return { code: '1000', id: fields.id, message: 'success', data: otaFirmwareData(fields) };
 }
@@ -167,7 +167,7 @@ export function otaPushPayload(fields: OtaPushFields) {
 /** OTA progress `step`: "0"–"100" percent, or a failure code. */
 export type OtaStep = `${number}` | '-1' | '-2' | '-3' | '-4';
 
-/** The failure steps of PROTOCOL.md §4. */
+/** The failure steps of an OTA upgrade. */
 export const OTA_FAILURE_STEPS = {
   upgradeFailed: '-1',
   downloadFailed: '-2',

@@ -43,7 +43,7 @@ const ReplyPayload = t.intersection([
 ]);
 
 /**
- * The cloud's answer on `/shadow/get/pk/dn` to a get, an update or a delete (PROTOCOL.md §4):
+ * The cloud's answer on `/shadow/get/pk/dn` to a get, an update or a delete:
  * `{"method":"reply","payload":{"status":"success"|"error",…},"version","timestamp"}`. A get's reply carries
  * `payload.state`; an error carries `payload.content.errorcode`. The version may sit at the top or in the payload.
  */

@@ -32,7 +32,12 @@ describe('alinkRequest against the emulator', () => {
     await cloud.close();
   });
 
-  /** The cloud's side: each request on `topic` gets `answer(id)` on `${topic}_reply`, in reverse order of arrival. */
+  // The emulator answers the thing model's own requests itself: the cloud's side here is the test's, on the
+  // product's default custom topics (the device publishes on user/update, and hears on user/get).
+  const requestTopic = () => device.topics.userTopic('update');
+  const replyTopic = () => device.topics.userTopic('get');
+
+  /** The cloud's side: each request on `topic` gets `answer(id)` on the reply topic, in reverse order of arrival. */
   function answerInReverse(topic: string, count: number, code = (_id: string) => 200) {
     const ids: string[] = [];
     return cloud.received$.pipe(filter((m) => m.topic === topic)).subscribe((m) => {
@@ -41,7 +46,7 @@ describe('alinkRequest against the emulator', () => {
       ids.push(decoded.right.id);
       if (ids.length < count) return;
       for (const id of ids.reverse()) {
-        void cloud.publish(`${topic}_reply`, alinkReply({ id, code: code(id), message: 'm', method: 'x' }), {
+        void cloud.publish(replyTopic(), alinkReply({ id, code: code(id), message: 'm', method: 'x' }), {
           qos: 1,
         });
       }
@@ -49,10 +54,12 @@ describe('alinkRequest against the emulator', () => {
   }
 
   it('should correlate concurrent replies by id, each to its own request', async () => {
-    const topic = device.topics.propertyPost;
+    const topic = requestTopic();
     const cloudSide = answerInReverse(topic, 5, (id) => (Number(id) % 2 === 0 ? 200 : 460));
     const requests = Array.from({ length: 5 }, (_, i) =>
-      lastValueFrom(alinkRequest(device, { topic, method: 'thing.event.property.post', params: { n: i } })),
+      lastValueFrom(
+        alinkRequest(device, { topic, method: 'custom.echo', params: { n: i }, replyTopic: replyTopic() }),
+      ),
     );
     const results = await Promise.all(requests);
     cloudSide.unsubscribe();
@@ -68,29 +75,33 @@ describe('alinkRequest against the emulator', () => {
   });
 
   it('should take the reply that comes after a reconnect between the publish and the reply', async () => {
-    const topic = device.topics.propertyPost;
+    const topic = requestTopic();
     const arrived = firstValueFrom(cloud.received$.pipe(filter((m) => m.topic === topic)));
     const result = lastValueFrom(
-      alinkRequest(device, { topic, method: 'thing.event.property.post', params: {} }, { timeoutMs: 20_000 }),
+      alinkRequest(
+        device,
+        { topic, method: 'custom.echo', params: {}, replyTopic: replyTopic() },
+        { timeoutMs: 20_000 },
+      ),
     );
     const request = await arrived;
     const { id } = JSON.parse(request.payload.toString()) as { id: string };
     // The connection drops before the cloud answers; the device reconnects and subscribes its filters again.
     const resubscribed = firstValueFrom(
-      cloud.events$.pipe(filter((e) => e.type === 'subscribe' && e.filters.includes(`${topic}_reply`))),
+      cloud.events$.pipe(filter((e) => e.type === 'subscribe' && e.filters.includes(replyTopic()))),
     );
     await cloud.disconnect(device);
     await resubscribed;
-    await cloud.publish(`${topic}_reply`, alinkReply({ id, message: 'success' }), { qos: 1 });
+    await cloud.publish(replyTopic(), alinkReply({ id, message: 'success' }), { qos: 1 });
     await expect(result).resolves.toEqual(E.right({ id, code: 200, data: {}, message: 'success' }));
   });
 
   it('should time out with a TimeoutFailure when the cloud never answers', async () => {
-    const topic = device.topics.eventPost('fault');
+    const topic = requestTopic();
     const result = await lastValueFrom(
       alinkRequest(
         device,
-        { topic, method: 'thing.event.fault.post', params: {} },
+        { topic, method: 'custom.echo', params: {}, replyTopic: replyTopic() },
         { timeoutMs: 200, id: '5' },
       ),
     );

@@ -1,6 +1,6 @@
 // Test support for marble specs of platform services (not a spec itself): an AlinkDevice whose broker side a
 // test writes in marbles. Fakes are for marble tests only; socket specs use the emulator.
-import { EMPTY, of, type Observable } from 'rxjs';
+import { defer, EMPTY, of, type Observable } from 'rxjs';
 import type { AlinkDevice } from '../../lib/alink/AlinkDevice';
 import type { InboundMessage, OutboundMessage, PublishReceipt } from '../../lib/connection/messages';
 import { deviceTopics } from '../../lib/identity/deviceTopics';
@@ -27,7 +27,7 @@ export interface FakeDeviceParts {
   readonly published?: (message: OutboundMessage) => Observable<PublishReceipt>;
 }
 
-/** The fake device, and what it was asked to do, in order. */
+/** The fake device, and what it was asked to do, in the order it was subscribed. */
 export function fakeAlinkDevice(parts: FakeDeviceParts = {}) {
   const { messages = EMPTY, observed = () => EMPTY } = parts;
   const published = parts.published ?? ((m) => of({ topic: m.topic, qos: m.qos === 1 ? 1 : 0, bytes: 1 }));
@@ -38,15 +38,18 @@ export function fakeAlinkDevice(parts: FakeDeviceParts = {}) {
     topics,
     state$: EMPTY,
     messages$: messages,
-    observe: (filter, options) => {
-      calls.push(`observe ${filter} qos ${options?.qos ?? 0}`);
-      return observed(filter);
-    },
-    publish: (message) => {
-      calls.push(`publish ${message.topic}`);
-      sent.push(message);
-      return published(message);
-    },
+    // Recorded when subscribed, as the broker would see them: a SUBSCRIBE, a PUBLISH.
+    observe: (filter, options) =>
+      defer(() => {
+        calls.push(`observe ${filter} qos ${options?.qos ?? 0}`);
+        return observed(filter);
+      }),
+    publish: (message) =>
+      defer(() => {
+        calls.push(`publish ${message.topic}`);
+        sent.push(message);
+        return published(message);
+      }),
   };
   return { device, calls, sent };
 }

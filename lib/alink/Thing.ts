@@ -1,0 +1,151 @@
+import type * as E from 'fp-ts/Either';
+import type { Observable, ObservableInput } from 'rxjs';
+import type { PublishFailure, PublishReceipt } from '../connection/messages';
+import type { AlinkReply, AnyThing, PropertyValue, ThingModel, ThingTypes, TslViolation } from '../protocol';
+import type { RequestFailure } from './RequestFailure';
+import type { ServedRequest } from './serve';
+import type { ServeOptions } from './serveAlink';
+import type { ServeOutcome } from './ServeOutcome';
+
+/** A post refused before it was sent: it breaks the thing model. */
+export interface TslFailure {
+  readonly _tag: 'TslFailure';
+  /** The topic it would have gone to. */
+  readonly topic: string;
+  readonly method: string;
+  /** Every rule broken, each with the path of the value (`temp`, `pos.lat`) and a readable message. */
+  readonly violations: readonly TslViolation[];
+}
+
+/** Why a thing's request failed, as a value. */
+export type ThingFailure = RequestFailure | TslFailure;
+
+export interface ThingOptions<M extends ThingTypes = AnyThing> {
+  /**
+   * The product's thing model (`parseTsl`, or a module written by `npx rx-aliyun-iot tsl`): posts that break
+   * it are refused before they are sent, set and service params are decoded by it (460 otherwise), a
+   * service's output is checked, and each service is served sync or async as its `callType` says.
+   */
+  readonly tsl?: ThingModel<M> | undefined;
+  /** How long a post or a desired-property request waits for its reply. Default: 10000. */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * How long a reply topic stays subscribed after the last request that waited on it, so that a request
+   * every few seconds does not cost a SUBSCRIBE and an UNSUBSCRIBE each. Default: 5000.
+   */
+  readonly lingerMs?: number | undefined;
+}
+
+export interface PostOptions {
+  /** Default: the thing's `timeoutMs`. */
+  readonly timeoutMs?: number | undefined;
+  /** Default: 1, so that a post made while offline goes out after the reconnect. */
+  readonly qos?: 0 | 1 | undefined;
+  /** The message id. Default: the device's next. */
+  readonly id?: string | undefined;
+}
+
+/** A post that asks for no reply (`sys.ack: 0`): the result is the publish's own. */
+export interface NotifyOptions extends Omit<PostOptions, 'timeoutMs'> {
+  readonly ack: false;
+}
+
+export interface EventTime {
+  /** When the event happened, UTC milliseconds. Default: none (the platform takes the time of arrival). */
+  readonly time?: number | undefined;
+}
+
+export interface ServeServiceOptions extends ServeOptions {
+  /**
+   * `sync`: requests come over RRPC (`/ext/rrpc/+/…/thing/service/{id}`) and are answered on their topic;
+   * `async`: on `thing/service/{id}`, answered on `{id}_reply`. Default: the thing model's `callType`;
+   * without a thing model, both.
+   */
+  readonly callType?: 'sync' | 'async' | undefined;
+}
+
+/** Identifiers of a thing's properties, events and services. */
+export type PropertyName<M extends ThingTypes> = keyof M['properties'] & string;
+export type EventName<M extends ThingTypes> = keyof M['events'] & string;
+export type ServiceName<M extends ThingTypes> = keyof M['services'] & string;
+
+/** What `postProperties` takes: some properties, each a value or `{ value, time }`. */
+export type PropertyPost<M extends ThingTypes> = {
+  readonly [K in keyof M['properties']]?: PropertyValue<M['properties'][K]>;
+};
+/** What a property set carries: some of the properties the cloud may set. */
+export type PropertySet<M extends ThingTypes> = {
+  readonly [K in keyof M['properties'] & M['writable']]?: M['properties'][K];
+};
+export type EventOutput<M extends ThingTypes, K extends EventName<M>> = M['events'][K];
+export type ServiceInput<M extends ThingTypes, K extends ServiceName<M>> = M['services'][K] extends {
+  readonly input: infer I;
+}
+  ? I
+  : never;
+export type ServiceOutput<M extends ThingTypes, K extends ServiceName<M>> = M['services'][K] extends {
+  readonly output: infer O;
+}
+  ? O
+  : never;
+/** The reply to `getDesiredProperties`: the desired value and version of each property that has one. */
+export type DesiredProperties<M extends ThingTypes, K extends PropertyName<M>> = {
+  readonly [P in K]?: { readonly value: M['properties'][P]; readonly version?: number | undefined };
+};
+
+/**
+ * The thing model of one device as streams: posts and desired-property requests are cold
+ * observables with one `Either`; property sets and service calls are served while subscribed, with one
+ * `ServeOutcome` per request.
+ */
+export interface Thing<M extends ThingTypes = AnyThing> {
+  /** The thing model it checks against, when it was given one. */
+  readonly tsl?: ThingModel<M> | undefined;
+  /** Reports properties (`thing.event.property.post`); the reply has code 200, or a failure. */
+  postProperties(
+    params: PropertyPost<M>,
+    options?: PostOptions,
+  ): Observable<E.Either<ThingFailure, AlinkReply>>;
+  postProperties(
+    params: PropertyPost<M>,
+    options: NotifyOptions,
+  ): Observable<E.Either<TslFailure | PublishFailure, PublishReceipt>>;
+  /** Reports an event (`thing.event.{id}.post`) with its output values. */
+  postEvent<K extends EventName<M>>(
+    identifier: K,
+    output: EventOutput<M, K>,
+    options?: PostOptions & EventTime,
+  ): Observable<E.Either<ThingFailure, AlinkReply>>;
+  postEvent<K extends EventName<M>>(
+    identifier: K,
+    output: EventOutput<M, K>,
+    options: NotifyOptions & EventTime,
+  ): Observable<E.Either<TslFailure | PublishFailure, PublishReceipt>>;
+  /** Asks for the desired values of properties (`thing.property.desired.get`). */
+  getDesiredProperties<K extends PropertyName<M>>(
+    identifiers: readonly K[],
+    options?: PostOptions,
+  ): Observable<E.Either<RequestFailure, DesiredProperties<M, K>>>;
+  /** Clears desired values (`thing.property.desired.delete`); with a `version`, only that version. */
+  deleteDesiredProperties(
+    properties: { readonly [K in PropertyName<M>]?: { readonly version?: number | undefined } },
+    options?: PostOptions,
+  ): Observable<E.Either<RequestFailure, AlinkReply>>;
+  /**
+   * Serves property sets (`thing/service/property/set` → `…/set_reply`): the handler gets the values; what it
+   * gives (or `{}`) is the reply's `data`.
+   */
+  serveProperties(
+    handler: (values: PropertySet<M>, request: ServedRequest<PropertySet<M>>) => ObservableInput<unknown>,
+    options?: ServeOptions,
+  ): Observable<ServeOutcome>;
+  /** Serves calls of one service: the handler gets the input values and gives the output values. */
+  serveService<K extends ServiceName<M>>(
+    identifier: K,
+    handler: (
+      input: ServiceInput<M, K>,
+      request: ServedRequest<ServiceInput<M, K>>,
+    ) => ObservableInput<ServiceOutput<M, K>>,
+    options?: ServeServiceOptions,
+  ): Observable<ServeOutcome>;
+}

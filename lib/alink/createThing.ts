@@ -1,0 +1,197 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { defer, map, merge, mergeMap, of, throwError, type Observable, type ObservableInput } from 'rxjs';
+import {
+  checkEventPost,
+  checkPropertyPost,
+  checkServiceParams,
+  describeErrors,
+  DesiredValues,
+  normalizePropertyPost,
+  PropertyParams,
+  propertySetType,
+  serviceInputType,
+  thingMethods,
+  type AnyThing,
+  type ThingTypes,
+  type TslViolation,
+} from '../protocol';
+import type { AlinkDevice } from './AlinkDevice';
+import { correlatedReplies } from './correlatedReplies';
+import { ReplyError } from './ReplyError';
+import { alinkNotify, alinkRequest, DEFAULT_REQUEST_TIMEOUT_MS } from './request';
+import type { RequestFailure } from './RequestFailure';
+import { serveAlink } from './serveAlink';
+import type { ServeOutcome } from './ServeOutcome';
+import type { NotifyOptions, PostOptions, Thing, ThingOptions, TslFailure } from './Thing';
+
+/** How long a reply topic stays subscribed after the last request waiting on it. */
+export const DEFAULT_LINGER_MS = 5000;
+
+const Params = t.record(t.string, t.unknown);
+const isNotify = (options: PostOptions | NotifyOptions | undefined): options is NotifyOptions =>
+  options !== undefined && 'ack' in options && options.ack === false;
+
+/**
+ * The thing model of a device: properties and events posted with their replies
+ * correlated, desired properties asked for and cleared, property sets and service calls served. With a
+ * thing model (`{ tsl }`), a post that breaks it is refused before it is sent (`TslFailure`), and a
+ * generated model types every identifier and value.
+ *
+ * ```ts
+ * const thing = createThing(device);
+ * thing.postProperties({ temp: 21.5 }).subscribe((result) => console.log(E.isRight(result) ? 'posted' : result.left._tag));
+ * thing.serveService('reboot', ({ delay }) => of({ at: Date.now() + Number(delay) * 1000 })).subscribe();
+ * ```
+ */
+export function createThing<M extends ThingTypes = AnyThing>(
+  device: AlinkDevice,
+  options: ThingOptions<M> = {},
+): Thing<M> {
+  const { tsl, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, lingerMs = DEFAULT_LINGER_MS } = options;
+  const { topics } = device;
+  // One subscription for the replies of every post (the property post and each event's), one for each
+  // desired-property request; the exact desired topics, so that an echo of the request is never taken for it.
+  const postReplies = correlatedReplies(device, topics.eventPostReply('+'), lingerMs);
+  const desiredGetReplies = correlatedReplies(device, topics.propertyDesiredGetReply, lingerMs);
+  const desiredDeleteReplies = correlatedReplies(device, topics.propertyDesiredDeleteReply, lingerMs);
+
+  const refused = (topic: string, method: string, violations: readonly TslViolation[]) =>
+    of(E.left<TslFailure>({ _tag: 'TslFailure', topic, method, violations }));
+
+  function post(
+    topic: string,
+    method: string,
+    params: unknown,
+    violations: () => readonly TslViolation[],
+    postOptions: PostOptions | NotifyOptions | undefined,
+  ) {
+    return defer(() => {
+      const problems = violations();
+      if (problems.length > 0) return refused(topic, method, problems);
+      if (isNotify(postOptions)) return alinkNotify(device, { topic, method, params }, postOptions);
+      return alinkRequest(
+        device,
+        { topic, method, params },
+        { timeoutMs, ...postOptions, replies: postReplies },
+      );
+    });
+  }
+
+  function serveService(
+    identifier: string,
+    handler: (input: Readonly<Record<string, unknown>>, request: never) => ObservableInput<unknown>,
+    serveOptions: {
+      readonly callType?: 'sync' | 'async' | undefined;
+      readonly deadlineMs?: number | undefined;
+      readonly qos?: 0 | 1 | undefined;
+    } = {},
+  ): Observable<ServeOutcome> {
+    const callType = serveOptions.callType ?? tsl?.services[identifier]?.callType;
+    const params = tsl === undefined ? Params : serviceInputType(tsl, identifier);
+    const checked = (input: Readonly<Record<string, unknown>>, request: never) =>
+      tsl === undefined
+        ? handler(input, request)
+        : defer(() => handler(input, request)).pipe(
+            mergeMap((output) => {
+              const problems = checkServiceParams(tsl, identifier, 'output', output);
+              if (problems.length === 0) return of(output);
+              const reason = problems.map((p) => p.message).join('; ');
+              return throwError(() => new ReplyError(400, `the output breaks the thing model: ${reason}`));
+            }),
+          );
+    const asyncTopic = topics.service(identifier);
+    const served = (sync: boolean) =>
+      serveAlink(device, {
+        requests: sync
+          ? device.observe(topics.extRrpc('+', asyncTopic), { qos: 0 })
+          : device.observe(asyncTopic, { qos: 1 }),
+        params,
+        replyTopic: sync ? (topic) => topic : () => topics.serviceReply(identifier),
+        handler: (request) => checked(request.params, request as never),
+        qos: serveOptions.qos ?? (sync ? 0 : 1),
+        ...(serveOptions.deadlineMs === undefined ? {} : { deadlineMs: serveOptions.deadlineMs }),
+      });
+    return callType === undefined ? merge(served(false), served(true)) : served(callType === 'sync');
+  }
+
+  const thing = {
+    ...(tsl === undefined ? {} : { tsl }),
+
+    postProperties(params: Readonly<Record<string, unknown>>, postOptions?: PostOptions | NotifyOptions) {
+      const method = thingMethods.propertyPost;
+      return post(
+        topics.propertyPost,
+        method,
+        tsl === undefined ? params : normalizePropertyPost(tsl, params),
+        () => (tsl === undefined ? [] : checkPropertyPost(tsl, params)),
+        postOptions,
+      );
+    },
+
+    postEvent(
+      identifier: string,
+      output: Readonly<Record<string, unknown>>,
+      postOptions?: (PostOptions | NotifyOptions) & { readonly time?: number | undefined },
+    ) {
+      const { time, ...rest } = postOptions ?? {};
+      const params = { value: output, ...(time === undefined ? {} : { time }) };
+      return post(
+        topics.eventPost(identifier),
+        thingMethods.eventPost(identifier),
+        params,
+        () => (tsl === undefined ? [] : checkEventPost(tsl, identifier, output)),
+        postOptions === undefined ? undefined : (rest as PostOptions | NotifyOptions),
+      );
+    },
+
+    getDesiredProperties(identifiers: readonly string[], postOptions: PostOptions = {}) {
+      return alinkRequest(
+        device,
+        { topic: topics.propertyDesiredGet, method: thingMethods.desiredGet, params: identifiers },
+        { timeoutMs, ...postOptions, replies: desiredGetReplies },
+      ).pipe(
+        map(
+          E.flatMap((reply): E.Either<RequestFailure, DesiredValues> => {
+            const decoded = DesiredValues.decode(reply.data ?? {});
+            return E.isRight(decoded)
+              ? decoded
+              : E.left({
+                  _tag: 'DecodeError',
+                  topic: topics.propertyDesiredGetReply,
+                  messages: describeErrors(decoded.left),
+                });
+          }),
+        ),
+      );
+    },
+
+    deleteDesiredProperties(
+      properties: Readonly<Record<string, { readonly version?: number | undefined }>>,
+      postOptions: PostOptions = {},
+    ) {
+      return alinkRequest(
+        device,
+        { topic: topics.propertyDesiredDelete, method: thingMethods.desiredDelete, params: properties },
+        { timeoutMs, ...postOptions, replies: desiredDeleteReplies },
+      );
+    },
+
+    serveProperties(
+      handler: (values: Readonly<Record<string, unknown>>, request: never) => ObservableInput<unknown>,
+      serveOptions: { readonly deadlineMs?: number | undefined; readonly qos?: 0 | 1 } = {},
+    ) {
+      return serveAlink(device, {
+        requests: device.observe(topics.propertySet, { qos: 1 }),
+        params: tsl === undefined ? PropertyParams : propertySetType(tsl),
+        replyTopic: () => topics.propertySetReply,
+        handler: (request) => handler(request.params, request as never),
+        qos: serveOptions.qos ?? 1,
+        ...(serveOptions.deadlineMs === undefined ? {} : { deadlineMs: serveOptions.deadlineMs }),
+      });
+    },
+
+    serveService,
+  };
+  return thing as unknown as Thing<M>;
+}

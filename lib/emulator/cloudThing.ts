@@ -1,0 +1,201 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { Subscription } from 'rxjs';
+import type { DeviceIdentity } from '../identity';
+import {
+  ALINK_CODES,
+  checkEventPost,
+  checkPropertyPost,
+  DesiredDeleteParams,
+  DesiredGetParams,
+  EventPostParams,
+  PropertyParams,
+  propertyEntry,
+  type DataTypeName,
+  type ThingModel,
+  type TslViolation,
+} from '../protocol';
+import { answerAlink, type CloudAnswer } from './answerAlink';
+import type { CloudSide } from './CloudSide';
+import type { OnlineDevice } from './emulatorEvent';
+
+/** The last value a device reported for a property (OpenAPI `QueryDevicePropertyStatus`). */
+export interface PropertyStatus {
+  readonly identifier: string;
+  readonly value: unknown;
+  /** When it was measured, as the device said, or when it arrived (UTC ms). */
+  readonly time: number;
+  /** From the product's thing model, when it has one. */
+  readonly name?: string | undefined;
+  readonly dataType?: DataTypeName | undefined;
+}
+
+/** A desired value of a property and its version (OpenAPI `QueryDeviceDesiredProperty`). */
+export interface DesiredProperty {
+  readonly value: unknown;
+  /** Counts up from 1 with each new desired value of the property. */
+  readonly version: number;
+}
+
+/** What the cloud knows of each device's thing model, named after the platform's server API. */
+export interface CloudThingQueries {
+  /** OpenAPI `QueryDevicePropertyStatus`: the last value and time of each property the device reported. */
+  queryDevicePropertyStatus(device: DeviceIdentity): readonly PropertyStatus[];
+  /** OpenAPI `SetDeviceDesiredProperty`: sets desired values; gives each property's new version. */
+  setDeviceDesiredProperty(
+    device: DeviceIdentity,
+    items: Readonly<Record<string, unknown>>,
+  ): Readonly<Record<string, number>>;
+  /** OpenAPI `QueryDeviceDesiredProperty`: the desired values of a device, with their versions. */
+  queryDeviceDesiredProperty(device: DeviceIdentity): Readonly<Record<string, DesiredProperty>>;
+}
+
+/** What the emulator keeps of each device's thing model, and answers devices from. */
+export interface CloudThingState extends CloudThingQueries {
+  readonly subscription: Subscription;
+}
+
+const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
+
+/** The platform's answer to a post that breaks the thing model: 5092 for an undefined property, else 460. */
+function refusal(violations: readonly TslViolation[]): CloudAnswer {
+  const code = violations.some((v) => v.rule === 'undefined')
+    ? ALINK_CODES.propertyNotFound
+    : ALINK_CODES.invalidParameter;
+  return { code, message: violations.map((v) => v.message).join('; ') };
+}
+
+/**
+ * The cloud side of the thing model: answers property and event posts (200, or with a
+ * thing model for the product, 5092 for an undefined property and 460 for a value that breaks its spec) and
+ * the desired-property requests, and keeps the last value and time of each property.
+ */
+export function cloudThingState(
+  cloud: CloudSide,
+  modelOf: (productKey: string) => ThingModel | undefined,
+): CloudThingState {
+  const reported = new Map<string, Map<string, { value: unknown; time: number }>>();
+  const desired = new Map<string, Map<string, DesiredProperty>>();
+  /** The last version of each desired property, kept when it is deleted: versions only count up. */
+  const versions = new Map<string, Map<string, number>>();
+  const own = <V>(table: Map<string, Map<string, V>>, device: DeviceIdentity) => {
+    let entries = table.get(keyOf(device));
+    if (entries === undefined) table.set(keyOf(device), (entries = new Map()));
+    return entries;
+  };
+  const reportAnswer = (
+    device: OnlineDevice,
+    method: string,
+    id: string,
+    answer: CloudAnswer,
+    ack: boolean,
+    violations?: readonly TslViolation[],
+  ) =>
+    cloud.emit({
+      type: 'thing',
+      device,
+      method,
+      id,
+      ...(ack ? { code: answer.code ?? ALINK_CODES.success } : {}),
+      ...(violations === undefined || violations.length === 0 ? {} : { violations }),
+    });
+
+  const subscription = new Subscription();
+  // One listener for every post: `…/thing/event/+/post` is the property post's topic too.
+  subscription.add(
+    answerAlink(cloud, '/sys/+/+/thing/event/+/post', t.unknown, (params, request, message) => {
+      const identifier = message.topic.split('/')[6] ?? '';
+      const ack = request.sys?.ack !== 0;
+      const model = modelOf(message.productKey);
+      const method = request.method ?? `thing.event.${identifier}.post`;
+      if (identifier === 'property') {
+        const values = PropertyParams.decode(params);
+        if (E.isLeft(values))
+          return { code: ALINK_CODES.invalidParameter, message: 'params must be an object of properties' };
+        const violations = model === undefined ? [] : checkPropertyPost(model, values.right);
+        const answer = violations.length > 0 ? refusal(violations) : {};
+        if (violations.length === 0) {
+          const properties = own(reported, message);
+          for (const [key, raw] of Object.entries(values.right)) {
+            const { value, time = cloud.now() } = propertyEntry(raw);
+            properties.set(key, { value, time });
+          }
+        }
+        reportAnswer(message, method, request.id, answer, ack, violations);
+        return answer;
+      }
+      const event = EventPostParams.decode(params);
+      if (E.isLeft(event))
+        return { code: ALINK_CODES.invalidParameter, message: 'params must be {value, time?}' };
+      const violations = model === undefined ? [] : checkEventPost(model, identifier, event.right.value);
+      const answer =
+        violations.length > 0
+          ? { code: ALINK_CODES.invalidParameter, message: violations.map((v) => v.message).join('; ') }
+          : {};
+      reportAnswer(message, method, request.id, answer, ack, violations);
+      return answer;
+    }),
+  );
+  subscription.add(
+    answerAlink(
+      cloud,
+      '/sys/+/+/thing/property/desired/get',
+      DesiredGetParams,
+      (identifiers, request, message) => {
+        const values = own(desired, message);
+        const data = Object.fromEntries(
+          identifiers.flatMap((id) => (values.has(id) ? [[id, values.get(id)]] : [])),
+        );
+        const answer = { data };
+        reportAnswer(message, request.method ?? 'thing.property.desired.get', request.id, answer, true);
+        return answer;
+      },
+    ),
+  );
+  subscription.add(
+    answerAlink(
+      cloud,
+      '/sys/+/+/thing/property/desired/delete',
+      DesiredDeleteParams,
+      (items, request, message) => {
+        const values = own(desired, message);
+        // With a version, only that version goes: a newer desired value set meanwhile stays.
+        for (const [id, { version }] of Object.entries(items)) {
+          if (version === undefined || values.get(id)?.version === version) values.delete(id);
+        }
+        reportAnswer(message, request.method ?? 'thing.property.desired.delete', request.id, {}, true);
+        return {};
+      },
+    ),
+  );
+
+  return {
+    queryDevicePropertyStatus(device) {
+      const properties = modelOf(device.productKey)?.properties;
+      return [...own(reported, device)].map(([identifier, { value, time }]) => {
+        const spec = properties?.[identifier];
+        return {
+          identifier,
+          value,
+          time,
+          ...(spec?.name === undefined ? {} : { name: spec.name }),
+          ...(spec === undefined ? {} : { dataType: spec.type.dataType.type }),
+        };
+      });
+    },
+    setDeviceDesiredProperty(device, items) {
+      const values = own(desired, device);
+      const last = own(versions, device);
+      return Object.fromEntries(
+        Object.entries(items).map(([id, value]) => {
+          const version = (last.get(id) ?? 0) + 1;
+          last.set(id, version);
+          values.set(id, { value, version });
+          return [id, version];
+        }),
+      );
+    },
+    queryDeviceDesiredProperty: (device) => Object.fromEntries(own(desired, device)),
+    subscription,
+  };
+}

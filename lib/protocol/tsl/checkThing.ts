@@ -1,0 +1,116 @@
+import { preview } from '../lenient';
+import { propertyEntry } from '../thingPayloads';
+import { checkFields, checkValue, normalizeValue, type TslViolation } from './checkValue';
+import { fieldsOf, type ThingModel, type ThingTypes } from './ThingModel';
+import { checkedType } from './TslType';
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
+
+const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
+const notDefined = (path: string, what: string, identifier: string): TslViolation => ({
+  path,
+  rule: 'undefined',
+  message: `at ${path === '' ? '(root)' : path}: ${what} ${identifier} is not defined by the thing model`,
+});
+
+function notAnObject(u: unknown, path: string): TslViolation[] {
+  return [
+    {
+      path,
+      rule: 'type',
+      message: `at ${path === '' ? '(root)' : path}: expected an object, got ${preview(u)}`,
+    },
+  ];
+}
+
+/**
+ * The rules a property post breaks: identifiers the thing model does not define, values that break their
+ * specs. A value may come with its time, `{ value, time }`.
+ */
+export function checkPropertyPost<M extends ThingTypes>(
+  model: ThingModel<M>,
+  params: unknown,
+  path = '',
+): TslViolation[] {
+  if (!isRecord(params)) return notAnObject(params, path);
+  return Object.entries(params).flatMap(([identifier, raw]) => {
+    const spec = model.properties[identifier];
+    const at = join(path, identifier);
+    if (spec === undefined) return [notDefined(at, 'property', identifier)];
+    return checkValue(spec.type.dataType, propertyEntry(raw).value, at);
+  });
+}
+
+/** The rules a property set breaks: undefined or read-only properties, values that break their specs. */
+export function checkPropertySet<M extends ThingTypes>(
+  model: ThingModel<M>,
+  params: unknown,
+  path = '',
+): TslViolation[] {
+  if (!isRecord(params)) return notAnObject(params, path);
+  return Object.entries(params).flatMap(([identifier, value]): TslViolation[] => {
+    const spec = model.properties[identifier];
+    const at = join(path, identifier);
+    if (spec === undefined) return [notDefined(at, 'property', identifier)];
+    if (spec.accessMode !== 'rw')
+      return [{ path: at, rule: 'readOnly', message: `at ${at}: property ${identifier} is read-only` }];
+    return checkValue(spec.type.dataType, value, at);
+  });
+}
+
+/** The rules an event's output breaks, or that the thing model has no such event. */
+export function checkEventPost<M extends ThingTypes>(
+  model: ThingModel<M>,
+  identifier: string,
+  output: unknown,
+  path = '',
+): TslViolation[] {
+  const spec = model.events[identifier];
+  if (spec === undefined) return [notDefined(path, 'event', identifier)];
+  return checkFields(fieldsOf(spec.output), output, path, 'set of output values');
+}
+
+/** The rules a service's input (or output) breaks, or that the thing model has no such service. */
+export function checkServiceParams<M extends ThingTypes>(
+  model: ThingModel<M>,
+  identifier: string,
+  which: 'input' | 'output',
+  params: unknown,
+  path = '',
+): TslViolation[] {
+  const spec = model.services[identifier];
+  if (spec === undefined) return [notDefined(path, 'service', identifier)];
+  return checkFields(fieldsOf(spec[which]), params, path, `set of ${which} values`);
+}
+
+/** A property post as it goes on the wire: dates given as numbers become strings. */
+export function normalizePropertyPost<M extends ThingTypes>(
+  model: ThingModel<M>,
+  params: Readonly<Record<string, unknown>>,
+) {
+  return Object.fromEntries(
+    Object.entries(params).map(([identifier, raw]) => {
+      const spec = model.properties[identifier];
+      if (spec === undefined) return [identifier, raw];
+      const entry = propertyEntry(raw);
+      const value = normalizeValue(spec.type.dataType, entry.value);
+      return [identifier, raw === entry.value ? value : { ...entry, value }];
+    }),
+  );
+}
+
+/** The codec of a property set's params under a thing model (undefined and read-only properties refused). */
+export function propertySetType<M extends ThingTypes>(model: ThingModel<M>) {
+  return checkedType<Readonly<Record<string, unknown>>>('PropertySet', (u, path) =>
+    checkPropertySet(model, u, path),
+  );
+}
+
+/** The codec of a service's input params under a thing model. */
+export function serviceInputType<M extends ThingTypes>(model: ThingModel<M>, identifier: string) {
+  return checkedType<Readonly<Record<string, unknown>>>(`${identifier} input`, (u, path) =>
+    checkServiceParams(model, identifier, 'input', u, path),
+  );
+}
