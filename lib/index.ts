@@ -134,17 +134,31 @@ export {
 export {
   alinkNotify,
   alinkRequest,
+  createOta,
   deleteTags,
+  DigestMismatchError,
+  DownloadFailedError,
   platformErrors,
   productBroadcasts,
   ReplyError,
+  reportOtaProgress,
   request,
   serve,
   serveRrpc,
+  SizeMismatchError,
   syncTime,
   topicBroadcasts,
   updateTags,
+  verifiedDownload,
   type AlinkDevice,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadSpec,
+  type DownloadTarget,
+  type Ota,
+  type OtaOptions,
+  type OtaUpgrade,
+  type ReportOtaProgressOptions,
   type PlatformError,
   type ProductBroadcast,
   type SyncTimeOptions,
@@ -173,6 +187,15 @@ export {
   type Unanswered,
 } from './alink';
 
+// downloads: the port and its default on Node's http/https and fs
+export {
+  nodeDownloadPort,
+  type DownloadBody,
+  type DownloadPort,
+  type DownloadRequest,
+  type DownloadResponse,
+  type NodeDownloadPortOptions,
+} from './download';
 // the thing model: a device's properties, events and services, typed from its TSL
 export {
   correlatedReplies,

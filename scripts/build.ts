@@ -5,7 +5,7 @@
 // Node) point at its CommonJS files. Everything else stays as tsc wrote it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(__dirname, '..');
 const dist = join(root, 'dist');
@@ -18,10 +18,18 @@ for (const project of ['tsconfig.build.json', 'tsconfig.esm.json']) {
 
 // A folder's package.json tells Node (and TypeScript) how to read the .js and .d.ts files in it. Bundlers
 // read `sideEffects` from the nearest package.json, so it is said again here: without it, importing one
-// function would bundle every module the package's index names (mqtt and ws among them).
+// function would bundle every module the package's index names (mqtt and ws among them). Its `browser`
+// field swaps each `x.js` that needs Node for its `x.browser.js` twin when a bundler builds for a browser.
 const folderTypes = { cjs: 'commonjs', esm: 'module' };
 for (const [folder, type] of Object.entries(folderTypes)) {
-  writeFileSync(join(dist, folder, 'package.json'), `${JSON.stringify({ type, sideEffects: false })}\n`);
+  const base = join(dist, folder);
+  const browser = Object.fromEntries(
+    [...filesIn(base)]
+      .filter((file) => file.endsWith('.browser.js'))
+      .map((file) => `./${relative(base, file).split(sep).join('/')}`)
+      .map((twin) => [twin.replace(/\.browser\.js$/, '.js'), twin]),
+  );
+  writeFileSync(join(base, 'package.json'), `${JSON.stringify({ type, sideEffects: false, browser })}\n`);
 }
 
 const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\2/gm;

@@ -25,6 +25,16 @@ export {
   type ServeRrpcDecodedOptions,
   type ServeRrpcOptions,
 } from './serveRrpc';
+export {
+  verifiedDownload,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadSpec,
+  type DownloadTarget,
+} from './verifiedDownload';
+export { DigestMismatchError, DownloadFailedError, SizeMismatchError } from './downloadErrors';
+export { createOta, type Ota, type OtaOptions, type OtaUpgrade } from './ota/createOta';
+export { reportOtaProgress, type ReportOtaProgressOptions } from './ota/reportOtaProgress';
 export { correlatedReplies, type CorrelatedReplies } from './correlatedReplies';
 export { createThing, DEFAULT_LINGER_MS } from './createThing';
 export type {

@@ -13,7 +13,7 @@ export interface PlatformError {
   readonly message?: string | undefined;
   /** The id of the request the error is about, when the platform sent one. */
   readonly id?: string | undefined;
-  readonly data?: unknown;
+  readonly data?: unknown | undefined;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   replyTopicOf,
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
+import { publishResult } from './publishResult';
 import type { CorrelatedReplies } from './correlatedReplies';
 import { asError, type RequestFailure } from './RequestFailure';
 
@@ -206,11 +207,6 @@ export function alinkNotify<P>(
       ack: false,
       ...(version === undefined ? {} : { version }),
     });
-    return device.publish({ topic, payload: JSON.stringify(payload), qos }).pipe(
-      map((receipt) => E.right(receipt)),
-      catchError((error: unknown) =>
-        of(E.left<PublishFailure>({ _tag: 'PublishFailure', topic, error: asError(error) })),
-      ),
-    );
+    return publishResult(device, { topic, payload: JSON.stringify(payload), qos });
   });
 }

@@ -20,7 +20,7 @@ export interface MqttLink {
    * offline, sends it again on the next link, and ignores an answer from any link but the last one it wrote
    * on. A receiver rather than an Observable: this is the hot path of every publish.
    */
-  publish(topic: string, payload: Buffer, qos: 0 | 1, receiver: PublishReceiver): void;
+  publish(topic: string, payload: Uint8Array, qos: 0 | 1, receiver: PublishReceiver): void;
   /** Sends DISCONNECT and closes; the `connect(inbound)` stream then completes instead of erroring. */
   disconnect(): Observable<never>;
 }

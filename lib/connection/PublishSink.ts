@@ -29,7 +29,7 @@ export interface PublishSinkConfig {
 /** A checked publish, encoded and ready for the wire. */
 export interface PublishJob {
   readonly topic: string;
-  readonly payload: Buffer;
+  readonly payload: Uint8Array;
   readonly qos: 0 | 1;
 }
 
@@ -66,7 +66,7 @@ class Pending implements PublishReceiver {
   constructor(
     private readonly sink: PublishSink,
     readonly topic: string,
-    readonly payload: Buffer,
+    readonly payload: Uint8Array,
     readonly qos: 0 | 1,
     readonly seq: number,
     readonly observer: PublishObserver,

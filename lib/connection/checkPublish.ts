@@ -15,11 +15,14 @@ export interface PublishRules {
   readonly topicProblem?: (topic: string, rules: PublishRules) => TopicProblem | undefined;
 }
 
+// Not Buffer.byteLength: a browser has no Buffer. The answer is cached (`cachedTopicCheck`).
+const utf8 = new TextEncoder();
+
 /** What is wrong with a topic to publish on, by the rules, or `undefined`. */
 export function checkTopic(topic: string, rules: PublishRules): TopicProblem | undefined {
   const invalid = validateTopic(topic);
   if (invalid) return ['invalid-topic', invalid.reason];
-  const topicBytes = Buffer.byteLength(topic, 'utf8');
+  const topicBytes = utf8.encode(topic).length;
   if (topicBytes > rules.maxTopicBytes) {
     return ['topic-too-long', `the topic has ${topicBytes} bytes, the limit is ${rules.maxTopicBytes}`];
   }
@@ -67,7 +70,7 @@ export function checkPublish(
   if (retain) return refuse('retain-not-supported', 'the platform does not support retained messages');
   const problem = (rules.topicProblem ?? checkTopic)(topic, rules);
   if (problem) return refuse(problem[0], problem[1]);
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = encodePayload(payload);
   } catch (error) {

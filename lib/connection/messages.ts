@@ -34,14 +34,22 @@ export interface PublishReceipt {
   readonly bytes: number;
 }
 
-/** Encodes a payload as the bytes that go on the wire. */
-export function encodePayload(payload: OutboundMessage['payload']): Buffer {
-  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
-  if (Buffer.isBuffer(payload)) return payload;
-  if (payload instanceof Uint8Array)
-    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  return Buffer.from(JSON.stringify(payload), 'utf8');
+/**
+ * Encodes a payload as the bytes that go on the wire: Node's `Buffer` where there is one (MQTT.js's Node
+ * build writes a Buffer as it is), plain `Uint8Array` elsewhere (a browser, where MQTT.js takes those).
+ */
+export function encodePayload(payload: OutboundMessage['payload']): Uint8Array {
+  if (typeof payload === 'string') return utf8(payload);
+  if (payload instanceof Uint8Array) return hasBuffer ? asBuffer(payload) : payload;
+  return utf8(JSON.stringify(payload));
 }
+
+const hasBuffer = typeof Buffer === 'function';
+const encoder = new TextEncoder();
+const utf8 = (text: string): Uint8Array => (hasBuffer ? Buffer.from(text, 'utf8') : encoder.encode(text));
+/** The same bytes as a Buffer, not a copy. */
+const asBuffer = (bytes: Uint8Array): Uint8Array =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** A publish that failed, as a value: `error` says why (a `PublishRefusedError`, `PublishTimeoutError`, ...). */
 export interface PublishFailure {

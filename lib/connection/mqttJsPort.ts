@@ -161,9 +161,18 @@ function writesUntilJobEnds(client: MqttClient): () => void {
     if (held !== undefined) return;
     held = client.stream;
     held.cork();
-    process.nextTick(releaseAfterTicks);
+    afterTicks(releaseAfterTicks);
   };
 }
+
+/**
+ * `process.nextTick` in Node. Where there is no `process` (a browser) there are no ticks either: a microtask
+ * then ends the job, and a publish made from a later microtask of the same job goes out in a write of its own.
+ */
+const afterTicks: (callback: () => void) => void =
+  typeof process !== 'undefined' && typeof process.nextTick === 'function'
+    ? (callback) => process.nextTick(callback)
+    : (callback) => queueMicrotask(callback);
 
 // Shared: MQTT.js copies its options, and a publish is too frequent to build them each time.
 const PUBLISH_OPTIONS = [
@@ -238,7 +247,8 @@ function linkOf(
       // PUBACK, where a closure would keep a function and its context. Nothing else is kept per publish: the
       // sink takes back what is unanswered when the connection closes, and ignores any later answer from here.
       holdWrites();
-      client.publish(topic, payload, PUBLISH_OPTIONS[qos], answer.bind(receiver));
+      // Typed Buffer, but mqtt-packet measures and writes any Uint8Array (a browser has no Buffer).
+      client.publish(topic, payload as Buffer, PUBLISH_OPTIONS[qos], answer.bind(receiver));
     },
     disconnect: () =>
       new Observable<never>((subscriber) => {

@@ -8,9 +8,9 @@ import type { ReceivedMessage } from './emulatorEvent';
 
 /** What the cloud answers to one Alink request: a code (default 200), data and a message. */
 export interface CloudAnswer {
-  readonly code?: number;
-  readonly data?: unknown;
-  readonly message?: string;
+  readonly code?: number | undefined;
+  readonly data?: unknown | undefined;
+  readonly message?: string | undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { deviceTopics, type DeviceIdentity } from '../identity';
 import { RRPC_DEADLINE_MS } from '../protocol';
-import { firmwarePush, type CloudPayload, type Firmware } from './cloudPayloads';
+import type { CloudPayload } from './cloudPayloads';
 import { cloudRequest } from './cloudRequest';
 import type { CloudSide } from './CloudSide';
 import { RrpcTimeoutError } from './emulatorErrors';
@@ -20,7 +20,6 @@ export interface RrpcOptions {
 /** Platform services built on publishing to devices and hearing from them. */
 export interface CloudServices {
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
-  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
 }
 
 export function cloudServices(cloud: CloudSide): CloudServices {
@@ -42,11 +41,6 @@ export function cloudServices(cloud: CloudSide): CloudServices {
         timeoutMs,
         timeoutError: () => new RrpcTimeoutError(device, messageId, timeoutMs),
       });
-    },
-
-    pushOta(device, firmware) {
-      const { topic, payload } = firmwarePush(device, firmware, cloud.nextId());
-      return cloud.publish(topic, payload, { qos: 1 });
     },
   };
 }

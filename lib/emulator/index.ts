@@ -29,7 +29,10 @@ export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloud
 export type { CloudThingCalls, InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
-export type { CloudPayload, Firmware } from './cloudPayloads';
+export type { CloudPayload } from './cloudPayloads';
+export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
+export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
+export type { OtaFirmwareFields, DigestMethod } from '../protocol';
 export {
   createCertificateAuthority,
   type CertificateAuthority,

@@ -1,9 +1,17 @@
 import { merge, Subject, type Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
-import type { PlatformErrorFields } from '../protocol';
+import type { OtaFirmwareFields, PlatformErrorFields } from '../protocol';
 import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
 import { messageIds } from '../protocol';
-import { encodePayload, type CloudPayload, type Firmware } from './cloudPayloads';
+import { encodePayload, type CloudPayload } from './cloudPayloads';
+import {
+  cloudOta,
+  type Firmware,
+  type OtaReport,
+  type OtaUpgradeJob,
+  type OtaUpgradeJobOptions,
+} from './cloudOta';
+import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -98,8 +106,27 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries {
    * when the device is not online, `RrpcTimeoutError` after `timeoutMs`, `EmulatorClosedError` on close.
    */
   rrpc(device: DeviceIdentity, request: CloudPayload, options?: RrpcOptions): Promise<Buffer>;
-  /** Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it. */
-  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<void>;
+  /**
+   * Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it, and keeps it
+   * waiting for the device's pulls until the device reports its version. A firmware with an `image` is served
+   * by the emulator's HTTP server (loopback, `Range` supported) and its `url`, `size` and digests filled in.
+   * Resolves with what was announced.
+   */
+  pushOta(device: DeviceIdentity, firmware: Firmware): Promise<OtaFirmwareFields>;
+  /**
+   * OpenAPI `CreateOTAStaticUpgradeJob`: the firmware waits for each target device (every device of the
+   * product by default, those that reported one of `srcVersions` if given), pushed now to those online.
+   */
+  createOtaStaticUpgradeJob(job: OtaUpgradeJobOptions): Promise<OtaUpgradeJob>;
+  /** Each device's OTA progress reports and version reports, decoded. Hot; completes on close. */
+  readonly otaProgress$: Observable<OtaReport>;
+  /**
+   * Serves a file (bytes, or the path of one) over the emulator's HTTP server on loopback, with `Range`
+   * support and optional faults; resolves with its URL, size, MD5 and SHA-256.
+   */
+  serveFile(content: Uint8Array | string, options?: ServeFileOptions): Promise<ServedFile>;
+  /** Every response of the HTTP server (firmware, configuration files), once it has ended. */
+  readonly downloads$: Observable<FileDownload>;
   /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
   queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
   /**
@@ -170,6 +197,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await broker.close();
     throw error;
   }
+  let files;
+  try {
+    files = await startFileServer(host);
+  } catch (error) {
+    await listeners.close();
+    await broker.close();
+    throw error;
+  }
   const nextId = messageIds();
   let closing: Promise<void> | undefined;
 
@@ -203,6 +238,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
   const broadcasts = cloudBroadcasts(cloud);
+  const ota = cloudOta(cloud, files, products);
   const thingState = cloudThingState(cloud, modelOf);
   const thingCalls = cloudThingCalls(cloud, modelOf);
 
@@ -216,7 +252,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     events$: merge(broker.events$, cloudEvents$),
     publish,
     rrpc: services.rrpc,
-    pushOta: services.pushOta,
+    pushOta: ota.pushOta,
+    createOtaStaticUpgradeJob: ota.createOtaStaticUpgradeJob,
+    otaProgress$: ota.otaProgress$,
+    serveFile: files.serve,
+    downloads$: files.downloads$,
     queryDeviceProp: tags.queryDeviceProp,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
@@ -232,8 +272,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         const listenersClosed = listeners.close();
         await broker.close();
         await listenersClosed;
+        await files.close();
         ntp.unsubscribe();
         tags.subscription.unsubscribe();
+        ota.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         cloudEvents$.complete();
       })();

@@ -1,11 +1,16 @@
-import { createHmac } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac';
+import { md5, sha1 } from '@noble/hashes/legacy';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 
 /** The HMAC methods the platform accepts in `signmethod`. */
 export type SignMethod = 'hmacmd5' | 'hmacsha1' | 'hmacsha256';
 
 export const SIGN_METHODS: readonly SignMethod[] = ['hmacmd5', 'hmacsha1', 'hmacsha256'];
 
-const digestOf: Record<SignMethod, string> = { hmacmd5: 'md5', hmacsha1: 'sha1', hmacsha256: 'sha256' };
+// Plain JavaScript rather than node:crypto, so that signing works in a browser too, and synchronously (Web
+// Crypto is asynchronous and has no MD5). A device signs once per connection attempt: speed does not matter.
+const hashOf = { hmacmd5: md5, hmacsha1: sha1, hmacsha256: sha256 } as const;
 
 /**
  * The sign content of the platform's MQTT login: field names sorted, each name followed by its value, no separators.
@@ -31,5 +36,6 @@ export function signContent(
   secret: string,
   fields: Readonly<Record<string, string | undefined>>,
 ): string {
-  return createHmac(digestOf[method], secret).update(signatureContent(fields), 'utf8').digest('hex');
+  const mac = hmac(hashOf[method], utf8ToBytes(secret), utf8ToBytes(signatureContent(fields)));
+  return bytesToHex(mac);
 }

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
-import { rootCertificates } from 'node:tls';
 import { ALIYUN_ROOT_CERTIFICATES } from './aliyunRootCertificates';
+import { nodeRootCertificates } from './nodeRootCertificates';
 import type { Endpoint } from './resolveEndpoint';
 import { kindOf, partialObject, rule, show } from './rule';
 
@@ -64,6 +64,6 @@ export type TlsOptions = t.TypeOf<typeof TlsOptions>;
 export function tlsForEndpoint<T extends TlsOptions>(tls: T, endpoint: Endpoint): T {
   const cloud = !('url' in endpoint);
   return tls.ca === undefined && cloud
-    ? { ...tls, ca: [...rootCertificates, ...ALIYUN_ROOT_CERTIFICATES] }
+    ? { ...tls, ca: [...nodeRootCertificates, ...ALIYUN_ROOT_CERTIFICATES] }
     : tls;
 }

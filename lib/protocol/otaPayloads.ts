@@ -44,7 +44,7 @@ export interface OtaFirmware {
   /** A difference image, to apply to the running firmware. Default: `false`. */
   readonly isDiff: boolean;
   /** What the upgrade package carries besides the image (the console's "push extra data"). */
-  readonly extData?: unknown;
+  readonly extData?: unknown | undefined;
 }
 
 /**
@@ -130,12 +130,12 @@ export interface OtaFirmwareFields {
   /** Hex digest of the image under `signMethod`. */
   readonly sign: string;
   /** Default: `'MD5'`. */
-  readonly signMethod?: DigestMethod;
+  readonly signMethod?: DigestMethod | undefined;
   /** The image's MD5, hex; sent beside `sign` when given. */
-  readonly md5?: string;
-  readonly module?: string;
-  readonly isDiff?: boolean;
-  readonly extData?: unknown;
+  readonly md5?: string | undefined;
+  readonly module?: string | undefined;
+  readonly isDiff?: boolean | undefined;
+  readonly extData?: unknown | undefined;
 }
 
 /** The `data` of a push or of a pull's reply, as the cloud sends it. */

@@ -31,7 +31,7 @@ export interface PlatformErrorFields {
   readonly code: number;
   readonly message?: string | undefined;
   readonly id?: string | undefined;
-  readonly data?: unknown;
+  readonly data?: unknown | undefined;
 }
 
 /** The payload the emulator sends on `/ext/error/pk/dn`. */

@@ -101,8 +101,8 @@ export function shadowDeletePayload(keys: readonly string[] | 'all', version: nu
 export interface ShadowDocument {
   readonly state: ShadowState;
   readonly metadata: {
-    readonly desired?: Readonly<Record<string, { readonly timestamp: number }>>;
-    readonly reported?: Readonly<Record<string, { readonly timestamp: number }>>;
+    readonly desired?: Readonly<Record<string, { readonly timestamp: number }>> | undefined;
+    readonly reported?: Readonly<Record<string, { readonly timestamp: number }>> | undefined;
   };
   readonly version: number;
   /** Seconds since the epoch of the last change. */

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { builtinModules } from 'node:module';
+import { gzipSync } from 'node:zlib';
 import { build, transformSync, type Plugin } from 'esbuild';
 
 const root = resolve(__dirname, '..', '..');
@@ -64,7 +65,10 @@ const projects: Project[] = [
       });
       return 'out/main.mjs';
     },
-    after: checkBundleSize,
+    after: async (dir) => {
+      await checkBundleSize(dir);
+      await checkBrowserDevice(dir);
+    },
   },
   {
     name: 'ts-node10-cjs-rxjs-7.8.1',
@@ -194,6 +198,47 @@ async function checkBundleSize(dir: string): Promise<void> {
     const limit = platform === 'browser' ? 40_000 : 200_000;
     if (bytes > limit) throw new Error(`the ${platform} bundle is ${bytes} bytes, over ${limit}`);
   }
+}
+
+/**
+ * A device for a browser bundles with MQTT.js's browser build and without a single Node module: no plugin
+ * here, so esbuild fails on any `node:` import the package's `browser` field did not swap away.
+ */
+async function checkBrowserDevice(dir: string): Promise<void> {
+  writeFileSync(
+    join(dir, 'device.mjs'),
+    "import { createDevice } from 'rx-aliyun-iot';\nconsole.log(createDevice);\n",
+  );
+  const result = await build({
+    entryPoints: [join(dir, 'device.mjs')],
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    platform: 'browser',
+    logLevel: 'error',
+  });
+  const output = Object.values(result.metafile.outputs)[0]!;
+  const inputs = Object.keys(output.inputs);
+  const unwanted = inputs.filter((input) =>
+    /node_modules\/(ws|aedes)\/|node_modules\/mqtt\/build\//.test(input),
+  );
+  if (unwanted.length > 0)
+    throw new Error(`the browser bundle of createDevice took in:\n${unwanted.join('\n')}`);
+  if (!inputs.some((input) => input.includes('node_modules/mqtt/dist/')))
+    throw new Error("the browser bundle of createDevice did not take MQTT.js's browser build");
+  const bytes = result.outputFiles[0]!.contents;
+  const mqttBytes = Object.entries(output.inputs)
+    .filter(([input]) => input.includes('node_modules/mqtt/'))
+    .reduce((sum, [, { bytesInOutput }]) => sum + bytesInOutput, 0);
+  console.log(
+    `ok createDevice, minified browser bundle: ${bytes.byteLength} bytes (${gzipSync(bytes).byteLength} gzipped), ` +
+      `of which MQTT.js's browser build ${mqttBytes}`,
+  );
+  // MQTT.js's browser build alone is about 340 KB, with its own Buffer, process and stream polyfills.
+  const limit = 520_000;
+  if (bytes.byteLength > limit)
+    throw new Error(`the createDevice browser bundle is ${bytes.byteLength} bytes, over ${limit}`);
 }
 
 async function smoke(project: Project, tarball: string, folder: string): Promise<void> {

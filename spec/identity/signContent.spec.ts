@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHmac } from 'node:crypto';
 import { SIGN_METHODS, signContent, signatureContent, type SignMethod } from '../../lib/identity/signContent';
 
 type Fields = Record<string, string | undefined>;
@@ -96,6 +97,22 @@ describe('signContent', () => {
     fc.assert(
       fc.property(fc.string(), fc.dictionary(fc.string(), fc.string()), (secret, fields) => {
         expect(signContent(method, secret, fields)).toMatch(new RegExp(`^[0-9a-f]{${length}}$`));
+      }),
+    );
+  });
+
+  // The signing is plain JavaScript (it runs in browsers too): it must agree with Node's OpenSSL on any text,
+  // keys longer than a hash block and lone surrogates included.
+  it.each<[SignMethod, string]>([
+    ['hmacmd5', 'md5'],
+    ['hmacsha1', 'sha1'],
+    ['hmacsha256', 'sha256'],
+  ])('should sign by %s as node:crypto does with %s', (method, digest) => {
+    const text = fc.string({ unit: 'binary', maxLength: 200 });
+    fc.assert(
+      fc.property(text, fc.dictionary(fc.string({ unit: 'binary' }), text), (secret, fields) => {
+        const expected = createHmac(digest, secret).update(signatureContent(fields), 'utf8').digest('hex');
+        expect(signContent(method, secret, fields)).toBe(expected);
       }),
     );
   });

@@ -1,0 +1,279 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import {
+  catchError,
+  concat,
+  defer,
+  distinctUntilChanged,
+  EMPTY,
+  finalize,
+  ignoreElements,
+  map,
+  Observable,
+  startWith,
+  switchMap,
+  tap,
+  throwError,
+} from 'rxjs';
+import type { DigestMethod } from '../protocol';
+import type { DownloadBody, DownloadPort, DownloadResponse } from '../download/DownloadPort';
+import { nodeDownloadPort } from '../download/nodeDownloadPort';
+import type { BackoffPolicy } from '../operators/backoffDelay';
+import { retryBackoff } from '../operators/retryBackoff';
+import { DigestMismatchError, DownloadFailedError, redactUrl, SizeMismatchError } from './downloadErrors';
+import { asError } from './RequestFailure';
+
+/** What is downloaded, and how it is checked. */
+export interface DownloadSpec {
+  readonly url: string;
+  /** Bytes. */
+  readonly size: number;
+  readonly signMethod: DigestMethod;
+  /** The digest under `signMethod`, hex (either case). */
+  readonly sign: string;
+}
+
+/** Where the bytes go: a file path (written, and removed on failure) or a stream of the caller's. */
+export type DownloadTarget = string | Writable;
+
+export interface DownloadOptions {
+  /** The HTTP client and the file system. Default: `nodeDownloadPort()`. */
+  readonly port?: DownloadPort | undefined;
+  /**
+   * How a broken connection is retried; each retry asks for the rest with `Range`. Default:
+   * `{ initialDelayMs: 500, maxDelayMs: 30000, maxRetries: 8 }` (a connection that lived 30 s counts as
+   * stable and starts the count again).
+   */
+  readonly retry?: BackoffPolicy | undefined;
+}
+
+/** How far a download is. */
+export interface DownloadProgress {
+  readonly receivedBytes: number;
+  readonly totalBytes: number;
+  /** 0–100, rounded down; 100 once every byte is in (the digest is checked after). */
+  readonly percent: number;
+}
+
+const DEFAULT_RETRY: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, maxRetries: 8 };
+
+let defaultPort: DownloadPort | undefined;
+
+/** Statuses worth another try: the server or a proxy was busy. */
+const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 429;
+
+/** The target failed to take the bytes. */
+class TargetError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+/** Failures that asking again cannot mend. */
+const isFinal = (error: unknown): boolean =>
+  error instanceof DigestMismatchError ||
+  error instanceof SizeMismatchError ||
+  error instanceof TargetError ||
+  (error instanceof DownloadFailedError && (error.status === undefined || !retryableStatus(error.status)));
+
+/** Resolves once `sink` wants more; rejects if it fails or closes first. */
+function drained(sink: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      sink.off('drain', onDrain).off('error', onError).off('close', onClose);
+      if (error) reject(new TargetError(error));
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onError = (error: Error) => done(error);
+    const onClose = () => done(new Error('the target closed'));
+    sink.on('drain', onDrain).on('error', onError).on('close', onClose);
+  });
+}
+
+/** Ends `sink` and waits until it has written everything (and, for a file of ours, closed it). */
+function endSink(sink: Writable, waitForClose: boolean): Observable<never> {
+  return new Observable<never>((subscriber) => {
+    const event = waitForClose ? 'close' : 'finish';
+    const onDone = () => subscriber.complete();
+    const onError = (error: Error) =>
+      subscriber.error(new DownloadFailedError('', error.message, undefined, error));
+    sink.once(event, onDone).once('error', onError);
+    sink.end();
+    return () => sink.off(event, onDone).off('error', onError);
+  });
+}
+
+/** Where a 206 starts, from `Content-Range: bytes 100-199/200`. */
+const rangeStart = (header: string | undefined): number | undefined => {
+  const match = header === undefined ? null : /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header.trim());
+  return match ? Number(match[1]) : undefined;
+};
+
+/**
+ * Downloads `spec.url` into `target`, computing the digest as the bytes arrive and never holding the image:
+ * each chunk goes to the hash and to the target, with the target's backpressure. A connection that breaks is
+ * asked again for the rest with `Range` (after the `retry` backoff, on RxJS timers); a server that answers a
+ * range with the whole file has its first bytes skipped. Emits the progress at each new percent (0 first),
+ * and completes once the size and the digest are checked and the target is ended.
+ *
+ * Fails with `DigestMismatchError`, `SizeMismatchError` or `DownloadFailedError`; a file target is then
+ * removed (also when the download is unsubscribed). A stream target is left as it is on failure.
+ */
+export function verifiedDownload(
+  spec: DownloadSpec,
+  target: DownloadTarget,
+  options: DownloadOptions = {},
+): Observable<DownloadProgress> {
+  return defer(() => {
+    const { port = (defaultPort ??= nodeDownloadPort()), retry = DEFAULT_RETRY } = options;
+    const { size } = spec;
+    const url = redactUrl(spec.url);
+    const hash = createHash(spec.signMethod === 'MD5' ? 'md5' : 'sha256');
+    const ownFile = typeof target === 'string';
+    const sink = typeof target === 'string' ? port.openFile(target) : target;
+    let targetError: Error | undefined;
+    const onTargetError = (error: Error) => (targetError ??= error);
+    sink.on('error', onTargetError);
+    // A file of ours may still report a failed open after the download is gone: never an unhandled error.
+    if (ownFile) sink.on('error', () => undefined);
+    const state = { received: 0 };
+
+    const attempt$ = defer(() => port.get({ url: spec.url, offset: state.received })).pipe(
+      switchMap((response) => receive(response, url, size, hash, sink, state, () => targetError)),
+      retryBackoff<number>({
+        ...retry,
+        shouldRetry: (error) => !isFinal(error) && (retry.shouldRetry?.(error) ?? true),
+      }),
+    );
+
+    const verify$ = defer(() => {
+      if (targetError) return throwError(() => new TargetError(targetError as Error));
+      if (state.received !== size) return throwError(() => new SizeMismatchError(url, size, state.received));
+      const actual = hash.digest('hex');
+      const expected = spec.sign.toLowerCase();
+      if (actual !== expected)
+        return throwError(() => new DigestMismatchError(url, spec.signMethod, expected, actual));
+      return endSink(sink, ownFile);
+    });
+
+    const removed$ = (): Observable<never> => {
+      if (typeof target !== 'string') return EMPTY;
+      sink.destroy();
+      return port.removeFile(target).pipe(
+        ignoreElements(),
+        catchError(() => EMPTY),
+      );
+    };
+
+    let settled = false;
+    return concat(attempt$, verify$).pipe(
+      map((received) => progressOf(received, size)),
+      startWith(progressOf(0, size)),
+      distinctUntilChanged((a, b) => a.percent === b.percent),
+      tap({ complete: () => (settled = true) }),
+      catchError((error: unknown) => {
+        settled = true;
+        return concat(
+          removed$(),
+          throwError(() => finalError(error, url)),
+        );
+      }),
+      finalize(() => {
+        sink.off('error', onTargetError);
+        // Unsubscribed half way: the partial file goes too.
+        if (!settled) removed$().subscribe();
+      }),
+    );
+  });
+}
+
+function progressOf(received: number, size: number): DownloadProgress {
+  return {
+    receivedBytes: received,
+    totalBytes: size,
+    percent: size === 0 ? 100 : Math.floor((received * 100) / size),
+  };
+}
+
+function finalError(error: unknown, url: string): Error {
+  if (error instanceof DigestMismatchError || error instanceof SizeMismatchError) return error;
+  if (error instanceof TargetError)
+    return new DownloadFailedError(url, `the target failed: ${error.message}`, undefined, error.cause);
+  if (error instanceof DownloadFailedError) return error;
+  const cause = asError(error);
+  return new DownloadFailedError(url, cause.message, undefined, cause);
+}
+
+/** Reads one response into the hash and the target; emits the bytes received so far after each chunk. */
+function receive(
+  response: DownloadResponse,
+  url: string,
+  size: number,
+  hash: Hash,
+  sink: Writable,
+  state: { received: number },
+  targetError: () => Error | undefined,
+): Observable<number> {
+  return new Observable<number>((subscriber) => {
+    const { status, headers, body } = response;
+    let skip = 0;
+    if (status === 206) {
+      const start = rangeStart(headers['content-range']);
+      if (start !== state.received) {
+        body.destroy();
+        const reason = `the server resumed at ${start ?? '?'}, not ${state.received}`;
+        subscriber.error(new DownloadFailedError(url, reason));
+        return undefined;
+      }
+    } else if (status === 200) {
+      skip = state.received; // the server ignored the range: skip what we have
+    } else {
+      body.destroy();
+      const reason = status === 416 ? 'the server has no bytes past what was received' : `HTTP ${status}`;
+      subscriber.error(new DownloadFailedError(url, reason, status));
+      return undefined;
+    }
+    let stopped = false;
+    pump(body, skip, (chunk) => {
+      if (state.received + chunk.length > size)
+        throw new SizeMismatchError(url, size, state.received + chunk.length);
+      hash.update(chunk);
+      state.received += chunk.length;
+      const error = targetError();
+      if (error) throw new TargetError(error);
+      const more = sink.write(chunk);
+      subscriber.next(state.received);
+      return more ? undefined : drained(sink);
+    }).then(
+      () => subscriber.complete(),
+      (error: unknown) => (stopped ? undefined : subscriber.error(error)),
+    );
+    return () => {
+      stopped = true;
+      body.destroy();
+    };
+  });
+}
+
+/** Feeds each chunk of `body` past the first `skip` bytes to `take`, waiting whenever `take` asks to. */
+async function pump(
+  body: DownloadBody,
+  skip: number,
+  take: (chunk: Uint8Array) => Promise<void> | undefined,
+): Promise<void> {
+  let toSkip = skip;
+  for await (const raw of body) {
+    let chunk = raw;
+    if (toSkip > 0) {
+      if (chunk.length <= toSkip) {
+        toSkip -= chunk.length;
+        continue;
+      }
+      chunk = chunk.subarray(toSkip);
+      toSkip = 0;
+    }
+    const wait = take(chunk);
+    if (wait !== undefined) await wait;
+  }
+}
