@@ -1,7 +1,8 @@
 /**
  * The seed's QuecPython program (shared/seed/quecpython-aliyun-sysbus.md) as one stream pipeline:
- * subscribe `/broadcast/${productKey}/123`, publish "hello world" there every 2 s while connected, classify
- * every inbound message into rrpc / ota / other and answer each.
+ * subscribe `/broadcast/${productKey}/123`, publish "hello world" there every 2 s while connected, answer
+ * RRPC requests (`serveRrpc`) and OTA pushes, and, as a device of the thing model, post a property every
+ * 5 s (printing the platform's reply) and serve the service `getStatus` that the cloud invokes.
  *
  *   npm start                      # against the embedded emulator, until Ctrl-C
  *   npm start -- --duration 10     # stop by itself after 10 s
@@ -9,18 +10,35 @@
  * With ALIYUN_PRODUCT_KEY, ALIYUN_DEVICE_NAME, ALIYUN_DEVICE_SECRET and ALIYUN_REGION (or ALIYUN_INSTANCE_ID)
  * set, the same pipeline runs against the real cloud instead.
  */
-import { fold } from 'fp-ts/Either';
+import { fold, isRight } from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import { EMPTY, first, fromEvent, map, merge, mergeMap, share, take, tap, timer } from 'rxjs';
+import {
+  concatMap,
+  distinctUntilChanged,
+  EMPTY,
+  first,
+  fromEvent,
+  map,
+  merge,
+  mergeMap,
+  of,
+  share,
+  switchMap,
+  take,
+  tap,
+  timer,
+} from 'rxjs';
 import {
   aliyunStatusCode,
   classifyTopic,
   createDevice,
+  createThing,
   decodeJson,
   ofKind,
   OtaPush,
   otaProgress,
   publishWhileConnected,
+  serveRrpc,
   type ConnectionState,
   type DeviceOptions,
   type OutboundMessage,
@@ -88,13 +106,23 @@ async function deviceOptions(): Promise<{ options: DeviceOptions; cloud?: Emulat
   };
 }
 
-/** The cloud side, in the emulator only: once the device is online, an RRPC request and an OTA push now and then. */
+/**
+ * The cloud side, in the emulator only: once the device is online, an RRPC request, a call of the service
+ * `getStatus` (InvokeThingService) and an OTA push now and then.
+ */
 function playCloud(cloud: Emulator, device: { productKey: string; deviceName: string }) {
   const rrpc$ = timer(1000, 5000).pipe(
     mergeMap(async (n) => {
       log('cloud', `RRPC request #${n + 1} →`);
       const reply = await cloud.rrpc(device, { method: 'thing.service.getStatus', params: {} });
       log('cloud', `RRPC reply   ← ${reply.toString()}`);
+    }),
+  );
+  const service$ = timer(3500, 10000).pipe(
+    mergeMap(async () => {
+      log('cloud', 'InvokeThingService getStatus (sync, over RRPC) →');
+      const reply = await cloud.invokeThingService(device, 'getStatus', {}, { callType: 'sync' });
+      log('cloud', `service getStatus ← ${JSON.stringify(reply)}`);
     }),
   );
   const ota$ = timer(2500, 10000).pipe(
@@ -110,7 +138,7 @@ function playCloud(cloud: Emulator, device: { productKey: string; deviceName: st
   const received$ = cloud.received$.pipe(
     tap((m) => log('cloud', `received  ← ${m.topic} ${m.payload.toString()}`)),
   );
-  return merge(online$.pipe(mergeMap(() => merge(rrpc$, ota$))), received$);
+  return merge(online$.pipe(mergeMap(() => merge(rrpc$, service$, ota$))), received$);
 }
 
 async function main() {
@@ -122,26 +150,52 @@ async function main() {
 
   const classified$ = device.messages$.pipe(
     classifyTopic({
-      rrpc: ['/sys/+pk/+dn/rrpc/request/+messageId', '/ext/rrpc/+messageId/#topic'],
+      // Served by serveRrpc and by the thing below, which reply to each request themselves.
+      served: ['/sys/+pk/+dn/rrpc/request/+', '/ext/rrpc/#', '/sys/+pk/+dn/thing/#'],
       ota: '/ota/device/upgrade/+pk/+dn',
       other: '#',
     }),
     share(),
   );
 
-  // Each handler turns a message into the reply to publish; one publishAll sends them all and reports each
-  // result as a value, so a failed reply is logged and never ends the app.
-  const rrpcReplies$ = classified$.pipe(
-    ofKind('rrpc'),
-    map(({ params, message }): OutboundMessage => {
-      const id = params.messageId ?? '';
-      log('device', `RRPC request ${id}: ${message.payload.toString()}`);
-      // System RRPC answers on its response topic; custom RRPC (/ext/rrpc/…) on the topic it came on.
-      const topic = params.topic === undefined ? device.topics.rrpcResponse(id) : message.topic;
-      return { topic, payload: { id, code: 200, data: { status: 'ok' } } };
-    }),
+  // RRPC is served: each request is answered within 8 s on its own message id, and gives one outcome.
+  const rrpc$ = serveRrpc(device, ({ messageId, payload }) => {
+    log('device', `RRPC request ${messageId}: ${payload.toString()}`);
+    return of({ id: messageId, code: 200, data: { status: 'ok' } });
+  }).pipe(
+    tap((outcome) =>
+      log(
+        'device',
+        outcome._tag === 'Answered'
+          ? `RRPC reply sent on ${device.topics.rrpcResponse(outcome.id)} (${outcome.latencyMs} ms)`
+          : `RRPC request ${outcome.id ?? ''} not answered: ${outcome._tag}`,
+      ),
+    ),
   );
 
+  // The thing model: a property posted every 5 s while connected, each with the platform's reply, and the
+  // service getStatus served (the cloud calls it over RRPC).
+  const thing = createThing(device);
+  const posts$ = device.state$.pipe(
+    map((state) => state.status === 'connected'),
+    distinctUntilChanged(),
+    switchMap((connected) => (connected ? timer(1500, 5000) : EMPTY)),
+    concatMap(() => thing.postProperties({ temperature: Math.round(200 + Math.random() * 50) / 10 })),
+    tap((result) =>
+      log(
+        'device',
+        isRight(result)
+          ? `property post ← ${JSON.stringify(result.right)}`
+          : `property post failed: ${result.left._tag}${result.left._tag === 'ReplyFailure' ? ` ${result.left.code}` : ''}`,
+      ),
+    ),
+  );
+  const status$ = thing
+    .serveService('getStatus', () => of({ status: 'ok', uptimeMs: Date.now() - started }))
+    .pipe(tap((outcome) => log('device', `service getStatus: ${outcome._tag}`)));
+
+  // Each handler turns a message into the reply to publish; one publishAll sends them all and reports each
+  // result as a value, so a failed reply is logged and never ends the app.
   const otaAcks$ = classified$.pipe(
     ofKind('ota'),
     map(({ message }) => message),
@@ -164,18 +218,14 @@ async function main() {
     ),
   );
 
-  const replies$ = merge(rrpcReplies$, otaAcks$).pipe(
+  const replies$ = otaAcks$.pipe(
     device.publishAll(),
     tap((result) =>
       pipe(
         result,
         fold(
           (failure) => log('device', `reply on ${failure.topic} failed: ${failure.error.message}`),
-          (receipt) =>
-            log(
-              'device',
-              `${receipt.topic.startsWith('/ota/') ? 'OTA progress' : 'RRPC reply'} sent on ${receipt.topic}`,
-            ),
+          (receipt) => log('device', `OTA progress sent on ${receipt.topic}`),
         ),
       ),
     ),
@@ -217,6 +267,9 @@ async function main() {
     // The seed subscribes its topic; a device also subscribes its OTA topic to hear firmware pushes.
     device.observe(broadcast),
     device.observe(device.topics.otaUpgrade, { qos: 1 }),
+    rrpc$,
+    posts$,
+    status$,
     replies$,
     other$,
     hello$,

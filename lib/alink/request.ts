@@ -28,8 +28,11 @@ import { publishResult } from './publishResult';
 import type { CorrelatedReplies } from './correlatedReplies';
 import { asError, type RequestFailure } from './RequestFailure';
 
-/** One device → cloud request, as data: what to send, where the reply comes, and how to know it. */
-export interface RequestSpec<A> {
+/**
+ * One device → cloud request, as data: what to send, where the reply comes, and how to know it. `F` is a
+ * failure of the service's own that `reply` may give (the shadow's refusals, which carry no id).
+ */
+export interface RequestSpec<A, F = never> {
   readonly message: OutboundMessage;
   /** Observed before the request is published, and for as long as the request waits. */
   readonly replyFilter: string;
@@ -37,7 +40,7 @@ export interface RequestSpec<A> {
    * The result, when `message` is the reply to this request; `undefined` for any other message on the
    * reply filter (another request's reply), which is passed over.
    */
-  readonly reply: (message: InboundMessage) => E.Either<RequestFailure, A> | undefined;
+  readonly reply: (message: InboundMessage) => E.Either<RequestFailure | F, A> | undefined;
   /** Counted from the subscription: offline time included. */
   readonly timeoutMs: number;
   /** The request's message id, for the failure values. */
@@ -54,10 +57,10 @@ const failure = (f: RequestFailure): E.Either<RequestFailure, never> => E.left(f
  * with a `PublishFailure` carrying a `DeviceClosedError`. Cold; unsubscribing forgets the request (a
  * publish still queued offline is not sent).
  */
-export function request<A>(
+export function request<A, F = never>(
   device: Pick<AlinkDevice, 'observe' | 'publish'>,
-  spec: RequestSpec<A>,
-): Observable<E.Either<RequestFailure, A>> {
+  spec: RequestSpec<A, F>,
+): Observable<E.Either<RequestFailure | F, A>> {
   return defer(() => {
     const { message, replyFilter, reply, timeoutMs, id } = spec;
     const { topic } = message;
@@ -164,6 +167,36 @@ export function alinkRequest<P>(
   spec: AlinkRequestSpec<P>,
   options: AlinkRequestOptions = {},
 ): Observable<E.Either<RequestFailure, AlinkReply>> {
+  return alinkExchange(device, spec, options, (reply) => E.right(reply));
+}
+
+/**
+ * An Alink request whose reply's `data` is decoded with `data`: one `Either`, the decoded data, or a
+ * `RequestFailure` (a `DecodeError` whose paths start at `data` for a reply that does not fit).
+ *
+ * ```ts
+ * alinkRequestData(device, { topic: device.topics.configGet, method: 'thing.config.get', params }, ConfigFile);
+ * ```
+ */
+export function alinkRequestData<P, D>(
+  device: AlinkDevice,
+  spec: AlinkRequestSpec<P>,
+  data: t.Type<D, unknown>,
+  options: AlinkRequestOptions = {},
+): Observable<E.Either<RequestFailure, D>> {
+  const Data = t.type({ data });
+  return alinkExchange(device, spec, options, (_reply, message) =>
+    E.map(({ value }: { value: { data: D } }) => value.data)(decodePayload(Data, message)),
+  );
+}
+
+/** An Alink request, its accepted reply read by `read`. */
+function alinkExchange<P, A>(
+  device: AlinkDevice,
+  spec: AlinkRequestSpec<P>,
+  options: AlinkRequestOptions,
+  read: (reply: AlinkReply, message: InboundMessage) => E.Either<RequestFailure, A>,
+): Observable<E.Either<RequestFailure, A>> {
   return defer(() => {
     const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, version, replies } = options;
     const id = options.id ?? nextMessageId(device);
@@ -178,10 +211,14 @@ export function alinkRequest<P>(
       replies === undefined
         ? device
         : { observe: () => replies.to(id), publish: (m: OutboundMessage) => device.publish(m) };
+    const accepted = alinkReplyTo(id, topic);
     return request(via, {
       message: { topic, payload: JSON.stringify(payload), qos },
       replyFilter: replies?.filter ?? replyTopic,
-      reply: alinkReplyTo(id, topic),
+      reply: (message) => {
+        const reply = accepted(message);
+        return reply === undefined || E.isLeft(reply) ? reply : read(reply.right, message);
+      },
       timeoutMs,
       id,
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 // Runs `npm start`'s program for real, against its embedded emulator, until it has shown every path of the
 // seed; then stops it with Ctrl-C (SIGINT) and reads what it printed.
 describe('examples/quickstart', () => {
-  it('should connect, publish hello world, answer an RRPC request and an OTA push, and stop cleanly on Ctrl-C', async () => {
+  it('should connect, publish hello world, answer an RRPC request and an OTA push, post a property, serve a service, and stop cleanly on Ctrl-C', async () => {
     const env = { ...process.env };
     for (const name of ['ALIYUN_PRODUCT_KEY', 'ALIYUN_DEVICE_NAME', 'ALIYUN_DEVICE_SECRET']) delete env[name];
     const child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'quickstart.ts')], {
@@ -14,7 +14,14 @@ describe('examples/quickstart', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const wanted = ['connected', 'published "hello world"', 'RRPC reply   ←', 'OTA progress sent'];
+    const wanted = [
+      'connected',
+      'published "hello world"',
+      'RRPC reply   ←',
+      'OTA progress sent',
+      'property post ←',
+      'service getStatus ←',
+    ];
     const seenAll = new Promise<void>((resolve) => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -36,6 +43,13 @@ describe('examples/quickstart', () => {
     expect(output).toContain('Subscribe Recv: Topic=/broadcast/a1QuickStart/123, Msg=hello world');
     expect(output).toMatch(/RRPC reply sent on \/sys\/a1QuickStart\/Chic_001\/rrpc\/response\/\d+/);
     expect(output).toMatch(/received {2}← \/ota\/device\/progress\/a1QuickStart\/Chic_001 .*"step":"0"/);
+    expect(output).toMatch(
+      /device property post ← \{"id":"\d+","code":200,.*"method":"thing\.event\.property\.post"/,
+    );
+    expect(output).toContain('device service getStatus: Answered');
+    expect(output).toMatch(
+      /cloud {2}service getStatus ← \{"id":"\d+","code":200,"data":\{"status":"ok","uptimeMs":\d+\}\}/,
+    );
     expect(output).toContain('closed (getAliyunSta 2)');
     expect(output).toContain('stopped cleanly');
     expect(output).not.toContain('quickstart-secret');
