@@ -5,6 +5,7 @@ import { RegistrationRefusedError } from './alink/registrationErrors';
 import type { ConnectionState } from './connection/ConnectionState';
 import { createConnection, type Connection } from './connection/createConnection';
 import { registrationPortsWith } from './connection/defaultRegistrationPorts';
+import type { DevicePacket } from './connection/DevicePacket';
 import type { RegistrationPortOverrides } from './connection/registrationPorts';
 import { deviceCredentials } from './deviceCredentials';
 import { mqttJsPort } from './connection/mqttJsPort';
@@ -18,6 +19,7 @@ import {
 import { deviceTopics, type DeviceTopics } from './identity/deviceTopics';
 import { resolveEndpoint } from './identity/resolveEndpoint';
 import { tlsForEndpoint } from './identity/tlsOptions';
+import { deviceLogs } from './deviceLogs';
 
 /** A device on the Aliyun IoT Platform (or any broker), as observables. */
 export interface AliyunDevice extends Connection {
@@ -27,6 +29,12 @@ export interface AliyunDevice extends Connection {
   readonly url: string;
   /** The device's own topics. */
   readonly topics: DeviceTopics;
+  /**
+   * Every MQTT packet the device sends and receives, CONNECT to DISCONNECT, of every connection (hot: from
+   * the moment of subscribing). Never the password; JSON fields named like secrets are redacted. Completes
+   * with `state$`. Empty with a `transport.port` of your own.
+   */
+  readonly packets$: Observable<DevicePacket>;
 }
 
 /** What `createDevice` takes besides the options: plumbing, not data. */
@@ -56,8 +64,14 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
   const { url, secureMode } = resolveEndpoint(o.endpoint, o.productKey);
   const registering$ = new BehaviorSubject(false);
   const progress = { registering: (active: boolean) => registering$.next(active) };
-  const registrationPorts = registrationPortsWith(transport.registration);
-  const credentials = deviceCredentials(o, secureMode, registrationPorts, progress);
+  const credentials = deviceCredentials(
+    o,
+    secureMode,
+    registrationPortsWith(transport.registration),
+    progress,
+  );
+  const identity = { productKey: o.productKey, deviceName: o.deviceName };
+  const logs = deviceLogs(`${o.productKey}/${o.deviceName}`);
   const port =
     transport.port ??
     mqttJsPort({
@@ -68,8 +82,8 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
       connectTimeoutMs: o.connectTimeoutMs,
       ...(/^(mqtts|wss):/i.test(url) ? { tls: tlsForEndpoint(o.tls, o.endpoint) } : {}),
       ...(transport.clientOptions ? { clientOptions: transport.clientOptions } : {}),
+      packets: logs.tap,
     });
-  const identity = { productKey: o.productKey, deviceName: o.deviceName };
   const connection = createConnection(port, {
     ...(o.checkNamespace ? { identity } : {}),
     reconnect: withoutRefusedRegistrations(o.reconnect),
@@ -79,12 +93,13 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
     maxPayloadBytes: o.maxPayloadBytes,
     maxTopicBytes: o.maxTopicBytes,
   });
+  const registering = { ...connection, state$: showRegistering(connection.state$, registering$) };
   return {
-    ...connection,
-    state$: showRegistering(connection.state$, registering$),
+    ...logs.logged(registering, url),
     ...identity,
     url,
     topics: deviceTopics(identity),
+    packets$: logs.packets$,
   };
 }
 

@@ -24,6 +24,8 @@ export {
   type RegistrationPortOverrides,
   type RegistrationPorts,
   type ConnectionState,
+  type DevicePacket,
+  type PacketDirection,
   type InboundMessage,
   type JsonValue,
   type InboundHandler,
