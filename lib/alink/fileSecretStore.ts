@@ -3,17 +3,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DeviceIdentity } from '../identity/deviceNamespace';
 import { isDeviceCredential, type DeviceCredential, type SecretStore } from '../identity/secretStore';
+import { SecretStoreError } from './SecretStoreError';
 
-/** The secret store's file could not be read as one (it is kept, not overwritten). */
-export class SecretStoreError extends Error {
-  override readonly name = 'SecretStoreError';
-  constructor(
-    readonly path: string,
-    problem: string,
-  ) {
-    super(`secret store ${path}: ${problem}`);
-  }
-}
+export { SecretStoreError };
 
 /** `{ [productKey]: { [deviceName]: credential } }`, as the file holds it. */
 type Credentials = Record<string, Record<string, DeviceCredential>>;
@@ -42,7 +34,8 @@ async function read(path: string): Promise<Credentials> {
 /**
  * A secret store in a JSON file, as QuecPython keeps `/usr/secret.json`: one credential per product and
  * device name. The file is readable by its owner only (mode 600, its folder 700 when this creates it) and
- * written atomically (a temporary file renamed over it), one save at a time.
+ * written atomically (a temporary file renamed over it), one save at a time. A browser build takes
+ * `fileSecretStore.browser.ts` in its place.
  *
  * ```ts
  * createDevice({ productKey, deviceName, productSecret, secretStore: fileSecretStore('data/secrets.json') });
