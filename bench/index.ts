@@ -1,13 +1,15 @@
 // Runs the benchmarks in sequence and prints their figures: `npm run bench`, or some of them with
-// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers, thing; `--only` may be repeated).
+// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers, ota, thing; `--only` may be
+// repeated).
 // Every broker a benchmark starts, it closes: the process ends by itself.
 import { cpus } from 'node:os';
 import { runEndToEndBench, type Client, type EndToEndResult } from './endToEnd';
 import { runObserversBench, type ObserversResult } from './observers';
+import { runOtaDownloadBench, type OtaDownloadResult } from './otaDownload';
 import { runRoutingBench } from './routing';
 import { runThingBench, type ThingResult } from './thing';
 
-const BENCHES = ['routing', 'e2e', 'observers', 'thing'] as const;
+const BENCHES = ['routing', 'e2e', 'observers', 'ota', 'thing'] as const;
 type Bench = (typeof BENCHES)[number];
 
 /** The thing bench's goal: property post round trips at least this fraction of raw MQTT.js's. */
@@ -15,6 +17,9 @@ const THING_GOAL = 0.9;
 
 /** The end-to-end goal of the issue: ours at least this fraction of raw MQTT.js. */
 const E2E_GOAL = 0.95;
+
+/** The OTA download goals: ours at least this fraction of a plain http.get, RSS growth and refetch bounds. */
+const OTA_GOALS = { ratio: 0.9, rssMb: 64, refetch: 1.05 } as const;
 
 function selected(argv: readonly string[]): Bench[] {
   const names: string[] = [];
@@ -159,6 +164,60 @@ function thingTable(r: ThingResult): string[] {
   );
 }
 
+function otaTable(r: OtaDownloadResult): string[] {
+  const { ours, raw, rawData } = r.median;
+  // The goal is held against the faster of the two plain downloads.
+  const best = Math.max(raw.mbPerSecond, rawData.mbPerSecond);
+  const ratioOf = ours.mbPerSecond / best;
+  const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const byRound = r.runs.ours.map(
+    (run, i) =>
+      run.mbPerSecond / Math.max(r.runs.raw[i]?.mbPerSecond ?? NaN, r.runs.rawData[i]?.mbPerSecond ?? NaN),
+  );
+  const mbs = (n: number) => `${n.toFixed(0)} MB/s`;
+  const rss = (n: number) => `${n.toFixed(1)} MB`;
+  return table(
+    ['figure', 'ours', 'http.get | pipe(hash)', "http.get | on('data', hash)", 'goal'],
+    [
+      [
+        `download + verify ${int(r.imageBytes / 1024 / 1024)} MiB`,
+        mbs(ours.mbPerSecond),
+        mbs(raw.mbPerSecond),
+        mbs(rawData.mbPerSecond),
+        '',
+      ],
+      [
+        'ours / faster baseline',
+        ratio(ratioOf),
+        `${Math.min(...byRound).toFixed(2)}-${Math.max(...byRound).toFixed(2)} by round`,
+        '',
+        `>=${OTA_GOALS.ratio} ${met(ratioOf >= OTA_GOALS.ratio)}`,
+      ],
+      [
+        'CPU per MiB (client + server)',
+        `${ours.cpuMsPerMb.toFixed(2)} ms`,
+        `${raw.cpuMsPerMb.toFixed(2)} ms`,
+        `${rawData.cpuMsPerMb.toFixed(2)} ms`,
+        '',
+      ],
+      [
+        'peak RSS growth',
+        rss(ours.rssGrowthMb),
+        rss(raw.rssGrowthMb),
+        rss(rawData.rssGrowthMb),
+        `<=${OTA_GOALS.rssMb} MB ${met(ours.rssGrowthMb <= OTA_GOALS.rssMb)}`,
+      ],
+      [
+        `fetched after a cut at half (${r.resumedResponses} responses)`,
+        ratio(r.resumedFetchRatio),
+        '',
+        '',
+        `<=${OTA_GOALS.refetch}x ${met(r.resumedFetchRatio <= OTA_GOALS.refetch)}`,
+      ],
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   let benches: Bench[];
   try {
@@ -184,6 +243,8 @@ async function main(): Promise<void> {
         summary.push('', `thing model (medians)`, ...thingTable(await runThingBench(log)));
       if (bench === 'observers')
         summary.push('', 'observers', ...observersTable(await runObserversBench(log)));
+      if (bench === 'ota')
+        summary.push('', 'OTA download (medians)', ...otaTable(await runOtaDownloadBench(log)));
     } catch (error) {
       process.exitCode = 1;
       console.error(`  ${bench} failed:`, error);

@@ -1,8 +1,10 @@
 /**
  * The seed's QuecPython program (shared/seed/quecpython-aliyun-sysbus.md) as one stream pipeline:
  * subscribe `/broadcast/${productKey}/123`, publish "hello world" there every 2 s while connected, answer
- * RRPC requests (`serveRrpc`) and OTA pushes, and, as a device of the thing model, post a property every
- * 5 s (printing the platform's reply) and serve the service `getStatus` that the cloud invokes.
+ * RRPC requests (`serveRrpc`), and, as a device of the thing model, post a property every 5 s (printing the
+ * platform's reply) and serve the service `getStatus` that the cloud invokes. It syncs its clock over NTP at
+ * start, and upgrades its firmware all the way when the cloud pushes one: download, verify, progress
+ * reports, install, and the new version reported.
  *
  *   npm start                      # against the embedded emulator, until Ctrl-C
  *   npm start -- --duration 10     # stop by itself after 10 s
@@ -12,12 +14,21 @@
  */
 import { fold, isRight } from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  BehaviorSubject,
+  catchError,
   concatMap,
   distinctUntilChanged,
   EMPTY,
+  filter,
   first,
+  from,
   fromEvent,
+  last,
   map,
   merge,
   mergeMap,
@@ -32,16 +43,15 @@ import {
   aliyunStatusCode,
   classifyTopic,
   createDevice,
+  createOta,
   createThing,
-  decodeJson,
   ofKind,
-  OtaPush,
-  otaProgress,
   publishWhileConnected,
   serveRrpc,
+  syncTime,
+  type AliyunDevice,
   type ConnectionState,
   type DeviceOptions,
-  type OutboundMessage,
 } from '../lib';
 import { startEmulator, type Emulator } from '../lib/emulator';
 
@@ -108,7 +118,7 @@ async function deviceOptions(): Promise<{ options: DeviceOptions; cloud?: Emulat
 
 /**
  * The cloud side, in the emulator only: once the device is online, an RRPC request, a call of the service
- * `getStatus` (InvokeThingService) and an OTA push now and then.
+ * `getStatus` (InvokeThingService) and a firmware push (a 256 KiB image the emulator serves) now and then.
  */
 function playCloud(cloud: Emulator, device: { productKey: string; deviceName: string }) {
   const rrpc$ = timer(1000, 5000).pipe(
@@ -128,8 +138,8 @@ function playCloud(cloud: Emulator, device: { productKey: string; deviceName: st
   const ota$ = timer(2500, 10000).pipe(
     mergeMap(async (n) => {
       const version = `1.0.${n + 1}`;
-      log('cloud', `OTA push of firmware ${version} →`);
-      await cloud.pushOta(device, { version });
+      const { url, size } = await cloud.pushOta(device, { version, image: randomBytes(256 * 1024) });
+      log('cloud', `OTA push of firmware ${version} (${size} bytes at ${url}) →`);
     }),
   );
   const online$ = cloud.devices$.pipe(
@@ -141,6 +151,60 @@ function playCloud(cloud: Emulator, device: { productKey: string; deviceName: st
   return merge(online$.pipe(mergeMap(() => merge(rrpc$, service$, ota$))), received$);
 }
 
+/**
+ * Firmware upgrades all the way: each firmware offered is downloaded and verified (progress reported to the
+ * platform), installed (here, moved into place; a real device flashes it), and its version reported, now and
+ * after every reconnect.
+ */
+async function firmwareUpgrades(device: AliyunDevice) {
+  const dir = await mkdtemp(join(tmpdir(), 'quickstart-firmware-'));
+  const ota = createOta(device, { progressIntervalMs: 500 });
+  const running = new BehaviorSubject('1.0.0');
+  const upgraded$ = ota.upgrades$.pipe(
+    tap((offer) =>
+      log(
+        'device',
+        isRight(offer)
+          ? `OTA offer: firmware ${offer.right.version}, ${offer.right.size} bytes, ${offer.right.signMethod} ${offer.right.sign}`
+          : `OTA push not understood: ${offer.left.messages.join('; ')}`,
+      ),
+    ),
+    filter(isRight),
+    map(({ right }) => right),
+    concatMap((upgrade) => {
+      const downloaded = join(dir, `${upgrade.version}.download`);
+      return ota.download(upgrade, downloaded).pipe(
+        ota.reportProgress(upgrade),
+        last(),
+        tap(() => log('device', `firmware ${upgrade.version} downloaded and verified`)),
+        // The install step is the device's own: moving the image into place stands for flashing it.
+        concatMap(() => from(rename(downloaded, join(dir, 'firmware.bin')))),
+        tap(() => {
+          log('device', `firmware ${upgrade.version} installed`);
+          running.next(upgrade.version);
+        }),
+        catchError((error: unknown) => {
+          log('device', `firmware ${upgrade.version} not installed: ${String(error)}`);
+          return EMPTY;
+        }),
+      );
+    }),
+  );
+  // Each version is reported now and after every reconnect; a newer one takes over.
+  const informed$ = running.pipe(
+    distinctUntilChanged(),
+    switchMap((version) =>
+      ota
+        .inform(version)
+        .pipe(tap((result) => isRight(result) && log('device', `firmware version ${version} reported`))),
+    ),
+  );
+  return {
+    upgrades$: merge(upgraded$, informed$),
+    close: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
 async function main() {
   const duration = durationArg();
   const { options, cloud } = await deviceOptions();
@@ -150,9 +214,14 @@ async function main() {
 
   const classified$ = device.messages$.pipe(
     classifyTopic({
-      // Served by serveRrpc and by the thing below, which reply to each request themselves.
-      served: ['/sys/+pk/+dn/rrpc/request/+', '/ext/rrpc/#', '/sys/+pk/+dn/thing/#'],
-      ota: '/ota/device/upgrade/+pk/+dn',
+      // Served by serveRrpc, the thing and the OTA service below, which handle each message themselves.
+      served: [
+        '/sys/+pk/+dn/rrpc/request/+',
+        '/ext/rrpc/#',
+        '/sys/+pk/+dn/thing/#',
+        '/ota/device/upgrade/#',
+        '/ext/ntp/#',
+      ],
       other: '#',
     }),
     share(),
@@ -194,39 +263,14 @@ async function main() {
     .serveService('getStatus', () => of({ status: 'ok', uptimeMs: Date.now() - started }))
     .pipe(tap((outcome) => log('device', `service getStatus: ${outcome._tag}`)));
 
-  // Each handler turns a message into the reply to publish; one publishAll sends them all and reports each
-  // result as a value, so a failed reply is logged and never ends the app.
-  const otaAcks$ = classified$.pipe(
-    ofKind('ota'),
-    map(({ message }) => message),
-    decodeJson(OtaPush),
-    mergeMap((decoded) =>
-      pipe(
-        decoded,
-        fold(
-          (error): OutboundMessage[] => {
-            log('device', `OTA push not understood: ${error.messages.join('; ')}`);
-            return [];
-          },
-          ({ value }): OutboundMessage[] => {
-            log('device', `OTA push: firmware ${value.data.version} at ${value.data.url}`);
-            const payload = otaProgress(value.id, '0', `accepted firmware ${value.data.version}`);
-            return [{ topic: device.topics.otaProgress, payload, qos: 1 }];
-          },
-        ),
-      ),
-    ),
-  );
-
-  const replies$ = otaAcks$.pipe(
-    device.publishAll(),
+  const firmware = await firmwareUpgrades(device);
+  const clock$ = syncTime(device).pipe(
     tap((result) =>
-      pipe(
-        result,
-        fold(
-          (failure) => log('device', `reply on ${failure.topic} failed: ${failure.error.message}`),
-          (receipt) => log('device', `OTA progress sent on ${receipt.topic}`),
-        ),
+      log(
+        'device',
+        isRight(result)
+          ? `clock synced over NTP: platform time ${new Date(result.right.platformTime).toISOString()}, offset ${result.right.offsetMs} ms, round trip ${result.right.roundTripMs} ms`
+          : `NTP failed: ${result.left._tag}`,
       ),
     ),
   );
@@ -264,13 +308,13 @@ async function main() {
 
   const app = merge(
     device.state$.pipe(tap((state) => log('device', describe(state)))),
-    // The seed subscribes its topic; a device also subscribes its OTA topic to hear firmware pushes.
+    // The seed subscribes its topic.
     device.observe(broadcast),
-    device.observe(device.topics.otaUpgrade, { qos: 1 }),
+    clock$,
+    firmware.upgrades$,
     rrpc$,
     posts$,
     status$,
-    replies$,
     other$,
     hello$,
     cloud ? playCloud(cloud, device) : EMPTY,
@@ -282,6 +326,7 @@ async function main() {
   await device.close();
   app.unsubscribe();
   await cloud?.close();
+  await firmware.close();
   log('setup', 'stopped cleanly');
 }
 

@@ -14,7 +14,10 @@ import type { Deadline, Expiring } from './Deadlines';
 import type { RequestSpec } from './request';
 import { asError, type RequestFailure } from './RequestFailure';
 
-function expire(this: SchedulerAction<PendingRequest<unknown>>, pending?: PendingRequest<unknown>): void {
+function expire(
+  this: SchedulerAction<PendingRequest<unknown, unknown>>,
+  pending?: PendingRequest<unknown, unknown>,
+): void {
   pending?.timedOut();
 }
 
@@ -23,7 +26,7 @@ function expire(this: SchedulerAction<PendingRequest<unknown>>, pending?: Pendin
  * target of its timer, and its own teardown, in one object. A closure for each held 1.2 KB more per pending
  * request and made the round trip dearer in GC time (the thing bench).
  */
-export class PendingRequest<A> implements ReplyObserver, Expiring, Unsubscribable {
+export class PendingRequest<A, F = never> implements ReplyObserver, Expiring, Unsubscribable {
   /** Its own subscription to the reply filter, when it has no `correlatedReplies` channel. */
   private replies: Subscription | undefined;
   private listening = false;
@@ -32,8 +35,8 @@ export class PendingRequest<A> implements ReplyObserver, Expiring, Unsubscribabl
   private deadline: Deadline | undefined;
 
   constructor(
-    private readonly subscriber: Subscriber<E.Either<RequestFailure, A>>,
-    private readonly spec: RequestSpec<A>,
+    private readonly subscriber: Subscriber<E.Either<RequestFailure | F, A>>,
+    private readonly spec: RequestSpec<A, F>,
   ) {}
 
   /** Listens for the reply first, then publishes, then starts the timer. */
@@ -54,7 +57,7 @@ export class PendingRequest<A> implements ReplyObserver, Expiring, Unsubscribabl
     if (this.subscriber.closed || !Number.isFinite(timeoutMs)) return this;
     const { deadlines } = this.spec;
     if (deadlines === undefined)
-      this.timer = asyncScheduler.schedule(expire, timeoutMs, this as PendingRequest<unknown>);
+      this.timer = asyncScheduler.schedule(expire, timeoutMs, this as PendingRequest<unknown, unknown>);
     else this.deadline = deadlines.add(timeoutMs, this);
     return this;
   }
@@ -102,7 +105,7 @@ export class PendingRequest<A> implements ReplyObserver, Expiring, Unsubscribabl
     this.settle(E.left(failure));
   }
 
-  private settle(result: E.Either<RequestFailure, A>): void {
+  private settle(result: E.Either<RequestFailure | F, A>): void {
     if (this.subscriber.closed) return;
     this.subscriber.next(result);
     this.subscriber.complete();

@@ -4,6 +4,7 @@ export {
   alinkNotify,
   alinkReplyTo,
   alinkRequest,
+  alinkRequestData,
   DEFAULT_REQUEST_TIMEOUT_MS,
   request,
   type AlinkRequestOptions,
@@ -57,3 +58,21 @@ export type {
   ThingOptions,
   TslFailure,
 } from './Thing';
+export {
+  createShadow,
+  type DesiredState,
+  type Shadow,
+  type ShadowFailure,
+  type ShadowOptions,
+  type ShadowReplyFailure,
+  type ShadowSnapshot,
+  type ShadowWriteOptions,
+} from './createShadow';
+export {
+  createRemoteConfig,
+  type ConfigDownloadFailure,
+  type ConfigFailure,
+  type RemoteConfig,
+  type RemoteConfigOptions,
+  type RemoteConfigService,
+} from './createRemoteConfig';

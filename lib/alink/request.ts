@@ -17,8 +17,11 @@ import type { Deadlines } from './Deadlines';
 import { PendingRequest } from './PendingRequest';
 import type { RequestFailure } from './RequestFailure';
 
-/** One device → cloud request, as data: what to send, where the reply comes, and how to know it. */
-export interface RequestSpec<A> {
+/**
+ * One device → cloud request, as data: what to send, where the reply comes, and how to know it. `F` is a
+ * failure of the service's own that `reply` may give (the shadow's refusals, which carry no id).
+ */
+export interface RequestSpec<A, F = never> {
   readonly message: OutboundMessage;
   /** Observed before the request is published, and for as long as the request waits. */
   readonly replyFilter: string;
@@ -26,7 +29,7 @@ export interface RequestSpec<A> {
    * The result, when `message` is the reply to this request; `undefined` for any other message on the
    * reply filter (another request's reply), which is passed over.
    */
-  readonly reply: (message: InboundMessage, json?: unknown) => E.Either<RequestFailure, A> | undefined;
+  readonly reply: (message: InboundMessage, json?: unknown) => E.Either<RequestFailure | F, A> | undefined;
   /** Counted from the subscription: offline time included. */
   readonly timeoutMs: number;
   /** The request's message id, for the failure values. */
@@ -48,14 +51,14 @@ export interface RequestSpec<A> {
  * with a `PublishFailure` carrying a `DeviceClosedError`. Cold; unsubscribing forgets the request (a
  * publish still queued offline is not sent).
  */
-export function request<A>(
+export function request<A, F = never>(
   device: Pick<AlinkDevice, 'observe' | 'publish'>,
-  spec: RequestSpec<A>,
-): Observable<E.Either<RequestFailure, A>> {
+  spec: RequestSpec<A, F>,
+): Observable<E.Either<RequestFailure | F, A>> {
   // One Observable and one object per request instead of a chain of operators: a chain of ten held 3 KB
   // per pending request and cost a third of the CPU of a round trip in the thing bench (bench/README.md).
-  return new Observable<E.Either<RequestFailure, A>>((subscriber) =>
-    new PendingRequest(subscriber, spec).start(device),
+  return new Observable<E.Either<RequestFailure | F, A>>((subscriber) =>
+    new PendingRequest<A, F>(subscriber, spec).start(device),
   );
 }
 
@@ -164,6 +167,36 @@ export function alinkRequest<P>(
   spec: AlinkRequestSpec<P>,
   options: AlinkRequestOptions = {},
 ): Observable<E.Either<RequestFailure, AlinkReply>> {
+  return alinkExchange(device, spec, options, (reply) => E.right(reply));
+}
+
+/**
+ * An Alink request whose reply's `data` is decoded with `data`: one `Either`, the decoded data, or a
+ * `RequestFailure` (a `DecodeError` whose paths start at `data` for a reply that does not fit).
+ *
+ * ```ts
+ * alinkRequestData(device, { topic: device.topics.configGet, method: 'thing.config.get', params }, ConfigFile);
+ * ```
+ */
+export function alinkRequestData<P, D>(
+  device: AlinkDevice,
+  spec: AlinkRequestSpec<P>,
+  data: t.Type<D, unknown>,
+  options: AlinkRequestOptions = {},
+): Observable<E.Either<RequestFailure, D>> {
+  const Data = t.type({ data });
+  return alinkExchange(device, spec, options, (_reply, message) =>
+    E.map(({ value }: { value: { data: D } }) => value.data)(decodePayload(Data, message)),
+  );
+}
+
+/** An Alink request, its accepted reply read by `read`. */
+function alinkExchange<P, A>(
+  device: AlinkDevice,
+  spec: AlinkRequestSpec<P>,
+  options: AlinkRequestOptions,
+  read: (reply: AlinkReply, message: InboundMessage) => E.Either<RequestFailure, A>,
+): Observable<E.Either<RequestFailure, A>> {
   return defer(() => {
     const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, version, replies, deadlines } = options;
     const id = options.id ?? nextMessageId(device);
@@ -174,10 +207,14 @@ export function alinkRequest<P>(
       params,
       ...(version === undefined ? {} : { version }),
     });
+    const accepted = alinkReplyTo(id, topic);
     return request(device, {
       message: { topic, payload: JSON.stringify(payload), qos },
       replyFilter: replies?.filter ?? replyTopic,
-      reply: alinkReplyTo(id, topic),
+      reply: (message, json) => {
+        const reply = accepted(message, json);
+        return reply === undefined || E.isLeft(reply) ? reply : read(reply.right, message);
+      },
       timeoutMs,
       id,
       ...(replies === undefined ? {} : { replies }),

@@ -63,3 +63,17 @@ export class TslViolationError extends Error {
     super(`refused by the thing model: ${violations.map((v) => v.message).join('; ')}`);
   }
 }
+
+/** `updateDeviceShadow` with a version that is not above the shadow's. */
+export class ShadowVersionConflictError extends Error {
+  override readonly name = 'ShadowVersionConflictError';
+  constructor(
+    readonly device: DeviceIdentity,
+    readonly version: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `shadow of ${device.productKey}/${device.deviceName} is at version ${currentVersion}; ${version} is not above it`,
+    );
+  }
+}

@@ -24,6 +24,7 @@ export {
   PayloadTooLargeError,
   ReplyTimeoutError,
   TslViolationError,
+  ShadowVersionConflictError,
 } from './emulatorErrors';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
 export type { CloudThingCalls, InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
@@ -31,8 +32,16 @@ export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload } from './cloudPayloads';
 export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
+export type { ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
+export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
-export type { OtaFirmwareFields, DigestMethod } from '../protocol';
+export type {
+  DigestMethod,
+  OtaFirmwareFields,
+  ShadowAttributes,
+  ShadowDocument,
+  ShadowSections,
+} from '../protocol';
 export {
   createCertificateAuthority,
   type CertificateAuthority,

@@ -1,6 +1,6 @@
 import { merge, Subject, type Observable } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
-import type { OtaFirmwareFields, PlatformErrorFields } from '../protocol';
+import type { OtaFirmwareFields, PlatformErrorFields, ShadowDocument } from '../protocol';
 import { deviceDirectory, type EmulatedProduct } from './authenticateDevice';
 import { messageIds } from '../protocol';
 import { encodePayload, type CloudPayload } from './cloudPayloads';
@@ -12,6 +12,8 @@ import {
   type OtaUpgradeJobOptions,
 } from './cloudOta';
 import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
+import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConfig } from './cloudConfig';
+import { cloudShadow, type ShadowMessage, type UpdateDeviceShadowOptions } from './cloudShadow';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -127,6 +129,27 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries {
   serveFile(content: Uint8Array | string, options?: ServeFileOptions): Promise<ServedFile>;
   /** Every response of the HTTP server (firmware, configuration files), once it has ended. */
   readonly downloads$: Observable<FileDownload>;
+  /** OpenAPI `GetDeviceShadow`: a device's shadow now (version 0 and no state for one never written). */
+  getDeviceShadow(device: DeviceIdentity): ShadowDocument;
+  /**
+   * OpenAPI `UpdateDeviceShadow`: writes the desired state (replacing it, or merged with `deltaUpdate`) and
+   * pushes it to the device on `/shadow/get/pk/dn` (`method: control`) if it is online. Resolves with the
+   * shadow as it now is; rejects with `ShadowVersionConflictError` for a version not above the shadow's.
+   */
+  updateDeviceShadow(
+    device: DeviceIdentity,
+    message: ShadowMessage,
+    options?: UpdateDeviceShadowOptions,
+  ): Promise<ShadowDocument>;
+  /**
+   * Writes the product's remote configuration file (text, bytes, or JSON), served over HTTP on loopback and
+   * signed with SHA-256; `thing.config.get` is answered with it (6710 "no data" before).
+   */
+  setConfig(productKey: string, content: CloudPayload, options?: ConfigOptions): Promise<ProductConfig>;
+  /** `setConfig`, then `thing.config.push` to every online device of the product. */
+  pushConfig(productKey: string, content: CloudPayload, options?: ConfigOptions): Promise<ProductConfig>;
+  /** The devices' answers to configuration pushes. Hot; completes on close. */
+  readonly configPushReplies$: Observable<ConfigPushReply>;
   /** The tags of a device, by key, as `thing.deviceinfo.update` left them (OpenAPI `QueryDeviceProp`). */
   queryDeviceProp(device: DeviceIdentity): Readonly<Record<string, string>>;
   /**
@@ -239,6 +262,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const tags = cloudTags(cloud);
   const broadcasts = cloudBroadcasts(cloud);
   const ota = cloudOta(cloud, files, products);
+  const shadow = cloudShadow(cloud);
+  const config = cloudConfig(cloud, files);
   const thingState = cloudThingState(cloud, modelOf);
   const thingCalls = cloudThingCalls(cloud, modelOf);
 
@@ -257,6 +282,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     otaProgress$: ota.otaProgress$,
     serveFile: files.serve,
     downloads$: files.downloads$,
+    getDeviceShadow: shadow.getDeviceShadow,
+    updateDeviceShadow: shadow.updateDeviceShadow,
+    setConfig: config.setConfig,
+    pushConfig: config.pushConfig,
+    configPushReplies$: config.configPushReplies$,
     queryDeviceProp: tags.queryDeviceProp,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
@@ -276,6 +306,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ntp.unsubscribe();
         tags.subscription.unsubscribe();
         ota.subscription.unsubscribe();
+        shadow.subscription.unsubscribe();
+        config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         cloudEvents$.complete();
       })();

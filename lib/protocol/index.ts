@@ -75,6 +75,7 @@ export {
   shadowUpdatePayload,
   type ShadowAttributes,
   type ShadowDocument,
+  type ShadowSections,
 } from './shadowPayloads';
 export { CONFIG_CODES, CONFIG_METHODS, ConfigFile, configFileData, configGetParams } from './configPayloads';
 export {

@@ -10,6 +10,12 @@ const Attributes = t.record(t.string, t.unknown);
 export const ShadowState = t.partial({ desired: Attributes, reported: Attributes }, 'ShadowState');
 export type ShadowState = t.TypeOf<typeof ShadowState>;
 
+/** The two sections of a shadow, as the library hands them out. */
+export interface ShadowSections {
+  readonly desired?: ShadowAttributes | undefined;
+  readonly reported?: ShadowAttributes | undefined;
+}
+
 /** The codes of a shadow error reply (`payload.content.errorcode`). */
 export const SHADOW_ERROR_CODES = {
   badJson: 400,
@@ -99,7 +105,7 @@ export function shadowDeletePayload(keys: readonly string[] | 'all', version: nu
 
 /** A document the cloud keeps: both sections, per-attribute timestamps, and the version. */
 export interface ShadowDocument {
-  readonly state: ShadowState;
+  readonly state: ShadowSections;
   readonly metadata: {
     readonly desired?: Readonly<Record<string, { readonly timestamp: number }>> | undefined;
     readonly reported?: Readonly<Record<string, { readonly timestamp: number }>> | undefined;

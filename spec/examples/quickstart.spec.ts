@@ -5,7 +5,7 @@ import { join } from 'node:path';
 // Runs `npm start`'s program for real, against its embedded emulator, until it has shown every path of the
 // seed; then stops it with Ctrl-C (SIGINT) and reads what it printed.
 describe('examples/quickstart', () => {
-  it('should connect, publish hello world, answer an RRPC request and an OTA push, post a property, serve a service, and stop cleanly on Ctrl-C', async () => {
+  it('should connect, sync its clock, publish hello world, answer an RRPC request, upgrade its firmware all the way, post a property, serve a service, and stop cleanly on Ctrl-C', async () => {
     const env = { ...process.env };
     for (const name of ['ALIYUN_PRODUCT_KEY', 'ALIYUN_DEVICE_NAME', 'ALIYUN_DEVICE_SECRET']) delete env[name];
     const child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'quickstart.ts')], {
@@ -18,7 +18,8 @@ describe('examples/quickstart', () => {
       'connected',
       'published "hello world"',
       'RRPC reply   ←',
-      'OTA progress sent',
+      'clock synced over NTP',
+      'firmware version 1.0.1 reported',
       'property post ←',
       'service getStatus ←',
     ];
@@ -42,7 +43,23 @@ describe('examples/quickstart', () => {
     expect(output).toContain('published "hello world" on /broadcast/a1QuickStart/123');
     expect(output).toContain('Subscribe Recv: Topic=/broadcast/a1QuickStart/123, Msg=hello world');
     expect(output).toMatch(/RRPC reply sent on \/sys\/a1QuickStart\/Chic_001\/rrpc\/response\/\d+/);
+    expect(output).toMatch(
+      /clock synced over NTP: platform time \d{4}-\d\d-\d\dT[\d:.]+Z, offset -?\d+(\.\d+)? ms, round trip \d+(\.\d+)? ms/,
+    );
+    expect(output).toMatch(
+      /received {2}← \/ext\/ntp\/a1QuickStart\/Chic_001\/request \{"deviceSendTime":"\d+"\}/,
+    );
+    // The OTA path all the way: pushed with an image, downloaded and verified, progress reported, installed,
+    // and the new version reported.
+    expect(output).toMatch(/OTA push of firmware 1\.0\.1 \(262144 bytes at http:\/\/127\.0\.0\.1:\d+\/.*\)/);
+    expect(output).toMatch(/device OTA offer: firmware 1\.0\.1, 262144 bytes, MD5 [0-9a-f]{32}/);
     expect(output).toMatch(/received {2}← \/ota\/device\/progress\/a1QuickStart\/Chic_001 .*"step":"0"/);
+    expect(output).toMatch(/received {2}← \/ota\/device\/progress\/a1QuickStart\/Chic_001 .*"step":"100"/);
+    expect(output).toContain('firmware 1.0.1 downloaded and verified');
+    expect(output).toContain('firmware 1.0.1 installed');
+    expect(output).toMatch(
+      /received {2}← \/ota\/device\/inform\/a1QuickStart\/Chic_001 .*"version":"1\.0\.1"/,
+    );
     expect(output).toMatch(
       /device property post ← \{"id":"\d+","code":200,.*"method":"thing\.event\.property\.post"/,
     );

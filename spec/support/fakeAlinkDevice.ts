@@ -2,6 +2,7 @@
 // test writes in marbles. Fakes are for marble tests only; socket specs use the emulator.
 import { defer, EMPTY, of, type Observable } from 'rxjs';
 import type { AlinkDevice } from '../../lib/alink/AlinkDevice';
+import type { ConnectionState } from '../../lib/connection/ConnectionState';
 import type { InboundMessage, OutboundMessage, PublishReceipt } from '../../lib/connection/messages';
 import { deviceTopics } from '../../lib/identity/deviceTopics';
 
@@ -23,6 +24,8 @@ export interface FakeDeviceParts {
   readonly messages?: Observable<InboundMessage>;
   /** What `observe(filter)` gives, by filter. Default: nothing for any filter. */
   readonly observed?: (filter: string) => Observable<InboundMessage>;
+  /** The connection's states. Default: none. */
+  readonly state?: Observable<ConnectionState>;
   /** What a publish gives. Default: a receipt at once. */
   readonly published?: (message: OutboundMessage) => Observable<PublishReceipt>;
 }
@@ -36,7 +39,7 @@ export function fakeAlinkDevice(parts: FakeDeviceParts = {}) {
   const device: AlinkDevice = {
     ...identity,
     topics,
-    state$: EMPTY,
+    state$: parts.state ?? EMPTY,
     messages$: messages,
     // Recorded when subscribed, as the broker would see them: a SUBSCRIBE, a PUBLISH.
     observe: (filter, options) =>

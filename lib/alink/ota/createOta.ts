@@ -20,7 +20,6 @@ import type { BackoffPolicy } from '../../operators/backoffDelay';
 import {
   ALINK_CODES,
   AlinkReply,
-  alinkRequest as alinkRequestPayload,
   OTA_FIRMWARE_GET_METHOD,
   otaInform,
   OtaPullData,
@@ -31,7 +30,7 @@ import {
   type OtaStep,
 } from '../../protocol';
 import type { AlinkDevice } from '../AlinkDevice';
-import { alinkReplyTo, DEFAULT_REQUEST_TIMEOUT_MS, request } from '../request';
+import { alinkRequestData, DEFAULT_REQUEST_TIMEOUT_MS } from '../request';
 import { publishResult } from '../publishResult';
 import type { RequestFailure } from '../RequestFailure';
 import { verifiedDownload, type DownloadProgress, type DownloadTarget } from '../verifiedDownload';
@@ -187,23 +186,14 @@ export function createOta(device: AlinkDevice, options: OtaOptions = {}): Ota {
     pull: (module) =>
       defer(() => {
         const id = nextMessageId(device);
-        const topic = topics.otaFirmwareGet;
-        const payload = alinkRequestPayload({
-          id,
+        const spec = {
+          topic: topics.otaFirmwareGet,
           method: OTA_FIRMWARE_GET_METHOD,
           params: otaPullParams(module),
-        });
-        const accepted = alinkReplyTo(id, topic);
-        return request(device, {
-          message: { topic, payload: JSON.stringify(payload), qos: 1 },
-          replyFilter: topics.otaFirmwareGetReply,
-          timeoutMs,
-          id,
-          reply: (message) => {
-            const reply = accepted(message);
-            return reply === undefined || E.isLeft(reply) ? reply : pullAnswer(reply.right, message);
-          },
-        });
+        };
+        return alinkRequestData(device, spec, OtaPullData, { timeoutMs, id }).pipe(
+          map(E.map((firmware) => (firmware === undefined ? undefined : upgradeOf(firmware, id, 'pull')))),
+        );
       }),
 
     download: (upgrade, target) =>
