@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import {
   catchError,
@@ -20,6 +19,7 @@ import type { DownloadBody, DownloadPort, DownloadResponse } from '../download/D
 import { nodeDownloadPort } from '../download/nodeDownloadPort';
 import type { BackoffPolicy } from '../operators/backoffDelay';
 import { retryBackoff } from '../operators/retryBackoff';
+import { digestHash, type DigestHash } from './digestHash';
 import { DigestMismatchError, DownloadFailedError, redactUrl, SizeMismatchError } from './downloadErrors';
 import { asError } from './RequestFailure';
 
@@ -129,7 +129,7 @@ export function verifiedDownload(
     const { port = (defaultPort ??= nodeDownloadPort()), retry = DEFAULT_RETRY } = options;
     const { size } = spec;
     const url = redactUrl(spec.url);
-    const hash = createHash(spec.signMethod === 'MD5' ? 'md5' : 'sha256');
+    const hash = digestHash(spec.signMethod);
     const ownFile = typeof target === 'string';
     const sink = typeof target === 'string' ? port.openFile(target) : target;
     let targetError: Error | undefined;
@@ -210,7 +210,7 @@ function receive(
   response: DownloadResponse,
   url: string,
   size: number,
-  hash: Hash,
+  hash: DigestHash,
   sink: Writable,
   state: { received: number },
   targetError: () => Error | undefined,
