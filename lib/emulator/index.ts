@@ -49,3 +49,6 @@ export {
   type IssueOptions,
   type KeyPair,
 } from './certificates';
+export { startCloudApi, type CloudApi, type CloudApiCall, type CloudApiOptions } from './startCloudApi';
+export type { ApiFirmware } from './cloudApiActions';
+export { CloudApiError } from './cloudApiParams';
