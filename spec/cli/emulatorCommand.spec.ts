@@ -375,7 +375,8 @@ describe('rx-aliyun-iot emulator, as a process', () => {
     child.kill('SIGINT');
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(output).toMatch(/SIGINT: stopping\n[\d:.]+ stopped\n$/);
+    // Lines of connections that end while it closes may come in between.
+    expect(output).toMatch(/SIGINT: stopping\n(?:.*\n)*[\d:.]+ stopped\n$/);
     expect(() => readFileSync(printed.caFile)).toThrow(/ENOENT/);
   });
 });
