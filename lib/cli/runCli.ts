@@ -1,8 +1,9 @@
 import type { Command, CommandIo } from './Command';
+import { emulatorCommand } from './emulatorCommand';
 import { tslCommand } from './tslCommand';
 
 /** The subcommands, by name: a new one is a file of its own and a line here. */
-export const COMMANDS: readonly Command[] = [tslCommand];
+export const COMMANDS: readonly Command[] = [emulatorCommand, tslCommand];
 
 function usage(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -82,6 +82,8 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
   let current: ConnectionState = { status: 'idle' };
   let link: MqttLink | undefined;
   let session: Subscription | undefined;
+  /** Waits for the SUBACKs of a new link (or `publishTimeoutMs`) before the queue goes out on it. */
+  let goingLive: Subscription | undefined;
   /** Set the moment `close()` is called, before anything it does: every guard reads this. */
   let closeRequested = false;
   let closing: Promise<void> | undefined;
@@ -96,6 +98,9 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
 
   const goOffline = () => {
     link = undefined;
+    // A SUBACK still awaited no longer matters, nor does its timer, which could hold the process for weeks.
+    goingLive?.unsubscribe();
+    goingLive = undefined;
     registry.offline();
     sink.offline();
   };
@@ -123,7 +128,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     const goLive = () => {
       if (link === connected && !closeRequested) sink.online(connected);
     };
-    registry
+    goingLive = registry
       .online(connected)
       .pipe(timeout({ first: timerMs(config.publishTimeoutMs) }))
       .subscribe({ complete: goLive, error: goLive });

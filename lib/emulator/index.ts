@@ -59,3 +59,6 @@ export {
   type TopicClass,
   type TopicPermissions,
 } from './topicPermissions';
+export { startCloudApi, type CloudApi, type CloudApiCall, type CloudApiOptions } from './startCloudApi';
+export type { ApiFirmware } from './cloudApiActions';
+export { CloudApiError } from './cloudApiParams';

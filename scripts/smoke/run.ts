@@ -4,7 +4,7 @@
 //   npx tsx scripts/smoke/run.ts path/to/rx-aliyun-iot-x.y.z.tgz [project ...]
 //
 // The projects share npm's cache and install with --prefer-offline, so a second run is mostly local.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,7 @@ const projects: Project[] = [
     dependencies: current,
     prepare: (dir) =>
       compileTs(dir, { module: 'nodenext', moduleResolution: 'nodenext', exactOptionalPropertyTypes: true }),
+    after: checkEmulatorBin,
   },
   {
     name: 'ts-bundler',
@@ -239,6 +240,30 @@ async function checkBrowserDevice(dir: string): Promise<void> {
   const limit = 520_000;
   if (bytes.byteLength > limit)
     throw new Error(`the createDevice browser bundle is ${bytes.byteLength} bytes, over ${limit}`);
+}
+
+/** The bin from the tarball: `npx rx-aliyun-iot emulator` says how it is used, starts, and stops on Ctrl-C. */
+async function checkEmulatorBin(dir: string): Promise<void> {
+  const help = run('npx', ['--no-install', 'rx-aliyun-iot', 'emulator', '--help'], dir);
+  if (!help.startsWith('usage: rx-aliyun-iot emulator')) throw new Error(`emulator --help printed:\n${help}`);
+  const free = ['--port', '0', '--mqtts-port', '0', '--ws-port', '0', '--wss-port', '0', '--api-port', '0'];
+  // A process group of its own, as a terminal gives a command: Ctrl-C reaches npx and the bin it runs.
+  const child = spawn('npx', ['--no-install', 'rx-aliyun-iot', 'emulator', ...free], {
+    cwd: dir,
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('ready; Ctrl-C stops it') && child.exitCode === null && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+  const code = await exited;
+  if (!output.includes('device a1DemoProd1/demo-device') || !/stopped\n$/.test(output))
+    throw new Error(`npx rx-aliyun-iot emulator (exit ${code}) printed:\n${output}`);
+  console.log('ok npx rx-aliyun-iot emulator: started with the demo device, stopped on SIGINT');
 }
 
 async function smoke(project: Project, tarball: string, folder: string): Promise<void> {

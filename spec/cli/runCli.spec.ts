@@ -25,7 +25,7 @@ describe('runCli', () => {
     expect(await cli(['--help'])).toEqual({
       code: 0,
       stdout: expect.stringMatching(
-        /^usage: rx-aliyun-iot <command>[\s\S]*\n {2}tsl {2}write a typed thing model/,
+        /^usage: rx-aliyun-iot <command>[\s\S]*\n {2}emulator {2}run the platform emulator[\s\S]*\n {2}tsl {7}write a typed thing model/,
       ),
       stderr: '',
     });

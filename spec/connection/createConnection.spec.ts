@@ -375,6 +375,8 @@ describe('createConnection', () => {
     const log: string[] = [];
     const silent = fakeLink(log, { subscribe: () => NEVER });
     const port = fakePort([of({ type: 'connected' as const, link: silent })]);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
     const connection = createConnection(port, { ...config, publishTimeoutMs: 2 ** 31 });
     const observer = connection.observe('/sys/pk/dn/#').subscribe();
     const publish = connection
@@ -389,5 +391,7 @@ describe('createConnection', () => {
 
     expect(log.filter((line) => line.startsWith('publish'))).toEqual([]);
     expect(overflows.count()).toBe(0);
+    // Closed, it keeps no timer: the one for the SUBACK would have held the process for 24 days.
+    expect(timers()).toBe(timersBefore);
   });
 });

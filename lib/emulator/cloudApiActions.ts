@@ -1,0 +1,220 @@
+import type { DeviceIdentity } from '../identity';
+import type { EmulatedProduct } from './authenticateDevice';
+import {
+  base64,
+  CloudApiError,
+  flag,
+  integer,
+  json,
+  jsonObject,
+  list,
+  optional,
+  required,
+  type ApiParams,
+} from './cloudApiParams';
+import type { Firmware } from './cloudOta';
+import type { ShadowMessage } from './cloudShadow';
+import type { Emulator } from './startEmulator';
+
+/** A firmware the server API can name by `FirmwareId` (the platform's `CreateOTAFirmware` makes one). */
+export interface ApiFirmware extends Firmware {
+  readonly firmwareId: string;
+}
+
+/** What the actions need besides the emulator. */
+export interface ActionContext {
+  readonly emulator: Emulator;
+  readonly products: readonly EmulatedProduct[];
+  readonly firmwares: readonly ApiFirmware[];
+  /** Whether a device is online now, and whether it ever connected since the emulator started. */
+  status(device: DeviceIdentity): 'ONLINE' | 'OFFLINE' | 'UNACTIVE';
+  nextMessageId(): number;
+}
+
+/** What an action answers besides `RequestId` and `Success`. */
+export type ActionResult = Readonly<Record<string, unknown>>;
+
+export type Action = (params: ApiParams, context: ActionContext) => Promise<ActionResult>;
+
+function productOf(params: ApiParams, context: ActionContext): EmulatedProduct {
+  const productKey = required(params, 'ProductKey');
+  const product = context.products.find((p) => p.productKey === productKey);
+  if (product === undefined)
+    throw new CloudApiError('iot.prod.NotExistedProduct', `product ${productKey} does not exist`);
+  return product;
+}
+
+function deviceOf(params: ApiParams, context: ActionContext): DeviceIdentity {
+  const product = productOf(params, context);
+  const deviceName = required(params, 'DeviceName');
+  if (!product.devices.some((d) => d.deviceName === deviceName))
+    throw new CloudApiError(
+      'iot.device.NotExistedDevice',
+      `device ${product.productKey}/${deviceName} does not exist`,
+    );
+  return { productKey: product.productKey, deviceName };
+}
+
+/** A cloud call's failure, as the platform's API reports it. */
+function failure(error: unknown): never {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const codes: Record<string, string> = {
+    DeviceOfflineError: 'iot.device.DeviceOffline',
+    RrpcTimeoutError: 'iot.device.InvokeThingServiceTimeout',
+    ReplyTimeoutError: 'iot.device.InvokeThingServiceTimeout',
+    TslViolationError: 'iot.common.InvalidFormattedParameter',
+    ShadowVersionConflictError: 'iot.shadow.VersionConflict',
+    PayloadTooLargeError: 'iot.messagebroker.MessageContentIsTooLarge',
+    EmulatorClosedError: 'iot.system.SystemException',
+    TypeError: 'iot.common.InvalidFormattedParameter',
+  };
+  throw new CloudApiError(codes[e.name] ?? 'iot.system.SystemException', e.message);
+}
+
+/** A topic of the product's: its devices' own (`/pk/…`) or a topic broadcast (`/broadcast/pk/…`). */
+function productTopic(params: ApiParams, productKey: string): string {
+  const topic = required(params, 'TopicFullName');
+  if (!topic.startsWith(`/${productKey}/`) && !topic.startsWith(`/broadcast/${productKey}/`))
+    throw new CloudApiError(
+      'iot.messagebroker.InvalidFormattedTopicName',
+      `${topic} is not a topic of product ${productKey}`,
+    );
+  return topic;
+}
+
+const qosOf = (params: ApiParams) => integer(params, 'Qos', 0, 1, 0) as 0 | 1;
+
+/** The platform's server API actions the emulator carries out, by name. */
+export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
+  async Pub(params, context) {
+    const { productKey } = productOf(params, context);
+    const topic = productTopic(params, productKey);
+    const payload = base64(params, 'MessageContent');
+    await context.emulator.publish(topic, payload, { qos: qosOf(params) }).catch(failure);
+    return { MessageId: context.nextMessageId() };
+  },
+
+  async PubBroadcast(params, context) {
+    const { productKey } = productOf(params, context);
+    const topicFullName =
+      optional(params, 'TopicFullName') === undefined ? undefined : productTopic(params, productKey);
+    const payload = base64(params, 'MessageContent');
+    const { messageId } = await context.emulator
+      .pubBroadcast(productKey, payload, { topicFullName, qos: qosOf(params) })
+      .catch(failure);
+    return { MessageId: Number(messageId) };
+  },
+
+  async RRpc(params, context) {
+    const device = deviceOf(params, context);
+    const request = base64(params, 'RequestBase64Byte');
+    const timeoutMs = integer(params, 'Timeout', 1000, 8000, 8000);
+    const topic = optional(params, 'Topic');
+    const MessageId = context.nextMessageId();
+    try {
+      const answer = await context.emulator.rrpc(device, request, { timeoutMs, topic });
+      return { RrpcCode: 'SUCCESS', PayloadBase64Byte: answer.toString('base64'), MessageId };
+    } catch (error) {
+      // As the platform: the call itself succeeded, RrpcCode says how the device answered.
+      const name = error instanceof Error ? error.name : '';
+      if (name === 'DeviceOfflineError') return { RrpcCode: 'OFFLINE', MessageId };
+      if (name === 'RrpcTimeoutError') return { RrpcCode: 'TIMEOUT', MessageId };
+      return failure(error);
+    }
+  },
+
+  async SetDeviceProperty(params, context) {
+    const device = deviceOf(params, context);
+    const reply = await context.emulator
+      .setDeviceProperty(device, jsonObject(params, 'Items'))
+      .catch(failure);
+    return { Data: { MessageId: reply.id, Code: reply.code } };
+  },
+
+  async InvokeThingService(params, context) {
+    const device = deviceOf(params, context);
+    const identifier = required(params, 'Identifier');
+    const args = jsonObject(params, 'Args');
+    const reply = await context.emulator.invokeThingService(device, identifier, args).catch(failure);
+    return { Data: { MessageId: reply.id, Code: reply.code, Result: JSON.stringify(reply.data ?? {}) } };
+  },
+
+  async QueryDevicePropertyStatus(params, context) {
+    const device = deviceOf(params, context);
+    const PropertyStatusInfo = context.emulator.queryDevicePropertyStatus(device).map((p) => ({
+      Identifier: p.identifier,
+      Value: typeof p.value === 'string' ? p.value : JSON.stringify(p.value),
+      Time: String(p.time),
+      ...(p.name === undefined ? {} : { Name: p.name }),
+      ...(p.dataType === undefined ? {} : { DataType: p.dataType }),
+    }));
+    return { Data: { List: { PropertyStatusInfo } } };
+  },
+
+  async GetDeviceShadow(params, context) {
+    const device = deviceOf(params, context);
+    return { ShadowMessage: JSON.stringify(context.emulator.getDeviceShadow(device)) };
+  },
+
+  async UpdateDeviceShadow(params, context) {
+    const device = deviceOf(params, context);
+    const message = json(params, 'ShadowMessage') as ShadowMessage;
+    const deltaUpdate = flag(params, 'DeltaUpdate', false);
+    await context.emulator.updateDeviceShadow(device, message, { deltaUpdate }).catch(failure);
+    return {};
+  },
+
+  async GetDeviceStatus(params, context) {
+    return { Data: { Status: context.status(deviceOf(params, context)) } };
+  },
+
+  async CreateOTAStaticUpgradeJob(params, context) {
+    const { productKey } = productOf(params, context);
+    const firmwareId = required(params, 'FirmwareId');
+    const found = context.firmwares.find((f) => f.firmwareId === firmwareId);
+    if (found === undefined)
+      throw new CloudApiError('iot.ota.FirmwareNotExist', `firmware ${firmwareId} does not exist`);
+    const { firmwareId: _, ...firmware } = found;
+    const selection = optional(params, 'TargetSelection') ?? 'ALL';
+    if (selection !== 'ALL' && selection !== 'SPECIFIC')
+      throw new CloudApiError(
+        'iot.common.InvalidFormattedParameter',
+        'TargetSelection must be ALL or SPECIFIC',
+        400,
+      );
+    const targetDeviceNames = selection === 'SPECIFIC' ? list(params, 'TargetDeviceName') : undefined;
+    if (targetDeviceNames?.length === 0) required(params, 'TargetDeviceName');
+    const srcVersions = list(params, 'SrcVersion');
+    const job = await context.emulator
+      .createOtaStaticUpgradeJob({
+        productKey,
+        firmware,
+        targetDeviceNames,
+        ...(srcVersions.length > 0 ? { srcVersions } : {}),
+      })
+      .catch(failure);
+    return { Data: { JobId: job.jobId, UtcCreate: new Date().toISOString() } };
+  },
+
+  async QueryDeviceProp(params, context) {
+    return { Props: JSON.stringify(context.emulator.queryDeviceProp(deviceOf(params, context))) };
+  },
+
+  async SetDeviceDesiredProperty(params, context) {
+    const device = deviceOf(params, context);
+    const versions = context.emulator.setDeviceDesiredProperty(device, jsonObject(params, 'Items'));
+    return { Data: { Versions: JSON.stringify(versions) } };
+  },
+
+  async QueryDeviceDesiredProperty(params, context) {
+    const device = deviceOf(params, context);
+    const DesiredPropertyInfo = Object.entries(context.emulator.queryDeviceDesiredProperty(device)).map(
+      ([identifier, { value, version }]) => ({
+        Identifier: identifier,
+        Value: typeof value === 'string' ? value : JSON.stringify(value),
+        Version: version,
+      }),
+    );
+    return { Data: { List: { DesiredPropertyInfo } } };
+  },
+};
