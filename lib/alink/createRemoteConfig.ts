@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/Either';
-import { Writable } from 'node:stream';
 import { catchError, concat, concatMap, defer, ignoreElements, Observable, of, throwError } from 'rxjs';
 import type { DownloadPort } from '../download/DownloadPort';
 import type { BackoffPolicy } from '../operators/backoffDelay';
@@ -10,7 +9,8 @@ import { ReplyError } from './ReplyError';
 import { alinkRequestData } from './request';
 import type { RequestFailure } from './RequestFailure';
 import { serveAlink } from './serveAlink';
-import { verifiedDownload } from './verifiedDownload';
+import { memorySink } from './downloadSink';
+import { downloadInto } from './verifiedDownload';
 
 export interface RemoteConfigOptions {
   /** Where configuration files come from. Default: `nodeDownloadPort()`. */
@@ -56,21 +56,6 @@ export interface RemoteConfigService {
   readonly pushes$: Observable<E.Either<ConfigFailure, RemoteConfig>>;
 }
 
-/** Collects a small file in memory, up to `maxBytes`. */
-function collector(maxBytes: number): { sink: Writable; content: () => Buffer } {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > maxBytes) return callback(new Error(`the file is over ${maxBytes} bytes`));
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  return { sink, content: () => Buffer.concat(chunks) };
-}
-
 /**
  * Remote configuration: the product's configuration file, asked for or pushed, fetched over HTTP(S) through
  * the download port and checked against its size and digest (the platform signs with SHA-256).
@@ -98,14 +83,14 @@ export function createRemoteConfig(
         const error = new Error(`configuration ${configId} is ${size} bytes, over ${maxBytes}`);
         return of(E.left<ConfigFailure>({ _tag: 'ConfigDownloadFailure', configId, error }));
       }
-      const { sink, content } = collector(maxBytes);
-      const downloaded$ = verifiedDownload({ url, size, sign, signMethod }, sink, {
+      const sink = memorySink(maxBytes);
+      const downloaded$ = downloadInto({ url, size, sign, signMethod }, sink, {
         ...(port === undefined ? {} : { port }),
         ...(retry === undefined ? {} : { retry }),
       });
       const config = (): RemoteConfig => ({
         configId,
-        content: content(),
+        content: sink.content(),
         signMethod,
         sign: sign.toLowerCase(),
         source,
