@@ -7,6 +7,7 @@ import {
   timer,
   type Subscription,
 } from 'rxjs';
+import { timerMs } from '../operators/timerMs';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from './errors';
 import type { PublishReceipt } from './messages';
 import type { MqttLink, PublishReceiver } from './MqttPort';
@@ -273,7 +274,8 @@ export class PublishSink {
     if (this.oldest === undefined || this.oldest === this.firstUnstamped) return;
     const now = this.clock(); // first: a new epoch moves the deadlines
     const wait = Math.max(0, this.oldest.deadline - now);
-    this.timeoutTimer = timer(wait).subscribe(() => {
+    // Past what a timer holds it fires early, finds nothing expired, and is armed again for the rest.
+    this.timeoutTimer = timer(timerMs(wait)).subscribe(() => {
       this.timeoutTimer = undefined;
       const now = this.clock();
       for (

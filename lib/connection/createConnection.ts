@@ -15,6 +15,7 @@ import {
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
 import type { BackoffPolicy } from '../operators/backoffDelay';
 import { retryBackoff } from '../operators/retryBackoff';
+import { timerMs } from '../operators/timerMs';
 import { validateFilter } from '../topic/validateFilter';
 import { cachedTopicCheck, checkPublish } from './checkPublish';
 import type { ConnectionState } from './ConnectionState';
@@ -121,7 +122,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
     };
     registry
       .online(connected)
-      .pipe(timeout({ first: config.publishTimeoutMs }))
+      .pipe(timeout({ first: timerMs(config.publishTimeoutMs) }))
       .subscribe({ complete: goLive, error: goLive });
   };
 
@@ -162,7 +163,7 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
         await sink.drain();
         // A peer that never closes its side after DISCONNECT must not hold close() for ever: after the
         // grace period the session's teardown destroys the socket.
-        const disconnected = race(open.disconnect(), timer(config.disconnectGraceMs ?? 5000));
+        const disconnected = race(open.disconnect(), timer(timerMs(config.disconnectGraceMs ?? 5000)));
         await lastValueFrom(disconnected, { defaultValue: undefined }).catch(() => undefined);
       }
       session?.unsubscribe();

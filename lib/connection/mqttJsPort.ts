@@ -2,6 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { defer, from, Observable, switchMap, take, throwIfEmpty, type ObservableInput } from 'rxjs';
 import type { MqttCredentials } from '../identity/mqttCredentials';
 import type { TlsOptions } from '../identity/tlsOptions';
+import { timerMs } from '../operators/timerMs';
 import { ConnectionLostError, ConnectionRefusedError } from './errors';
 import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
 import { tlsClientOptions, tlsErrorOf } from './TlsError';
@@ -63,7 +64,8 @@ function connectOnce(
       password: credentials.password,
       keepalive: config.keepalive,
       clean: config.cleanSession,
-      connectTimeout: config.connectTimeoutMs,
+      // MQTT.js arms a Node.js timer with it: past 2^31 - 1 ms that would fire after 1 ms.
+      connectTimeout: timerMs(config.connectTimeoutMs),
       protocolVersion: 4,
       reconnectPeriod: 0,
       resubscribe: false,

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from './timerMs';
+
 /**
  * How to wait between retries: exponential, capped, with jitter, reset after a stable period. Plain data
  * (plus two optional functions), so it can sit in `DeviceOptions.reconnect` and be logged as it is.
@@ -5,7 +7,10 @@
 export interface BackoffPolicy {
   /** The delay before the first retry, and the floor of decorrelated jitter. Default `1000`. */
   readonly initialDelayMs?: number | undefined;
-  /** No delay is ever longer than this. Default `60000`. */
+  /**
+   * No delay is ever longer than this, nor than 2^31 - 1 ms (about 24.8 days, the longest a Node.js timer
+   * holds). Default `60000`.
+   */
   readonly maxDelayMs?: number | undefined;
   /** Each retry waits `factor` times longer than the one before (before jitter). Default `2`. */
   readonly factor?: number | undefined;
@@ -30,8 +35,9 @@ export interface BackoffPolicy {
 }
 
 /**
- * The delay in whole milliseconds before retry number `attempt` (1-based). `previousDelayMs` is only read by
- * decorrelated jitter and defaults to `initialDelayMs`. Pure when `random` is.
+ * The delay in whole milliseconds before retry number `attempt` (1-based), never over `maxDelayMs` nor
+ * {@link MAX_TIMER_MS}: the delay a timer really waits. `previousDelayMs` is only read by decorrelated jitter
+ * and defaults to `initialDelayMs`. Pure when `random` is.
  *
  * ```ts
  * backoffDelay({ jitter: 'none' }, 3) // 4000
@@ -40,14 +46,15 @@ export interface BackoffPolicy {
 export function backoffDelay(policy: BackoffPolicy, attempt: number, previousDelayMs?: number): number {
   const { initialDelayMs = 1000, maxDelayMs = 60_000, factor = 2, jitter = 'full' } = policy;
   const random = policy.random ?? Math.random;
+  const cap = Math.min(maxDelayMs, MAX_TIMER_MS);
   switch (jitter) {
     case 'none':
-      return Math.round(exponential(initialDelayMs, maxDelayMs, factor, attempt));
+      return Math.round(exponential(initialDelayMs, cap, factor, attempt));
     case 'full':
-      return Math.round(random() * exponential(initialDelayMs, maxDelayMs, factor, attempt));
+      return Math.round(random() * exponential(initialDelayMs, cap, factor, attempt));
     case 'decorrelated': {
       const upper = 3 * (previousDelayMs ?? initialDelayMs);
-      return Math.round(Math.min(maxDelayMs, initialDelayMs + random() * (upper - initialDelayMs)));
+      return Math.round(Math.min(cap, initialDelayMs + random() * (upper - initialDelayMs)));
     }
   }
 }

@@ -25,7 +25,9 @@ export interface Decoded<A, M> {
 }
 
 /**
- * Decodes a message's payload as UTF-8 → `JSON.parse` → `codec`. Total: every failure is a `DecodeError`.
+ * Decodes a message's payload as UTF-8 → `JSON.parse` → `codec`. Total: every failure is a `DecodeError`,
+ * whatever the payload (nested 10,000 deep, say) and whatever the codec does (a codec that throws, or one
+ * that recurses past the stack, fails this message alone).
  *
  * ```ts
  * const Reply = t.type({ id: t.string, code: t.number });
@@ -36,13 +38,19 @@ export function decodePayload<A, M extends PayloadMessage>(
   codec: t.Decoder<unknown, A>,
   message: M,
 ): E.Either<DecodeError, Decoded<A, M>> {
-  return pipe(
-    textOf(message.payload),
-    E.flatMap(parseJson),
-    E.flatMap((json) => pipe(codec.decode(json), E.mapLeft(report))),
-    E.mapLeft((messages): DecodeError => ({ _tag: 'DecodeError', topic: message.topic, messages })),
-    E.map((value) => ({ value, message })),
-  );
+  try {
+    return pipe(
+      textOf(message.payload),
+      E.flatMap(parseJson),
+      E.flatMap((json) => decodeWith(codec, json)),
+      E.mapLeft((messages): DecodeError => ({ _tag: 'DecodeError', topic: message.topic, messages })),
+      E.map((value) => ({ value, message })),
+    );
+  } catch (error) {
+    // Only something that is not a message gets here (null, or fields whose getters throw).
+    const messages = [`message could not be read (${reason(error)})`];
+    return E.left({ _tag: 'DecodeError', topic: topicOf(message), messages });
+  }
 }
 
 /**
@@ -61,13 +69,24 @@ export function decodeJson<A, M extends PayloadMessage>(
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const textOf = (payload: Uint8Array | string): E.Either<string[], string> =>
-  typeof payload === 'string'
-    ? E.right(payload)
-    : E.tryCatch(
-        () => utf8.decode(payload),
-        () => [`payload is not valid UTF-8 (${payload.byteLength} bytes)`],
-      );
+const textOf = (payload: Uint8Array | string): E.Either<string[], string> => {
+  if (typeof payload === 'string') return E.right(payload);
+  if (!(payload instanceof Uint8Array))
+    return E.left([`payload is neither text nor bytes: ${typeof payload}`]);
+  return E.tryCatch(
+    () => utf8.decode(payload),
+    () => [`payload is not valid UTF-8 (${payload.byteLength} bytes)`],
+  );
+};
+
+const topicOf = (message: unknown): string => {
+  try {
+    const topic = (message as PayloadMessage).topic;
+    return typeof topic === 'string' ? topic : '';
+  } catch {
+    return '';
+  }
+};
 
 const parseJson = (text: string): E.Either<string[], unknown> =>
   E.tryCatch(
@@ -75,21 +94,50 @@ const parseJson = (text: string): E.Either<string[], unknown> =>
     (error) => [`payload is not valid JSON (${reason(error)}): ${preview(text)}`],
   );
 
-// V8's reason can quote a bit of the payload, newlines and all: keep each message on one line.
-const reason = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+// V8's reason can quote a bit of the payload, newlines and all: keep each message on one line. What a codec
+// throws may be anything, even an object whose `toString` throws.
+const reason = (error: unknown): string => {
+  try {
+    return cut((error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' '));
+  } catch {
+    return 'an error that cannot be shown';
+  }
+};
+
+// A codec is the caller's code and may throw; io-ts's own combinators recurse as deep as the value is, and a
+// payload of 8 KB can nest 4,000 deep: either way this message fails, not the stream.
+const decodeWith = <A>(codec: t.Decoder<unknown, A>, json: unknown): E.Either<string[], A> =>
+  pipe(
+    E.tryCatch(
+      () => codec.decode(json),
+      (error) => [`payload could not be decoded as ${nameOf(codec)} (${reason(error)})`],
+    ),
+    E.flatMap(E.mapLeft(report)),
+  );
+
+const nameOf = (codec: t.Decoder<unknown, unknown>): string =>
+  typeof codec.name === 'string' ? cut(codec.name) : 'the codec';
 
 // io-ts's PathReporter prints each offending value whole, and that value can be the whole payload (up to
-// 256 KB of device data): keep its path and expected type, cut the value to a preview.
+// 256 KB of device data): keep its path and expected type, cut the value to a preview. A deep value has a
+// long path: cut that too.
 const report = (errors: t.Errors): string[] =>
   errors.map(({ message, context, value }) => {
     if (message !== undefined) return message;
     const path = context.map(({ key }) => key).filter((key) => key !== '');
     const expected = context[context.length - 1]?.type.name ?? 'unknown';
-    return `at ${path.length > 0 ? path.join('.') : '(root)'}: expected ${expected}, got ${preview(value)}`;
+    return `at ${path.length > 0 ? cut(path.join('.')) : '(root)'}: expected ${cut(expected)}, got ${preview(value)}`;
   });
 
-const preview = (value: unknown): string => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length <= 100 ? text : `${text.slice(0, 100)}…`;
-};
+// `JSON.stringify` recurses too, and throws on a value nested past the stack, a cycle or a BigInt (which a
+// codec of its own may hand back as the failing value).
+const preview = (value: unknown): string =>
+  pipe(
+    E.tryCatch(
+      () => JSON.stringify(value) ?? String(value),
+      (error) => `a value that cannot be shown (${reason(error)})`,
+    ),
+    E.match((unshowable) => unshowable, cut),
+  );
+
+const cut = (text: string): string => (text.length <= 100 ? text : `${text.slice(0, 100)}…`);

@@ -16,10 +16,11 @@ import {
 import type { MonoTypeOperatorFunction, Observable, OperatorFunction, SchedulerLike } from 'rxjs';
 import type { BackoffPolicy } from './backoffDelay';
 import { retryBackoff, type RetryBackoffOptions } from './retryBackoff';
+import { timerMs } from './timerMs';
 
 /** The {@link publishWhileConnected} configuration. */
 export interface PublishWhileConnectedConfig<M, R> {
-  /** Time between the starts of two publishes. Required. */
+  /** Time between the starts of two publishes, at most 2^31 - 1 (longer periods wait that long). Required. */
   readonly periodMs: number;
   /** What to publish, or a function of the tick: 0, 1, 2, … for the publishes this loop has started. */
   readonly message: M | ((tick: number) => M);
@@ -93,7 +94,7 @@ export function publishWhileConnected<M, R>(
         endWith(false),
         distinctUntilChanged(),
         switchMap((isConnected) =>
-          isConnected ? timer(0, periodMs, scheduler).pipe(exhaustMap(publishOnce)) : EMPTY,
+          isConnected ? timer(0, timerMs(periodMs), scheduler).pipe(exhaustMap(publishOnce)) : EMPTY,
         ),
       );
     });

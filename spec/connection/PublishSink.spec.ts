@@ -14,6 +14,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from '../../lib/connection/errors';
 import type { MqttLink, PublishReceiver } from '../../lib/connection/MqttPort';
 import { PublishSink, type PublishSinkConfig } from '../../lib/connection/PublishSink';
+import { elapse, watchTimerOverflows } from '../support/timerOverflows';
 
 const job = (payload: string, qos: 0 | 1 = 1) => ({
   topic: '/sys/pk/dn/t',
@@ -330,5 +331,19 @@ describe('PublishSink', () => {
     let failure: unknown;
     sink.send(job('b')).subscribe({ error: (error: unknown) => (failure = error) });
     expect(failure).toBe(closed);
+  });
+
+  it('should wait a publishTimeoutMs longer than a Node.js timer holds without a timer loop', async () => {
+    const overflows = watchTimerOverflows();
+    const sink = new PublishSink({ ...config, publishTimeoutMs: 2 ** 32 });
+    sink.online(link([], () => NEVER));
+    const outcomes: unknown[] = [];
+    sink.send(job('a')).subscribe({ next: (r) => outcomes.push(r), error: (e) => outcomes.push(e) });
+    await elapse(50);
+    sink.close(new Error('done'));
+    overflows.stop();
+
+    expect(outcomes).toEqual([new Error('done')]);
+    expect(overflows.count()).toBe(0);
   });
 });

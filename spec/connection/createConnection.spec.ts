@@ -12,6 +12,8 @@ import {
 import type { InboundMessage, OutboundMessage } from '../../lib/connection/messages';
 import type { MqttLink, MqttPort } from '../../lib/connection/MqttPort';
 import { publishWhileConnected } from '../../lib/operators/publishWhileConnected';
+import { MAX_TIMER_MS } from '../../lib/operators/timerMs';
+import { elapse, watchTimerOverflows } from '../support/timerOverflows';
 
 /** What a fake connection attempt does, as marbles: connect (its link), or deliver an inbound message. */
 type LinkEvent =
@@ -103,6 +105,22 @@ describe('createConnection', () => {
       expectObservable(connection.state$).toBe('i-ac---r 999ms bc', states);
       expectSubscriptions(first.subscriptions).toBe('--^----!');
       expectSubscriptions(second.subscriptions).toBe('1007ms ^');
+    });
+  });
+
+  it('should say in state$ the reconnect delay that really applies, at most what a timer holds', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const port = fakePort([cold<LinkEvent>('-#', {}, lost), cold<LinkEvent>('-')]);
+      const connection = createConnection(port, {
+        ...config,
+        reconnect: { initialDelayMs: 2 ** 31, maxDelayMs: 2 ** 31, jitter: 'none' },
+      });
+      connection.start();
+      expectObservable(connection.state$).toBe(`ar ${MAX_TIMER_MS - 1}ms b`, {
+        a: { status: 'connecting', attempt: 1 },
+        r: { status: 'reconnecting', attempt: 1, delayMs: MAX_TIMER_MS, error: lost },
+        b: { status: 'connecting', attempt: 2 },
+      });
     });
   });
 
@@ -349,5 +367,26 @@ describe('createConnection', () => {
       ]);
       kept.unsubscribe();
     });
+  });
+
+  it('should hold the queue for a SUBACK for a publishTimeoutMs longer than a Node.js timer holds', async () => {
+    const overflows = watchTimerOverflows();
+    const log: string[] = [];
+    const silent = fakeLink(log, { subscribe: () => NEVER });
+    const port = fakePort([of({ type: 'connected' as const, link: silent })]);
+    const connection = createConnection(port, { ...config, publishTimeoutMs: 2 ** 31 });
+    const observer = connection.observe('/sys/pk/dn/#').subscribe();
+    const publish = connection
+      .publish({ topic: '/sys/pk/dn/a', payload: 'x', qos: 1 })
+      .subscribe({ error: () => undefined });
+    connection.start();
+    await elapse(50);
+    publish.unsubscribe();
+    observer.unsubscribe();
+    await connection.close();
+    overflows.stop();
+
+    expect(log.filter((line) => line.startsWith('publish'))).toEqual([]);
+    expect(overflows.count()).toBe(0);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { mqttJsPort } from '../../lib/connection/mqttJsPort';
 import { freePort } from '../support/mosquitto';
 import { testDevice } from '../support/testBrokers';
+import { elapse, watchTimerOverflows } from '../support/timerOverflows';
 
 /** A broker that answers CONNECT with `connack` and then ignores everything: no PUBACK, no SUBACK. */
 async function silentBroker(
@@ -51,6 +52,27 @@ const connectionConfig: ConnectionConfig = {
 };
 
 describe('mqttJsPort', () => {
+  it('should wait a connectTimeoutMs longer than a Node.js timer holds, not time out at once', async () => {
+    const overflows = watchTimerOverflows();
+    // Takes the connection and never answers the CONNECT.
+    const mute = await silentBroker([]);
+    const port = mqttJsPort({ ...config, url: mute.url, connectTimeoutMs: 2 ** 31 });
+    const outcomes: unknown[] = [];
+    const attempt = port
+      .connect(() => {})
+      .subscribe({
+        next: (link) => outcomes.push(link),
+        error: (error) => outcomes.push(error),
+      });
+    await elapse(100);
+    attempt.unsubscribe();
+    await closeServer(mute);
+    overflows.stop();
+
+    expect(outcomes).toEqual([]);
+    expect(overflows.count()).toBe(0);
+  });
+
   it('should error with ConnectionLostError when nothing listens', async () => {
     const port = mqttJsPort({
       ...config,

@@ -1,4 +1,5 @@
 import { backoffDelay, type BackoffPolicy } from '../../lib/operators/backoffDelay';
+import { MAX_TIMER_MS } from '../../lib/operators/timerMs';
 
 const always = (value: number) => () => value;
 
@@ -18,6 +19,9 @@ describe('backoffDelay', () => {
       ${{ initialDelayMs: 500, maxDelayMs: 1500 }}            | ${3}    | ${1500}
       ${{ initialDelayMs: 0 }}                                | ${2000} | ${0}
       ${{ initialDelayMs: 100, factor: 1, maxDelayMs: 1000 }} | ${50}   | ${100}
+      ${{ initialDelayMs: 2 ** 31, maxDelayMs: 2 ** 31 }}     | ${1}    | ${MAX_TIMER_MS}
+      ${{ maxDelayMs: 2 ** 40 }}                              | ${40}   | ${MAX_TIMER_MS}
+      ${{ maxDelayMs: Infinity }}                             | ${2000} | ${MAX_TIMER_MS}
     `('should wait $expected ms before attempt $attempt with $policy', ({ policy, attempt, expected }) => {
       expect(backoffDelay({ ...policy, jitter: 'none' }, attempt)).toBe(expected);
     });
@@ -82,4 +86,22 @@ describe('backoffDelay', () => {
       expect(backoffDelay(policy, 9, 3000)).toBe(backoffDelay(policy, 1, 3000));
     });
   });
+
+  it.each(['none', 'full', 'decorrelated'] as const)(
+    'should never wait longer than a Node.js timer holds (2^31 - 1 ms), with %s jitter',
+    (jitter) => {
+      const policy: BackoffPolicy = {
+        initialDelayMs: 2 ** 30,
+        maxDelayMs: 2 ** 40,
+        jitter,
+        random: always(0.999),
+      };
+      for (const attempt of [1, 2, 3, 50]) {
+        expect(backoffDelay(policy, attempt, 2 ** 35)).toBeLessThanOrEqual(MAX_TIMER_MS);
+      }
+      expect(backoffDelay(policy, 50, 2 ** 35)).toBe(
+        jitter === 'full' ? Math.round(0.999 * MAX_TIMER_MS) : MAX_TIMER_MS,
+      );
+    },
+  );
 });

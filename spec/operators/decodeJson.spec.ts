@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { of, type Observable } from 'rxjs';
+import { filter, firstValueFrom, from, map, of, take, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   decodeJson,
@@ -9,11 +10,28 @@ import {
   type DecodeError,
   type PayloadMessage,
 } from '../../lib/operators/decodeJson';
+import { createDevice } from '../../lib/device';
+import { startEmulator } from '../../lib/emulator';
 
 const Reading = t.type({ id: t.string, params: t.type({ temperature: t.number }) });
 type Reading = t.TypeOf<typeof Reading>;
 
 const topic = '/sys/a1TestPK001/dev01/thing/event/property/post';
+/** Arrays nested `depth` deep: JSON.parse reads them, but anything that recurses over them can overflow the stack. */
+const nested = (depth: number, inner = '') => '['.repeat(depth) + inner + ']'.repeat(depth);
+type Tree = readonly Tree[];
+const Tree: t.Type<Tree> = t.recursion('Tree', () => t.readonlyArray(Tree));
+const Throwing = new t.Type<never, never, unknown>(
+  'Throwing',
+  (_u): _u is never => false,
+  () => {
+    throw new Error('codec\nbroke');
+  },
+  t.identity,
+);
+/** What every problem must be: one readable line, short. */
+const isReadable = (line: unknown) =>
+  typeof line === 'string' && line.length > 0 && line.length <= 400 && !/\n/.test(line);
 const bytes = (text: string) => new TextEncoder().encode(text);
 const messagesOf = (result: E.Either<DecodeError, unknown>) => (E.isLeft(result) ? result.left.messages : []);
 
@@ -73,6 +91,96 @@ describe('decodePayload', () => {
   `('should show a $quoted-character preview $outcome', ({ text, preview }) => {
     const [notJson] = messagesOf(decodePayload(Reading, { topic, payload: text }));
     expect(notJson?.endsWith(`: ${preview}`)).toBe(true);
+  });
+
+  it.each`
+    case                                       | codec       | payload                         | messages
+    ${'a value nested too deep to show'}       | ${t.string} | ${Buffer.from(nested(100_000))} | ${['at (root): expected string, got a value that cannot be shown (Maximum call stack size exceeded)']}
+    ${'a value nested too deep for the codec'} | ${Tree}     | ${nested(100_000, '1')}         | ${['payload could not be decoded as Tree (Maximum call stack size exceeded)']}
+    ${'a codec that throws'}                   | ${Throwing} | ${'{}'}                         | ${['payload could not be decoded as Throwing (codec broke)']}
+  `('should explain $case, never throw', ({ codec, payload, messages }) => {
+    expect(decodePayload(codec as t.Decoder<unknown, unknown>, { topic, payload })).toEqual(
+      E.left({ _tag: 'DecodeError', topic, messages }),
+    );
+  });
+
+  it('should cut the path of a deep value to a preview', () => {
+    const [problem] = messagesOf(decodePayload(Tree, { topic, payload: nested(1000, '1') }));
+    expect(problem).toBe(`at ${'0.'.repeat(50)}…: expected Tree, got 1`);
+  });
+
+  it('should show what a codec fails with when JSON cannot show it', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const failsWith = (value: unknown) =>
+      new t.Type<never, never, unknown>(
+        'Odd',
+        (_u): _u is never => false,
+        (_, c) => t.failure(value, c),
+        t.identity,
+      );
+    expect(messagesOf(decodePayload(failsWith(cyclic), { topic, payload: '1' }))).toEqual([
+      expect.stringMatching(
+        /^at \(root\): expected Odd, got a value that cannot be shown \(Converting circular/,
+      ),
+    ]);
+    expect(messagesOf(decodePayload(failsWith(10n), { topic, payload: '1' }))).toEqual([
+      'at (root): expected Odd, got a value that cannot be shown (Do not know how to serialize a BigInt)',
+    ]);
+  });
+
+  const unreadable = Object.defineProperty({ topic }, 'payload', {
+    get: () => {
+      throw new Error('gone');
+    },
+  });
+  it.each`
+    case                      | message
+    ${'null'}                 | ${null}
+    ${'a number as payload'}  | ${{ topic, payload: 42 }}
+    ${'no payload'}           | ${{ topic }}
+    ${'a getter that throws'} | ${unreadable}
+  `('should explain $case as a value, never throw', ({ message }) => {
+    const result = decodePayload(Reading, message as PayloadMessage);
+    expect(result).toEqual(
+      E.left({ _tag: 'DecodeError', topic: expect.any(String), messages: [expect.any(String)] }),
+    );
+    expect(messagesOf(result).every(isReadable)).toBe(true);
+  });
+
+  it('should give every payload a value, one per message in order: a right, or a readable left', () => {
+    const payloads = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      fc.uint8Array({ maxLength: 200 }),
+      fc.json({ maxDepth: 8 }),
+      fc.integer({ min: 0, max: 12_000 }).map((depth) => nested(depth)),
+      fc.integer({ min: 0, max: 12_000 }).map((depth) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+      fc.tuple(fc.json(), fc.integer({ min: 0, max: 50 })).map(([json, cut]) => json.slice(0, cut)),
+    );
+    const codecs = fc.constantFrom<t.Decoder<unknown, unknown>>(Reading, t.string, t.unknown, Tree, Throwing);
+    fc.assert(
+      fc.property(fc.array(payloads, { minLength: 1, maxLength: 4 }), codecs, (batch, codec) => {
+        const messages = batch.map((payload) => ({ topic, payload }));
+        let results: E.Either<DecodeError, Decoded<unknown, PayloadMessage>>[] = [];
+        from(messages)
+          .pipe(decodeJson(codec), toArray())
+          .subscribe({ next: (all) => (results = all), error: (error) => fail(error) });
+
+        expect(results).toHaveLength(messages.length);
+        results.forEach((result, i) => {
+          if (E.isRight(result)) {
+            expect(result.right.message).toBe(messages[i]);
+            expect(codec).not.toBe(Throwing);
+          } else {
+            expect(result.left._tag).toBe('DecodeError');
+            expect(result.left.topic).toBe(topic);
+            expect(result.left.messages.length).toBeGreaterThan(0);
+            expect(result.left.messages.every(isReadable)).toBe(true);
+          }
+        });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("should keep a codec's own message", () => {
@@ -165,5 +273,45 @@ describe('decodeJson', () => {
     );
     // @ts-expect-error the codec must accept unknown input: parsed JSON is not known to be a string
     decodeJson(fromString);
+  });
+});
+
+describe('decodeJson over the wire', () => {
+  const device = { productKey: 'a1TestPK001', deviceName: 'dev01', deviceSecret: 'fuzz-secret' };
+  const products = [
+    { productKey: device.productKey, devices: [{ deviceName: 'dev01', deviceSecret: 'fuzz-secret' }] },
+  ];
+
+  it('should outlive a poisonous payload: later messages on the same observer still arrive', async () => {
+    const emulator = await startEmulator({ products });
+    const d = createDevice({ ...device, endpoint: { url: emulator.url } });
+    try {
+      const broadcast = `/broadcast/${device.productKey}/fuzz`;
+      const results = firstValueFrom(
+        d.observe(broadcast).pipe(
+          decodeJson(t.type({ n: t.number })),
+          take(4),
+          map((result) => (E.isRight(result) ? result.right.value.n : result.left.messages.join(' '))),
+          toArray(),
+        ),
+      );
+      const subscribed = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'subscribe')));
+      d.start();
+      await subscribed;
+      await emulator.publish(broadcast, Buffer.from(nested(100_000)), { qos: 1 });
+      await emulator.publish(broadcast, Buffer.from(nested(10_000, '1')), { qos: 1 });
+      await emulator.publish(broadcast, { n: 1 }, { qos: 1 });
+      await emulator.publish(broadcast, Buffer.from([0xff, 0xfe]), { qos: 1 });
+
+      expect(await results).toEqual([
+        expect.stringMatching(/^at \(root\): expected \{ n: number \}, got a value that cannot be shown/),
+        expect.stringMatching(/^at \(root\): expected \{ n: number \}, got a value that cannot be shown/),
+        1,
+        'payload is not valid UTF-8 (2 bytes)',
+      ]);
+    } finally {
+      await d.close();
+      await emulator.close();
+    }
   });
 });

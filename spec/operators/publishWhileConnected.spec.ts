@@ -4,6 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import type { BackoffPolicy } from '../../lib/operators/backoffDelay';
 import { publishWhileConnected, type PeriodicPublishError } from '../../lib/operators/publishWhileConnected';
 import type { RetryInfo } from '../../lib/operators/retryBackoff';
+import { elapse, watchTimerOverflows } from '../support/timerOverflows';
 
 const flags = { t: true, f: false };
 const ok = { r: E.right('ok') };
@@ -299,5 +300,26 @@ describe('publishWhileConnected', () => {
 
     scheduler.flush();
     expect(publishedAt).toEqual([2, 3, 6, 9]);
+  });
+
+  it('should wait a period longer than a Node.js timer holds, not publish in a tight loop', async () => {
+    const overflows = watchTimerOverflows();
+    let publishes = 0;
+    const loop = new BehaviorSubject(true)
+      .pipe(
+        publishWhileConnected({
+          periodMs: 2 ** 31,
+          message: 'm',
+          publish: () => of(++publishes),
+          retry: false,
+        }),
+      )
+      .subscribe();
+    await elapse(50);
+    loop.unsubscribe();
+    overflows.stop();
+
+    expect(publishes).toBe(1);
+    expect(overflows.count()).toBe(0);
   });
 });

@@ -2,6 +2,8 @@ import { defer, throwError, VirtualTimeScheduler, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { BackoffPolicy } from '../../lib/operators/backoffDelay';
 import { retryBackoff, type RetryInfo } from '../../lib/operators/retryBackoff';
+import { MAX_TIMER_MS } from '../../lib/operators/timerMs';
+import { elapse, watchTimerOverflows } from '../support/timerOverflows';
 
 /** Subscribes to `sources` in turn, one per (re)subscription, staying on the last one. */
 const inTurn = <T>(sources: readonly Observable<T>[]): Observable<T> => {
@@ -280,5 +282,56 @@ describe('retryBackoff', () => {
       expectObservable(source.pipe(retryBackoff({ random: () => 0.5 })), unsub).toBe('');
       expectSubscriptions(source.subscriptions).toBe(subs);
     });
+  });
+
+  it('should say the delay that really applies once exponential growth passes what a timer holds', () => {
+    testScheduler.run(({ cold, expectSubscriptions }) => {
+      const retries: RetryInfo[] = [];
+      const source = cold('#');
+      const policy: BackoffPolicy = {
+        initialDelayMs: 2 ** 30,
+        factor: 4,
+        maxDelayMs: 2 ** 40,
+        jitter: 'none',
+      };
+      source
+        .pipe(retryBackoff({ ...policy, maxRetries: 2 }, { onRetry: (r) => retries.push(r) }))
+        .subscribe({ error: () => undefined });
+      testScheduler.flush();
+
+      expect(retries.map(({ delayMs }) => delayMs)).toEqual([2 ** 30, MAX_TIMER_MS]);
+      expectSubscriptions(source.subscriptions).toBe([
+        '(^!)',
+        `${2 ** 30}ms (^!)`,
+        `${2 ** 30 + MAX_TIMER_MS}ms (^!)`,
+      ]);
+    });
+  });
+});
+
+describe('retryBackoff on Node.js timers', () => {
+  it('should wait, not resubscribe in a tight loop, when a delay is longer than a timer holds', async () => {
+    const overflows = watchTimerOverflows();
+    let subscriptions = 0;
+    const retries: RetryInfo[] = [];
+    const source = defer(() => {
+      subscriptions += 1;
+      return throwError(() => 'down');
+    });
+    const subscription = source
+      .pipe(
+        retryBackoff(
+          { initialDelayMs: 2 ** 31, maxDelayMs: 2 ** 31, jitter: 'none' },
+          { onRetry: (r) => retries.push(r) },
+        ),
+      )
+      .subscribe({ error: () => undefined });
+    await elapse(50);
+    subscription.unsubscribe();
+    overflows.stop();
+
+    expect(subscriptions).toBe(1);
+    expect(retries).toEqual([{ attempt: 1, delayMs: MAX_TIMER_MS, error: 'down' }]);
+    expect(overflows.count()).toBe(0);
   });
 });

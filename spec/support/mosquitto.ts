@@ -94,27 +94,69 @@ export class Mosquitto implements PacketLog {
     return this.counts.UNSUBSCRIBE.get(filter) ?? 0;
   }
 
-  async start(): Promise<void> {
+  /** Starts the broker; rejects if it exits, or has not said it is running within `readyMs` (then it is killed). */
+  async start({ readyMs = 10_000 }: { readonly readyMs?: number } = {}): Promise<void> {
     const child = spawn(MOSQUITTO ?? 'mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.process = child;
+    let deadline: NodeJS.Timeout | undefined;
     const ready = new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`mosquitto exited (${code}) before it was ready`)));
       child.stderr?.on('data', (chunk: Buffer) => {
         if (this.read(chunk.toString())) resolve();
       });
+      deadline = setTimeout(() => {
+        reject(new Error(`mosquitto did not say it was running within ${readyMs} ms`));
+        void this.stop({ graceMs: 0 });
+      }, readyMs);
     });
-    await ready;
+    try {
+      await ready;
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the broker: SIGTERM, then SIGKILL if it has not exited after `graceMs`. mosquitto 2.0.11 ignores a
+   * SIGTERM sent right after it says it is running (8 times in 20), and a stopped (SIGSTOP) process cannot
+   * act on one: without the SIGKILL a test could wait for it until jest's timeout.
+   */
+  async stop({ graceMs = 1000 }: { readonly graceMs?: number } = {}): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Kills the broker as a crash would (SIGKILL): no DISCONNECT, no clean close of its sockets. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
     await exited;
+  }
+
+  /**
+   * Freezes the broker (SIGSTOP): its sockets stay open and say nothing, a half-open broker as a client sees
+   * it. `resume()` (SIGCONT) thaws it; `stop()` and `kill()` work on a frozen broker too.
+   */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
   }
 
   async close(): Promise<void> {
