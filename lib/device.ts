@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
 import type { IClientOptions } from 'mqtt';
-import { defer, of } from 'rxjs';
+import { defer, of, type Observable } from 'rxjs';
 import { createConnection, type Connection } from './connection/createConnection';
+import type { DevicePacket } from './connection/DevicePacket';
 import { mqttJsPort } from './connection/mqttJsPort';
 import type { MqttPort } from './connection/MqttPort';
 import {
@@ -14,6 +15,7 @@ import { deviceTopics, type DeviceTopics } from './identity/deviceTopics';
 import { mqttCredentials } from './identity/mqttCredentials';
 import { resolveEndpoint } from './identity/resolveEndpoint';
 import { tlsForEndpoint } from './identity/tlsOptions';
+import { deviceLogs } from './deviceLogs';
 
 /** A device on the Aliyun IoT Platform (or any broker), as observables. */
 export interface AliyunDevice extends Connection {
@@ -23,6 +25,12 @@ export interface AliyunDevice extends Connection {
   readonly url: string;
   /** The device's own topics. */
   readonly topics: DeviceTopics;
+  /**
+   * Every MQTT packet the device sends and receives, CONNECT to DISCONNECT, of every connection (hot: from
+   * the moment of subscribing). Never the password; JSON fields named like secrets are redacted. Completes
+   * with `state$`. Empty with a `transport.port` of your own.
+   */
+  readonly packets$: Observable<DevicePacket>;
 }
 
 /** What `createDevice` takes besides the options: plumbing, not data. */
@@ -66,6 +74,8 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
         }),
       ),
     );
+  const identity = { productKey: o.productKey, deviceName: o.deviceName };
+  const logs = deviceLogs(`${o.productKey}/${o.deviceName}`);
   const port =
     transport.port ??
     mqttJsPort({
@@ -76,8 +86,8 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
       connectTimeoutMs: o.connectTimeoutMs,
       ...(/^(mqtts|wss):/i.test(url) ? { tls: tlsForEndpoint(o.tls, o.endpoint) } : {}),
       ...(transport.clientOptions ? { clientOptions: transport.clientOptions } : {}),
+      packets: logs.tap,
     });
-  const identity = { productKey: o.productKey, deviceName: o.deviceName };
   const connection = createConnection(port, {
     ...(o.checkNamespace ? { identity } : {}),
     reconnect: o.reconnect,
@@ -87,5 +97,11 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
     maxPayloadBytes: o.maxPayloadBytes,
     maxTopicBytes: o.maxTopicBytes,
   });
-  return { ...connection, ...identity, url, topics: deviceTopics(identity) };
+  return {
+    ...logs.logged(connection, url),
+    ...identity,
+    url,
+    topics: deviceTopics(identity),
+    packets$: logs.packets$,
+  };
 }

@@ -17,6 +17,8 @@ export {
   TlsError,
   type Connection,
   type ConnectionState,
+  type DevicePacket,
+  type PacketDirection,
   type InboundMessage,
   type JsonValue,
   type InboundHandler,

@@ -31,13 +31,12 @@ describeWithChromium('createDevice in a browser', () => {
     // cannot add an authority, and the emulator's own is made fresh at each start.
     const authority = createCertificateAuthority({ commonName: 'browser test CA' });
     const certificate = authority.issue({ hosts: ['localhost', '127.0.0.1'] });
-    [emulator, bundle] = await Promise.all([
-      startEmulator({
-        tls: { ...certificate, ca: authority.cert },
-        products: [{ productKey, devices: devices.map((deviceName) => ({ deviceName, deviceSecret })) }],
-      }),
-      browserBundle(join(__dirname, 'support', 'browserDevice.ts')),
-    ]);
+    // One after the other, so that afterAll closes an emulator even when the bundle fails.
+    emulator = await startEmulator({
+      tls: { ...certificate, ca: authority.cert },
+      products: [{ productKey, devices: devices.map((deviceName) => ({ deviceName, deviceSecret })) }],
+    });
+    bundle = await browserBundle(join(__dirname, 'support', 'browserDevice.ts'));
     // The cloud answers each device's update with a message on its /user/get.
     answering = emulator.received$
       .pipe(filter((m) => m.topic.endsWith('/user/update')))

@@ -64,7 +64,7 @@ export function writableSink(writable: Writable, untilClosed: boolean): Download
 }
 
 /** A sink that keeps the bytes in memory, up to `maxBytes` (for small files: remote configuration). */
-export function memorySink(maxBytes: number): DownloadSink & { content(): Buffer } {
+export function memorySink(maxBytes: number): DownloadSink & { content(): Uint8Array } {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let failure: Error | undefined;
@@ -78,6 +78,15 @@ export function memorySink(maxBytes: number): DownloadSink & { content(): Buffer
     failure: () => failure,
     end: () => EMPTY,
     release: () => undefined,
-    content: () => Buffer.concat(chunks),
+    // No Buffer: a browser has none.
+    content: () => {
+      const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+      let at = 0;
+      for (const chunk of chunks) {
+        all.set(chunk, at);
+        at += chunk.length;
+      }
+      return all;
+    },
   };
 }

@@ -15,11 +15,11 @@ import {
   throwError,
 } from 'rxjs';
 import type { DigestMethod } from '../protocol';
-import { createDigest, type Digest } from '../download/createDigest';
 import type { DownloadBody, DownloadPort, DownloadResponse } from '../download/DownloadPort';
 import { nodeDownloadPort } from '../download/nodeDownloadPort';
 import type { BackoffPolicy } from '../operators/backoffDelay';
 import { retryBackoff } from '../operators/retryBackoff';
+import { digestHash, type DigestHash } from './digestHash';
 import { DigestMismatchError, DownloadFailedError, redactUrl, SizeMismatchError } from './downloadErrors';
 import { SinkError, writableSink, type DownloadSink } from './downloadSink';
 import { asError } from './RequestFailure';
@@ -123,7 +123,7 @@ export function downloadInto(
     const { port = (defaultPort ??= nodeDownloadPort()), retry = DEFAULT_RETRY } = options;
     const { size } = spec;
     const url = redactUrl(spec.url);
-    const digest = createDigest(spec.signMethod);
+    const digest = digestHash(spec.signMethod);
     const state = { received: 0 };
 
     const attempt$ = defer(() => port.get({ url: spec.url, offset: state.received })).pipe(
@@ -138,7 +138,7 @@ export function downloadInto(
       const failure = sink.failure();
       if (failure) return throwError(() => new SinkError(failure));
       if (state.received !== size) return throwError(() => new SizeMismatchError(url, size, state.received));
-      const actual = digest.hex();
+      const actual = digest.digest('hex');
       const expected = spec.sign.toLowerCase();
       if (actual !== expected)
         return throwError(() => new DigestMismatchError(url, spec.signMethod, expected, actual));
@@ -189,7 +189,7 @@ function receive(
   response: DownloadResponse,
   url: string,
   size: number,
-  digest: Digest,
+  digest: DigestHash,
   sink: DownloadSink,
   state: { received: number },
 ): Observable<number> {

@@ -25,6 +25,7 @@ export {
   type PublishReceipt,
 } from './messages';
 export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
-export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings } from './mqttJsPort';
+export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings, type PacketTap } from './mqttJsPort';
+export type { DevicePacket, PacketDirection } from './DevicePacket';
 export { TlsError } from './TlsError';
 export type { OverflowPolicy } from './PublishSink';

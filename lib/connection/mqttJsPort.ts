@@ -1,8 +1,9 @@
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import { defer, from, Observable, switchMap, take, throwIfEmpty, type ObservableInput } from 'rxjs';
 import type { MqttCredentials } from '../identity/mqttCredentials';
 import type { TlsOptions } from '../identity/tlsOptions';
 import { timerMs } from '../operators/timerMs';
+import { devicePacket, type DevicePacket } from './DevicePacket';
 import { ConnectionLostError, ConnectionRefusedError } from './errors';
 import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
 import { tlsClientOptions, tlsErrorOf } from './TlsError';
@@ -18,6 +19,14 @@ export interface MqttJsPortSettings {
   readonly tls?: TlsOptions;
   /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...); TLS goes through `tls`. */
   readonly clientOptions?: Readonly<IClientOptions>;
+  /** Hears every packet sent and received while `active` (`device.packets$`, the packet log). */
+  readonly packets?: PacketTap;
+}
+
+/** Where the packets of a connection go, redacted; asked `active` first, so that nothing is built for nobody. */
+export interface PacketTap {
+  readonly active: boolean;
+  next(packet: DevicePacket): void;
 }
 
 /**
@@ -72,6 +81,8 @@ function connectOnce(
       // One SUBSCRIBE per request: MQTT.js reports only the last chunk's SUBACK codes when it splits one.
       subscribeBatchSize: undefined,
       queueQoSZero: false,
+      // Connected below, once every listener is on: the CONNECT is written as the client connects.
+      manualConnect: true,
     });
     const holdWrites = writesUntilJobEnds(client);
     // Every SUBACK or UNSUBACK still owed by this connection; failed at once when it closes.
@@ -108,16 +119,27 @@ function connectOnce(
       if (disconnecting) subscriber.complete();
       else subscriber.error(error);
     };
+    const { packets } = config;
+    const onPacketSent = (packet: Packet) => packets?.active && packets.next(devicePacket('sent', packet));
+    const onPacketReceived = (packet: Packet) =>
+      packets?.active && packets.next(devicePacket('received', packet));
     client.on('connect', onConnect);
     client.on('message', onMessage);
     client.on('error', onError);
     client.on('close', onClose);
+    if (packets !== undefined) {
+      client.on('packetsend', onPacketSent);
+      client.on('packetreceive', onPacketReceived);
+    }
+    client.connect();
 
     return () => {
       client.removeListener('connect', onConnect);
       client.removeListener('message', onMessage);
       client.removeListener('error', onError);
       client.removeListener('close', onClose);
+      client.removeListener('packetsend', onPacketSent);
+      client.removeListener('packetreceive', onPacketReceived);
       // MQTT.js may still report errors while it tears down; an 'error' without a listener would throw.
       client.on('error', ignore);
       if (!disconnecting) client.end(true);

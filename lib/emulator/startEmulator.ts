@@ -26,6 +26,8 @@ import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { createCertificateAuthority, type KeyPair } from './certificates';
 import { startListeners, type Listeners } from './listeners';
 import { loadAedes } from './loadAedes';
+import { describeCloudPublish } from './describeEmulatorEvent';
+import { emulatorLog, logEmulator } from './logEmulator';
 import { platformBroker } from './platformBroker';
 
 /** A server certificate for the emulator's TLS listeners, and the authority that signed it. */
@@ -237,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (!publishable) throw new TypeError(`not a topic to publish to: ${topic}`);
     const bytes = encodePayload(payload);
     if (bytes.length > maxPayloadBytes) throw new PayloadTooLargeError(topic, bytes.length, maxPayloadBytes);
+    if (emulatorLog.enabled) emulatorLog('%s', describeCloudPublish(topic, bytes, qos));
     await broker.deliver(topic, bytes, qos);
   }
 
@@ -267,7 +270,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const thingState = cloudThingState(cloud, modelOf);
   const thingCalls = cloudThingCalls(cloud, modelOf);
 
-  return {
+  const urls = listeners.urls;
+  emulatorLog('listening on %s', [urls.mqtt, urls.mqtts, urls.ws, urls.wss].join(', '));
+  const emulator: Emulator = {
     url: listeners.urls.mqtt,
     port: listeners.ports.mqtt,
     urls: listeners.urls,
@@ -310,8 +315,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         cloudEvents$.complete();
+        emulatorLog('closed');
       })();
       return closing;
     },
   };
+  logEmulator(emulator);
+  return emulator;
 }

@@ -36,7 +36,7 @@ export interface BackoffPolicy {
 
 /**
  * The delay in whole milliseconds before retry number `attempt` (1-based), never over `maxDelayMs` nor
- * {@link MAX_TIMER_MS}: the delay a timer really waits. `previousDelayMs` is only read by decorrelated jitter
+ * 2^31 - 1 (the longest a timer holds): the delay a timer really waits. `previousDelayMs` is only read by decorrelated jitter
  * and defaults to `initialDelayMs`. Pure when `random` is.
  *
  * ```ts

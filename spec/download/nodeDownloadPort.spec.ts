@@ -115,17 +115,3 @@ describe('nodeDownloadPort', () => {
     await lastValueFrom(port.removeFile(path), { defaultValue: undefined });
   });
 });
-
-describe('nodeDownloadPort in a browser', () => {
-  it('should have a twin with the same exports, whose every call fails saying why', async () => {
-    const node = await import('../../lib/download/nodeDownloadPort');
-    const twin = await import('../../lib/download/nodeDownloadPort.browser');
-    expect(Object.keys(twin).sort()).toEqual(Object.keys(node).sort());
-    const port = twin.nodeDownloadPort();
-    await expect(firstValueFrom(port.get({ url: 'http://127.0.0.1/fw.bin', offset: 0 }))).rejects.toThrow(
-      /needs Node\.js/,
-    );
-    expect(() => port.openFile('/tmp/fw.bin')).toThrow(/needs Node\.js/);
-    await expect(firstValueFrom(port.removeFile('/tmp/fw.bin'))).rejects.toThrow(/needs Node\.js/);
-  });
-});

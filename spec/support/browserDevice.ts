@@ -2,8 +2,8 @@
 // `x.browser.ts` in place of its `x.ts`, as the package's `browser` field does): a device that connects,
 // subscribes, publishes at QoS 1 and takes a message from the cloud, then closes.
 import { filter, firstValueFrom, take, timeout } from 'rxjs';
-import { createDevice } from '../../lib/device';
-import type { SignMethod } from '../../lib/identity/signContent';
+// From the package's index, as an app imports it: a Node module anywhere under it fails the bundle.
+import { createDevice, type SignMethod } from '../../lib';
 
 export interface BrowserRun {
   readonly url: string;

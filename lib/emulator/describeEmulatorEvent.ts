@@ -1,0 +1,56 @@
+import type { DeviceIdentity } from '../identity';
+import { previewPayload } from '../log/redactPayload';
+import type { EmulatorEvent, ReceivedMessage } from './emulatorEvent';
+
+const nameOf = (device: DeviceIdentity) => `${device.productKey}/${device.deviceName}`;
+
+/**
+ * One readable line for an emulator event, as the `rx-aliyun-iot:emulator` log and the command line print it:
+ * `a1B2c3/dev01 connected as client a1B2c3.dev01`. Events carry no secret, so neither does the line.
+ */
+export function describeEmulatorEvent(event: EmulatorEvent): string {
+  switch (event.type) {
+    case 'connect':
+      return `${nameOf(event.device)} connected as client ${event.device.clientId}`;
+    case 'refused':
+      return (
+        `refused client ${JSON.stringify(event.clientId)} username ${JSON.stringify(event.username)}: ` +
+        `${event.reason} (CONNACK ${event.returnCode})`
+      );
+    case 'disconnect':
+      return `${nameOf(event.device)} disconnected (${event.reason})`;
+    case 'subscribe':
+      return `${nameOf(event.device)} subscribed ${event.filters
+        .map((filter, i) => `${filter} (${event.granted[i] === 128 ? 'refused' : `qos ${event.granted[i]}`})`)
+        .join(', ')}`;
+    case 'unsubscribe':
+      return `${nameOf(event.device)} unsubscribed ${event.filters.join(', ')}`;
+    case 'kicked':
+      return `${nameOf(event.device)} kicked off by a new login as client ${event.byClientId}`;
+    case 'violation':
+      return `${nameOf(event.device)} broke a rule on ${event.topic}: ${event.reason}; disconnecting it`;
+    case 'thing': {
+      const answer = event.code === undefined ? 'not answered (ack 0)' : `answered ${event.code}`;
+      const broken = (event.violations ?? []).map((v) => v.message).join('; ');
+      return `${nameOf(event.device)} ${event.method} #${event.id} ${answer}${broken === '' ? '' : `: ${broken}`}`;
+    }
+    case 'call':
+      return (
+        `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +
+        `after ${event.durationMs} ms`
+      );
+  }
+}
+
+/** One line for a PUBLISH a device sent: topic, QoS, size and a redacted preview of the payload. */
+export function describeReceived(message: ReceivedMessage): string {
+  return (
+    `${nameOf(message)} published on ${message.topic} qos ${message.qos} ` +
+    `(${message.payload.byteLength} bytes) ${previewPayload(message.payload)}`
+  );
+}
+
+/** One line for a message the cloud sends. */
+export function describeCloudPublish(topic: string, payload: Uint8Array, qos: number): string {
+  return `cloud published on ${topic} qos ${qos} (${payload.byteLength} bytes) ${previewPayload(payload)}`;
+}

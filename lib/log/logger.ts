@@ -1,0 +1,20 @@
+import createDebug from 'debug';
+
+/** What the library logs about, each under the namespace `rx-aliyun-iot:<topic>`. */
+export type LogTopic = 'connection' | 'packet' | 'publish' | 'emulator' | 'registration';
+
+/** One namespace's log: a `printf`-style line (`%s`, `%d`, `%j`), and whether anyone listens. */
+export interface Log {
+  (format: string, ...args: unknown[]): void;
+  /** Off unless switched on: build an expensive line only when this is `true`. */
+  readonly enabled: boolean;
+}
+
+/**
+ * The log of one part of the library, on the `debug` package that MQTT.js logs with too: off by default,
+ * switched on by `DEBUG=rx-aliyun-iot:*` in Node.js or `localStorage.debug = 'rx-aliyun-iot:*'` in a
+ * browser. Callers never pass a secret or a password: see `redactPayload` for what devices exchange.
+ */
+export function logger(topic: LogTopic): Log {
+  return createDebug(`rx-aliyun-iot:${topic}`);
+}

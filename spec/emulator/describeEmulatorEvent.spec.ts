@@ -1,0 +1,91 @@
+import {
+  describeCloudPublish,
+  describeEmulatorEvent,
+  describeReceived,
+} from '../../lib/emulator/describeEmulatorEvent';
+import type { EmulatorEvent } from '../../lib/emulator/emulatorEvent';
+
+const device = { productKey: 'a1TestPK001', deviceName: 'dev01', clientId: 'a1TestPK001.dev01' };
+
+describe('describeEmulatorEvent', () => {
+  it.each<[EmulatorEvent, string]>([
+    [{ type: 'connect', device }, 'a1TestPK001/dev01 connected as client a1TestPK001.dev01'],
+    [
+      {
+        type: 'refused',
+        reason: 'bad-signature',
+        returnCode: 4,
+        clientId: 'c|securemode=3|',
+        username: 'dev01&a1',
+      },
+      'refused client "c|securemode=3|" username "dev01&a1": bad-signature (CONNACK 4)',
+    ],
+    [
+      { type: 'refused', reason: 'malformed-client-id', returnCode: 4, clientId: 'x', username: undefined },
+      'refused client "x" username undefined: malformed-client-id (CONNACK 4)',
+    ],
+    [{ type: 'disconnect', device, reason: 'kicked' }, 'a1TestPK001/dev01 disconnected (kicked)'],
+    [
+      { type: 'subscribe', device, filters: ['/a1TestPK001/dev01/user/get', '/other'], granted: [1, 128] },
+      'a1TestPK001/dev01 subscribed /a1TestPK001/dev01/user/get (qos 1), /other (refused)',
+    ],
+    [{ type: 'unsubscribe', device, filters: ['/x', '/y'] }, 'a1TestPK001/dev01 unsubscribed /x, /y'],
+    [
+      { type: 'kicked', device, byClientId: 'second' },
+      'a1TestPK001/dev01 kicked off by a new login as client second',
+    ],
+    [
+      { type: 'violation', device, reason: 'topic-not-allowed', topic: '/sys/other/dn/x' },
+      'a1TestPK001/dev01 broke a rule on /sys/other/dn/x: topic-not-allowed; disconnecting it',
+    ],
+    [
+      { type: 'thing', device, method: 'thing.event.property.post', id: '12', code: 200 },
+      'a1TestPK001/dev01 thing.event.property.post #12 answered 200',
+    ],
+    [
+      {
+        type: 'thing',
+        device,
+        method: 'thing.event.property.post',
+        id: '13',
+        code: 460,
+        violations: [{ path: 'temp', rule: 'max', message: 'at temp: 130 is over the maximum 120' }],
+      },
+      'a1TestPK001/dev01 thing.event.property.post #13 answered 460: at temp: 130 is over the maximum 120',
+    ],
+    [
+      { type: 'thing', device, method: 'thing.event.property.post', id: '14' },
+      'a1TestPK001/dev01 thing.event.property.post #14 not answered (ack 0)',
+    ],
+    [
+      {
+        type: 'call',
+        call: 'rrpc',
+        device,
+        topic: '/sys/a1TestPK001/dev01/rrpc/request/1',
+        outcome: 'timeout',
+        durationMs: 8000,
+      },
+      'cloud rrpc to a1TestPK001/dev01 on /sys/a1TestPK001/dev01/rrpc/request/1: timeout after 8000 ms',
+    ],
+  ])('should describe %j', (event, line) => {
+    expect(describeEmulatorEvent(event)).toBe(line);
+  });
+});
+
+describe('describeReceived', () => {
+  it('should name the device, the topic and the size, and preview the payload redacted', () => {
+    const payload = Buffer.from('{"id":"1","params":{"sign":"abc"}}');
+    expect(describeReceived({ ...device, topic: '/t', qos: 1, payload })).toBe(
+      'a1TestPK001/dev01 published on /t qos 1 (34 bytes) "{\\"id\\":\\"1\\",\\"params\\":{\\"sign\\":\\"[redacted]\\"}}"',
+    );
+  });
+});
+
+describe('describeCloudPublish', () => {
+  it('should give the topic, QoS and size', () => {
+    expect(describeCloudPublish('/t', Buffer.from('hi'), 0)).toBe(
+      'cloud published on /t qos 0 (2 bytes) "hi"',
+    );
+  });
+});
