@@ -8,7 +8,7 @@ describe('memorySink', () => {
     expect(sink.write(Buffer.from('abc'))).toBeUndefined();
     sink.write(Buffer.from('de'));
     await lastValueFrom(sink.end(), { defaultValue: undefined });
-    expect(sink.content().toString()).toBe('abcde');
+    expect(Buffer.from(sink.content()).toString()).toBe('abcde');
     expect(sink.failure()).toBeUndefined();
   });
 
