@@ -79,7 +79,7 @@ const PRODUCTS = [{ productKey, devices: [{ deviceName, deviceSecret: testDevice
  * the first publish until every message is back (and, at QoS 1, acknowledged). The client calls `onReceived`
  * and `onAcked` as they come. Both sides of the comparison use this same pump.
  */
-class Pump {
+export class Pump {
   private sent = 0;
   private received = 0;
   private acked = 0;

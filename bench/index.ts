@@ -1,14 +1,19 @@
 // Runs the benchmarks in sequence and prints their figures: `npm run bench`, or some of them with
-// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers, ota; `--only` may be repeated).
+// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers, ota, thing; `--only` may be
+// repeated).
 // Every broker a benchmark starts, it closes: the process ends by itself.
 import { cpus } from 'node:os';
 import { runEndToEndBench, type Client, type EndToEndResult } from './endToEnd';
 import { runObserversBench, type ObserversResult } from './observers';
 import { runOtaDownloadBench, type OtaDownloadResult } from './otaDownload';
 import { runRoutingBench } from './routing';
+import { runThingBench, type ThingResult } from './thing';
 
-const BENCHES = ['routing', 'e2e', 'observers', 'ota'] as const;
+const BENCHES = ['routing', 'e2e', 'observers', 'ota', 'thing'] as const;
 type Bench = (typeof BENCHES)[number];
+
+/** The thing bench's goal: property post round trips at least this fraction of raw MQTT.js's. */
+const THING_GOAL = 0.9;
 
 /** The end-to-end goal of the issue: ours at least this fraction of raw MQTT.js. */
 const E2E_GOAL = 0.95;
@@ -119,6 +124,46 @@ function observersTable(r: ObserversResult): string[] {
   );
 }
 
+function thingTable(r: ThingResult): string[] {
+  const rate = (c: keyof ThingResult['median']) => r.median[c].perSecond;
+  const ratios = r.runs.ours.map((run, i) => run.perSecond / (r.runs.raw[i]?.perSecond ?? NaN));
+  const rows = [
+    [
+      'property post round trips/s',
+      int(rate('ours')),
+      int(rate('raw')),
+      ratio(rate('ours') / rate('raw')),
+      ratio(rate('control') / rate('raw')),
+      `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`,
+      rate('ours') / rate('raw') >= THING_GOAL ? 'met' : 'MISSED',
+    ],
+    [
+      'CPU us per round trip',
+      r.median.ours.cpuMicros.toFixed(1),
+      r.median.raw.cpuMicros.toFixed(1),
+      ratio(r.median.ours.cpuMicros / r.median.raw.cpuMicros),
+      ratio(r.median.control.cpuMicros / r.median.raw.cpuMicros),
+      '-',
+      '-',
+    ],
+  ];
+  if (r.heap !== undefined) {
+    rows.push([
+      `heap per pending post (${int(r.heap.pending)} pending)`,
+      `${int(r.heap.oursPerPending)} B`,
+      `${int(r.heap.rawPerPending)} B`,
+      ratio(r.heap.oursPerPending / r.heap.rawPerPending),
+      '-',
+      '-',
+      `left after: ${int(r.heap.oursLeftPerPending)} B`,
+    ]);
+  }
+  return table(
+    ['figure', 'ours', 'raw', 'ours/raw', 'control/raw', 'by round', `goal >=${THING_GOAL}`],
+    rows,
+  );
+}
+
 function otaTable(r: OtaDownloadResult): string[] {
   const { ours, raw, rawData } = r.median;
   // The goal is held against the faster of the two plain downloads.
@@ -194,6 +239,8 @@ async function main(): Promise<void> {
     try {
       if (bench === 'routing') await runRoutingBench(log);
       if (bench === 'e2e') summary.push('', 'end to end (medians)', ...e2eTable(await runEndToEndBench(log)));
+      if (bench === 'thing')
+        summary.push('', `thing model (medians)`, ...thingTable(await runThingBench(log)));
       if (bench === 'observers')
         summary.push('', 'observers', ...observersTable(await runObserversBench(log)));
       if (bench === 'ota')

@@ -219,8 +219,12 @@ export {
 export {
   correlatedReplies,
   createThing,
+  Deadlines,
   DEFAULT_LINGER_MS,
   type CorrelatedReplies,
+  type Deadline,
+  type Expiring,
+  type ReplyObserver,
   type DesiredProperties,
   type EventName,
   type EventOutput,

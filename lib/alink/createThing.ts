@@ -18,6 +18,7 @@ import {
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
 import { correlatedReplies } from './correlatedReplies';
+import { Deadlines } from './Deadlines';
 import { ReplyError } from './ReplyError';
 import { alinkNotify, alinkRequest, DEFAULT_REQUEST_TIMEOUT_MS } from './request';
 import type { RequestFailure } from './RequestFailure';
@@ -55,6 +56,8 @@ export function createThing<M extends ThingTypes = AnyThing>(
   const postReplies = correlatedReplies(device, topics.eventPostReply('+'), lingerMs);
   const desiredGetReplies = correlatedReplies(device, topics.propertyDesiredGetReply, lingerMs);
   const desiredDeleteReplies = correlatedReplies(device, topics.propertyDesiredDeleteReply, lingerMs);
+  // The timeouts of all its requests on one timer per duration.
+  const deadlines = new Deadlines();
 
   const refused = (topic: string, method: string, violations: readonly TslViolation[]) =>
     of(E.left<TslFailure>({ _tag: 'TslFailure', topic, method, violations }));
@@ -73,7 +76,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       return alinkRequest(
         device,
         { topic, method, params },
-        { timeoutMs, ...postOptions, replies: postReplies },
+        { timeoutMs, ...postOptions, replies: postReplies, deadlines },
       );
     });
   }
@@ -149,7 +152,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       return alinkRequest(
         device,
         { topic: topics.propertyDesiredGet, method: thingMethods.desiredGet, params: identifiers },
-        { timeoutMs, ...postOptions, replies: desiredGetReplies },
+        { timeoutMs, ...postOptions, replies: desiredGetReplies, deadlines },
       ).pipe(
         map(
           E.flatMap((reply): E.Either<RequestFailure, DesiredValues> => {
@@ -173,7 +176,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       return alinkRequest(
         device,
         { topic: topics.propertyDesiredDelete, method: thingMethods.desiredDelete, params: properties },
-        { timeoutMs, ...postOptions, replies: desiredDeleteReplies },
+        { timeoutMs, ...postOptions, replies: desiredDeleteReplies, deadlines },
       );
     },
 

@@ -36,7 +36,8 @@ export {
 export { DigestMismatchError, DownloadFailedError, SizeMismatchError } from './downloadErrors';
 export { createOta, type Ota, type OtaOptions, type OtaUpgrade } from './ota/createOta';
 export { reportOtaProgress, type ReportOtaProgressOptions } from './ota/reportOtaProgress';
-export { correlatedReplies, type CorrelatedReplies } from './correlatedReplies';
+export { correlatedReplies, type CorrelatedReplies, type ReplyObserver } from './correlatedReplies';
+export { Deadlines, type Deadline, type Expiring } from './Deadlines';
 export { createThing, DEFAULT_LINGER_MS } from './createThing';
 export type {
   DesiredProperties,
