@@ -9,8 +9,8 @@ import { ReplyError } from './ReplyError';
 import { alinkRequestData } from './request';
 import type { RequestFailure } from './RequestFailure';
 import { serveAlink } from './serveAlink';
-import { memorySink } from './memorySink';
-import { verifiedDownload } from './verifiedDownload';
+import { memorySink } from './downloadSink';
+import { downloadInto } from './verifiedDownload';
 
 export interface RemoteConfigOptions {
   /** Where configuration files come from. Default: `nodeDownloadPort()`. */
@@ -26,8 +26,10 @@ export interface RemoteConfigOptions {
 /** The product's configuration file, fetched and its digest checked. */
 export interface RemoteConfig {
   readonly configId: string;
-  /** The file, as it was written in the console. */
-  readonly content: Buffer;
+  /** The file's bytes, as they were written in the console. */
+  readonly content: Uint8Array;
+  /** The same, read as UTF-8 (configuration files are text: JSON, properties, ...). */
+  readonly text: string;
   readonly signMethod: 'MD5' | 'SHA256';
   /** Lowercase hex. */
   readonly sign: string;
@@ -56,14 +58,16 @@ export interface RemoteConfigService {
   readonly pushes$: Observable<E.Either<ConfigFailure, RemoteConfig>>;
 }
 
+const utf8 = new TextDecoder();
+
 /**
  * Remote configuration: the product's configuration file, asked for or pushed, fetched over HTTP(S) through
  * the download port and checked against its size and digest (the platform signs with SHA-256).
  *
  * ```ts
  * const config = createRemoteConfig(device);
- * config.get().subscribe((c) => E.isRight(c) && console.log(JSON.parse(c.right.content.toString())));
- * config.pushes$.subscribe((c) => E.isRight(c) && reload(c.right.content));
+ * config.get().subscribe((c) => E.isRight(c) && console.log(JSON.parse(c.right.text)));
+ * config.pushes$.subscribe((c) => E.isRight(c) && reload(c.right.text));
  * ```
  */
 export function createRemoteConfig(
@@ -83,18 +87,22 @@ export function createRemoteConfig(
         const error = new Error(`configuration ${configId} is ${size} bytes, over ${maxBytes}`);
         return of(E.left<ConfigFailure>({ _tag: 'ConfigDownloadFailure', configId, error }));
       }
-      const { sink, content } = memorySink(maxBytes);
-      const downloaded$ = verifiedDownload({ url, size, sign, signMethod }, sink, {
+      const sink = memorySink(maxBytes);
+      const downloaded$ = downloadInto({ url, size, sign, signMethod }, sink, {
         ...(port === undefined ? {} : { port }),
         ...(retry === undefined ? {} : { retry }),
       });
-      const config = (): RemoteConfig => ({
-        configId,
-        content: content(),
-        signMethod,
-        sign: sign.toLowerCase(),
-        source,
-      });
+      const config = (): RemoteConfig => {
+        const content = sink.content();
+        return {
+          configId,
+          content,
+          text: utf8.decode(content),
+          signMethod,
+          sign: sign.toLowerCase(),
+          source,
+        };
+      };
       return concat(
         downloaded$.pipe(ignoreElements()),
         defer(() => of(E.right<ConfigFailure, RemoteConfig>(config()))),

@@ -21,6 +21,7 @@ import type { BackoffPolicy } from '../operators/backoffDelay';
 import { retryBackoff } from '../operators/retryBackoff';
 import { digestHash, type DigestHash } from './digestHash';
 import { DigestMismatchError, DownloadFailedError, redactUrl, SizeMismatchError } from './downloadErrors';
+import { SinkError, writableSink, type DownloadSink } from './downloadSink';
 import { asError } from './RequestFailure';
 
 /** What is downloaded, and how it is checked. */
@@ -62,47 +63,12 @@ let defaultPort: DownloadPort | undefined;
 /** Statuses worth another try: the server or a proxy was busy. */
 const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 429;
 
-/** The target failed to take the bytes. */
-class TargetError extends Error {
-  constructor(override readonly cause: Error) {
-    super(cause.message);
-  }
-}
-
 /** Failures that asking again cannot mend. */
 const isFinal = (error: unknown): boolean =>
   error instanceof DigestMismatchError ||
   error instanceof SizeMismatchError ||
-  error instanceof TargetError ||
+  error instanceof SinkError ||
   (error instanceof DownloadFailedError && (error.status === undefined || !retryableStatus(error.status)));
-
-/** Resolves once `sink` wants more; rejects if it fails or closes first. */
-function drained(sink: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      sink.off('drain', onDrain).off('error', onError).off('close', onClose);
-      if (error) reject(new TargetError(error));
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onError = (error: Error) => done(error);
-    const onClose = () => done(new Error('the target closed'));
-    sink.on('drain', onDrain).on('error', onError).on('close', onClose);
-  });
-}
-
-/** Ends `sink` and waits until it has written everything (and, for a file of ours, closed it). */
-function endSink(sink: Writable, waitForClose: boolean): Observable<never> {
-  return new Observable<never>((subscriber) => {
-    const event = waitForClose ? 'close' : 'finish';
-    const onDone = () => subscriber.complete();
-    const onError = (error: Error) =>
-      subscriber.error(new DownloadFailedError('', error.message, undefined, error));
-    sink.once(event, onDone).once('error', onError);
-    sink.end();
-    return () => sink.off(event, onDone).off('error', onError);
-  });
-}
 
 /** Where a 206 starts, from `Content-Range: bytes 100-199/200`. */
 const rangeStart = (header: string | undefined): number | undefined => {
@@ -126,21 +92,42 @@ export function verifiedDownload(
   options: DownloadOptions = {},
 ): Observable<DownloadProgress> {
   return defer(() => {
+    const port = options.port ?? (defaultPort ??= nodeDownloadPort());
+    if (typeof target !== 'string')
+      return downloadInto(spec, writableSink(target, false), { ...options, port });
+    const file = port.openFile(target);
+    // A file of ours may still report a failed open after the download is gone: never an unhandled error.
+    file.on('error', () => undefined);
+    const removed$ = defer(() => {
+      file.destroy();
+      return port.removeFile(target);
+    }).pipe(
+      ignoreElements(),
+      catchError(() => EMPTY),
+    );
+    return downloadInto(spec, writableSink(file, true), { ...options, port }, removed$);
+  });
+}
+
+/**
+ * `verifiedDownload` into any sink; `discarded$` runs when the download fails or is unsubscribed before its
+ * end (for a file of ours: removing it).
+ */
+export function downloadInto(
+  spec: DownloadSpec,
+  sink: DownloadSink,
+  options: DownloadOptions = {},
+  discarded$: Observable<never> = EMPTY,
+): Observable<DownloadProgress> {
+  return defer(() => {
     const { port = (defaultPort ??= nodeDownloadPort()), retry = DEFAULT_RETRY } = options;
     const { size } = spec;
     const url = redactUrl(spec.url);
-    const hash = digestHash(spec.signMethod);
-    const ownFile = typeof target === 'string';
-    const sink = typeof target === 'string' ? port.openFile(target) : target;
-    let targetError: Error | undefined;
-    const onTargetError = (error: Error) => (targetError ??= error);
-    sink.on('error', onTargetError);
-    // A file of ours may still report a failed open after the download is gone: never an unhandled error.
-    if (ownFile) sink.on('error', () => undefined);
+    const digest = digestHash(spec.signMethod);
     const state = { received: 0 };
 
     const attempt$ = defer(() => port.get({ url: spec.url, offset: state.received })).pipe(
-      switchMap((response) => receive(response, url, size, hash, sink, state, () => targetError)),
+      switchMap((response) => receive(response, url, size, digest, sink, state)),
       retryBackoff<number>({
         ...retry,
         shouldRetry: (error) => !isFinal(error) && (retry.shouldRetry?.(error) ?? true),
@@ -148,23 +135,15 @@ export function verifiedDownload(
     );
 
     const verify$ = defer(() => {
-      if (targetError) return throwError(() => new TargetError(targetError as Error));
+      const failure = sink.failure();
+      if (failure) return throwError(() => new SinkError(failure));
       if (state.received !== size) return throwError(() => new SizeMismatchError(url, size, state.received));
-      const actual = hash.digest('hex');
+      const actual = digest.digest('hex');
       const expected = spec.sign.toLowerCase();
       if (actual !== expected)
         return throwError(() => new DigestMismatchError(url, spec.signMethod, expected, actual));
-      return endSink(sink, ownFile);
+      return sink.end();
     });
-
-    const removed$ = (): Observable<never> => {
-      if (typeof target !== 'string') return EMPTY;
-      sink.destroy();
-      return port.removeFile(target).pipe(
-        ignoreElements(),
-        catchError(() => EMPTY),
-      );
-    };
 
     let settled = false;
     return concat(attempt$, verify$).pipe(
@@ -175,14 +154,14 @@ export function verifiedDownload(
       catchError((error: unknown) => {
         settled = true;
         return concat(
-          removed$(),
+          discarded$,
           throwError(() => finalError(error, url)),
         );
       }),
       finalize(() => {
-        sink.off('error', onTargetError);
+        sink.release();
         // Unsubscribed half way: the partial file goes too.
-        if (!settled) removed$().subscribe();
+        if (!settled) discarded$.subscribe();
       }),
     );
   });
@@ -198,7 +177,7 @@ function progressOf(received: number, size: number): DownloadProgress {
 
 function finalError(error: unknown, url: string): Error {
   if (error instanceof DigestMismatchError || error instanceof SizeMismatchError) return error;
-  if (error instanceof TargetError)
+  if (error instanceof SinkError)
     return new DownloadFailedError(url, `the target failed: ${error.message}`, undefined, error.cause);
   if (error instanceof DownloadFailedError) return error;
   const cause = asError(error);
@@ -210,10 +189,9 @@ function receive(
   response: DownloadResponse,
   url: string,
   size: number,
-  hash: DigestHash,
-  sink: Writable,
+  digest: DigestHash,
+  sink: DownloadSink,
   state: { received: number },
-  targetError: () => Error | undefined,
 ): Observable<number> {
   return new Observable<number>((subscriber) => {
     const { status, headers, body } = response;
@@ -238,13 +216,13 @@ function receive(
     pump(body, skip, (chunk) => {
       if (state.received + chunk.length > size)
         throw new SizeMismatchError(url, size, state.received + chunk.length);
-      hash.update(chunk);
+      digest.update(chunk);
       state.received += chunk.length;
-      const error = targetError();
-      if (error) throw new TargetError(error);
-      const more = sink.write(chunk);
+      const failure = sink.failure();
+      if (failure) throw new SinkError(failure);
+      const wait = sink.write(chunk);
       subscriber.next(state.received);
-      return more ? undefined : drained(sink);
+      return wait;
     }).then(
       () => subscriber.complete(),
       (error: unknown) => (stopped ? undefined : subscriber.error(error)),

@@ -27,6 +27,8 @@ export interface Firmware {
   readonly image?: Uint8Array | string | undefined;
   /** Default: the image's URL, else `https://ota.example.invalid/${productKey}/${deviceName}/${version}.bin`. */
   readonly url?: string | undefined;
+  /** Announce the image's HTTPS URL (the emulator's certificate: trust `Emulator.ca`). Default: `false`, HTTP. */
+  readonly https?: boolean | undefined;
   /** Bytes. Default: the image's size, else 0 (an empty image, so that the default `md5` describes it). */
   readonly size?: number | undefined;
   /** Hex. Default: the image's MD5, else the MD5 of an empty image. */
@@ -99,7 +101,7 @@ export function firmwareFields(
   const { version, signMethod = 'MD5', module, isDiff, extData } = firmware;
   const url =
     firmware.url ??
-    served?.url ??
+    (firmware.https ? served?.httpsUrl : served?.url) ??
     `https://ota.example.invalid/${device.productKey}/${device.deviceName}/${version}.bin`;
   const size = firmware.size ?? served?.size ?? 0;
   const md5 = firmware.md5 ?? served?.md5 ?? EMPTY_MD5;

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
+import type { KeyPair } from './certificates';
 
 /** What goes wrong on purpose when a file is downloaded, for tests. */
 export interface FileFaults {
@@ -18,6 +26,8 @@ export interface FileFaults {
 /** A file the emulator serves, with what a device needs to check it. */
 export interface ServedFile {
   readonly url: string;
+  /** The same file over HTTPS, with the emulator's certificate (trust `Emulator.ca`). */
+  readonly httpsUrl: string;
   readonly size: number;
   /** Lowercase hex. */
   readonly md5: string;
@@ -43,7 +53,7 @@ export interface ServeFileOptions {
   readonly faults?: FileFaults | undefined;
 }
 
-/** The emulator's HTTP server of firmware images and configuration files, on loopback. */
+/** The emulator's HTTP(S) server of firmware images and configuration files, on loopback. */
 export interface FileServer {
   /** Serves `content` (bytes, or the path of a file, read from disk at each request) at a new URL. */
   serve(content: Uint8Array | string, options?: ServeFileOptions): Promise<ServedFile>;
@@ -116,14 +126,31 @@ function writable(res: ServerResponse): Promise<boolean> {
   });
 }
 
-/** Starts the file server on `host`, a free port. */
-export async function startFileServer(host: string): Promise<FileServer> {
+/** Listens on `host`, a free port; resolves with the origin. */
+function listenOn(server: Server, host: string, scheme: 'http' | 'https'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: 0, host }, () => {
+      server.off('error', reject);
+      resolve(`${scheme}://${host}:${(server.address() as AddressInfo).port}`);
+    });
+  });
+}
+
+const closeServer = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+/** Starts the file server on `host`: HTTP, and HTTPS with `certificate`, each on a free port. */
+export async function startFileServer(host: string, certificate: KeyPair): Promise<FileServer> {
   const files = new Map<string, Entry>();
   const downloads$ = new Subject<FileDownload>();
   let next = 1;
 
   async function send(req: IncomingMessage, res: ServerResponse, entry: Entry): Promise<void> {
-    const url = `${origin}${req.url ?? ''}`;
+    const url = `${'encrypted' in req.socket ? secureOrigin : origin}${req.url ?? ''}`;
     const header = req.headers.range;
     const range = header === undefined ? 'ignore' : parseRange(header, entry.size);
     const report = (status: number, bytesSent: number, outcome: FileDownload['outcome']) =>
@@ -184,22 +211,24 @@ export async function startFileServer(host: string): Promise<FileServer> {
     report(status, sent, 'complete');
   }
 
-  const server: Server = createServer((req, res) => {
+  const handle: RequestListener = (req, res) => {
     const entry = req.method === 'GET' ? files.get(new URL(req.url ?? '/', origin).pathname) : undefined;
     if (entry === undefined) {
       res.writeHead(req.method === 'GET' ? 404 : 405).end();
       return;
     }
     send(req, res, entry).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+  };
+  const server = createServer(handle);
+  const secure: Server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, handle);
+  const origin = await listenOn(server, host, 'http');
+  let secureOrigin: string;
+  try {
+    secureOrigin = await listenOn(secure, host, 'https');
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
 
   return {
     async serve(content, { name = 'file.bin', faults = {} } = {}) {
@@ -212,12 +241,11 @@ export async function startFileServer(host: string): Promise<FileServer> {
         cutAt: faults.cutAfterBytes,
         corruptAt: faults.corrupt && size > 0 ? Math.floor(size / 2) : undefined,
       });
-      return { url: `${origin}${path}`, size, md5, sha256 };
+      return { url: `${origin}${path}`, httpsUrl: `${secureOrigin}${path}`, size, md5, sha256 };
     },
     downloads$: downloads$.asObservable(),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([closeServer(server), closeServer(secure)]);
       downloads$.complete();
     },
   };

@@ -264,7 +264,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
   let files;
   try {
-    files = await startFileServer(host);
+    files = await startFileServer(host, tls);
   } catch (error) {
     await listeners.close();
     await broker.close();

@@ -27,7 +27,8 @@ describe('createRemoteConfig', () => {
     });
     const got = await lastValueFrom(config.get());
     if (E.isLeft(got)) throw new Error(got.left._tag);
-    expect(JSON.parse(got.right.content.toString())).toEqual({ sampleEveryS: 30, unit: 'C' });
+    expect(JSON.parse(got.right.text)).toEqual({ sampleEveryS: 30, unit: 'C' });
+    expect(Buffer.from(got.right.content).toString()).toBe(got.right.text);
     expect(got.right).toMatchObject({
       configId: written.configId,
       signMethod: 'SHA256',
@@ -62,7 +63,7 @@ describe('createRemoteConfig', () => {
         expect.objectContaining({
           configId: written.configId,
           source: 'push',
-          content: Buffer.from('mode=eco\n'),
+          text: 'mode=eco\n',
         }),
       ),
     );

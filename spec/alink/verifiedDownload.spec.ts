@@ -10,6 +10,7 @@ import { verifiedDownload, type DownloadSpec } from '../../lib/alink/verifiedDow
 import type { DownloadPort } from '../../lib/download/DownloadPort';
 import { nodeDownloadPort } from '../../lib/download/nodeDownloadPort';
 import { startFileServer, type FileFaults, type FileServer } from '../../lib/emulator/fileServer';
+import { fileCa, fileCertificate } from '../support/fileCertificate';
 import { imageBytes, tempDir, type TempDir } from '../support/tempDir';
 
 const exists = (path: string) =>
@@ -25,7 +26,7 @@ describe('verifiedDownload', () => {
   const image = imageBytes(1_000_000);
 
   beforeEach(async () => {
-    files = await startFileServer('127.0.0.1');
+    files = await startFileServer('127.0.0.1', fileCertificate);
     dir = await tempDir();
   });
   afterEach(async () => {
@@ -57,6 +58,16 @@ describe('verifiedDownload', () => {
       totalBytes: image.length,
       percent: 100,
     });
+  });
+
+  it('should resume over HTTPS as over HTTP', async () => {
+    const served = await files.serve(image, { faults: { cutAfterBytes: 500_000 } });
+    const spec = { url: served.httpsUrl, size: served.size, signMethod: 'MD5' as const, sign: served.md5 };
+    const target = dir.file('fw.bin');
+    await lastValueFrom(
+      verifiedDownload(spec, target, { port: nodeDownloadPort({ tls: { ca: fileCa } }), retry: fast }),
+    );
+    expect((await readFile(target)).equals(image)).toBe(true);
   });
 
   it('should take a digest in uppercase hex', async () => {

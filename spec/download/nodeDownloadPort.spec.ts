@@ -6,6 +6,7 @@ import { firstValueFrom, lastValueFrom } from 'rxjs';
 import type { DownloadBody } from '../../lib/download/DownloadPort';
 import { nodeDownloadPort } from '../../lib/download/nodeDownloadPort';
 import { startFileServer, type FileServer } from '../../lib/emulator/fileServer';
+import { fileCa, fileCertificate } from '../support/fileCertificate';
 import { imageBytes, tempDir, type TempDir } from '../support/tempDir';
 
 async function bodyOf(body: DownloadBody): Promise<Buffer> {
@@ -26,7 +27,7 @@ describe('nodeDownloadPort', () => {
   const image = imageBytes(50_000);
 
   beforeEach(async () => {
-    files = await startFileServer('127.0.0.1');
+    files = await startFileServer('127.0.0.1', fileCertificate);
     dir = await tempDir();
   });
   afterEach(async () => {
@@ -48,6 +49,18 @@ describe('nodeDownloadPort', () => {
     expect(rest.status).toBe(206);
     expect(rest.headers['content-range']).toBe(`bytes 20000-49999/${image.length}`);
     expect((await bodyOf(rest.body)).equals(image.subarray(20_000))).toBe(true);
+  });
+
+  it('should download over HTTPS, trusting the CAs it is given and no others', async () => {
+    const { httpsUrl } = await files.serve(image);
+    const trusting = await firstValueFrom(
+      nodeDownloadPort({ tls: { ca: fileCa } }).get({ url: httpsUrl, offset: 100 }),
+    );
+    expect(trusting.status).toBe(206);
+    expect((await bodyOf(trusting.body)).equals(image.subarray(100))).toBe(true);
+    await expect(firstValueFrom(nodeDownloadPort().get({ url: httpsUrl, offset: 0 }))).rejects.toMatchObject({
+      code: expect.stringMatching(/CERT|SIGN|ISSUER|VERIFY/),
+    });
   });
 
   it('should follow a redirect, keeping the range', async () => {

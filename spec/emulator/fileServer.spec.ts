@@ -2,8 +2,10 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { startFileServer, type FileServer } from '../../lib/emulator/fileServer';
+import { fileCa, fileCertificate } from '../support/fileCertificate';
 import { imageBytes, tempDir, type TempDir } from '../support/tempDir';
 
 interface Got {
@@ -40,7 +42,7 @@ describe('startFileServer', () => {
   const image = imageBytes(300_000);
 
   beforeEach(async () => {
-    server = await startFileServer('127.0.0.1');
+    server = await startFileServer('127.0.0.1', fileCertificate);
     dir = await tempDir();
   });
   afterEach(async () => {
@@ -59,6 +61,19 @@ describe('startFileServer', () => {
     expect(got.headers['content-length']).toBe(String(image.length));
     expect(got.headers['accept-ranges']).toBe('bytes');
     expect(got.body.equals(image)).toBe(true);
+  });
+
+  it('should serve the same file over HTTPS with its certificate', async () => {
+    const served = await server.serve(image);
+    expect(served.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/files\/\d+\/file\.bin$/);
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      httpsGet(served.httpsUrl, { ca: fileCa }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }).on('error', reject);
+    });
+    expect(body.equals(image)).toBe(true);
   });
 
   it('should serve a file from disk, read at each request', async () => {

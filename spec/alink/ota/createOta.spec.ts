@@ -4,6 +4,7 @@ import { access, readFile } from 'node:fs/promises';
 import { filter, firstValueFrom, lastValueFrom, map, take, takeWhile, toArray } from 'rxjs';
 import { DigestMismatchError } from '../../../lib/alink/downloadErrors';
 import { createOta, type Ota, type OtaUpgrade } from '../../../lib/alink/ota/createOta';
+import { nodeDownloadPort } from '../../../lib/download/nodeDownloadPort';
 import type { OtaReport } from '../../../lib/emulator';
 import { connected, emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../../support/emulatorDevice';
 import { imageBytes, tempDir, type TempDir } from '../../support/tempDir';
@@ -116,6 +117,17 @@ describe('createOta', () => {
       range: expect.stringMatching(/^bytes=\d+-$/),
     });
     expect((cut?.bytesSent ?? 0) + (rest?.bytesSent ?? 0)).toBeLessThanOrEqual(image.length * 1.05);
+  });
+
+  it('should download an image announced over HTTPS, trusting the emulator CA', async () => {
+    const { cloud, device } = rig;
+    const ota = createOta(device, { download: nodeDownloadPort({ tls: { ca: cloud.ca } }) });
+    const upgrade = (await offered(ota)).next;
+    const announced = await cloud.pushOta(device, { version: '2.1.0', image, https: true });
+    expect(announced.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+    const target = dir.file('fw.bin');
+    await lastValueFrom(ota.download(await upgrade, target));
+    expect((await readFile(target)).equals(image)).toBe(true);
   });
 
   it('should report -3 for a corrupt image, fail with DigestMismatchError, and leave no partial file', async () => {
