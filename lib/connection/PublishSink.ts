@@ -12,7 +12,14 @@ import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from '.
 import type { PublishReceipt } from './messages';
 import type { MqttLink, PublishReceiver } from './MqttPort';
 
-/** What happens to a publish made while offline when the queue is full. */
+/**
+ * Which publish fails when one more is made while offline and the queue is full; it fails with
+ * `PublishRefusedError('offline-queue-full')`, so none goes untold.
+ * - `'drop-oldest'`: the oldest in the queue, and the new one takes its place (the latest data wins);
+ * - `'drop-newest'`: the newest in the queue, and the new one takes its place (the queue keeps the start of
+ *   the outage and the latest publish);
+ * - `'error'`: the new one (the queue keeps the start of the outage; the caller hears at once).
+ */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
 export interface PublishSinkConfig {
@@ -192,15 +199,20 @@ export class PublishSink {
   private enqueue(pending: Pending): void {
     if (this.queue.length >= this.config.queueLimit) this.forgetAbandoned();
     if (this.queue.length >= this.config.queueLimit) {
-      const victim = this.config.overflow === 'drop-oldest' ? (this.queue.shift() ?? pending) : pending;
+      const { queueLimit, overflow } = this.config;
+      const dropped =
+        overflow === 'drop-oldest'
+          ? this.queue.shift()
+          : overflow === 'drop-newest'
+            ? this.queue.pop()
+            : undefined;
+      const victim = dropped ?? pending;
       victim.state = 'settled';
-      victim.observer.error(
-        new PublishRefusedError(
-          'offline-queue-full',
-          victim.topic,
-          `the offline queue is full (${this.config.queueLimit}, overflow: ${this.config.overflow})`,
-        ),
-      );
+      const detail =
+        victim === pending
+          ? `the offline queue is full (${queueLimit}, overflow: ${overflow})`
+          : `dropped from the full offline queue (${queueLimit}, overflow: ${overflow}) for a newer publish`;
+      victim.observer.error(new PublishRefusedError('offline-queue-full', victim.topic, detail));
       if (victim === pending) return;
     }
     pending.state = 'queued';

@@ -62,8 +62,11 @@ export interface Connection {
   observe(filter: string, options?: ObserveOptions): Observable<InboundMessage>;
   /** Cold: one PUBLISH per subscription. Emits the receipt once acknowledged, then completes. */
   publish(message: OutboundMessage): Observable<PublishReceipt>;
-  /** The publish sink as an operator: one result per command, failures as values. */
-  publishAll(): OperatorFunction<OutboundMessage, PublishResult>;
+  /**
+   * The publish sink as an operator: one result per command, failures as values, each carrying its
+   * `command` (the object that went in, with any field of the caller's own) to match it by.
+   */
+  publishAll<M extends OutboundMessage = OutboundMessage>(): OperatorFunction<M, PublishResult<M>>;
 }
 
 /** Composes the port, the reconnect policy, the subscription registry and the publish sink. */
@@ -207,6 +210,6 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
       });
     },
     publish,
-    publishAll: () => publishEach(startPublish),
+    publishAll: <M extends OutboundMessage>() => publishEach<M>(startPublish),
   };
 }

@@ -3,8 +3,14 @@ import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { OutboundMessage, PublishFailure, PublishReceipt } from './messages';
 import type { PublishObserver } from './PublishSink';
 
-/** Per-message result of `publishAll()`. */
-export type PublishResult = E.Either<PublishFailure, PublishReceipt>;
+/**
+ * Per-message result of `publishAll()`: the receipt or the failure, with the command it answers. `command` is
+ * the very object that went in, so a field of the caller's own (an id, a key) comes back with it.
+ */
+export type PublishResult<M extends OutboundMessage = OutboundMessage> = E.Either<
+  PublishFailure & { readonly command: M },
+  PublishReceipt & { readonly command: M }
+>;
 
 /** Starts one publish for an observer, which says through `closed` when it is no longer interested. */
 export type StartPublish = (message: OutboundMessage, observer: PublishObserver) => void;
@@ -30,12 +36,12 @@ function subscribeCommand(this: Observable<PublishReceipt>, subscriber: Subscrib
 }
 
 /** The publishes of one subscription to the operator: how many are still out, and whether the commands ended. */
-class Batch {
+class Batch<M extends OutboundMessage> {
   /** A count, not a set: each `Outcome` settles once, and the sink forgets those of a subscriber that left. */
   out = 0;
   commandsDone = false;
 
-  constructor(readonly subscriber: Subscriber<PublishResult>) {}
+  constructor(readonly subscriber: Subscriber<PublishResult<M>>) {}
 
   settled(): void {
     this.out -= 1;
@@ -44,10 +50,10 @@ class Batch {
 }
 
 /** Hears how one publish ends and turns it into a result. One object per command, no closures. */
-class Outcome implements PublishObserver {
+class Outcome<M extends OutboundMessage> implements PublishObserver {
   constructor(
-    private readonly batch: Batch,
-    private readonly message: OutboundMessage,
+    private readonly batch: Batch<M>,
+    private readonly message: M,
   ) {}
 
   /** The subscriber of `publishAll` has left: the publish is forgotten. */
@@ -56,14 +62,15 @@ class Outcome implements PublishObserver {
   }
 
   next(receipt: PublishReceipt): void {
-    this.batch.subscriber.next(E.right(receipt));
+    this.batch.subscriber.next(E.right({ ...receipt, command: this.message }));
   }
 
   error(error: unknown): void {
-    const failure: PublishFailure = {
-      _tag: 'PublishFailure',
+    const failure = {
+      _tag: 'PublishFailure' as const,
       topic: String(this.message.topic),
       error: error instanceof Error ? error : new Error(String(error)),
+      command: this.message,
     };
     this.batch.subscriber.next(E.left(failure));
     this.batch.settled();
@@ -76,16 +83,19 @@ class Outcome implements PublishObserver {
 
 /**
  * The publish sink as an operator: starts a publish for each command at once (as `mergeMap` would) and
- * emits one `Either` per command when it ends, failures as values. Completes when the commands have
+ * emits one `Either` per command when it ends, failures as values, each with its `command`. Results come
+ * as publishes end (acknowledgement order), not in command order. Completes when the commands have
  * completed and every publish has ended; unsubscribing forgets the publishes still out.
  *
  * Written out rather than composed from `mergeMap`, `map` and `catchError`: those keep three more
  * Observables and Subscribers alive per message until its PUBACK.
  */
-export function publishEach(start: StartPublish): OperatorFunction<OutboundMessage, PublishResult> {
+export function publishEach<M extends OutboundMessage>(
+  start: StartPublish,
+): OperatorFunction<M, PublishResult<M>> {
   return (commands) =>
-    new Observable<PublishResult>((subscriber) => {
-      const batch = new Batch(subscriber);
+    new Observable<PublishResult<M>>((subscriber) => {
+      const batch = new Batch<M>(subscriber);
       const subscription = commands.subscribe({
         next: (message) => {
           batch.out += 1;

@@ -166,26 +166,31 @@ describe('PublishSink', () => {
     });
   });
 
-  it.each([
-    ['error', ['b'], 'c'],
-    ['drop-newest', ['b'], 'c'],
-    ['drop-oldest', ['c'], 'a'],
-  ] as const)('should apply the overflow policy %s when the queue is full', (overflow, _kept, refused) => {
-    testScheduler.run(({ expectObservable }) => {
-      const sink = new PublishSink({ ...config, overflow });
-      const outcome = (payload: string) => (payload === refused ? '#' : '-----(r|)');
-      const error = new PublishRefusedError(
-        'offline-queue-full',
-        '/sys/pk/dn/t',
-        `the offline queue is full (2, overflow: ${overflow})`,
-      );
-      const results = ['a', 'b', 'c'].map((p) => [p, sink.send(job(p))] as const);
-      testScheduler.schedule(() => sink.online(link([], () => of(1))), 5);
-      for (const [payload, result] of results) {
-        expectObservable(result).toBe(outcome(payload), { r: receipt(payload) }, error);
-      }
-    });
-  });
+  // Four publishes while offline into a queue of 2: which go out once online, which fail, and how.
+  it.each`
+    overflow         | sent          | refused       | why
+    ${'error'}       | ${['a', 'b']} | ${['c', 'd']} | ${'the offline queue is full (2, overflow: error)'}
+    ${'drop-oldest'} | ${['c', 'd']} | ${['a', 'b']} | ${'dropped from the full offline queue (2, overflow: drop-oldest) for a newer publish'}
+    ${'drop-newest'} | ${['a', 'd']} | ${['b', 'c']} | ${'dropped from the full offline queue (2, overflow: drop-newest) for a newer publish'}
+  `(
+    'should send $sent and refuse $refused with overflow $overflow when the queue is full',
+    ({ overflow, sent, refused, why }) => {
+      testScheduler.run(({ expectObservable, flush }) => {
+        const written: string[] = [];
+        const sink = new PublishSink({ ...config, overflow });
+        const error = new PublishRefusedError('offline-queue-full', '/sys/pk/dn/t', why);
+        const results = ['a', 'b', 'c', 'd'].map((p) => [p, sink.send(job(p))] as const);
+        testScheduler.schedule(() => sink.online(link(written, () => of(1))), 5);
+        for (const [payload, result] of results) {
+          const refusedAt = (refused as string[]).indexOf(payload);
+          if (refusedAt < 0) expectObservable(result).toBe('-----(r|)', { r: receipt(payload) });
+          else expectObservable(result).toBe('#', undefined, error);
+        }
+        flush();
+        expect(written).toEqual(sent);
+      });
+    },
+  );
 
   it.each(['error', 'drop-newest', 'drop-oldest'] as const)(
     'should keep nothing offline with queueLimit 0 (overflow %s)',

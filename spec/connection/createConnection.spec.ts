@@ -266,11 +266,12 @@ describe('createConnection', () => {
       const connection = createConnection(port, config);
       connection.start();
       const topic = '/sys/pk/dn/thing/event/property/post';
-      const commands = cold<OutboundMessage>('--a-b-c', {
+      const sent: Record<string, OutboundMessage> = {
         a: { topic, payload: { n: 1 }, qos: 1 },
         b: { topic, payload: 'x', qos: 2 },
         c: { topic, payload: 'y' },
-      });
+      };
+      const commands = cold<OutboundMessage>('--a-b-c', sent);
       const refusal = new PublishRefusedError(
         'qos-not-supported',
         topic,
@@ -278,9 +279,9 @@ describe('createConnection', () => {
       );
 
       expectObservable(commands.pipe(connection.publishAll())).toBe('--a-b-c', {
-        a: E.right({ topic, qos: 1, packetId: 7, bytes: 7 }),
-        b: E.left({ _tag: 'PublishFailure', topic, error: refusal }),
-        c: E.right({ topic, qos: 0, bytes: 1 }),
+        a: E.right({ topic, qos: 1, packetId: 7, bytes: 7, command: sent.a }),
+        b: E.left({ _tag: 'PublishFailure', topic, error: refusal, command: sent.b }),
+        c: E.right({ topic, qos: 0, bytes: 1, command: sent.c }),
       });
     });
   });
