@@ -94,6 +94,16 @@ function credentialsSheet(config: EmulatorConfig, emulator: Emulator, caFile: st
   ];
   for (const { productKey, devices } of config.products) {
     for (const { deviceName, deviceSecret } of devices) {
+      if (deviceSecret === undefined) {
+        lines.push(
+          '',
+          `device ${productKey}/${deviceName}`,
+          `  productKey    ${productKey}`,
+          `  deviceName    ${deviceName}`,
+          '  no deviceSecret: it registers dynamically with its product secret',
+        );
+        continue;
+      }
       const credentials = (secureMode: 2 | 3) =>
         mqttCredentials({ productKey, deviceName, deviceSecret, signMethod: 'hmacsha256', secureMode });
       const plain = credentials(3);

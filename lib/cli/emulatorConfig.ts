@@ -51,10 +51,23 @@ const secret = (name: string) =>
   );
 const port = integer(0, 65535);
 
-const Device = t.type({ deviceName: text('DeviceName'), deviceSecret: secret('DeviceSecret') });
+const flag = rule(
+  'boolean',
+  (u): u is boolean => typeof u === 'boolean',
+  (u) => `must be true or false, got ${show(u)}`,
+);
+/** A device without a secret registers dynamically (its product needs `productSecret` and `dynamicRegistration`). */
+const Device = t.intersection([
+  t.type({ deviceName: text('DeviceName') }),
+  t.partial({ deviceSecret: secret('DeviceSecret') }),
+]);
 const Product = t.intersection([
   t.type({ productKey: text('ProductKey'), devices: t.array(Device) }),
-  t.partial({ productSecret: secret('ProductSecret'), tsl: t.union([text('TslFile'), t.UnknownRecord]) }),
+  t.partial({
+    productSecret: secret('ProductSecret'),
+    dynamicRegistration: flag,
+    tsl: t.union([text('TslFile'), t.UnknownRecord]),
+  }),
 ]);
 const FirmwareEntry = t.intersection([
   t.type({ firmwareId: text('FirmwareId'), version: text('Version') }),
@@ -72,11 +85,7 @@ const ConfigFile = t.partial({
   host: text('Host'),
   ports: t.partial({ mqtt: port, mqtts: port, ws: port, wss: port, api: port }),
   maxPayloadBytes: integer(1, 256 * 1024 * 1024),
-  forwardDevicePublishes: rule(
-    'boolean',
-    (u): u is boolean => typeof u === 'boolean',
-    (u) => `must be true or false, got ${show(u)}`,
-  ),
+  forwardDevicePublishes: flag,
   products: t.array(Product),
   firmwares: t.array(FirmwareEntry),
 });

@@ -439,6 +439,38 @@ describe('rx-aliyun-iot emulator, its arguments', () => {
     }
   });
 
+  it('should start a device that registers dynamically, saying so without its product secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rx-aliyun-iot-cli-'));
+    try {
+      const file = join(dir, 'emulator.json');
+      const productSecret = 'ProductSecret-0123456789';
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ports: { mqtt: 0, mqtts: 0, ws: 0, wss: 0, api: 0 },
+          products: [
+            {
+              productKey: 'a1DynReg001',
+              productSecret,
+              dynamicRegistration: true,
+              devices: [{ deviceName: 'fresh' }],
+            },
+          ],
+        }),
+      );
+      const { code, stdout, stderr } = await run(['--config', file]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain(
+        'device a1DynReg001/fresh\n  productKey    a1DynReg001\n  deviceName    fresh\n' +
+          '  no deviceSecret: it registers dynamically with its product secret\n',
+      );
+      expect(stdout).not.toContain(productSecret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('should say which port is in use', async () => {
     const { startEmulator } = await import('../../lib/emulator');
     const taken = await startEmulator({ products: [] });
