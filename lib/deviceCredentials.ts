@@ -12,12 +12,27 @@ import {
   type Observable,
 } from 'rxjs';
 import type { RegistrationPorts } from './connection/registrationPorts';
-import { dynamicRegistration } from './alink/dynamicRegistration';
+import { dynamicRegistration, registrationUrl } from './alink/dynamicRegistration';
+import { describeError } from './deviceLogs';
+import { logger } from './log/logger';
 import { timestampNow, type ResolvedDeviceOptions } from './identity/deviceOptions';
 import { mqttCredentials, type MqttCredentials } from './identity/mqttCredentials';
 import { tokenCredentials } from './identity/registrationCredentials';
 import type { EndpointSecureMode } from './identity/resolveEndpoint';
 import type { DeviceCredential } from './identity/secretStore';
+
+const registrationLog = logger('registration');
+
+/** What a credential is, for a log line: never what it holds. */
+const kindOf = (credential: DeviceCredential): string =>
+  'deviceSecret' in credential ? 'a deviceSecret' : 'a clientId and deviceToken';
+
+/** A URL without the user and password it may carry. */
+function shownUrl(url: string): string {
+  if (!URL.canParse(url)) return 'a URL that does not parse';
+  const { protocol, host, pathname } = new URL(url);
+  return `${protocol}//${host}${pathname === '/' ? '' : pathname}`;
+}
 
 /** Hooks the device facade shows in `state$`. */
 export interface RegistrationProgress {
@@ -57,17 +72,27 @@ export function deviceCredentials(
 
   const store = o.secretStore;
   const register = dynamicRegistration(ports);
+  const name = `${o.productKey}/${o.deviceName}`;
+  const { method } = o.registration;
   const registered$ = defer(() => {
     progress.registering(true);
+    registrationLog('%s registering (%s) at %s', name, method, shownUrl(registrationUrl(o)));
     return register(o);
   }).pipe(
+    tap((credential) => registrationLog('%s registered (%s): got %s', name, method, kindOf(credential))),
     switchMap((credential) =>
       from(store.save(device, credential)).pipe(
         last(undefined, null),
         map(() => credential),
       ),
     ),
-    tap(() => progress.registering(false)),
+    tap({
+      next: () => {
+        registrationLog('%s saved it in the secret store', name);
+        progress.registering(false);
+      },
+      error: (error: unknown) => registrationLog('%s registration failed: %s', name, describeError(error)),
+    }),
     // On an error too, once the connection has shown it (the error reaches it before this runs).
     finalize(() => progress.registering(false)),
   );
@@ -76,7 +101,11 @@ export function deviceCredentials(
       // A store that answers nothing has nothing for this device.
       defaultIfEmpty(undefined),
       take(1),
-      switchMap((stored) => (stored === undefined ? registered$ : of(stored))),
+      switchMap((stored) => {
+        if (stored === undefined) return registered$;
+        registrationLog('%s logs in with %s kept in the secret store', name, kindOf(stored));
+        return of(stored);
+      }),
       map(loggedIn),
     );
 }

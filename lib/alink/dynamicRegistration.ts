@@ -54,6 +54,13 @@ function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | und
   }
 }
 
+/** Where a device registers: `registration.url`, or the endpoint's (PROTOCOL.md §2); HTTPS with its path. */
+export function registrationUrl(options: ResolvedDeviceOptions): string {
+  const { method, url } = options.registration;
+  const base = url ?? registrationEndpoint(options.endpoint, options.productKey, method).url;
+  return method === 'https' ? `${base.replace(/\/+$/, '')}${HTTPS_REGISTRATION_PATH}` : base;
+}
+
 /**
  * Dynamic registration ("one secret per product") as a function of its ports: `register` (MQTT, a pre-registered device:
  * a deviceSecret on `/ext/register`), `regnwl` (MQTT, a device that was not: a clientId and deviceToken on
@@ -68,7 +75,7 @@ export function dynamicRegistration(ports: RegistrationPorts) {
     const device = { productKey, deviceName };
     const { method, timeoutMs } = registration;
     const endpoint = registrationEndpoint(options.endpoint, productKey, method);
-    const url = registration.url ?? endpoint.url;
+    const url = registrationUrl(options);
     const tls = tlsForEndpoint(options.tls, options.endpoint);
     const failed = (problem: 'timeout' | 'no-answer' | 'bad-answer', detail: string) =>
       new RegistrationFailedError(device, method, problem, detail);
@@ -77,11 +84,7 @@ export function dynamicRegistration(ports: RegistrationPorts) {
       const random = registration.random ?? (ports.random ?? freshRandom)();
       const signed = { productKey, deviceName, productSecret, random, signMethod };
       if (method === 'https') {
-        const post = {
-          url: `${url.replace(/\/+$/, '')}${HTTPS_REGISTRATION_PATH}`,
-          form: httpsRegistrationForm(signed),
-          tls,
-        };
+        const post = { url, form: httpsRegistrationForm(signed), tls };
         return ports.https(post).pipe(map(({ status, body }) => httpsCredential(status, body)));
       }
       const credentials = registrationCredentials({
