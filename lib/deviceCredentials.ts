@@ -11,6 +11,7 @@ import {
   tap,
   type Observable,
 } from 'rxjs';
+import type { PacketTap } from './connection/mqttJsPort';
 import type { RegistrationPorts } from './connection/registrationPorts';
 import { dynamicRegistration, registrationUrl } from './alink/dynamicRegistration';
 import { describeError } from './deviceLogs';
@@ -43,13 +44,14 @@ export interface RegistrationProgress {
 /**
  * The credentials of one connection attempt, asked for at each attempt: signed with the deviceSecret (and a
  * fresh timestamp), or with what the secret store keeps; with none kept, the device registers ("one secret per
- * product"), saves what it got, and logs in with it.
+ * product"), saves what it got, and logs in with it. The registration's packets go to `packets`.
  */
 export function deviceCredentials(
   o: ResolvedDeviceOptions,
   secureMode: EndpointSecureMode,
   ports: RegistrationPorts,
   progress: RegistrationProgress,
+  packets?: PacketTap,
 ): () => Observable<MqttCredentials> {
   const device = { productKey: o.productKey, deviceName: o.deviceName };
   const signed = (deviceSecret: string): MqttCredentials =>
@@ -71,7 +73,7 @@ export function deviceCredentials(
   if (deviceSecret !== undefined) return () => defer(() => of(signed(deviceSecret)));
 
   const store = o.secretStore;
-  const register = dynamicRegistration(ports);
+  const register = dynamicRegistration(ports, packets);
   const name = `${o.productKey}/${o.deviceName}`;
   const { method } = o.registration;
   const registered$ = defer(() => {

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
+import type { PacketTap } from '../connection/mqttJsPort';
 import type { RegistrationPorts } from '../connection/registrationPorts';
 import type { ResolvedDeviceOptions } from '../identity/deviceOptions';
 import {
@@ -67,9 +68,10 @@ export function registrationUrl(options: ResolvedDeviceOptions): string {
  * `/ext/regnwl`) or `https` (`POST /auth/register/device`: a deviceSecret). Cold: each subscription
  * registers once, with a fresh random value, and emits the credential. Errors with `RegistrationRefusedError`
  * (the platform said no), `RegistrationFailedError` (no usable answer, or none within
- * `registration.timeoutMs`), or the connection's own error (`TlsError`, `ConnectionLostError`).
+ * `registration.timeoutMs`), or the connection's own error (`TlsError`, `ConnectionLostError`). The packets
+ * of an MQTT registration go to `packets` (the device's own `packets$`).
  */
-export function dynamicRegistration(ports: RegistrationPorts) {
+export function dynamicRegistration(ports: RegistrationPorts, packets?: PacketTap) {
   return (options: ResolvedDeviceOptions): Observable<DeviceCredential> => {
     const { productKey, deviceName, productSecret = '', signMethod, registration } = options;
     const device = { productKey, deviceName };
@@ -94,7 +96,7 @@ export function dynamicRegistration(ports: RegistrationPorts) {
         secureMode: endpoint.secureMode,
         ...(endpoint.instanceId === undefined ? {} : { instanceId: endpoint.instanceId }),
       });
-      return ports.mqtt({ url, credentials, tls }).pipe(
+      return ports.mqtt({ url, credentials, tls, ...(packets === undefined ? {} : { packets }) }).pipe(
         take(1),
         throwIfEmpty(() => failed('no-answer', 'the server closed the connection without an answer')),
         map(({ topic, payload }) => mqttCredential(topic, payload)),
