@@ -393,8 +393,9 @@ describe('createConnection', () => {
 
     expect(log.filter((line) => line.startsWith('publish'))).toEqual([]);
     expect(overflows.count()).toBe(0);
-    // Closed, it keeps no timer: the one for the SUBACK would have held the process for 24 days.
-    expect(timers()).toBe(timersBefore);
+    // Closed, it keeps no timer: the one for the SUBACK would have held the process for 24 days. (At most as
+    // many as before: in a full run, a timer an earlier suite left in this worker may end meanwhile.)
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
   });
 
   it('should refuse a close() deadline that is not a number >= 0, and stay open', async () => {
