@@ -55,7 +55,7 @@ function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | und
   }
 }
 
-/** Where a device registers: `registration.url`, or the endpoint's (PROTOCOL.md §2); HTTPS with its path. */
+/** Where a device registers: `registration.url`, or its endpoint's; for HTTPS with the path of the form. */
 export function registrationUrl(options: ResolvedDeviceOptions): string {
   const { method, url } = options.registration;
   const base = url ?? registrationEndpoint(options.endpoint, options.productKey, method).url;
