@@ -8,7 +8,7 @@ import { registrationPortsWith } from './connection/defaultRegistrationPorts';
 import type { DevicePacket } from './connection/DevicePacket';
 import type { RegistrationPortOverrides } from './connection/registrationPorts';
 import { deviceCredentials } from './deviceCredentials';
-import { mqttJsPort } from './connection/mqttJsPort';
+import { halfOpenDetectionMs, mqttJsPort } from './connection/mqttJsPort';
 import type { MqttPort } from './connection/MqttPort';
 import {
   decodeDeviceOptions,
@@ -89,7 +89,7 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
     reconnect: withoutRefusedRegistrations(o.reconnect),
     queueLimit: o.offlineQueue.limit,
     overflow: o.offlineQueue.overflow,
-    publishTimeoutMs: o.publishTimeoutMs,
+    publishTimeoutMs: o.publishTimeoutMs ?? halfOpenDetectionMs(o.keepalive) + 5000,
     maxPayloadBytes: o.maxPayloadBytes,
     maxTopicBytes: o.maxTopicBytes,
   });

@@ -33,6 +33,7 @@ export {
   type MqttPort,
   type PublishReceiver,
   type ObserveOptions,
+  type CloseOptions,
   type OutboundMessage,
   type OverflowPolicy,
   type PublishFailure,

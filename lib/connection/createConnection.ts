@@ -3,9 +3,11 @@ import {
   ReplaySubject,
   Subject,
   defer,
+  from,
   identity,
   lastValueFrom,
   race,
+  switchMap,
   timeout,
   timer,
   throwError,
@@ -33,6 +35,16 @@ export interface ObserveOptions {
   readonly qos?: 0 | 1 | undefined;
 }
 
+/** How `close()` ends the connection. */
+export interface CloseOptions {
+  /**
+   * The longest `close()` waits, in milliseconds, for publishes in flight and for the broker to take the
+   * DISCONNECT. After it, publishes still waiting fail with `DeviceClosedError` and the socket is closed, so
+   * a half-open broker cannot hold `close()` for `publishTimeoutMs`. `0`: do not wait. Default `10000`.
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
 /** Everything the connection needs besides the port; `createDevice` fills it from `DeviceOptions`. */
 export interface ConnectionConfig {
   /** Topics and filters must lie in this device's namespace; `undefined` checks none. */
@@ -56,8 +68,12 @@ export interface Connection {
   readonly messages$: Observable<InboundMessage>;
   /** Begins connecting. Idempotent. */
   start(): void;
-  /** Graceful: in-flight publishes finish, the client disconnects, every stream completes. Never reconnects. */
-  close(): Promise<void>;
+  /**
+   * Graceful: in-flight publishes finish, the client disconnects, every stream completes; within
+   * `timeoutMs` (default 10 s), after which whatever still waits fails. Never reconnects. Later calls
+   * return the first call's promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
   /** Refcounted broker subscription: the first observer subscribes, the last one to leave unsubscribes. */
   observe(filter: string, options?: ObserveOptions): Observable<InboundMessage>;
   /** Cold: one PUBLISH per subscription. Emits the receipt once acknowledged, then completes. */
@@ -163,16 +179,24 @@ export function createConnection(port: MqttPort, config: ConnectionConfig): Conn
         ),
   );
 
-  const close = (): Promise<void> => {
+  const close = ({ timeoutMs = 10_000 }: CloseOptions = {}): Promise<void> => {
+    if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+      return Promise.reject(
+        new RangeError(`close(): timeoutMs must be a number >= 0, got ${String(timeoutMs)}`),
+      );
+    }
     closeRequested = true;
     return (closing ??= (async () => {
       const open = link;
       if (open) {
-        await sink.drain();
         // A peer that never closes its side after DISCONNECT must not hold close() for ever: after the
         // grace period the session's teardown destroys the socket.
-        const disconnected = race(open.disconnect(), timer(timerMs(config.disconnectGraceMs ?? 5000)));
-        await lastValueFrom(disconnected, { defaultValue: undefined }).catch(() => undefined);
+        const graceful = from(sink.drain()).pipe(
+          switchMap(() => race(open.disconnect(), timer(timerMs(config.disconnectGraceMs ?? 5000)))),
+        );
+        // The caller's deadline bounds both waits: a half-open broker answers neither.
+        const bounded = race(graceful, timer(timerMs(timeoutMs)));
+        await lastValueFrom(bounded, { defaultValue: undefined }).catch(() => undefined);
       }
       session?.unsubscribe();
       finish();

@@ -1,6 +1,7 @@
 export { aliyunStatusCode, type ConnectionState } from './ConnectionState';
 export {
   createConnection,
+  type CloseOptions,
   type Connection,
   type ConnectionConfig,
   type ObserveOptions,

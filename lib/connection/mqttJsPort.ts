@@ -37,6 +37,14 @@ export interface PacketTap {
 export type MqttJsPortConfig = MqttJsPortSettings &
   (MqttCredentials | { readonly credentials: () => ObservableInput<MqttCredentials> });
 
+/**
+ * The longest MQTT.js takes to give up a link that went silent (a half-open link): it pings a keepalive
+ * after the last answer it heard, and closes the link half a keepalive later if nothing came back.
+ */
+export function halfOpenDetectionMs(keepalive: number): number {
+  return Math.ceil(keepalive * 1.5 * 1000);
+}
+
 /** MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. */
 export function mqttJsPort(config: MqttJsPortConfig): MqttPort {
   const credentials =

@@ -96,7 +96,11 @@ const RECONNECT_FIELDS = {
   initialDelayMs: Duration,
   /** No delay is longer. Default: `60000`. */
   maxDelayMs: Duration,
-  /** A connection that lasted this long starts the backoff again from the first delay. Default: `30000`. */
+  /**
+   * A connection that lasted this long starts the backoff again from the first delay; so does one that
+   * lasted as long as the backoff before it (before jitter), so a flapping broker builds up no long delay.
+   * Default: `30000`.
+   */
   resetAfterMs: Duration,
   /** Each retry waits this many times longer than the one before. Default: `2`. */
   factor: number('Factor', 'a finite number >= 1', (n) => Number.isFinite(n) && n >= 1),
@@ -275,9 +279,11 @@ export const DeviceOptionFields = {
    * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
    * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it (a microtask later,
    * on RxJS's asap scheduler: a test with fake timers lets microtasks run before it advances the clock;
-   * `TestScheduler.run` needs nothing). Default: `30000`.
+   * `TestScheduler.run` needs nothing). Default: longer than MQTT.js takes to give up a half-open link
+   * (1.5 · keepalive), so that a publish on such a link is sent again on the next one rather than failed:
+   * `1.5 · keepalive + 5 s`, `95000` at the default keepalive.
    */
-  publishTimeoutMs: option(Timeout, (given) => given ?? 30_000),
+  publishTimeoutMs: optional(Timeout),
   /** Publishes kept while offline. Default: `{ limit: 1000, overflow: 'error' }`. */
   offlineQueue: objectOption(
     partialObject('OfflineQueue', OFFLINE_QUEUE_FIELDS, 'an object { limit?, overflow? }'),

@@ -25,7 +25,8 @@ export interface BackoffPolicy {
   readonly maxRetries?: number | undefined;
   /**
    * A (re)subscription that lives this long without an error was stable: the next error counts as the first
-   * retry again, with the initial delay. Default `30000`.
+   * retry again, with the initial delay. A connection is stable sooner, once it has lived as long as the
+   * backoff it waited for (see `RetryBackoffOptions.stableFrom`). Default `30000`.
    */
   readonly resetAfterMs?: number | undefined;
   /** Whether an error is worth retrying at all; `false` lets it through at once. Default: always `true`. */

@@ -8,7 +8,7 @@ import {
   ConnectionRefusedError,
   PublishTimeoutError,
 } from '../../lib/connection/errors';
-import { mqttJsPort } from '../../lib/connection/mqttJsPort';
+import { halfOpenDetectionMs, mqttJsPort } from '../../lib/connection/mqttJsPort';
 import { freePort } from '../support/mosquitto';
 import { testDevice } from '../support/testBrokers';
 import { elapse, watchTimerOverflows } from '../support/timerOverflows';
@@ -128,6 +128,56 @@ describe('mqttJsPort', () => {
       expect(failures).toEqual([]);
     } finally {
       await connection.close();
+      await closeServer(broker);
+    }
+  });
+
+  it('should give up a half-open link within halfOpenDetectionMs(keepalive)', async () => {
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+    const connection = createConnection(
+      mqttJsPort({ ...config, keepalive: 1, url: broker.url, connectTimeoutMs: 5000 }),
+      { ...connectionConfig, reconnect: { initialDelayMs: 60_000, jitter: 'none' } },
+    );
+    try {
+      connection.start();
+      await firstValueFrom(connection.state$.pipe(filter((s) => s.status === 'connected')));
+      const since = Date.now();
+      await firstValueFrom(connection.state$.pipe(filter((s) => s.status === 'reconnecting')));
+      const detectedMs = Date.now() - since;
+      // MQTT.js pings after a keepalive of silence and gives up half a keepalive later.
+      expect(detectedMs).toBeGreaterThanOrEqual(1000);
+      expect(detectedMs).toBeLessThanOrEqual(halfOpenDetectionMs(1) + 250);
+    } finally {
+      await connection.close();
+      await closeServer(broker);
+    }
+  });
+
+  it('should send again on the next link, by default not fail, a QoS1 publish on a half-open link', async () => {
+    // The default publishTimeoutMs must outlast the keepalive's detection (45 s at keepalive 30): a
+    // publish that times out first fails, where the reconnect would have sent it again.
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+    // Real sockets, virtual timers: MQTT.js's keepalive and RxJS's timers alike.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const device = createDevice({
+      ...testDevice,
+      endpoint: { url: broker.url },
+      keepalive: 30,
+      reconnect: { initialDelayMs: 600_000, jitter: 'none' },
+    });
+    try {
+      device.start();
+      await firstValueFrom(device.state$.pipe(filter((s) => s.status === 'connected')));
+      const failures: unknown[] = [];
+      const topic = `/sys/${testDevice.productKey}/${testDevice.deviceName}/thing/event/property/post`;
+      device.publish({ topic, payload: 'x', qos: 1 }).subscribe({ error: (e) => failures.push(e) });
+      const reconnecting = firstValueFrom(device.state$.pipe(filter((s) => s.status === 'reconnecting')));
+      await jest.advanceTimersByTimeAsync(halfOpenDetectionMs(30) + 1000);
+      await reconnecting;
+      expect(failures).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+      await device.close();
       await closeServer(broker);
     }
   });

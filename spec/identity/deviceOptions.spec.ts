@@ -40,7 +40,7 @@ describe('decodeDeviceOptions', () => {
         keepalive: 60,
         reconnect: {},
         connectTimeoutMs: 30000,
-        publishTimeoutMs: 30000,
+        publishTimeoutMs: undefined,
         offlineQueue: { limit: 1000, overflow: 'error' },
         maxPayloadBytes: 256 * 1024,
         maxTopicBytes: 128,

@@ -196,6 +196,45 @@ describe('retryBackoff', () => {
     });
   });
 
+  it('should start again from attempt 1 after a connection that lived as long as the backoff it waited for', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const retries: RetryInfo[] = [];
+      // A long resetAfterMs: only the backoff-long life can reset the count here.
+      const policy: BackoffPolicy = { ...exponential, resetAfterMs: 1000 };
+      const down = cold('#');
+      // Connects (c), lives 5 frames, drops: as long as the 4-frame backoff before it, and more.
+      const flapping = cold('-c----#');
+      const result = inTurn([down, down, flapping, down, flapping, down]).pipe(
+        retryBackoff(policy, { onRetry: (r) => retries.push(r), stableFrom: 'first-value' }),
+      );
+      expectObservable(result, '^ 60ms !').toBe('       -------c-----------c', { c: 'c' });
+      testScheduler.flush();
+      // Then down for good: it backs off again. Reset by resetAfterMs alone: [1, 2, 3, 4, 5, 6, 7, 8, 9].
+      expect(retries.map(({ attempt }) => attempt)).toEqual([1, 2, 1, 2, 1, 2, 3, 4, 5]);
+    });
+  });
+
+  it('should keep backing off a connection that drops sooner than the backoff it waited for', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const retries: RetryInfo[] = [];
+      const kicked = cold('-c#');
+      const result = kicked.pipe(
+        retryBackoff(
+          { ...exponential, resetAfterMs: 1000 },
+          { onRetry: (r) => retries.push(r), stableFrom: 'first-value' },
+        ),
+      );
+      expectObservable(result, '^ 30ms !').toBe('-c---c-----c---------c', { c: 'c' });
+      testScheduler.flush();
+      expect(retries.map(({ attempt, delayMs }) => [attempt, delayMs])).toEqual([
+        [1, 2],
+        [2, 4],
+        [3, 8],
+        [4, 16],
+      ]);
+    });
+  });
+
   it('should call onRetry synchronously when a retry is scheduled, never when the error goes through', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const calls: [number, RetryInfo][] = [];
