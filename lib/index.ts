@@ -32,7 +32,6 @@ export {
   type InboundHandler,
   type MqttLink,
   type MqttPort,
-  type PublishReceiver,
   type ObserveOptions,
   type CloseOptions,
   type OutboundMessage,

@@ -2,7 +2,6 @@ import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceName
 import { validateTopic } from '../topic/validateTopic';
 import { PublishRefusedError, type PublishRefusal } from './errors';
 import { encodePayload, type OutboundMessage } from './messages';
-import type { PublishJob } from './PublishSink';
 
 export type TopicProblem = readonly [reason: PublishRefusal, detail: string];
 
@@ -13,6 +12,13 @@ export interface PublishRules {
   readonly maxTopicBytes: number;
   /** Checks a topic against these rules; default `checkTopic`. `cachedTopicCheck` remembers the answers. */
   readonly topicProblem?: (topic: string, rules: PublishRules) => TopicProblem | undefined;
+}
+
+/** A checked publish, encoded and ready for the wire. */
+export interface PublishJob {
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  readonly qos: 0 | 1;
 }
 
 // Not Buffer.byteLength: a browser has no Buffer. The answer is cached (`cachedTopicCheck`).
@@ -36,7 +42,9 @@ const OK: unique symbol = Symbol('ok');
 
 /**
  * `checkTopic` with a memory of its answers, for rules that do not change: a device publishes on few
- * topics, many times each. Bounded: it forgets everything when it holds `limit` topics.
+ * topics, many times each. Bounded: it forgets everything when it holds `limit` topics. Checking every
+ * publish's topic instead cost 12–21% of ours/raw on the mosquitto rows of the e2e bench (medians of 3 A/B
+ * runs, 2026-12-02): `TextEncoder` alone takes about 1 µs per topic in Node.
  */
 export function cachedTopicCheck(
   limit = 1024,

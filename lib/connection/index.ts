@@ -25,7 +25,7 @@ export {
   type PublishFailure,
   type PublishReceipt,
 } from './messages';
-export type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
+export type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
 export { mqttJsPort, type MqttJsPortConfig, type MqttJsPortSettings, type PacketTap } from './mqttJsPort';
 export type { DevicePacket, PacketDirection } from './DevicePacket';
 export { TlsError } from './TlsError';

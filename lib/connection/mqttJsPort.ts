@@ -6,7 +6,7 @@ import { timerMs } from '../operators/timerMs';
 import { connectErrorOf } from './connectError';
 import { devicePacket, type DevicePacket } from './DevicePacket';
 import { ConnectionLostError } from './errors';
-import type { InboundHandler, MqttLink, MqttPort, PublishReceiver } from './MqttPort';
+import type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
 import { tlsClientOptions } from './TlsError';
 
 /** What every connection attempt needs besides the credentials. */
@@ -86,7 +86,8 @@ function connectOnce(
       manualConnect: true,
     });
     const holdWrites = writesUntilJobEnds(client);
-    // Every SUBACK or UNSUBACK still owed by this connection; failed at once when it closes.
+    // Every SUBACK or UNSUBACK still owed by this connection; failed at once when it closes. A publish's answer
+    // is not owed: the sink takes back what a closed link left unanswered.
     const owed = new Set<(error: Error) => void>();
     let lastError: Error | undefined;
     let disconnecting = false;
@@ -230,21 +231,7 @@ function linkOf(
       return () => owed.delete(fail);
     });
 
-  /**
-   * How MQTT.js ends a publish, with the receiver as `this`: `()` once a QoS 0 publish is written, `(null,
-   * packet)` on a QoS 1 PUBACK. Under MQTT 3.1.1 a publish fails only when this connection ends before its
-   * answer (MQTT.js may say so before its 'close', e.g. on a keepalive timeout): always a lost connection, so
-   * the sink sends it again.
-   */
-  function answer(this: PublishReceiver, error?: Error | null, packet?: { messageId?: number }): void {
-    if (!error) return this.published(link, undefined, packet?.messageId);
-    this.published(
-      link,
-      error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error),
-    );
-  }
-
-  const link: MqttLink = {
+  return {
     sessionPresent,
     subscribe: (requests) =>
       request<readonly number[]>(true, (settle) =>
@@ -260,14 +247,17 @@ function linkOf(
       ),
     unsubscribe: (filters) =>
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
-    publish: (topic, payload, qos, receiver) => {
-      if (!client.connected) return receiver.published(link, new ConnectionLostError('not connected'));
-      // MQTT.js's callback is `answer` bound to the receiver: one small object per publish, kept until the
-      // PUBACK, where a closure would keep a function and its context. Nothing else is kept per publish: the
-      // sink takes back what is unanswered when the connection closes, and ignores any later answer from here.
+    publish: (topic, payload, qos, done) => {
+      if (!client.connected) return done(new ConnectionLostError('not connected'));
       holdWrites();
       // Typed Buffer, but mqtt-packet measures and writes any Uint8Array (a browser has no Buffer).
-      client.publish(topic, payload as Buffer, PUBLISH_OPTIONS[qos], answer.bind(receiver));
+      client.publish(topic, payload as Buffer, PUBLISH_OPTIONS[qos], (error, packet) => {
+        // `()` once a QoS 0 publish is written, `(null, packet)` on a QoS 1 PUBACK. Under MQTT 3.1.1 a
+        // publish fails only when this connection ends before its answer (MQTT.js may say so before its
+        // 'close', e.g. on a keepalive timeout): always a lost connection, so the sink sends it again.
+        if (!error) return done(undefined, packet?.messageId);
+        done(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error));
+      });
     },
     disconnect: () =>
       new Observable<never>((subscriber) => {
@@ -278,5 +268,4 @@ function linkOf(
         client.end(false, {}, () => subscriber.complete());
       }),
   };
-  return link;
 }

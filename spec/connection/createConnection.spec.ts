@@ -56,9 +56,9 @@ function fakeLink(log: string[], overrides: Partial<MqttLink> = {}): MqttLink {
       log.push(`unsubscribe ${filters.join(',')}`);
       return EMPTY;
     },
-    publish: (topic, payload, qos, receiver) => {
+    publish: (topic, payload, qos, done) => {
       log.push(`publish ${topic} ${payload.toString()}`);
-      receiver.published(self, undefined, qos === 1 ? 7 : undefined);
+      done(undefined, qos === 1 ? 7 : undefined);
     },
     disconnect: () => EMPTY,
   };
