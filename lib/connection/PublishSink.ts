@@ -188,7 +188,10 @@ export class PublishSink {
     this.timeoutTimer = undefined;
     this.stamping?.unsubscribe();
     this.stamping = undefined;
-    const waiting = [...this.queue];
+    const waiting = this.queue.splice(0);
+    // Out of the queue all at once: settling the queued one by one would splice the queue each time, and a
+    // queue of 1,000,000 would hold close() for minutes.
+    for (const pending of waiting) pending.state = 'settled';
     for (let pending = this.oldest; pending !== undefined; pending = pending.newer) waiting.push(pending);
     for (const pending of waiting) {
       this.settle(pending);
