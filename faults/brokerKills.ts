@@ -3,7 +3,18 @@
 // came twice or out of order, and how long each outage kept the device offline.
 import { createDevice } from '../lib/device';
 import { echoTopic, testDevice } from '../spec/support/testBrokers';
-import { int, ms, reached, reasonOf, report, sleep, Tally, until, type KillableBroker } from './support';
+import {
+  mustHold,
+  int,
+  ms,
+  reached,
+  reasonOf,
+  report,
+  sleep,
+  Tally,
+  until,
+  type KillableBroker,
+} from './support';
 
 export interface StreamPlan {
   readonly publishes: number;
@@ -92,6 +103,8 @@ export async function streamThroughKills(broker: KillableBroker, plan: StreamPla
 }
 
 export function reportStream(broker: string, plan: StreamPlan, f: StreamFigures): void {
+  mustHold(f.hung === 0, `${broker} kills: ${f.hung} publishes neither succeeded nor failed`);
+  mustHold(f.outOfOrder === 0, `${broker} kills: ${f.outOfOrder} messages out of order`);
   const longest = f.offlineMs.length > 0 ? Math.max(...f.offlineMs) : 0;
   const mean = f.offlineMs.reduce((a, b) => a + b, 0) / Math.max(1, f.offlineMs.length);
   report(

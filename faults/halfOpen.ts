@@ -4,7 +4,7 @@ import { createConnection } from '../lib/connection/createConnection';
 import { halfOpenDetectionMs, mqttJsPort } from '../lib/connection/mqttJsPort';
 import { createDevice } from '../lib/device';
 import { echoTopic, testDevice } from '../spec/support/testBrokers';
-import { int, killableMosquitto, ms, reached, reasonOf, report, Tally, until } from './support';
+import { mustHold, int, killableMosquitto, ms, reached, reasonOf, report, Tally, until } from './support';
 
 export interface HalfOpenPlan {
   /** Seconds; the device's option (30 at least) or, below that, a port of its own. */
@@ -89,6 +89,15 @@ export async function halfOpen(plan: HalfOpenPlan): Promise<void> {
     const closeDefault = plan.closeDefault ? await closeMs() : undefined;
     const closeDeadline = await closeMs(1000);
 
+    mustHold(
+      failed.total === 0,
+      `half-open: ${failed.total} publishes in flight failed (${failed.toString()})`,
+    );
+    mustHold(closeDeadline < 2000, `half-open: close({ timeoutMs: 1000 }) took ${closeDeadline} ms`);
+    mustHold(
+      closeDefault === undefined || closeDefault < 11_000,
+      `half-open: close() took ${closeDefault} ms by default`,
+    );
     report(
       `Half-open broker (mosquitto SIGSTOP): keepalive ${plan.keepalive} s, ${plan.inFlight} QoS 1 publishes in flight`,
       [

@@ -5,7 +5,7 @@ import { reportStream, streamThroughKills } from './brokerKills';
 import { halfOpen } from './halfOpen';
 import { offlineQueue } from './offlineQueue';
 import { payloadFuzz } from './payloadFuzz';
-import { killableEmulator, killableMosquitto } from './support';
+import { broken, killableEmulator, killableMosquitto } from './support';
 import { wrongCredentials } from './wrongCredentials';
 
 const SCENARIOS = ['kills', 'half-open', 'credentials', 'fuzz', 'queue'] as const;
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   if (only.includes('fuzz')) await payloadFuzz(short ? 2_000 : 100_000);
   if (only.includes('queue')) await offlineQueue(short ? 100_000 : 1_000_000);
   console.log(`\nfault suite done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  for (const what of broken) console.error(`BROKEN: ${what}`);
+  if (broken.length > 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { createDevice } from '../lib/device';
 import { decodeJson } from '../lib/operators/decodeJson';
 import { echoTopic, testDevice } from '../spec/support/testBrokers';
-import { int, killableMosquitto, ms, reached, report, Tally, until } from './support';
+import { mustHold, int, killableMosquitto, ms, reached, report, Tally, until } from './support';
 
 const Reading = t.type({
   id: t.number,
@@ -115,6 +115,8 @@ export async function payloadFuzz(count: number): Promise<void> {
     // One valid message last: the pipeline must still be alive to decode it.
     await sender.publishAsync(topic, JSON.stringify({ id: -1, values: [], unit: 'C' }), { qos: 1 });
     await until(() => received === count + 1, 60_000);
+    mustHold(streamErrors === 0 && lastId === -1, 'fuzz: the decodeJson pipeline died');
+    mustHold(received === count + 1, `fuzz: ${received} of ${count + 1} payloads came through`);
     report(`Payload fuzz through decodeJson over the wire (mosquitto): ${int(count)} payloads, seed 14`, [
       ['sent by kind', sent.toString()],
       ['received', `${int(received)} of ${int(count + 1)} in ${ms(Date.now() - startedAt)}`],

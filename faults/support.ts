@@ -86,6 +86,13 @@ export const int = (n: number): string => Math.round(n).toLocaleString('en');
 export const ms = (n: number): string => `${int(n)} ms`;
 export const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
+/** What must hold whatever the figures (nothing hangs, no stream dies); `npm run faults` fails otherwise. */
+export const broken: string[] = [];
+
+export function mustHold(holds: boolean, what: string): void {
+  if (!holds) broken.push(what);
+}
+
 /** Prints a scenario's figures as aligned `name  value` lines under a title. */
 export function report(title: string, figures: readonly (readonly [string, string])[]): void {
   const width = Math.max(...figures.map(([name]) => name.length));
