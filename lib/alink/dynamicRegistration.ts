@@ -39,6 +39,24 @@ function refusalOfConnack(returnCode: number): RegistrationRefusal {
   return 'refused';
 }
 
+/**
+ * The codes of a refused HTTPS registration, as refusals: those the emulator answers with (the platform's own
+ * are unverified, see `REGISTRATION_CODES`); any other code is a plain `'refused'`, with the code.
+ */
+function refusalOfHttpsCode(code: number): RegistrationRefusal {
+  switch (code) {
+    case REGISTRATION_CODES.ALREADY_ACTIVATED:
+      return 'already-activated';
+    case REGISTRATION_CODES.BAD_SIGNATURE:
+      return 'bad-signature';
+    case REGISTRATION_CODES.NOT_ALLOWED:
+    case REGISTRATION_CODES.DEVICE_NOT_FOUND:
+      return 'not-allowed';
+    default:
+      return 'refused';
+  }
+}
+
 const isRefusedConnect = (error: unknown): error is Error & { returnCode: number } =>
   error instanceof Error &&
   error.name === 'ConnectionRefusedError' &&
@@ -122,8 +140,7 @@ export function dynamicRegistration(ports: RegistrationPorts, packets?: PacketTa
       if (reply === undefined)
         throw failed('bad-answer', `HTTP ${status}, and the body is not a registration answer`);
       if (reply.code !== REGISTRATION_CODES.SUCCESS) {
-        const reason: RegistrationRefusal =
-          reply.code === REGISTRATION_CODES.ALREADY_ACTIVATED ? 'already-activated' : 'refused';
+        const reason = refusalOfHttpsCode(reply.code);
         throw new RegistrationRefusedError(device, method, reason, reply.code, reply.message);
       }
       const data = RegisteredSecret.decode(reply.data);
