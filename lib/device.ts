@@ -30,9 +30,9 @@ export interface AliyunDevice extends Connection {
   /** The device's own topics. */
   readonly topics: DeviceTopics;
   /**
-   * Every MQTT packet the device sends and receives, CONNECT to DISCONNECT, of every connection (hot: from
-   * the moment of subscribing). Never the password; JSON fields named like secrets are redacted. Completes
-   * with `state$`. Empty with a `transport.port` of your own.
+   * Every MQTT packet the device sends and receives, CONNECT to DISCONNECT, of every connection, a dynamic
+   * registration's too (hot: from the moment of subscribing). Never the password; JSON fields named like
+   * secrets are redacted. Completes with `state$`. Empty with a `transport.port` of your own.
    */
   readonly packets$: Observable<DevicePacket>;
 }
@@ -64,14 +64,15 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
   const { url, secureMode } = resolveEndpoint(o.endpoint, o.productKey);
   const registering$ = new BehaviorSubject(false);
   const progress = { registering: (active: boolean) => registering$.next(active) };
+  const logs = deviceLogs(`${o.productKey}/${o.deviceName}`);
   const credentials = deviceCredentials(
     o,
     secureMode,
     registrationPortsWith(transport.registration),
     progress,
+    logs.tap,
   );
   const identity = { productKey: o.productKey, deviceName: o.deviceName };
-  const logs = deviceLogs(`${o.productKey}/${o.deviceName}`);
   const port =
     transport.port ??
     mqttJsPort({

@@ -21,6 +21,7 @@ export {
   type HttpsAnswer,
   type HttpsPostRequest,
   type MqttExchangeRequest,
+  type PacketTap,
   type RegistrationPortOverrides,
   type RegistrationPorts,
   type ConnectionState,

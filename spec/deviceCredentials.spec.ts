@@ -8,6 +8,7 @@ import { fileSecretStore } from '../lib/alink/fileSecretStore';
 import { RegistrationRefusedError } from '../lib/alink/registrationErrors';
 import type { ConnectionState } from '../lib/connection/ConnectionState';
 import { mqttExchange } from '../lib/connection/defaultRegistrationPorts';
+import type { DevicePacket } from '../lib/connection/DevicePacket';
 import { ConnectionLostError } from '../lib/connection/errors';
 import { createDevice, type AliyunDevice, type DeviceTransport } from '../lib/device';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../lib/emulator';
@@ -102,6 +103,43 @@ describe('createDevice with a productSecret and no deviceSecret', () => {
     expect(kept.deviceSecret).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify([states, registered, all])).not.toContain(kept.deviceSecret);
     expect(JSON.stringify([states, registered, all])).not.toContain(PS);
+  });
+
+  it("should show the registration's packets in packets$, before the login's, the secret redacted", async () => {
+    const cloud = await emulator();
+    const store = memorySecretStore();
+    const d = device(cloud, { secretStore: store, registration: { random: 'r1' } });
+    const packets: DevicePacket[] = [];
+    d.packets$.subscribe((p) => packets.push(p));
+    await run(d);
+    const kept = (await store.load({ productKey: PK, deviceName: 'Chic_001' })) as { deviceSecret: string };
+    const shown = packets.map((p) => ({
+      ...p,
+      ...('payload' in p ? { payload: Buffer.from(p.payload).toString() } : {}),
+    }));
+    expect(shown.slice(0, 5)).toEqual([
+      expect.objectContaining({
+        direction: 'sent',
+        type: 'connect',
+        clientId: 'clientID|securemode=2,authType=register,random=r1,signmethod=hmacsha256|',
+        password: '[redacted]',
+      }),
+      expect.objectContaining({ direction: 'received', type: 'connack', returnCode: 0 }),
+      expect.objectContaining({
+        direction: 'received',
+        type: 'publish',
+        topic: '/ext/register',
+        payload: expect.stringContaining('"deviceSecret":"[redacted]"'),
+      }),
+      expect.objectContaining({
+        direction: 'sent',
+        type: 'connect',
+        clientId: 'clientID|securemode=2,signmethod=hmacsha256|',
+        password: '[redacted]',
+      }),
+      expect.objectContaining({ direction: 'received', type: 'connack', returnCode: 0 }),
+    ]);
+    expect(JSON.stringify(shown)).not.toContain(kept.deviceSecret);
   });
 
   it('should reuse the stored secret after a restart of both the device and the emulator, without registering', async () => {

@@ -213,12 +213,12 @@ describe('registerDevice against the emulator', () => {
   });
 
   it.each<[string, Partial<RegisterDeviceOptions>, string, number, string]>([
-    ['a wrong productSecret', { productSecret: 'WrongSecret0000' }, 'refused', 6601, 'bad-signature'],
-    ['a device the console does not have', { deviceName: 'dev99' }, 'refused', 6100, 'unknown-device'],
+    ['a wrong productSecret', { productSecret: 'WrongSecret0000' }, 'bad-signature', 6601, 'bad-signature'],
+    ['a device the console does not have', { deviceName: 'dev99' }, 'not-allowed', 6100, 'unknown-device'],
     [
       'a product without dynamic registration',
       { productKey: 'a1NoDynReg' },
-      'refused',
+      'not-allowed',
       6250,
       'registration-not-allowed',
     ],

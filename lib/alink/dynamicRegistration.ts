@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
+import type { PacketTap } from '../connection/mqttJsPort';
 import type { RegistrationPorts } from '../connection/registrationPorts';
 import type { ResolvedDeviceOptions } from '../identity/deviceOptions';
 import {
@@ -38,6 +39,24 @@ function refusalOfConnack(returnCode: number): RegistrationRefusal {
   return 'refused';
 }
 
+/**
+ * The codes of a refused HTTPS registration, as refusals: those the emulator answers with (the platform's own
+ * are unverified, see `REGISTRATION_CODES`); any other code is a plain `'refused'`, with the code.
+ */
+function refusalOfHttpsCode(code: number): RegistrationRefusal {
+  switch (code) {
+    case REGISTRATION_CODES.ALREADY_ACTIVATED:
+      return 'already-activated';
+    case REGISTRATION_CODES.BAD_SIGNATURE:
+      return 'bad-signature';
+    case REGISTRATION_CODES.NOT_ALLOWED:
+    case REGISTRATION_CODES.DEVICE_NOT_FOUND:
+      return 'not-allowed';
+    default:
+      return 'refused';
+  }
+}
+
 const isRefusedConnect = (error: unknown): error is Error & { returnCode: number } =>
   error instanceof Error &&
   error.name === 'ConnectionRefusedError' &&
@@ -54,21 +73,29 @@ function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | und
   }
 }
 
+/** Where a device registers: `registration.url`, or its endpoint's; for HTTPS with the path of the form. */
+export function registrationUrl(options: ResolvedDeviceOptions): string {
+  const { method, url } = options.registration;
+  const base = url ?? registrationEndpoint(options.endpoint, options.productKey, method).url;
+  return method === 'https' ? `${base.replace(/\/+$/, '')}${HTTPS_REGISTRATION_PATH}` : base;
+}
+
 /**
  * Dynamic registration ("one secret per product") as a function of its ports: `register` (MQTT, a pre-registered device:
  * a deviceSecret on `/ext/register`), `regnwl` (MQTT, a device that was not: a clientId and deviceToken on
  * `/ext/regnwl`) or `https` (`POST /auth/register/device`: a deviceSecret). Cold: each subscription
  * registers once, with a fresh random value, and emits the credential. Errors with `RegistrationRefusedError`
  * (the platform said no), `RegistrationFailedError` (no usable answer, or none within
- * `registration.timeoutMs`), or the connection's own error (`TlsError`, `ConnectionLostError`).
+ * `registration.timeoutMs`), or the connection's own error (`TlsError`, `ConnectionLostError`). The packets
+ * of an MQTT registration go to `packets` (the device's own `packets$`).
  */
-export function dynamicRegistration(ports: RegistrationPorts) {
+export function dynamicRegistration(ports: RegistrationPorts, packets?: PacketTap) {
   return (options: ResolvedDeviceOptions): Observable<DeviceCredential> => {
     const { productKey, deviceName, productSecret = '', signMethod, registration } = options;
     const device = { productKey, deviceName };
     const { method, timeoutMs } = registration;
     const endpoint = registrationEndpoint(options.endpoint, productKey, method);
-    const url = registration.url ?? endpoint.url;
+    const url = registrationUrl(options);
     const tls = tlsForEndpoint(options.tls, options.endpoint);
     const failed = (problem: 'timeout' | 'no-answer' | 'bad-answer', detail: string) =>
       new RegistrationFailedError(device, method, problem, detail);
@@ -77,11 +104,7 @@ export function dynamicRegistration(ports: RegistrationPorts) {
       const random = registration.random ?? (ports.random ?? freshRandom)();
       const signed = { productKey, deviceName, productSecret, random, signMethod };
       if (method === 'https') {
-        const post = {
-          url: `${url.replace(/\/+$/, '')}${HTTPS_REGISTRATION_PATH}`,
-          form: httpsRegistrationForm(signed),
-          tls,
-        };
+        const post = { url, form: httpsRegistrationForm(signed), tls };
         return ports.https(post).pipe(map(({ status, body }) => httpsCredential(status, body)));
       }
       const credentials = registrationCredentials({
@@ -91,7 +114,7 @@ export function dynamicRegistration(ports: RegistrationPorts) {
         secureMode: endpoint.secureMode,
         ...(endpoint.instanceId === undefined ? {} : { instanceId: endpoint.instanceId }),
       });
-      return ports.mqtt({ url, credentials, tls }).pipe(
+      return ports.mqtt({ url, credentials, tls, ...(packets === undefined ? {} : { packets }) }).pipe(
         take(1),
         throwIfEmpty(() => failed('no-answer', 'the server closed the connection without an answer')),
         map(({ topic, payload }) => mqttCredential(topic, payload)),
@@ -117,8 +140,7 @@ export function dynamicRegistration(ports: RegistrationPorts) {
       if (reply === undefined)
         throw failed('bad-answer', `HTTP ${status}, and the body is not a registration answer`);
       if (reply.code !== REGISTRATION_CODES.SUCCESS) {
-        const reason: RegistrationRefusal =
-          reply.code === REGISTRATION_CODES.ALREADY_ACTIVATED ? 'already-activated' : 'refused';
+        const reason = refusalOfHttpsCode(reply.code);
         throw new RegistrationRefusedError(device, method, reason, reply.code, reply.message);
       }
       const data = RegisteredSecret.decode(reply.data);

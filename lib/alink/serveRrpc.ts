@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import { filter, type Observable, type ObservableInput } from 'rxjs';
+import { filter, ignoreElements, merge, type Observable, type ObservableInput } from 'rxjs';
 import type { JsonValue } from '../connection/messages';
 import { decodePayload } from '../operators/decodeJson';
 import { alinkReply, RRPC_DEADLINE_MS } from '../protocol';
@@ -29,8 +29,8 @@ export interface ServeRrpcOptions extends ServeOptions {
   /**
    * Serves custom RRPC on this topic (or filter) of the device, e.g. `device.topics.userTopic('get')`:
    * requests come on `/ext/rrpc/${messageId}${topic}` and are answered on the same topic. Default: system
-   * RRPC, requests on `/sys/pk/dn/rrpc/request/${messageId}` (no subscription needed), answered on
-   * `…/rrpc/response/${messageId}`.
+   * RRPC, requests on `/sys/pk/dn/rrpc/request/${messageId}` (`…/rrpc/request/+` is subscribed while
+   * serving, and a request that comes without it is served too), answered on `…/rrpc/response/${messageId}`.
    */
   readonly topic?: string | undefined;
 }
@@ -67,9 +67,14 @@ export function serveRrpc<A>(
 ): Observable<ServeOutcome> {
   const { topic: custom, deadlineMs = RRPC_DEADLINE_MS, qos = 0, params } = options;
   const { topics } = device;
+  // System RRPC: the platform documents `…/rrpc/request/+` as the topic to subscribe, so it is subscribed
+  // while serving; the requests are read from `messages$`, which has each one once, subscribed or not.
   const requests =
     custom === undefined
-      ? device.messages$.pipe(filter((m) => matchTopic(topics.rrpcRequestFilter, m.topic)))
+      ? merge(
+          device.observe(topics.rrpcRequestFilter, { qos }).pipe(ignoreElements()),
+          device.messages$.pipe(filter((m) => matchTopic(topics.rrpcRequestFilter, m.topic))),
+        )
       : device.observe(topics.extRrpc('+', custom), { qos });
   // `/sys/pk/dn/rrpc/request/${id}` or `/ext/rrpc/${id}/…`: the id is the last level, or the fourth.
   const messageIdOf = (topic: string): string =>

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { MqttCredentials } from '../identity/mqttCredentials';
 import type { TlsOptions } from '../identity/tlsOptions';
+import type { PacketTap } from './mqttJsPort';
 
 // The side effects of dynamic registration (PROTOCOL.md §2), behind ports: the registration flow
 // (`alink/dynamicRegistration`) composes them, `connection/` implements the defaults.
@@ -10,6 +11,8 @@ export interface MqttExchangeRequest {
   readonly url: string;
   readonly credentials: MqttCredentials;
   readonly tls?: TlsOptions | undefined;
+  /** Hears every packet of the connection, as a device's own (`device.packets$`, the packet log). */
+  readonly packets?: PacketTap | undefined;
 }
 
 /** One HTTPS form POST. */

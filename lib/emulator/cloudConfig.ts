@@ -15,6 +15,7 @@ import { encodePayload, type CloudPayload } from './cloudPayloads';
 import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
 import type { FileFaults, FileServer } from './fileServer';
+import { anyDeviceTopics } from './anyDeviceTopics';
 
 /** A product's configuration, as the cloud announces it. */
 export interface ProductConfig {
@@ -64,7 +65,7 @@ export function cloudConfig(cloud: CloudSide, files: FileServer): CloudConfig {
   let next = 1;
 
   subscription.add(
-    answerAlink(cloud, '/sys/+/+/thing/config/get', t.unknown, (_params, _request, message) => {
+    answerAlink(cloud, anyDeviceTopics.configGet, t.unknown, (_params, _request, message) => {
       const config = configs.get(message.productKey);
       return config === undefined
         ? { code: CONFIG_CODES.noData, message: 'no data' }
@@ -73,7 +74,7 @@ export function cloudConfig(cloud: CloudSide, files: FileServer): CloudConfig {
   );
 
   subscription.add(
-    cloud.listen('/sys/+/+/thing/config/push_reply').subscribe((message) => {
+    cloud.listen(anyDeviceTopics.configPushReply).subscribe((message) => {
       const reply = decodeDevicePayload(AlinkReply, message.payload);
       if (E.isLeft(reply)) return;
       const { id, code } = reply.right;

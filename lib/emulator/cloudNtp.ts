@@ -4,6 +4,7 @@ import { deviceTopics } from '../identity';
 import { NtpRequest, ntpResponsePayload } from '../protocol';
 import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
+import { anyDeviceTopics } from './anyDeviceTopics';
 
 /**
  * The platform's NTP service: each request on `/ext/ntp/pk/dn/request` is answered on
@@ -11,7 +12,7 @@ import { decodeDevicePayload } from './decodeDevicePayload';
  * answer left. A request that does not decode gets no answer, as a malformed one would on the platform.
  */
 export function serveNtp(cloud: CloudSide): Subscription {
-  return cloud.listen('/ext/ntp/+/+/request').subscribe((message) => {
+  return cloud.listen(anyDeviceTopics.ntpRequest).subscribe((message) => {
     const serverRecvTime = cloud.now();
     const request = decodeDevicePayload(NtpRequest, message.payload);
     if (E.isLeft(request)) return;

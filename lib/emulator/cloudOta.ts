@@ -16,6 +16,7 @@ import type { EmulatedProduct } from './authenticateDevice';
 import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
 import type { FileFaults, FileServer, ServedFile } from './fileServer';
+import { anyDeviceTopics } from './anyDeviceTopics';
 
 /** A firmware the cloud pushes with `pushOta`, or an upgrade job. */
 export interface Firmware {
@@ -169,14 +170,14 @@ export function cloudOta(
   }
 
   subscription.add(
-    answerAlink(cloud, '/sys/+/+/thing/ota/firmware/get', PullParams, (params, _, message) => {
+    answerAlink(cloud, anyDeviceTopics.otaFirmwareGet, PullParams, (params, _, message) => {
       const waiting = pending.get(keyOf(message))?.get(params?.module ?? '');
       return { data: waiting === undefined ? {} : otaFirmwareData(waiting) };
     }),
   );
 
   subscription.add(
-    cloud.listen('/ota/device/progress/+/+').subscribe((message) => {
+    cloud.listen(anyDeviceTopics.otaProgress).subscribe((message) => {
       const report = decodeDevicePayload(OtaProgressReport, message.payload);
       if (E.isLeft(report)) return;
       const { step, desc, module } = report.right.params;
@@ -193,7 +194,7 @@ export function cloudOta(
   );
 
   subscription.add(
-    cloud.listen('/ota/device/inform/+/+').subscribe((message) => {
+    cloud.listen(anyDeviceTopics.otaInform).subscribe((message) => {
       const inform = decodeDevicePayload(OtaInform, message.payload);
       if (E.isLeft(inform)) return;
       const { version, module } = inform.right.params;

@@ -15,6 +15,7 @@ import {
 import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
 import { ShadowVersionConflictError } from './emulatorErrors';
+import { anyDeviceTopics } from './anyDeviceTopics';
 
 /** What `updateDeviceShadow` writes: the desired state, and the version (above the shadow's). */
 export interface ShadowMessage {
@@ -166,7 +167,7 @@ export function cloudShadow(cloud: CloudSide): CloudShadow {
     return { version };
   }
 
-  const subscription = cloud.listen('/shadow/update/+/+').subscribe((message) => {
+  const subscription = cloud.listen(anyDeviceTopics.shadowUpdate).subscribe((message) => {
     const request = decodeDevicePayload(ShadowRequest, message.payload);
     const outcome: Outcome | 'get' = E.isRight(request)
       ? handle(message, request.right)

@@ -3,6 +3,7 @@ import type { DeviceIdentity } from '../identity';
 import { ALINK_CODES, DeviceInfoDeleteParams, DeviceInfoUpdateParams } from '../protocol';
 import { answerAlink } from './answerAlink';
 import type { CloudSide } from './CloudSide';
+import { anyDeviceTopics } from './anyDeviceTopics';
 
 /** The tags of each device, as the platform keeps them (`QueryDeviceProp` reads them). */
 export interface CloudTags {
@@ -27,7 +28,7 @@ export function cloudTags(cloud: CloudSide): CloudTags {
   const invalid = { code: ALINK_CODES.invalidParameter, message: 'request parameter error' };
   const subscription = new Subscription();
   subscription.add(
-    answerAlink(cloud, '/sys/+/+/thing/deviceinfo/update', DeviceInfoUpdateParams, (params, _, message) => {
+    answerAlink(cloud, anyDeviceTopics.deviceInfoUpdate, DeviceInfoUpdateParams, (params, _, message) => {
       if (params.length === 0 || params.some(({ attrKey }) => attrKey === '')) return invalid;
       const own = of(message);
       for (const { attrKey, attrValue } of params) own.set(attrKey, attrValue);
@@ -35,7 +36,7 @@ export function cloudTags(cloud: CloudSide): CloudTags {
     }),
   );
   subscription.add(
-    answerAlink(cloud, '/sys/+/+/thing/deviceinfo/delete', DeviceInfoDeleteParams, (params, _, message) => {
+    answerAlink(cloud, anyDeviceTopics.deviceInfoDelete, DeviceInfoDeleteParams, (params, _, message) => {
       if (params.length === 0) return invalid;
       const own = of(message);
       for (const { attrKey } of params) own.delete(attrKey);

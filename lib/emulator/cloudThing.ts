@@ -18,6 +18,7 @@ import {
 import { answerAlink, type CloudAnswer } from './answerAlink';
 import type { CloudSide } from './CloudSide';
 import type { OnlineDevice } from './emulatorEvent';
+import { anyDeviceTopics } from './anyDeviceTopics';
 
 /** The last value a device reported for a property (OpenAPI `QueryDevicePropertyStatus`). */
 export interface PropertyStatus {
@@ -103,7 +104,7 @@ export function cloudThingState(
   const subscription = new Subscription();
   // One listener for every post: `…/thing/event/+/post` is the property post's topic too.
   subscription.add(
-    answerAlink(cloud, '/sys/+/+/thing/event/+/post', t.unknown, (params, request, message) => {
+    answerAlink(cloud, anyDeviceTopics.eventPost('+'), t.unknown, (params, request, message) => {
       const identifier = message.topic.split('/')[6] ?? '';
       const ack = request.sys?.ack !== 0;
       const model = modelOf(message.productKey);
@@ -139,7 +140,7 @@ export function cloudThingState(
   subscription.add(
     answerAlink(
       cloud,
-      '/sys/+/+/thing/property/desired/get',
+      anyDeviceTopics.propertyDesiredGet,
       DesiredGetParams,
       (identifiers, request, message) => {
         const values = own(desired, message);
@@ -155,7 +156,7 @@ export function cloudThingState(
   subscription.add(
     answerAlink(
       cloud,
-      '/sys/+/+/thing/property/desired/delete',
+      anyDeviceTopics.propertyDesiredDelete,
       DesiredDeleteParams,
       (items, request, message) => {
         const values = own(desired, message);

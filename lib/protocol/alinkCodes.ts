@@ -1,7 +1,7 @@
 /**
- * The reply codes of Alink. The platform uses more than these; any number is a valid code,
- * these have names. Platform codes named only as "platform codes" in the platform's documentation (5005, 5244, 6100, 6203,
- * 26001–26010) are left unnamed rather than guessed.
+ * The reply codes of Alink, named after the platform's "error codes for devices" page. The platform uses more
+ * than these; any number is a valid code, these have names. 26002–26010 (the other data-parsing script
+ * failures) are left unnamed.
  */
 export const ALINK_CODES = {
   success: 200,
@@ -9,10 +9,24 @@ export const ALINK_CODES = {
   tooManyRequests: 429,
   /** The params did not fit what the receiver expects (the device's answer to a bad property set or call). */
   invalidParameter: 460,
+  /** An unknown error of the platform. */
+  systemError: 500,
+  /** The platform could not find the product (check the ProductKey). */
+  productNotFound: 5005,
+  /** The platform could not read a LoRaWAN product's metadata. */
+  loraWanMetadataError: 5244,
   /** A property the thing model does not define. */
   propertyNotFound: 5092,
+  /** The platform could not find the device. */
+  deviceNotFound: 6100,
+  /** The platform could not parse the topic. */
+  topicParseError: 6203,
   deviceDisabled: 6204,
+  /** Custom or pass-through data, once parsed by the product's script, has no `method`. */
+  methodMissing: 6450,
   topicIllegal: 6813,
+  /** The product has no data-parsing script (none was submitted). */
+  parseScriptNotFound: 26001,
 } as const;
 
 export type AlinkCodeName = keyof typeof ALINK_CODES;

@@ -149,14 +149,24 @@ describe('dynamicRegistration', () => {
     );
   });
 
-  it('should refuse with the code of another HTTPS refusal', async () => {
+  it.each<[number, string]>([
+    [6601, 'bad-signature'],
+    [6250, 'not-allowed'],
+    [6100, 'not-allowed'],
+    [6299, 'refused'],
+  ])('should refuse the HTTPS code %i as %s, with the code and the message', async (code, reason) => {
     const { fake } = ports({
-      https: () => of({ status: 200, body: json({ code: 6601, message: 'sign check failed' }) }),
+      https: () => of({ status: 200, body: json({ code, message: 'sign check failed' }) }),
     });
     const error = await outcome(
       dynamicRegistration(fake)(resolved({ registration: { method: 'https', url: 'https://h' } })),
     );
-    expect(error).toMatchObject({ name: 'RegistrationRefusedError', reason: 'refused', code: 6601 });
+    expect(error).toMatchObject({
+      name: 'RegistrationRefusedError',
+      reason,
+      code,
+      platformMessage: 'sign check failed',
+    });
   });
 
   it.each<[string, ExchangedMessage]>([

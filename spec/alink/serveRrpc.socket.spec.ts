@@ -36,11 +36,17 @@ describe('serveRrpc against the emulator', () => {
     });
   }
 
-  it('should answer system RRPC, which comes without a subscription, on its response topic', async () => {
+  it('should subscribe rrpc/request/+ as the platform documents, and answer system RRPC on its response topic', async () => {
+    const subscribed = firstValueFrom(
+      cloud.events$.pipe(
+        filter((e) => e.type === 'subscribe' && e.filters.includes(device.topics.rrpcRequestFilter)),
+      ),
+    );
     const outcomes = collect(
       serveRrpc(device, ({ payload, messageId }) => of({ echo: payload.toString(), messageId })),
       1,
     );
+    expect(await subscribed).toMatchObject({ granted: [0] });
     const response = await cloud.rrpc(device, 'ping');
     const { echo, messageId } = JSON.parse(response.toString()) as { echo: string; messageId: string };
     expect(echo).toBe('ping');

@@ -9,7 +9,7 @@ describe('serveRrpc', () => {
     scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
-  it('should take system RRPC from every inbound message, without subscribing, and answer at QoS 0', () => {
+  it('should subscribe rrpc/request/+, take system RRPC from every inbound message, and answer at QoS 0', () => {
     scheduler.run(({ hot, cold, expectObservable }) => {
       const messages = hot('a-b', {
         a: inbound(topics.broadcastRequest('1'), 'not for RRPC'),
@@ -21,7 +21,11 @@ describe('serveRrpc', () => {
         a: { _tag: 'Answered', topic: topics.rrpcRequest('42'), id: '42', latencyMs: 1 },
       });
       scheduler.flush();
-      expect(calls).toEqual([`publish ${topics.rrpcResponse('42')}`]);
+      // Subscribed as the platform documents; the request is read once, from messages$.
+      expect(calls).toEqual([
+        `observe ${topics.rrpcRequestFilter} qos 0`,
+        `publish ${topics.rrpcResponse('42')}`,
+      ]);
       expect(sent).toEqual([{ topic: topics.rrpcResponse('42'), payload: 'ping:pong', qos: 0 }]);
     });
   });

@@ -7,12 +7,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { filter, firstValueFrom } from 'rxjs';
 import { createEmulatorCommand } from '../../lib/cli/emulatorCommand';
+import { createDevice } from '../../lib/device';
+import { memorySecretStore } from '../../lib/identity/secretStore';
 
 const root = resolve(__dirname, '..', '..');
 const productKey = 'a1CliTest01';
 const secrets = { dev01: 'Secret-dev01-0123456789', dev02: 'Secret-dev02-9876543210' };
 const firmwareImage = Buffer.alloc(4096, 7);
+/** A product whose device registers dynamically: the config has its product secret, not a device secret. */
+const dynamic = { productKey: 'a1CliDyn001', productSecret: 'ProductSecret-cli-0123456789' };
+/** What the device got when it registered, once it has; no log line may hold it. */
+let issuedSecret: string | undefined;
 
 interface Printed {
   readonly urls: { mqtt: string; mqtts: string; ws: string; wss: string };
@@ -31,6 +38,8 @@ function parseSheet(text: string): Printed {
     .slice(1) as string[];
   const devices: Printed['devices'] = {};
   for (const block of text.split('\ndevice ').slice(1)) {
+    // A device that registers dynamically has no login to print yet.
+    if (!block.includes('\n  password ')) continue;
     const field = (name: string) => new RegExp(`\\n  ${name} +(\\S+)`).exec(block)![1]!;
     const name = /^\S+\/(\S+)/.exec(block)![1]!;
     devices[name] = {
@@ -67,6 +76,7 @@ describe('rx-aliyun-iot emulator, as a process', () => {
             deviceSecret,
           })),
         },
+        { ...dynamic, dynamicRegistration: true, devices: [{ deviceName: 'fresh01' }] },
       ],
       firmwares: [{ firmwareId: 'fw-2', version: '2.0.0', image: 'fw.bin' }],
     };
@@ -348,6 +358,34 @@ describe('rx-aliyun-iot emulator, as a process', () => {
     });
   });
 
+  it('should let a device register dynamically over mqtts with the printed CA, and log it', async () => {
+    const store = memorySecretStore();
+    const device = createDevice({
+      ...dynamic,
+      deviceName: 'fresh01',
+      secretStore: store,
+      endpoint: { url: printed.urls.mqtts },
+      tls: { ca: readFileSync(printed.caFile, 'utf8') },
+      reconnect: false,
+    });
+    try {
+      const states: string[] = [];
+      device.state$.subscribe((s) => states.push(s.status));
+      device.start();
+      await firstValueFrom(
+        device.state$.pipe(filter((s) => s.status === 'connected' || s.status === 'closed')),
+      );
+      expect(states).toEqual(['idle', 'connecting', 'registering', 'connecting', 'connected']);
+      const kept = await store.load({ productKey: dynamic.productKey, deviceName: 'fresh01' });
+      issuedSecret = kept !== undefined && 'deviceSecret' in kept ? kept.deviceSecret : undefined;
+      expect(issuedSecret).toMatch(/^[0-9a-f]{32}$/);
+      await until(() => output.includes('a1CliDyn001/fresh01 connected as client'));
+      expect(output).toMatch(/\n[\d:.]+ a1CliDyn001\/fresh01 registered \(register\)\n/);
+    } finally {
+      await device.close();
+    }
+  });
+
   it('should log connections, refusals, messages and API calls as lines, without a secret or a password', async () => {
     const log = output.slice(output.indexOf('ready; Ctrl-C stops it'));
     expect(log).toMatch(
@@ -367,6 +405,9 @@ describe('rx-aliyun-iot emulator, as a process', () => {
       expect(log).not.toContain(secrets[name]);
       expect(log).not.toContain(printed.devices[name]!.password);
     }
+    expect(issuedSecret).toBeDefined();
+    expect(output).not.toContain(issuedSecret);
+    expect(output).not.toContain(dynamic.productSecret);
   });
 
   it('should stop cleanly on Ctrl-C', async () => {

@@ -1,6 +1,10 @@
+// The module object itself (not a namespace of getters), so that a spy on connect is what MQTT.js calls.
+import tls from 'node:tls';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { createCertificateAuthority, type KeyPair } from '../../lib/emulator/certificates';
+import { ALIYUN_ROOT_CERTIFICATES } from '../../lib/identity/aliyunRootCertificates';
+import type { Endpoint } from '../../lib/identity/resolveEndpoint';
 import type { TlsOptions } from '../../lib/identity/tlsOptions';
 import { tlsClientOptions, TlsError, tlsErrorOf } from '../../lib/connection/TlsError';
 import { describeWithMosquitto, Mosquitto } from '../support/mosquitto';
@@ -158,4 +162,49 @@ describeWithMosquitto('createDevice over TLS, against mosquitto', () => {
       error: expect.any(TlsError),
     });
   });
+});
+
+// The cloud endpoints, pointed at a loopback mosquitto through MQTT.js's own host and port options: TLS with
+// verification on, against Node's roots and the platform's roots shipped in the package.
+describeWithMosquitto('createDevice on a cloud endpoint, without a tls option', () => {
+  const ca = createCertificateAuthority();
+  let mosquitto: Mosquitto;
+  let device: AliyunDevice | undefined;
+  beforeAll(async () => (mosquitto = await Mosquitto.start({ tls: ca.issue() })));
+  afterAll(() => mosquitto.close());
+  afterEach(async () => {
+    await device?.close();
+    jest.restoreAllMocks();
+  });
+
+  it.each<[string, Endpoint, string]>([
+    ['a region', { region: 'cn-shanghai' }, 'mqtts://a1TestPK001.iot-as-mqtt.cn-shanghai.aliyuncs.com:1883'],
+    [
+      'an instance',
+      { instanceId: 'iot-06z00ab12cd34ef' },
+      'mqtts://iot-06z00ab12cd34ef.mqtt.iothub.aliyuncs.com:8883',
+    ],
+  ])(
+    'should dial %s over TLS, trusting the platform roots and Node’s, and refuse another CA',
+    async (_, endpoint, url) => {
+      // Observed, not replaced: every call goes on to Node's own tls.connect.
+      const dialed = jest.spyOn(tls, 'connect');
+      device = createDevice(
+        { ...testDevice, endpoint, reconnect: false },
+        { clientOptions: { host: '127.0.0.1', port: mosquitto.port } },
+      );
+      expect(device.url).toBe(url);
+      const settled = firstValueFrom(device.state$.pipe(filter((s) => s.status === 'closed')));
+      device.start();
+      const state = await settled;
+      expect(state.status === 'closed' && state.error).toMatchObject({
+        name: 'TlsError',
+        code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      });
+      expect(dialed).toHaveBeenCalledTimes(1);
+      const options = dialed.mock.calls[0]![0] as tls.ConnectionOptions;
+      expect(options.rejectUnauthorized).toBe(true);
+      expect(options.ca).toEqual([...tls.rootCertificates, ...ALIYUN_ROOT_CERTIFICATES]);
+    },
+  );
 });

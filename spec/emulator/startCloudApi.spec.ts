@@ -1,8 +1,19 @@
-import { lastValueFrom, toArray } from 'rxjs';
+import * as E from 'fp-ts/Either';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { updateTags } from '../../lib/alink/deviceTags';
+import { createDevice } from '../../lib/device';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { startCloudApi, type CloudApi } from '../../lib/emulator/startCloudApi';
 
-const products = [{ productKey: 'a1Api000001', devices: [{ deviceName: 'd1', deviceSecret: 's3cret' }] }];
+const products = [
+  {
+    productKey: 'a1Api000001',
+    devices: [
+      { deviceName: 'd1', deviceSecret: 's3cret' },
+      { deviceName: 'dev02', deviceSecret: 's3cret' },
+    ],
+  },
+];
 
 describe('startCloudApi', () => {
   let emulator: Emulator;
@@ -44,6 +55,62 @@ describe('startCloudApi', () => {
     });
     expect(await post(`x=${'a'.repeat(1024 * 1024)}`, 'text/plain')).toMatchObject({ status: 413 });
     expect(await post('', 'text/plain')).toMatchObject({ status: 400, body: { Code: 'MissingAction' } });
+  });
+
+  const get = async (params: Record<string, string>) => {
+    const response = await fetch(`${api.url}?${new URLSearchParams(params).toString()}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('should keep desired properties with SetDeviceDesiredProperty and give them to QueryDeviceDesiredProperty', async () => {
+    const device = { ProductKey: 'a1Api000001', DeviceName: 'd1' };
+    const set = (Items: string) => get({ Action: 'SetDeviceDesiredProperty', ...device, Items });
+    expect((await set('{"Power":1,"Mode":"auto"}')).body).toMatchObject({
+      Success: true,
+      Data: { Versions: JSON.stringify({ Power: 1, Mode: 1 }) },
+    });
+    expect((await set('{"Power":0}')).body).toMatchObject({
+      Data: { Versions: JSON.stringify({ Power: 2 }) },
+    });
+    expect((await get({ Action: 'QueryDeviceDesiredProperty', ...device })).body).toMatchObject({
+      Success: true,
+      Data: {
+        List: {
+          DesiredPropertyInfo: expect.arrayContaining([
+            { Identifier: 'Power', Value: '0', Version: 2 },
+            { Identifier: 'Mode', Value: 'auto', Version: 1 },
+          ]),
+        },
+      },
+    });
+    expect(await set('[1]')).toMatchObject({ status: 400, body: { Success: false } });
+    expect(await get({ Action: 'QueryDeviceDesiredProperty', ProductKey: 'a1Api000001' })).toMatchObject({
+      status: 400,
+      body: { Code: 'MissingDeviceName' },
+    });
+  });
+
+  it("should give a device's tags to QueryDeviceProp, as the device last updated them", async () => {
+    const device = createDevice({
+      productKey: 'a1Api000001',
+      deviceName: 'dev02',
+      deviceSecret: 's3cret',
+      endpoint: { url: emulator.url },
+      reconnect: false,
+    });
+    try {
+      const query = () => get({ Action: 'QueryDeviceProp', ProductKey: 'a1Api000001', DeviceName: 'dev02' });
+      expect((await query()).body).toMatchObject({ Success: true, Props: '{}' });
+      device.start();
+      const updated = await firstValueFrom(updateTags(device, { room: 'hall', floor: '2' }));
+      expect(E.isRight(updated)).toBe(true);
+      expect(JSON.parse((await query()).body['Props'] as string)).toEqual({ room: 'hall', floor: '2' });
+      expect(
+        await get({ Action: 'QueryDeviceProp', ProductKey: 'a1Api000001', DeviceName: 'nobody' }),
+      ).toMatchObject({ body: { Success: false, Code: 'iot.device.NotExistedDevice' } });
+    } finally {
+      await device.close();
+    }
   });
 
   it('should report each call, and complete on close', async () => {

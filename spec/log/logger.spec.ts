@@ -7,7 +7,10 @@ import { serveRrpc } from '../../lib/alink/serveRrpc';
 import type { DevicePacket } from '../../lib/connection/DevicePacket';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { startEmulator, type Emulator } from '../../lib/emulator';
+import type { DeviceOptions } from '../../lib/identity/deviceOptions';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
+import { registrationSign } from '../../lib/identity/registrationCredentials';
+import { memorySecretStore, type DeviceCredential } from '../../lib/identity/secretStore';
 import { logger } from '../../lib/log/logger';
 import { captureLogs } from '../support/captureLogs';
 
@@ -30,9 +33,15 @@ function forbidden(): Record<string, string> {
   };
 }
 
-const found = (lines: readonly string[]) =>
-  Object.entries(forbidden()).flatMap(([name, value]) =>
+const found = (lines: readonly string[], secrets: Record<string, string> = forbidden()) =>
+  Object.entries(secrets).flatMap(([name, value]) =>
     lines.filter((line) => line.includes(value)).map((line) => `${name} in: ${line}`),
+  );
+
+// Packets as text, a payload as its UTF-8 (not a Buffer's JSON), so that a secret in one would show.
+const textOf = async (packets$: Observable<DevicePacket>) =>
+  (await lastValueFrom(packets$.pipe(toArray()))).map((p) =>
+    JSON.stringify('payload' in p ? { ...p, payload: Buffer.from(p.payload).toString() } : p),
   );
 
 /** Everything a scenario printed or emitted: log lines, packets and emulator events as text. */
@@ -68,12 +77,6 @@ async function scenario(
       devices.push(device);
       return device;
     };
-    // Packets as text, a payload as its UTF-8 (not a Buffer's JSON), so that a secret in one would show.
-    const textOf = async (packets$: Observable<DevicePacket>) =>
-      (await lastValueFrom(packets$.pipe(toArray()))).map((p) =>
-        JSON.stringify('payload' in p ? { ...p, payload: Buffer.from(p.payload).toString() } : p),
-      );
-
     const device = make('dev01', secrets.dev01);
     const packets = textOf(device.packets$);
     const serving = serveRrpc(device, () => of({ ok: true })).subscribe();
@@ -111,6 +114,102 @@ async function scenario(
       logs: logs.lines,
       packets: await packets,
       events: (await events).map((e) => JSON.stringify(e)),
+    };
+  } finally {
+    await Promise.all(devices.map((d) => d.close()));
+    await emulator?.close();
+    logs.restore();
+  }
+}
+
+/**
+ * Dynamic registration with every namespace on: `register` over mqtts, `regnwl` then a `connwl` login with the
+ * token, HTTPS then a login over wss, and a refused second registration. Gives what was printed and emitted,
+ * and every secret the scenario used or was issued (known only once it ran).
+ */
+async function registrationScenario(): Promise<{
+  logs: string[];
+  packets: string[];
+  events: string[];
+  secrets: Record<string, string>;
+}> {
+  const logs = captureLogs('rx-aliyun-iot:*');
+  let emulator: Emulator | undefined;
+  const devices: AliyunDevice[] = [];
+  try {
+    emulator = await startEmulator({
+      products: [
+        {
+          productKey,
+          productSecret,
+          dynamicRegistration: true,
+          devices: [{ deviceName: 'reg01' }, { deviceName: 'https01' }],
+        },
+      ],
+    });
+    const cloud = emulator;
+    const events = lastValueFrom(cloud.events$.pipe(toArray()));
+    const packets: Promise<string[]>[] = [];
+    const secrets: Record<string, string> = { productSecret };
+    const register = async (
+      deviceName: string,
+      random: string,
+      options: Partial<DeviceOptions>,
+      store = memorySecretStore(),
+    ) => {
+      const device = createDevice({
+        productKey,
+        deviceName,
+        productSecret,
+        secretStore: store,
+        endpoint: { url: cloud.urls.mqtts },
+        tls: { ca: cloud.ca },
+        reconnect: false,
+        ...options,
+        registration: { random, ...options.registration },
+      } as DeviceOptions);
+      devices.push(device);
+      packets.push(textOf(device.packets$));
+      secrets[`registration password of ${deviceName}`] = registrationSign({
+        productKey,
+        deviceName,
+        productSecret,
+        random,
+      });
+      device.start();
+      const state = await firstValueFrom(
+        device.state$.pipe(filter((s) => s.status === 'connected' || s.status === 'closed')),
+      );
+      const kept = (await store.load({ productKey, deviceName })) as DeviceCredential | undefined;
+      if (kept !== undefined) {
+        for (const [field, value] of Object.entries(kept))
+          if (field !== 'clientId') secrets[`${field} of ${deviceName}`] = value as string;
+      }
+      return { status: state.status, store };
+    };
+
+    expect(await register('reg01', 'r1', {})).toMatchObject({ status: 'connected' });
+    const nwl = await register('nwl01', 'r2', { registration: { method: 'regnwl' } });
+    expect(nwl.status).toBe('connected');
+    expect(
+      await register('https01', 'r3', {
+        endpoint: { url: cloud.urls.wss },
+        registration: { method: 'https', url: cloud.urls.https },
+      }),
+    ).toMatchObject({ status: 'connected' });
+    // nwl01 again, with the token it kept: a connwl login, no registration.
+    const restarted = await register('nwl01', 'r4', { registration: { method: 'regnwl' } }, nwl.store);
+    expect(restarted.status).toBe('connected');
+    // reg01 lost its secret (a fresh store) and registers again: the platform refuses an activated device.
+    expect(await register('reg01', 'r5', {})).toMatchObject({ status: 'closed' });
+
+    await Promise.all(devices.map((d) => d.close()));
+    await cloud.close();
+    return {
+      logs: logs.lines,
+      packets: (await Promise.all(packets)).flat(),
+      events: (await events).map((e) => JSON.stringify(e)),
+      secrets,
     };
   } finally {
     await Promise.all(devices.map((d) => d.close()));
@@ -157,6 +256,40 @@ describe('logger', () => {
     // Payloads are in the packets as their text: the search below would see a secret in one.
     expect(packets.some((p) => p.includes('"type":"publish"') && p.includes('fine'))).toBe(true);
     expect(found([...logs, ...packets, ...events])).toEqual([]);
+  });
+
+  it('should never print nor emit a secret, a password or a token while devices register dynamically', async () => {
+    const { logs, packets, events, secrets } = await registrationScenario();
+    // What there was to find: the issued secrets and the token, and the registrations in the logs.
+    expect(Object.keys(secrets)).toEqual(
+      expect.arrayContaining(['deviceSecret of reg01', 'deviceToken of nwl01', 'deviceSecret of https01']),
+    );
+    const text = logs.join('\n');
+    expect(text).toMatch(/rx-aliyun-iot:emulator .*a1TestPK001\/reg01 registered \(register\)/);
+    expect(text).toMatch(/rx-aliyun-iot:emulator .*a1TestPK001\/nwl01 registered \(regnwl\)/);
+    expect(text).toMatch(/rx-aliyun-iot:emulator .*a1TestPK001\/https01 registered \(https\)/);
+    expect(text).toMatch(/rx-aliyun-iot:connection a1TestPK001\/reg01 closed: RegistrationRefusedError/);
+    // The device's own lines, under rx-aliyun-iot:registration: where, how, and what kind of credential.
+    const registration = logs
+      .filter((line) => line.includes('rx-aliyun-iot:registration '))
+      .map((line) => line.replace(/^.*rx-aliyun-iot:registration /, '').replace(/ \+\d+ms$/, ''))
+      .map((line) => line.replace(/127\.0\.0\.1:\d+/, 'HOST'));
+    expect(registration).toEqual([
+      'a1TestPK001/reg01 registering (register) at mqtts://HOST',
+      'a1TestPK001/reg01 registered (register): got a deviceSecret',
+      'a1TestPK001/reg01 saved it in the secret store',
+      'a1TestPK001/nwl01 registering (regnwl) at mqtts://HOST',
+      'a1TestPK001/nwl01 registered (regnwl): got a clientId and deviceToken',
+      'a1TestPK001/nwl01 saved it in the secret store',
+      'a1TestPK001/https01 registering (https) at https://HOST/auth/register/device',
+      'a1TestPK001/https01 registered (https): got a deviceSecret',
+      'a1TestPK001/https01 saved it in the secret store',
+      'a1TestPK001/nwl01 logs in with a clientId and deviceToken kept in the secret store',
+      'a1TestPK001/reg01 registering (register) at mqtts://HOST',
+      expect.stringMatching(/^a1TestPK001\/reg01 registration failed: RegistrationRefusedError: /),
+    ]);
+    expect(packets.some((p) => p.includes('"type":"connect"') && p.includes('[redacted]'))).toBe(true);
+    expect(found([...logs, ...packets, ...events], secrets)).toEqual([]);
   });
 
   // The search above can fail: with MQTT.js's own namespaces on, its CONNECT lines hold the password.

@@ -6,9 +6,17 @@ describe('codeName', () => {
     [400, 'requestError'],
     [429, 'tooManyRequests'],
     [460, 'invalidParameter'],
+    [500, 'systemError'],
+    [5005, 'productNotFound'],
+    [5244, 'loraWanMetadataError'],
     [5092, 'propertyNotFound'],
+    [6100, 'deviceNotFound'],
+    [6203, 'topicParseError'],
     [6204, 'deviceDisabled'],
+    [6450, 'methodMissing'],
     [6813, 'topicIllegal'],
+    [26001, 'parseScriptNotFound'],
+    [26002, undefined],
     [12345, undefined],
   ])('should name %i %p', (code, name) => {
     expect(codeName(code)).toBe(name);

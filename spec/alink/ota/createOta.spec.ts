@@ -1,6 +1,7 @@
 // OTA from both ends: the emulator pushes, serves and records; the device downloads, verifies and reports.
 import * as E from 'fp-ts/Either';
-import { access, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { filter, firstValueFrom, lastValueFrom, map, take, takeWhile, toArray } from 'rxjs';
 import { DigestMismatchError } from '../../../lib/alink/downloadErrors';
 import { createOta, type Ota, type OtaUpgrade } from '../../../lib/alink/ota/createOta';
@@ -127,6 +128,26 @@ describe('createOta', () => {
     expect(announced.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
     const target = dir.file('fw.bin');
     await lastValueFrom(ota.download(await upgrade, target));
+    expect((await readFile(target)).equals(image)).toBe(true);
+  });
+
+  it('should serve an image given as a file path, its size and SHA-256 filled in, and verify it', async () => {
+    const { cloud, device } = rig;
+    const ota = createOta(device);
+    const upgrade = (await offered(ota)).next;
+    const source = dir.file('image-on-disk.bin');
+    await writeFile(source, image);
+    const announced = await cloud.pushOta(device, { version: '2.2.0', image: source, signMethod: 'SHA256' });
+    expect(announced).toMatchObject({
+      size: image.length,
+      signMethod: 'SHA256',
+      sign: createHash('sha256').update(image).digest('hex'),
+      md5: createHash('md5').update(image).digest('hex'),
+    });
+    const offer = await upgrade;
+    expect(offer).toMatchObject({ signMethod: 'SHA256', sign: announced.sign, size: image.length });
+    const target = dir.file('fw.bin');
+    await lastValueFrom(ota.download(offer, target));
     expect((await readFile(target)).equals(image)).toBe(true);
   });
 
