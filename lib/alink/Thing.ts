@@ -126,6 +126,16 @@ export interface Thing<M extends ThingTypes = AnyThing> {
     identifiers: readonly K[],
     options?: PostOptions,
   ): Observable<E.Either<RequestFailure, DesiredProperties<M, K>>>;
+  /**
+   * The desired values of properties as the platform keeps them for this device: asked for
+   * (`getDesiredProperties`) each time the device connects, the first time and after every reconnect, so that
+   * values set while it was offline are put right; one result per connection, for as long as it is subscribed.
+   * A fetch still waiting when the connection goes is dropped for the next one.
+   */
+  desiredProperties$<K extends PropertyName<M>>(
+    identifiers: readonly K[],
+    options?: PostOptions,
+  ): Observable<E.Either<RequestFailure, DesiredProperties<M, K>>>;
   /** Clears desired values (`thing.property.desired.delete`); with a `version`, only that version. */
   deleteDesiredProperties(
     properties: { readonly [K in PropertyName<M>]?: { readonly version?: number | undefined } },

@@ -1,6 +1,17 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { defer, map, merge, mergeMap, of, throwError, type Observable, type ObservableInput } from 'rxjs';
+import {
+  defer,
+  filter,
+  map,
+  merge,
+  mergeMap,
+  of,
+  switchMap,
+  throwError,
+  type Observable,
+  type ObservableInput,
+} from 'rxjs';
 import {
   checkEventPost,
   checkPropertyPost,
@@ -118,6 +129,27 @@ export function createThing<M extends ThingTypes = AnyThing>(
     return callType === undefined ? merge(served(false), served(true)) : served(callType === 'sync');
   }
 
+  function getDesiredProperties(identifiers: readonly string[], postOptions: PostOptions = {}) {
+    return alinkRequest(
+      device,
+      { topic: topics.propertyDesiredGet, method: thingMethods.desiredGet, params: identifiers },
+      { timeoutMs, ...postOptions, replies: desiredGetReplies, deadlines },
+    ).pipe(
+      map(
+        E.flatMap((reply): E.Either<RequestFailure, DesiredValues> => {
+          const decoded = DesiredValues.decode(reply.data ?? {});
+          return E.isRight(decoded)
+            ? decoded
+            : E.left({
+                _tag: 'DecodeError',
+                topic: topics.propertyDesiredGetReply,
+                messages: describeErrors(decoded.left),
+              });
+        }),
+      ),
+    );
+  }
+
   const thing = {
     ...(tsl === undefined ? {} : { tsl }),
 
@@ -148,24 +180,13 @@ export function createThing<M extends ThingTypes = AnyThing>(
       );
     },
 
-    getDesiredProperties(identifiers: readonly string[], postOptions: PostOptions = {}) {
-      return alinkRequest(
-        device,
-        { topic: topics.propertyDesiredGet, method: thingMethods.desiredGet, params: identifiers },
-        { timeoutMs, ...postOptions, replies: desiredGetReplies, deadlines },
-      ).pipe(
-        map(
-          E.flatMap((reply): E.Either<RequestFailure, DesiredValues> => {
-            const decoded = DesiredValues.decode(reply.data ?? {});
-            return E.isRight(decoded)
-              ? decoded
-              : E.left({
-                  _tag: 'DecodeError',
-                  topic: topics.propertyDesiredGetReply,
-                  messages: describeErrors(decoded.left),
-                });
-          }),
-        ),
+    getDesiredProperties,
+
+    desiredProperties$(identifiers: readonly string[], postOptions?: PostOptions) {
+      // switchMap: a fetch that a lost connection leaves waiting gives way to the next connection's.
+      return device.state$.pipe(
+        filter((state) => state.status === 'connected'),
+        switchMap(() => getDesiredProperties(identifiers, postOptions)),
       );
     },
 

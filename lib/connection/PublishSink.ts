@@ -129,7 +129,12 @@ export class PublishSink {
     this.link = undefined;
     this.timeoutTimer?.unsubscribe();
     this.timeoutTimer = undefined;
-    for (const pending of [...this.queue, ...this.inFlight]) {
+    const waiting = this.queue.splice(0);
+    // Out of the queue all at once: settling the queued one by one would splice the queue each time, and a
+    // queue of 1,000,000 would hold close() for minutes.
+    for (const pending of waiting) pending.state = 'settled';
+    waiting.push(...this.inFlight);
+    for (const pending of waiting) {
       this.settle(pending);
       pending.observer.error(error);
     }

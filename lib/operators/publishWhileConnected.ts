@@ -22,7 +22,10 @@ import { timerMs } from './timerMs';
 export interface PublishWhileConnectedConfig<M, R> {
   /** Time between the starts of two publishes, at most 2^31 - 1 (longer periods wait that long). Required. */
   readonly periodMs: number;
-  /** What to publish, or a function of the tick: 0, 1, 2, … for the publishes this loop has started. */
+  /**
+   * What to publish, or a function of the tick: 0, 1, 2, … for the publishes this loop has started. A literal
+   * keeps its literal types, so `qos: 1` fits `device.publish` as it is.
+   */
   readonly message: M | ((tick: number) => M);
   /** Publishes one message; subscribed once per try, so a cold `device.publish` fits as it is. */
   readonly publish: (message: M) => Observable<R>;
@@ -66,7 +69,7 @@ export interface PeriodicPublishError<M> {
  * );
  * ```
  */
-export function publishWhileConnected<M, R>(
+export function publishWhileConnected<const M, R>(
   config: PublishWhileConnectedConfig<M, R>,
 ): OperatorFunction<boolean, E.Either<PeriodicPublishError<M>, R>> {
   const { periodMs, message, publish, retry = defaultRetry, onRetry, scheduler = asyncScheduler } = config;

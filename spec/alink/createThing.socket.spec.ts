@@ -191,6 +191,20 @@ describe('createThing against the emulator', () => {
       ).toEqual([[filterName]]);
     });
 
+    it('should fetch the desired properties at each connection, the first and after a reconnect', async () => {
+      await start();
+      const thing = createThing(setup.device);
+      setup.cloud.setDeviceDesiredProperty(setup.device, { count: 5 });
+      const fetched = new ReplaySubject<unknown>();
+      serving.push(thing.desiredProperties$(['count']).subscribe(fetched));
+      expect(await firstValueFrom(fetched)).toEqual(E.right({ count: { value: 5, version: 1 } }));
+      // Set while it is online and then lost: the next connection fetches what it missed.
+      setup.cloud.setDeviceDesiredProperty(setup.device, { count: 6 });
+      await setup.cloud.disconnect(setup.device);
+      const [, second] = await firstValueFrom(fetched.pipe(take(2), toArray()));
+      expect(second).toEqual(E.right({ count: { value: 6, version: 2 } }));
+    });
+
     it('should send a post made while offline after the reconnect, and take its reply', async () => {
       await start();
       const thing = createThing(setup.device);

@@ -110,6 +110,33 @@ describe('createConnection', () => {
     });
   });
 
+  it('should reconnect a flapping broker after the first delay each time, once each connection outlived its backoff', () => {
+    testScheduler.run(({ cold }) => {
+      const c = { type: 'connected' as const, link: fakeLink([]) };
+      // Up 1.5 s after each reconnect (longer than the 1 s it waited), then dropped; then refused once, at once.
+      const flap = () => cold<LinkEvent>('-c 1500ms #', { c }, lost);
+      const port = fakePort([
+        flap(),
+        flap(),
+        flap(),
+        cold<LinkEvent>('#', {}, lost),
+        cold<LinkEvent>('-c', { c }),
+      ]);
+      const connection = createConnection(port, config);
+      const retries: [number, number][] = [];
+      connection.state$.subscribe((s) => s.status === 'reconnecting' && retries.push([s.attempt, s.delayMs]));
+      connection.start();
+      testScheduler.flush();
+      // With resetAfterMs (30 s) alone: [1, 1000], [2, 2000], [3, 4000], [4, 4000].
+      expect(retries).toEqual([
+        [1, 1000],
+        [1, 1000],
+        [1, 1000],
+        [2, 2000],
+      ]);
+    });
+  });
+
   it('should say in state$ the reconnect delay that really applies, at most what a timer holds', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const port = fakePort([cold<LinkEvent>('-#', {}, lost), cold<LinkEvent>('-')]);

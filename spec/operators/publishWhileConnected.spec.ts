@@ -55,6 +55,18 @@ describe('publishWhileConnected', () => {
     });
   });
 
+  // A literal message keeps its literal types (`const M`): `qos: 1` fits a publish that takes `0 | 1 | 2`,
+  // as `device.publish` does, without `as const`. Without it this would not compile.
+  it('should take a literal message as the publish function types it', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const send = (m: { readonly topic: string; readonly qos?: 0 | 1 | 2 }) => cold('(r|)', { r: m.qos });
+      const result = cold('t', flags).pipe(
+        publishWhileConnected({ periodMs: 5, message: { topic: 't', qos: 1 }, publish: (m) => send(m) }),
+      );
+      expectObservable(result, '^------!').toBe('r----r-', { r: E.right(1) });
+    });
+  });
+
   it('should publish once on reconnecting, not make up the ticks missed while disconnected', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const connected = cold('t--f 16ms t--|', flags);
