@@ -277,9 +277,8 @@ export const DeviceOptionFields = {
   connectTimeoutMs: option(Timeout, (given) => given ?? 30_000),
   /**
    * How long a written publish may wait for its PUBACK (QoS 1) or for the socket to take it (QoS 0) before
-   * it fails with `PublishTimeoutError`; counted from the end of the job that wrote it (a microtask later,
-   * on RxJS's asap scheduler: a test with fake timers lets microtasks run before it advances the clock;
-   * `TestScheduler.run` needs nothing). Default: longer than MQTT.js takes to give up a half-open link
+   * it fails with `PublishTimeoutError`; counted from when it is written, on RxJS's async scheduler (virtual
+   * under `TestScheduler.run`). Default: longer than MQTT.js takes to give up a half-open link
    * (1.5 · keepalive), so that a publish on such a link is sent again on the next one rather than failed:
    * `1.5 · keepalive + 5 s`, `95000` at the default keepalive.
    */
