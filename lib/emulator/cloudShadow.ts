@@ -31,11 +31,15 @@ export interface UpdateDeviceShadowOptions {
 
 /** The shadow of each device, as the platform keeps it (OpenAPI `GetDeviceShadow`, `UpdateDeviceShadow`). */
 export interface CloudShadow {
-  /** A device's shadow now: both sections, their timestamps and the version (0 for a shadow never written). */
+  /**
+   * OpenAPI `GetDeviceShadow`: a device's shadow now, both sections, their timestamps and the version (0 and
+   * no state for a shadow never written).
+   */
   getDeviceShadow(device: DeviceIdentity): ShadowDocument;
   /**
-   * Writes the desired state and pushes it to the device if it is online (`method: control`); resolves with
-   * the shadow as it now is. Rejects with `ShadowVersionConflictError` for a version not above the shadow's.
+   * OpenAPI `UpdateDeviceShadow`: writes the desired state (replacing it, or merged with `deltaUpdate`) and
+   * pushes it to the device on `/shadow/get/pk/dn` (`method: control`) if it is online. Resolves with the
+   * shadow as it now is; rejects with `ShadowVersionConflictError` for a version not above the shadow's.
    */
   updateDeviceShadow(
     device: DeviceIdentity,

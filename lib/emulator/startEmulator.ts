@@ -1,6 +1,6 @@
 import { merge, Subject, type Observable } from 'rxjs';
 import type { DeviceIdentity, SecretStore } from '../identity';
-import type { OtaFirmwareFields, PlatformErrorFields, ShadowDocument } from '../protocol';
+import type { OtaFirmwareFields, PlatformErrorFields } from '../protocol';
 import type { EmulatedProduct } from './authenticateDevice';
 import { deviceRegistry } from './deviceRegistry';
 import { forwardingRules, type ForwardingRule } from './forwardingRules';
@@ -16,7 +16,7 @@ import {
 } from './cloudOta';
 import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
 import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConfig } from './cloudConfig';
-import { cloudShadow, type ShadowMessage, type UpdateDeviceShadowOptions } from './cloudShadow';
+import { cloudShadow, type CloudShadow } from './cloudShadow';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -97,7 +97,8 @@ export interface CloudPublishOptions {
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
-export interface Emulator extends CloudThingCalls, CloudThingQueries {
+export interface Emulator
+  extends CloudThingCalls, CloudThingQueries, Pick<CloudShadow, 'getDeviceShadow' | 'updateDeviceShadow'> {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -158,18 +159,6 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries {
   serveFile(content: Uint8Array | string, options?: ServeFileOptions): Promise<ServedFile>;
   /** Every response of the HTTP server (firmware, configuration files), once it has ended. */
   readonly downloads$: Observable<FileDownload>;
-  /** OpenAPI `GetDeviceShadow`: a device's shadow now (version 0 and no state for one never written). */
-  getDeviceShadow(device: DeviceIdentity): ShadowDocument;
-  /**
-   * OpenAPI `UpdateDeviceShadow`: writes the desired state (replacing it, or merged with `deltaUpdate`) and
-   * pushes it to the device on `/shadow/get/pk/dn` (`method: control`) if it is online. Resolves with the
-   * shadow as it now is; rejects with `ShadowVersionConflictError` for a version not above the shadow's.
-   */
-  updateDeviceShadow(
-    device: DeviceIdentity,
-    message: ShadowMessage,
-    options?: UpdateDeviceShadowOptions,
-  ): Promise<ShadowDocument>;
   /**
    * Writes the product's remote configuration file (text, bytes, or JSON), served over HTTP on loopback and
    * signed with SHA-256; `thing.config.get` is answered with it (6710 "no data" before).

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { SIGN_METHODS, signContent, signatureContent, type SignMethod } from '../../lib/identity/signContent';
+import { REGISTRATION_VECTOR_DEVICE, REGISTRATION_VECTORS } from '../support/registrationVectors';
 
 type Fields = Record<string, string | undefined>;
 
@@ -78,16 +79,13 @@ describe('signContent', () => {
   });
 
   // PROTOCOL.md §2: dynamic registration signs deviceName, productKey and random with the productSecret.
-  it.each<[string, SignMethod, string]>([
-    ['1700000000000', 'hmacsha1', '4c1a4425097005b42e297977b16f330c9326c688'],
-    ['1700000000000', 'hmacsha256', '433e46d0a9952d295cda4c7acd49e00f4b4caaf6c1cb5011d44f99c83492745d'],
-    ['8Ygb7ULYh53B6OA', 'hmacmd5', '4eaa0afd4bf7bb236512b672f1cac1ce'],
-    ['8Ygb7ULYh53B6OA', 'hmacsha1', 'f8cfc9ecd573bbc22db88ec4ca675ae7f3ebbb99'],
-    ['8Ygb7ULYh53B6OA', 'hmacsha256', 'e28749118f4405f232e6737e41b3e15be48687ff7f5e6e90534879f73ebbda57'],
-  ])('should sign the registration of random %s by %s as %s', (random, method, hex) => {
-    const fields = { deviceName: 'dev01', productKey: 'a1TestPK001', random };
-    expect(signContent(method, 'ProductSecret123', fields)).toBe(hex);
-  });
+  it.each(REGISTRATION_VECTORS)(
+    'should sign the registration of random %s by %s as %s',
+    (random, method, hex) => {
+      const { deviceName, productKey, productSecret } = REGISTRATION_VECTOR_DEVICE;
+      expect(signContent(method, productSecret, { deviceName, productKey, random })).toBe(hex);
+    },
+  );
 
   it.each<[SignMethod, number]>([
     ['hmacmd5', 32],
