@@ -30,7 +30,7 @@ export interface UpdateDeviceShadowOptions {
 }
 
 /** The shadow of each device, as the platform keeps it (OpenAPI `GetDeviceShadow`, `UpdateDeviceShadow`). */
-export interface CloudShadow {
+export interface CloudShadowCalls {
   /**
    * OpenAPI `GetDeviceShadow`: a device's shadow now, both sections, their timestamps and the version (0 and
    * no state for a shadow never written).
@@ -46,6 +46,10 @@ export interface CloudShadow {
     message: ShadowMessage,
     options?: UpdateDeviceShadowOptions,
   ): Promise<ShadowDocument>;
+}
+
+/** The shadows' calls, and the subscription that answers the devices' shadow requests. */
+export interface CloudShadow extends CloudShadowCalls {
   readonly subscription: Subscription;
 }
 

@@ -33,7 +33,7 @@ export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload } from './cloudPayloads';
 export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
-export type { ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
+export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type {

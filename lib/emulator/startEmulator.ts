@@ -16,7 +16,7 @@ import {
 } from './cloudOta';
 import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
 import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConfig } from './cloudConfig';
-import { cloudShadow, type CloudShadow } from './cloudShadow';
+import { cloudShadow, type CloudShadowCalls } from './cloudShadow';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -97,8 +97,7 @@ export interface CloudPublishOptions {
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
-export interface Emulator
-  extends CloudThingCalls, CloudThingQueries, Pick<CloudShadow, 'getDeviceShadow' | 'updateDeviceShadow'> {
+export interface Emulator extends CloudThingCalls, CloudThingQueries, CloudShadowCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
