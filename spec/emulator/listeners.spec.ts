@@ -1,5 +1,6 @@
 // The emulator's four listeners, each with the securemode its transport needs, over real sockets.
 import { X509Certificate } from 'node:crypto';
+import { Socket } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { createCertificateAuthority } from '../../lib/emulator/certificates';
@@ -129,6 +130,26 @@ describe('createDevice against the emulator, over each transport', () => {
     expect(state.status === 'closed' && state.error).toBeInstanceOf(TlsError);
     expect(state.status === 'closed' && state.error).toMatchObject({ code });
   });
+
+  it.each<Transport>(['mqtt', 'mqtts'])(
+    "should turn Nagle's algorithm off on the device's socket over %s",
+    async (transport) => {
+      // The device batches its writes to the end of each job; Nagle on top held the last one of a batch
+      // for the broker's delayed ACK.
+      const noDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+      try {
+        const emulator = await harness.start();
+        const port = Number(new URL(emulator.urls[transport]).port);
+        const d = device(emulator.urls[transport], transport === 'mqtts' ? { ca: emulator.ca } : undefined);
+        d.start();
+        await expect(settled(d)).resolves.toMatchObject({ status: 'connected' });
+        const turnedOff = noDelay.mock.contexts.filter((_, call) => noDelay.mock.calls[call]?.[0] === true);
+        expect(turnedOff.some((socket) => (socket as Socket).remotePort === port)).toBe(true);
+      } finally {
+        noDelay.mockRestore();
+      }
+    },
+  );
 
   it('should connect over wss with rejectUnauthorized: false', async () => {
     const emulator = await harness.start();
