@@ -1,15 +1,16 @@
 // Runs the benchmarks in sequence and prints their figures: `npm run bench`, or some of them with
-// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers, ota, thing; `--only` may be
+// `npm run bench -- --only e2e,observers` (names: routing, e2e, observers, ota, thing, latency; `--only` may be
 // repeated).
 // Every broker a benchmark starts, it closes: the process ends by itself.
 import { cpus } from 'node:os';
 import { runEndToEndBench, type Client, type EndToEndResult } from './endToEnd';
+import { runLatencyBench, type LatencyResult } from './latency';
 import { runObserversBench, type ObserversResult } from './observers';
 import { runOtaDownloadBench, type OtaDownloadResult } from './otaDownload';
 import { runRoutingBench } from './routing';
 import { runThingBench, type ThingResult } from './thing';
 
-const BENCHES = ['routing', 'e2e', 'observers', 'ota', 'thing'] as const;
+const BENCHES = ['routing', 'e2e', 'observers', 'ota', 'thing', 'latency'] as const;
 type Bench = (typeof BENCHES)[number];
 
 /** The thing bench's goal: property post round trips at least this fraction of raw MQTT.js's. */
@@ -218,6 +219,18 @@ function otaTable(r: OtaDownloadResult): string[] {
   );
 }
 
+function latencyTable(r: LatencyResult): string[] {
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  return table(
+    ['publish to broker', 'ours', 'raw MQTT.js'],
+    [
+      ['median', ms(r.ours.median), ms(r.raw.median)],
+      ['p99', ms(r.ours.p99), ms(r.raw.p99)],
+      ['max', ms(r.ours.max), ms(r.raw.max)],
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   let benches: Bench[];
   try {
@@ -243,6 +256,12 @@ async function main(): Promise<void> {
         summary.push('', `thing model (medians)`, ...thingTable(await runThingBench(log)));
       if (bench === 'observers')
         summary.push('', 'observers', ...observersTable(await runObserversBench(log)));
+      if (bench === 'latency')
+        summary.push(
+          '',
+          'latency (every publish of every round)',
+          ...latencyTable(await runLatencyBench(log)),
+        );
       if (bench === 'ota')
         summary.push('', 'OTA download (medians)', ...otaTable(await runOtaDownloadBench(log)));
     } catch (error) {
