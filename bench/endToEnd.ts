@@ -75,7 +75,7 @@ const PAYLOAD = Buffer.from(
   `{"id":"1","version":"1.0","params":{"temp":21.5},"method":"thing.e"}`.slice(0, 64),
 );
 const PROBE_PAYLOAD = Buffer.from('probe');
-const PRODUCTS = [
+export const PRODUCTS = [
   {
     productKey,
     devices: [{ deviceName, deviceSecret: testDevice.deviceSecret }],
@@ -163,7 +163,7 @@ export class Pump {
 }
 
 /** One connection of one client, subscribed and ready: `measure` runs the pump, `close` disconnects. */
-interface Session {
+export interface Session {
   measure(pump: Pump): Promise<number>;
   close(): Promise<void>;
 }
@@ -183,7 +183,7 @@ function rawOptions(): IClientOptions {
 }
 
 /** Raw MQTT.js: one client, `subscribe`, `publish` with a callback, a 'message' listener. */
-async function rawSession(url: string, qos: 0 | 1): Promise<Session> {
+export async function rawSession(url: string, qos: 0 | 1): Promise<Session> {
   const client: MqttClient = await mqtt.connectAsync(url, rawOptions());
   await client.subscribeAsync(TOPIC, { qos });
   let pump: Pump | undefined;
@@ -203,11 +203,18 @@ async function rawSession(url: string, qos: 0 | 1): Promise<Session> {
 
 /**
  * Our device: `observe` the topic, then `publish` (`stream` false) or `publishAll` over a Subject of commands
- * (`stream` true). The observer is subscribed before `start()`: the device sends its publishes only once the
+ * (`stream` true), made by `make` (another build's `createDevice`, for `compareBuilds`). The observer is
+ * subscribed before `start()`: the device sends its publishes only once the
  * SUBACK is in, so the probe's arrival proves the subscription.
  */
-async function oursSession(url: string, qos: 0 | 1, stream: boolean, readyMs: number): Promise<Session> {
-  const device = createDevice({ ...testDevice, endpoint: { url }, reconnect: false });
+export async function oursSession(
+  url: string,
+  qos: 0 | 1,
+  stream: boolean,
+  readyMs: number,
+  make: typeof createDevice = createDevice,
+): Promise<Session> {
+  const device = make({ ...testDevice, endpoint: { url }, reconnect: false });
   let pump: Pump | undefined;
   let probed: () => void = () => {};
   const arrived = new Promise<void>((resolve) => (probed = resolve));
