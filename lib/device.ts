@@ -8,7 +8,7 @@ import { registrationPortsWith } from './connection/defaultRegistrationPorts';
 import type { DevicePacket } from './connection/DevicePacket';
 import type { RegistrationPortOverrides } from './connection/registrationPorts';
 import { deviceCredentials } from './deviceCredentials';
-import { halfOpenDetectionMs, mqttJsPort } from './connection/mqttJsPort';
+import { clientOptionsProblems, halfOpenDetectionMs, mqttJsPort } from './connection/mqttJsPort';
 import type { MqttPort } from './connection/MqttPort';
 import {
   decodeDeviceOptions,
@@ -39,7 +39,10 @@ export interface AliyunDevice extends Connection {
 
 /** What `createDevice` takes besides the options: plumbing, not data. */
 export interface DeviceTransport {
-  /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...). TLS goes through the `tls` option. */
+  /**
+   * Passed to MQTT.js as they are (`wsOptions`, a proxy, ...). TLS goes through the `tls` option; an option
+   * the device sets itself (`clientId`, `keepalive`, `ca`, ...) is a `DeviceOptionsError` naming where it goes.
+   */
   readonly clientOptions?: Readonly<IClientOptions> | undefined;
   /** Replaces MQTT.js altogether, e.g. with a fake in marble tests. */
   readonly port?: MqttPort | undefined;
@@ -59,7 +62,10 @@ export interface DeviceTransport {
  */
 export function createDevice(options: DeviceOptions, transport: DeviceTransport = {}): AliyunDevice {
   const decoded = decodeDeviceOptions(options);
-  if (E.isLeft(decoded)) throw new DeviceOptionsError(decoded.left);
+  const transportProblems = transportProblemsOf(transport);
+  if (E.isLeft(decoded) || transportProblems.length > 0) {
+    throw new DeviceOptionsError([...(E.isLeft(decoded) ? decoded.left : []), ...transportProblems]);
+  }
   const o = decoded.right;
   const { url, secureMode } = resolveEndpoint(o.endpoint, o.productKey);
   const registering$ = new BehaviorSubject(false);
@@ -102,6 +108,18 @@ export function createDevice(options: DeviceOptions, transport: DeviceTransport 
     topics: deviceTopics(identity),
     packets$: logs.packets$,
   };
+}
+
+/** `clientOptions` that set what the port sets itself, or that a port of the caller's own would ignore. */
+function transportProblemsOf(transport: DeviceTransport): string[] {
+  const { clientOptions, port } = transport;
+  if (clientOptions === undefined) return [];
+  if (port !== undefined) {
+    return [
+      'transport.clientOptions: ignored with a port of your own (transport.port); pass one or the other',
+    ];
+  }
+  return clientOptionsProblems(clientOptions).map((problem) => `transport.${problem}`);
 }
 
 /** A refused registration is not tried again: trying would not change the platform's answer. */

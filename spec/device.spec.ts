@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { filter, firstValueFrom, lastValueFrom, map, take, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, map, NEVER, take, toArray, type Observable } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../lib/device';
 import type { ConnectionState } from '../lib/connection/ConnectionState';
 import {
@@ -10,7 +10,7 @@ import {
   PublishRefusedError,
   SubscribeRefusedError,
 } from '../lib/connection/errors';
-import type { DeviceOptions } from '../lib/identity/deviceOptions';
+import { DeviceOptionsError, type DeviceOptions } from '../lib/identity/deviceOptions';
 import { describeWithMosquitto } from './support/mosquitto';
 import { countSocketTraffic } from './support/socketTraffic';
 import {
@@ -292,6 +292,70 @@ describe('createDevice against the emulator: refused subscriptions', () => {
       await expect(allowed).resolves.toEqual(expect.objectContaining({ topic }));
     } finally {
       await d.close();
+      await broker.close();
+    }
+  });
+});
+
+describe('createDevice: transport.clientOptions', () => {
+  const { productKey, deviceName, deviceSecret } = testDevice;
+  const options = { productKey, deviceName, deviceSecret, reconnect: false } as const;
+  const problemsOf = (run: () => unknown): readonly string[] => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DeviceOptionsError);
+      return (error as DeviceOptionsError).problems;
+    }
+    throw new Error('createDevice did not throw');
+  };
+
+  it('should refuse an option the device sets itself, naming where it goes, never its value', () => {
+    const password = 'hunter2-not-a-real-one';
+    const problems = problemsOf(() =>
+      createDevice(options, { clientOptions: { clientId: 'x', password, keepalive: 5, ca: 'PEM' } }),
+    );
+    expect(problems).toEqual([
+      'transport.clientOptions.clientId: set from the credentials',
+      'transport.clientOptions.password: set from the credentials',
+      'transport.clientOptions.keepalive: set by the device: use the keepalive option',
+      'transport.clientOptions.ca: TLS goes through the tls option: use tls.ca',
+    ]);
+    expect(problems.join('\n')).not.toContain(password);
+  });
+
+  it('should list those problems with the options’ own', () => {
+    const problems = problemsOf(() =>
+      createDevice({ ...options, productKey: 'a/b' }, { clientOptions: { clean: false } }),
+    );
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual([
+      'productKey',
+      'transport.clientOptions.clean',
+    ]);
+  });
+
+  it('should refuse clientOptions with a port of its own, which would ignore them', () => {
+    const port = { connect: () => NEVER };
+    expect(problemsOf(() => createDevice(options, { port, clientOptions: { host: '127.0.0.1' } }))).toEqual([
+      'transport.clientOptions: ignored with a port of your own (transport.port); pass one or the other',
+    ]);
+  });
+
+  it('should pass what it does not set to MQTT.js: a host and port of the caller’s own', async () => {
+    const broker = await emulatorBroker();
+    try {
+      const url = new URL(broker.url);
+      // The endpoint names a host nobody listens on; clientOptions send MQTT.js to the emulator instead.
+      const device = createDevice(
+        { ...options, endpoint: { url: 'mqtt://127.0.0.1:1' } },
+        { clientOptions: { host: url.hostname, port: Number(url.port) } },
+      );
+      device.start();
+      await expect(
+        firstValueFrom(device.state$.pipe(filter((s) => s.status === 'connected' || s.status === 'closed'))),
+      ).resolves.toMatchObject({ status: 'connected' });
+      await device.close();
+    } finally {
       await broker.close();
     }
   });

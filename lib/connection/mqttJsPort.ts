@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import { defer, from, Observable, switchMap, take, throwIfEmpty, type ObservableInput } from 'rxjs';
+import { DeviceOptionsError } from '../identity/deviceOptions';
 import type { MqttCredentials } from '../identity/mqttCredentials';
 import type { TlsOptions } from '../identity/tlsOptions';
 import { timerMs } from '../operators/timerMs';
@@ -18,7 +19,10 @@ export interface MqttJsPortSettings {
   readonly connectTimeoutMs: number;
   /** For `mqtts:` and `wss:`: what to trust, and a client certificate. Verification is on unless switched off. */
   readonly tls?: TlsOptions;
-  /** Passed to MQTT.js as they are (`wsOptions`, a proxy, ...); TLS goes through `tls`. */
+  /**
+   * Passed to MQTT.js as they are (`wsOptions`, a proxy, ...). TLS goes through `tls`; what the port sets
+   * itself (the credentials, keepalive, ...) is refused (`clientOptionsProblems`).
+   */
   readonly clientOptions?: Readonly<IClientOptions>;
   /** Hears every packet sent and received while `active` (`device.packets$`, the packet log). */
   readonly packets?: PacketTap;
@@ -45,8 +49,48 @@ export function halfOpenDetectionMs(keepalive: number): number {
   return Math.ceil(keepalive * 1.5 * 1000);
 }
 
-/** MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. */
+/**
+ * The MQTT.js options the port sets itself, and where a caller sets each instead: in `clientOptions` they
+ * would be overridden without a word.
+ */
+const OWNED_CLIENT_OPTIONS: Readonly<Record<string, string>> = {
+  clientId: 'set from the credentials',
+  username: 'set from the credentials',
+  password: 'set from the credentials',
+  keepalive: 'set by the device: use the keepalive option',
+  clean: 'set by the device: use the cleanSession option',
+  connectTimeout: 'set by the device: use the connectTimeoutMs option',
+  protocolVersion: 'set by the device: the platform speaks MQTT 3.1.1',
+  reconnectPeriod: "set by the device: reconnects are the device's own (the reconnect option)",
+  resubscribe: "set by the device: subscriptions are restored by the device's own registry",
+  subscribeBatchSize: 'set by the device',
+  queueQoSZero: "set by the device: the offline queue is the device's own (offlineQueue)",
+  manualConnect: 'set by the device',
+  ca: 'TLS goes through the tls option: use tls.ca',
+  cert: 'TLS goes through the tls option: use tls.cert',
+  key: 'TLS goes through the tls option: use tls.key',
+  rejectUnauthorized: 'TLS goes through the tls option: use tls.rejectUnauthorized',
+  servername: 'TLS goes through the tls option: use tls.servername',
+};
+
+/**
+ * What is wrong with `clientOptions` for the port: each option it sets itself (the credentials, the
+ * session, TLS, ...), as `clientOptions.<name>: <where to set it>`. Empty when nothing is.
+ */
+export function clientOptionsProblems(clientOptions: Readonly<IClientOptions> | undefined): string[] {
+  if (clientOptions === undefined) return [];
+  return Object.keys(clientOptions)
+    .filter((name) => Object.hasOwn(OWNED_CLIENT_OPTIONS, name))
+    .map((name) => `clientOptions.${name}: ${OWNED_CLIENT_OPTIONS[name] as string}`);
+}
+
+/**
+ * MQTT.js behind the port. Its own reconnect is off: one client per attempt, reconnects are ours. Throws a
+ * `DeviceOptionsError` for `clientOptions` that set what the port sets itself (`clientOptionsProblems`).
+ */
 export function mqttJsPort(config: MqttJsPortConfig): MqttPort {
+  const problems = clientOptionsProblems(config.clientOptions);
+  if (problems.length > 0) throw new DeviceOptionsError(problems);
   const credentials =
     'credentials' in config
       ? () =>

@@ -9,6 +9,7 @@ import {
   PublishTimeoutError,
 } from '../../lib/connection/errors';
 import { halfOpenDetectionMs, mqttJsPort } from '../../lib/connection/mqttJsPort';
+import { DeviceOptionsError } from '../../lib/identity/deviceOptions';
 import { freePort } from '../support/mosquitto';
 import { testDevice } from '../support/testBrokers';
 import { elapse, watchTimerOverflows } from '../support/timerOverflows';
@@ -52,6 +53,25 @@ const connectionConfig: ConnectionConfig = {
 };
 
 describe('mqttJsPort', () => {
+  it('should throw a DeviceOptionsError for clientOptions that set what the port sets itself', () => {
+    const port = () =>
+      mqttJsPort({
+        ...config,
+        url: 'mqtt://127.0.0.1:1',
+        connectTimeoutMs: 1000,
+        clientOptions: {
+          username: 'other',
+          reconnectPeriod: 1000,
+          rejectUnauthorized: false,
+          host: '127.0.0.1',
+        },
+      });
+    expect(port).toThrow(DeviceOptionsError);
+    expect(port).toThrow(
+      /clientOptions.username: set from the credentials\n.*clientOptions.reconnectPeriod: .*\n.*clientOptions.rejectUnauthorized: .*tls.rejectUnauthorized$/,
+    );
+  });
+
   it('should wait a connectTimeoutMs longer than a Node.js timer holds, not time out at once', async () => {
     const overflows = watchTimerOverflows();
     // Takes the connection and never answers the CONNECT.
