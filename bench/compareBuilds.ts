@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { createDevice } from '../lib/device';
 import { startEmulator } from '../lib/emulator';
 import { hasMosquitto, Mosquitto } from '../spec/support/mosquitto';
-import { oursSession, Pump, PRODUCTS, rawSession, type Broker, type Run, type Session } from './endToEnd';
+import { median, oursSession, Pump, PRODUCTS, rawSession, timedRun, type Broker, type Run } from './endToEnd';
 
 interface Build {
   readonly name: string;
@@ -78,13 +78,6 @@ function parse(argv: readonly string[]): Options {
   return { builds, brokers, qos, rounds };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle] as number;
-  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] as number) + upper) / 2;
-}
-
 /** One row: every build's device and one raw client per build, in rotation. */
 async function row(url: string, broker: Broker, qos: 0 | 1, options: Options): Promise<void> {
   const total = MESSAGES[qos];
@@ -97,18 +90,8 @@ async function row(url: string, broker: Broker, qos: 0 | 1, options: Options): P
   for (let round = 0; round < WARMUP_ROUNDS + options.rounds; round++) {
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[(i + round) % slots.length] as (typeof slots)[number];
-      const session: Session = await slot.open();
-      try {
-        const cpu = process.cpuUsage();
-        const ms = await session.measure(new Pump(total, WINDOW, qos, STALL_MS));
-        const { user, system } = process.cpuUsage(cpu);
-        if (round < WARMUP_ROUNDS) continue;
-        const all = runs.get(slot.label) ?? [];
-        all.push({ perSecond: (total / ms) * 1000, cpuMicros: (user + system) / total });
-        runs.set(slot.label, all);
-      } finally {
-        await session.close();
-      }
+      const run = await timedRun(await slot.open(), new Pump(total, WINDOW, qos, STALL_MS), total);
+      if (round >= WARMUP_ROUNDS) runs.set(slot.label, [...(runs.get(slot.label) ?? []), run]);
     }
   }
   const raw = runs.get('raw') ?? [];

@@ -261,7 +261,7 @@ export async function oursSession(
   };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const upper = sorted[middle] as number;
@@ -277,9 +277,14 @@ async function runOnce(client: Client, url: string, qos: 0 | 1, settings: Settin
     client === 'raw' || client === 'control'
       ? await rawSession(url, qos)
       : await oursSession(url, qos, client === 'oursAll', settings.stallMs);
+  return timedRun(session, new Pump(total, settings.window, qos, settings.stallMs), total);
+}
+
+/** Runs `pump` on `session` (`total` messages): rate and this process's CPU per message; then closes it. */
+export async function timedRun(session: Session, pump: Pump, total: number): Promise<Run> {
   try {
     const cpu = process.cpuUsage();
-    const ms = await session.measure(new Pump(total, settings.window, qos, settings.stallMs));
+    const ms = await session.measure(pump);
     const { user, system } = process.cpuUsage(cpu);
     return { perSecond: (total / ms) * 1000, cpuMicros: (user + system) / total };
   } finally {
