@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { filter, firstValueFrom, lastValueFrom, map, NEVER, take, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, map, NEVER, take, tap, toArray, type Observable } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../lib/device';
 import type { ConnectionState } from '../lib/connection/ConnectionState';
 import {
@@ -223,6 +223,32 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
         await Promise.all(receipts);
       });
       expect(traffic.writes).toBe(1);
+      await expect(back).resolves.toEqual(payloads);
+    });
+
+    it('should tell each QoS 0 publish of a burst past the socket high-water mark once it is written, waiting for one drain', async () => {
+      const d = device();
+      d.start();
+      await until(d, 'connected');
+      const count = 1000;
+      const { payloads, back } = await observeOwn(d, 'drain-', count, 0);
+      let told = 0;
+      let toldAtOnce = 0;
+      const traffic = await countSocketTraffic(broker.url, async () => {
+        const receipts = payloads.map((payload) =>
+          lastValueFrom(d.publish({ topic, payload, qos: 0 }).pipe(tap(() => (told += 1)))),
+        );
+        // The job's writes are held to its end: those past 16 KiB wait for the socket to drain.
+        toldAtOnce = told;
+        await Promise.all(receipts);
+      });
+      expect(toldAtOnce).toBeGreaterThan(0);
+      expect(toldAtOnce).toBeLessThan(count);
+      expect(told).toBe(count);
+      // MQTT.js waited with a listener per publish past the mark (664 of them here), each removed in
+      // time proportional to their number.
+      expect(traffic.drainWaits).toBeGreaterThan(0);
+      expect(traffic.drainWaits).toBeLessThanOrEqual(5);
       await expect(back).resolves.toEqual(payloads);
     });
 

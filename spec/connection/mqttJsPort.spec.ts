@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
 import { createDevice } from '../../lib/device';
 import {
@@ -9,6 +9,7 @@ import {
   PublishTimeoutError,
 } from '../../lib/connection/errors';
 import { halfOpenDetectionMs, mqttJsPort } from '../../lib/connection/mqttJsPort';
+import type { MqttLink } from '../../lib/connection/MqttPort';
 import { DeviceOptionsError } from '../../lib/identity/deviceOptions';
 import { freePort } from '../support/mosquitto';
 import { testDevice } from '../support/testBrokers';
@@ -187,6 +188,26 @@ describe('mqttJsPort', () => {
   });
 
   // Without the grace period, close() waits for a 'close' that a half-open peer never lets happen.
+  it('should refuse a publish once disconnecting with ConnectionLostError, not call it written', async () => {
+    // The peer never closes after DISCONNECT: MQTT.js stays connected and disconnecting.
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
+    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
+    let connection: Subscription | undefined;
+    try {
+      const link = await new Promise<MqttLink>((resolve, reject) => {
+        connection = port.connect(() => undefined).subscribe({ next: resolve, error: reject });
+      });
+      link.disconnect().subscribe({ error: () => undefined });
+      const answers: unknown[][] = [];
+      for (const qos of [0, 1] as const)
+        link.publish('t', Buffer.from('x'), qos, (...answer) => answers.push(answer));
+      expect(answers).toEqual([[expect.any(ConnectionLostError)], [expect.any(ConnectionLostError)]]);
+    } finally {
+      connection?.unsubscribe();
+      await closeServer(broker);
+    }
+  });
+
   it('should close even when the peer never closes its side after DISCONNECT', async () => {
     const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
     const connection = createConnection(mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 }), {

@@ -5,13 +5,15 @@ export interface SocketTraffic {
   readonly writes: number;
   /** Chunks read ('data' events). */
   readonly reads: number;
+  /** Listeners added for 'drain' (a writer waiting for a full socket to empty). */
+  readonly drainWaits: number;
 }
 
 type Method = (this: Socket, ...args: unknown[]) => unknown;
-type Counted = '_write' | '_writev' | 'emit';
+type Counted = '_write' | '_writev' | 'emit' | 'on';
 
 /**
- * Counts the writes and reads of this process's sockets connected to the port of `url` (a device's ends,
+ * Counts the writes, reads and 'drain' waits of this process's sockets connected to the port of `url` (a device's ends,
  * not a broker's) while `during` runs. It wraps `net.Socket`'s own methods and puts them back afterwards.
  */
 export async function countSocketTraffic(url: string, during: () => Promise<void>): Promise<SocketTraffic> {
@@ -21,12 +23,13 @@ export async function countSocketTraffic(url: string, during: () => Promise<void
     _write: proto._write,
     _writev: proto._writev,
     emit: proto.emit,
+    on: proto.on,
   };
-  // `emit` is inherited from EventEmitter: putting it back means deleting the wrapper, not copying it over.
-  const own = (['_write', '_writev', 'emit'] as const).map(
+  // `emit` and `on` are inherited: putting them back means deleting the wrapper, not copying it over.
+  const own = (['_write', '_writev', 'emit', 'on'] as const).map(
     (name) => [name, Object.getOwnPropertyDescriptor(proto, name)] as const,
   );
-  const counts = { writes: 0, reads: 0 };
+  const counts = { writes: 0, reads: 0, drainWaits: 0 };
   const wrap = (name: Counted, count: (args: unknown[]) => void): Method =>
     function (this: Socket, ...args: unknown[]) {
       if (this.remotePort === port) count(args);
@@ -36,6 +39,10 @@ export async function countSocketTraffic(url: string, during: () => Promise<void
   proto._writev = wrap('_writev', () => (counts.writes += 1));
   proto.emit = wrap('emit', ([event]) => {
     if (event === 'data') counts.reads += 1;
+  });
+  // `once` adds its listener through `on`.
+  proto.on = wrap('on', ([event]) => {
+    if (event === 'drain') counts.drainWaits += 1;
   });
   try {
     await during();
