@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { KeyPair } from './certificates';
+import { promptWrites } from './promptWrites';
 import type { Transport } from './transport';
 
 /** One port per transport; 0 takes a free one. */
@@ -82,8 +83,8 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
   const http = createHttpServer(notFound);
   const https = createHttpsServer(tls, options.request ?? notFound);
   const servers: Record<Transport, Server> = {
-    mqtt: createTcpServer((socket) => handle(socket, 'mqtt')),
-    mqtts: createTlsServer(tls, (socket) => handle(socket, 'mqtts')),
+    mqtt: createTcpServer((socket) => handle(promptWrites(socket), 'mqtt')),
+    mqtts: createTlsServer(tls, (socket) => handle(promptWrites(socket), 'mqtts')),
     ws: http,
     wss: https,
   };

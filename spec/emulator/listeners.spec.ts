@@ -6,6 +6,7 @@ import { createDevice, type AliyunDevice } from '../../lib/device';
 import { createCertificateAuthority } from '../../lib/emulator/certificates';
 import { TlsError } from '../../lib/connection/TlsError';
 import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
+import { countSocketTraffic } from '../support/socketTraffic';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
 
 const harness = deviceHarness();
@@ -150,6 +151,55 @@ describe('createDevice against the emulator, over each transport', () => {
       }
     },
   );
+
+  it.each<Transport>(['mqtt', 'mqtts'])(
+    "should turn Nagle's algorithm off on its own end of a device's connection over %s",
+    async (transport) => {
+      // It batches its writes to the end of each turn of the event loop; Nagle on top held an answer
+      // behind the PUBACK before it until the device's delayed ACK.
+      const noDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+      try {
+        const emulator = await harness.start();
+        const port = Number(new URL(emulator.urls[transport]).port);
+        await harness.connectDevice(emulator, { transport });
+        const turnedOff = noDelay.mock.contexts.filter((_, call) => noDelay.mock.calls[call]?.[0] === true);
+        expect(turnedOff.some((socket) => (socket as Socket).localPort === port)).toBe(true);
+      } finally {
+        noDelay.mockRestore();
+      }
+    },
+  );
+
+  it('should send what it writes to a device in one turn of the event loop together, not a write nor a drain wait per message', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const topic = `/broadcast/${PK}/burst`;
+    await client.subscribeAsync(topic, { qos: 1 });
+    const count = 200;
+    let received = 0;
+    const all = new Promise<void>((resolve) =>
+      client.on('message', () => {
+        received += 1;
+        if (received === count) resolve();
+      }),
+    );
+    const traffic = await countSocketTraffic(
+      emulator.urls.mqtt,
+      async () => {
+        // One job: aedes forwards each message from a setImmediate of its own, and wrote each alone.
+        // 40 KB in all: past the socket's high-water mark, where what is held goes at once.
+        const payload = 'x'.repeat(200);
+        const published = Array.from({ length: count }, () => emulator.publish(topic, payload, { qos: 1 }));
+        await Promise.all([...published, all]);
+      },
+      'broker',
+    );
+    expect(received).toBe(count);
+    expect(traffic.writes).toBeGreaterThan(0);
+    expect(traffic.writes).toBeLessThanOrEqual(10);
+    // Without the early release aedes waited for 'drain' with a listener per message past the mark.
+    expect(traffic.drainWaits).toBeLessThanOrEqual(2);
+  });
 
   it('should connect over wss with rejectUnauthorized: false', async () => {
     const emulator = await harness.start();

@@ -13,11 +13,17 @@ type Method = (this: Socket, ...args: unknown[]) => unknown;
 type Counted = '_write' | '_writev' | 'emit' | 'on';
 
 /**
- * Counts the writes, reads and 'drain' waits of this process's sockets connected to the port of `url` (a device's ends,
- * not a broker's) while `during` runs. It wraps `net.Socket`'s own methods and puts them back afterwards.
+ * Counts the writes, reads and 'drain' waits of this process's sockets at one end of the connections to the
+ * port of `url` while `during` runs: the devices' ends (connected to it), or the broker's (accepted on it).
+ * It wraps `net.Socket`'s own methods and puts them back afterwards.
  */
-export async function countSocketTraffic(url: string, during: () => Promise<void>): Promise<SocketTraffic> {
+export async function countSocketTraffic(
+  url: string,
+  during: () => Promise<void>,
+  end: 'device' | 'broker' = 'device',
+): Promise<SocketTraffic> {
   const port = Number(new URL(url).port);
+  const counted = (socket: Socket) => (end === 'device' ? socket.remotePort : socket.localPort) === port;
   const proto = Socket.prototype as unknown as Record<Counted, Method>;
   const original: Record<Counted, Method> = {
     _write: proto._write,
@@ -32,7 +38,7 @@ export async function countSocketTraffic(url: string, during: () => Promise<void
   const counts = { writes: 0, reads: 0, drainWaits: 0 };
   const wrap = (name: Counted, count: (args: unknown[]) => void): Method =>
     function (this: Socket, ...args: unknown[]) {
-      if (this.remotePort === port) count(args);
+      if (counted(this)) count(args);
       return original[name].apply(this, args);
     };
   proto._write = wrap('_write', () => (counts.writes += 1));
