@@ -165,13 +165,23 @@ export function topicPermissions(
     mayPublish(topic) {
       let may = published.get(topic);
       if (may === undefined) {
-        may = publishes.some((pattern) => takes(topic.split('/'), pattern));
+        const levels = topic.split('/');
+        may = publishes.some((pattern) => takes(levels, pattern));
         if (published.size >= 256) published.clear();
         published.set(topic, may);
       }
       return may;
     },
-    maySubscribe: (filter) => receives.some((pattern) => overlaps(filter.split('/'), pattern)),
-    mayReceive: (topic) => receives.some((pattern) => takes(topic.split('/'), pattern)),
+    maySubscribe(filter) {
+      const levels = filter.split('/');
+      return receives.some((pattern) => overlaps(levels, pattern));
+    },
+    // Asked for every message the broker forwards: the topic is split once, not once per pattern (split
+    // for each, the e2e bench's QoS 0 row on the emulator ran at 30,600 messages a second against 47,000,
+    // raw MQTT.js, medians of 9 runs of each in one process, 2026-12-02).
+    mayReceive(topic) {
+      const levels = topic.split('/');
+      return receives.some((pattern) => takes(levels, pattern));
+    },
   };
 }
