@@ -4,7 +4,7 @@
 // Every broker a benchmark starts, it closes: the process ends by itself.
 import { cpus } from 'node:os';
 import { runEndToEndBench, type Client, type EndToEndResult } from './endToEnd';
-import { runLatencyBench, type LatencyResult } from './latency';
+import { runLatencyBench, type LatencyFigures, type LatencyResult } from './latency';
 import { runObserversBench, type ObserversResult } from './observers';
 import { runOtaDownloadBench, type OtaDownloadResult } from './otaDownload';
 import { runRoutingBench } from './routing';
@@ -221,14 +221,16 @@ function otaTable(r: OtaDownloadResult): string[] {
 
 function latencyTable(r: LatencyResult): string[] {
   const ms = (value: number) => `${value.toFixed(2)} ms`;
-  return table(
-    ['publish to broker', 'ours', 'raw MQTT.js'],
-    [
-      ['median', ms(r.ours.median), ms(r.raw.median)],
-      ['p99', ms(r.ours.p99), ms(r.raw.p99)],
-      ['max', ms(r.ours.max), ms(r.raw.max)],
-    ],
-  );
+  const rows = (ours: LatencyFigures, raw: LatencyFigures) => [
+    ['median', ms(ours.median), ms(raw.median)],
+    ['p99', ms(ours.p99), ms(raw.p99)],
+    ['max', ms(ours.max), ms(raw.max)],
+  ];
+  return [
+    ...table(['publish to broker', 'ours', 'raw MQTT.js'], rows(r.ours, r.raw)),
+    '',
+    ...table(['QoS 1 post to its reply', 'ours', 'raw MQTT.js'], rows(r.roundTrip.ours, r.roundTrip.raw)),
+  ];
 }
 
 async function main(): Promise<void> {

@@ -1,9 +1,12 @@
 // Latency benchmark: a device publishes a small QoS 0 message every few milliseconds, each from a timer of
 // its own (a job of its own, as telemetry or a reply is), and the broker's side notes when each arrives;
-// against raw MQTT.js doing the same on the same broker, in the same run. Run alone with
-// `npm run bench -- --only latency`.
+// and a device posts properties at QoS 1 one at a time, each once the reply to the one before is in
+// (post, PUBACK, post_reply); both against raw MQTT.js doing the same on the same broker, in the same run.
+// Run alone with `npm run bench -- --only latency`.
+import * as E from 'fp-ts/Either';
 import mqtt from 'mqtt';
 import { filter, firstValueFrom } from 'rxjs';
+import { createThing } from '../lib/alink/createThing';
 import { createDevice } from '../lib/device';
 import { startEmulator, type Emulator } from '../lib/emulator';
 import { mqttCredentials } from '../lib/identity/mqttCredentials';
@@ -21,6 +24,12 @@ export interface LatencyResult {
   readonly intervalMs: number;
   readonly ours: LatencyFigures;
   readonly raw: LatencyFigures;
+  /** QoS 1 property posts, one at a time: from the publish until the reply is in, per client. */
+  readonly roundTrip: {
+    readonly posts: number;
+    readonly ours: LatencyFigures;
+    readonly raw: LatencyFigures;
+  };
 }
 
 export interface LatencyConfig {
@@ -30,10 +39,13 @@ export interface LatencyConfig {
   readonly intervalMs?: number;
   /** Rounds; each runs both clients, in turn. Default: 3. */
   readonly rounds?: number;
+  /** Property posts per client and round, one at a time. Default: 100. */
+  readonly posts?: number;
 }
 
 const { productKey, deviceName } = testDevice;
 const TOPIC = `/sys/${productKey}/${deviceName}/thing/event/property/post`;
+const POST_REPLY = `${TOPIC}_reply`;
 
 type Publish = (payload: string) => void;
 
@@ -101,6 +113,60 @@ async function raw(emulator: Emulator, count: number, intervalMs: number): Promi
   }
 }
 
+/** Ours: `postProperties` at QoS 1 (its default), the next once the reply is in. */
+async function oursRoundTrips(emulator: Emulator, count: number): Promise<number[]> {
+  const device = createDevice({ ...testDevice, endpoint: { url: emulator.url }, reconnect: false });
+  device.start();
+  await firstValueFrom(device.state$.pipe(filter((state) => state.status === 'connected')));
+  const thing = createThing(device);
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const sent = performance.now();
+      const reply = await firstValueFrom(thing.postProperties({ temp: i }));
+      if (E.isLeft(reply)) throw new Error(`post ${i} failed: ${JSON.stringify(reply.left)}`);
+      times.push(performance.now() - sent);
+    }
+    return times;
+  } finally {
+    await device.close();
+  }
+}
+
+/** Raw MQTT.js: subscribe the reply topic, publish each post at QoS 1, wait for the reply with its id. */
+async function rawRoundTrips(emulator: Emulator, count: number): Promise<number[]> {
+  const client = await mqtt.connectAsync(emulator.url, {
+    ...mqttCredentials(testDevice),
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+  try {
+    await client.subscribeAsync(POST_REPLY, { qos: 1 });
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = String(i + 1);
+      const replied = new Promise<void>((resolve, reject) => {
+        const onMessage = (_topic: string, payload: Buffer) => {
+          const reply = JSON.parse(payload.toString()) as { id?: string; code?: number };
+          if (reply.id !== id) return;
+          client.removeListener('message', onMessage);
+          if (reply.code === 200) resolve();
+          else reject(new Error(`post ${id} answered ${String(reply.code)}`));
+        };
+        client.on('message', onMessage);
+      });
+      const post = { id, version: '1.0', params: { temp: i }, method: 'thing.event.property.post' };
+      const sent = performance.now();
+      client.publish(TOPIC, JSON.stringify(post), { qos: 1 });
+      await replied;
+      times.push(performance.now() - sent);
+    }
+    return times;
+  } finally {
+    await client.endAsync();
+  }
+}
+
 function figures(latencies: readonly number[]): LatencyFigures {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number;
@@ -115,6 +181,7 @@ export async function runLatencyBench(
   const publishes = config.publishes ?? 200;
   const intervalMs = config.intervalMs ?? 2;
   const rounds = config.rounds ?? 3;
+  const posts = config.posts ?? 100;
   log(
     `QoS 0, one publish every ${intervalMs} ms from a timer, ${publishes} per client and round, ${rounds} rounds`,
   );
@@ -122,6 +189,7 @@ export async function runLatencyBench(
     products: [{ productKey, devices: [{ deviceName, deviceSecret: testDevice.deviceSecret }] }],
   });
   const all = { ours: [] as number[], raw: [] as number[] };
+  const trips = { ours: [] as number[], raw: [] as number[] };
   try {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const);
@@ -132,8 +200,24 @@ export async function runLatencyBench(
         all[client].push(...latencies);
       }
     }
+    log(`QoS 1 property posts, one at a time, each until its reply: ${posts} per client and round`);
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const);
+      for (const client of order) {
+        const times = await (client === 'ours' ? oursRoundTrips : rawRoundTrips)(emulator, posts);
+        const f = figures(times);
+        log(`round ${round + 1} ${client}: median ${f.median.toFixed(2)} ms, max ${f.max.toFixed(2)} ms`);
+        trips[client].push(...times);
+      }
+    }
   } finally {
     await emulator.close();
   }
-  return { publishes, intervalMs, ours: figures(all.ours), raw: figures(all.raw) };
+  return {
+    publishes,
+    intervalMs,
+    ours: figures(all.ours),
+    raw: figures(all.raw),
+    roundTrip: { posts, ours: figures(trips.ours), raw: figures(trips.raw) },
+  };
 }
