@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, map, NEVER, take, tap, toArray, type Observable } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../lib/device';
@@ -269,6 +270,53 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       // either broker (the check has teeth as long as a broker sends more than one message per read).
       expect(traffic.reads).toBeGreaterThan(0);
       expect(traffic.writes).toBeLessThanOrEqual(traffic.reads + 1);
+    });
+
+    it.each<[boolean, string]>([
+      [false, 'keep its subscription and get the QoS 1 message sent while it was away'],
+      [true, 'subscribe again and not get the message sent while it was away'],
+    ])('with cleanSession %s, should %s when its connection drops', async (cleanSession) => {
+      // The device's socket, to cut from under it: the port turns Nagle off on each one it opens.
+      const noDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+      try {
+        const d = device({ cleanSession, reconnect: { initialDelayMs: 300, jitter: 'none' } });
+        const sent: string[] = [];
+        d.packets$.subscribe((packet) => {
+          if (packet.direction === 'sent') sent.push(packet.type);
+          if (packet.type === 'connack') sent.push(`connack, session present: ${packet.sessionPresent}`);
+        });
+        const away = echoTopic('away');
+        const got: string[] = [];
+        const after = firstValueFrom(
+          d.observe(away, { qos: 1 }).pipe(
+            map((message) => got.push(message.payload.toString())),
+            filter(() => got.includes('after')),
+          ),
+        );
+        d.start();
+        await until(d, 'connected');
+        await roundTrip(d, away, away, 1);
+        got.length = 0;
+        const sockets = noDelay.mock.contexts as Socket[];
+        sockets
+          .filter((socket) => socket.remotePort === Number(new URL(broker.url).port))
+          .forEach((s) => s.destroy());
+        await until(d, 'reconnecting');
+        await broker.publishToDevice(away, 'while away');
+        await expect(until(d, 'connected')).resolves.toEqual({
+          status: 'connected',
+          sessionPresent: !cleanSession,
+        });
+        if (cleanSession) await firstValueFrom(d.packets$.pipe(filter((p) => p.type === 'suback')));
+        await broker.publishToDevice(away, 'after');
+        await after;
+        expect(got).toEqual(cleanSession ? ['after'] : ['while away', 'after']);
+        const reconnected = sent.slice(sent.lastIndexOf('connect'));
+        expect(reconnected.includes('subscribe')).toBe(cleanSession);
+        expect(reconnected[1]).toBe(`connack, session present: ${!cleanSession}`);
+      } finally {
+        noDelay.mockRestore();
+      }
     });
 
     it('should let an in-flight QoS1 publish finish on close()', async () => {

@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import { Subscription } from 'rxjs';
 import { DEFAULT_TOPIC_CLASSES, startEmulator, type Emulator } from '../../lib/emulator';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
@@ -26,6 +27,8 @@ export interface TestBroker extends PacketLog {
   readonly url: string;
   /** The broker goes away (port closed) and comes back on the same port. */
   stop(): Promise<void>;
+  /** Publishes at QoS 1 to the device from the other side (the cloud, or another client); resolves once the broker has it. */
+  publishToDevice(topic: string, payload: string): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,6 +64,10 @@ export async function emulatorBroker(): Promise<TestBroker> {
     subscribes: (filter) => counts.subscribe.get(filter) ?? 0,
     unsubscribes: (filter) => counts.unsubscribe.get(filter) ?? 0,
     stop,
+    async publishToDevice(topic, payload) {
+      if (emulator === undefined) throw new Error('the emulator is stopped');
+      await emulator.publish(topic, payload, { qos: 1 });
+    },
     async start() {
       emulator = await startEmulator({ products, port, forwardDevicePublishes: true });
       watch(emulator);
@@ -88,6 +95,19 @@ export async function mosquittoBroker(): Promise<TestBroker> {
     subscribes: (filter) => mosquitto.subscribes(filter),
     unsubscribes: (filter) => mosquitto.unsubscribes(filter),
     stop: () => mosquitto.stop(),
+    async publishToDevice(topic, payload) {
+      // The device's own credentials (the ACL is per user) with a client id of its own.
+      const client = await mqtt.connectAsync(mosquitto.url, {
+        username,
+        password,
+        clientId: 'the-other-side',
+      });
+      try {
+        await client.publishAsync(topic, payload, { qos: 1 });
+      } finally {
+        await client.endAsync();
+      }
+    },
     start: () => mosquitto.start(),
     close: () => mosquitto.close(),
   };
