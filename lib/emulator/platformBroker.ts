@@ -74,6 +74,20 @@ export interface BrokerRules {
 /** Where a dropped publish goes: a `$` topic no device can subscribe to, and no wildcard filter reaches. */
 const DROPPED = '$dropped';
 
+/**
+ * The id aedes keys a connection and its session by. aedes takes the MQTT client id; the platform's says the
+ * device's own id and then how it signed (`id|securemode=...,timestamp=...|`, a fresh timestamp at each
+ * login), and two devices may pick the same id. Keyed by the whole of it, a session kept for a device that
+ * logs in again (cleanSession false) was lost with each new timestamp, and the second of two devices with
+ * the same client id closed the first (aedes lets a client id be connected once). Here: the username (which
+ * names the device) and the id before the `|`.
+ */
+export function sessionKey(clientId: string, username: string | undefined): string {
+  if (clientId === '') return clientId;
+  const open = clientId.indexOf('|');
+  return `${username ?? ''}|${open < 0 ? clientId : clientId.slice(0, open)}`;
+}
+
 export function platformBroker(
   createBroker: CreateBroker,
   registry: DeviceRegistry,
@@ -130,6 +144,7 @@ export function platformBroker(
   const aedes = createBroker({
     preConnect(client, packet, callback) {
       connects.set(client, { clientId: packet.clientId, keepalive: packet.keepalive ?? 0 });
+      packet.clientId = sessionKey(packet.clientId, packet.username);
       callback(null, true);
     },
 

@@ -1,7 +1,9 @@
 // The device side of the emulator, over real sockets: authentication, the platform's rules, kicks.
 import { filter, firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import type { ErrorWithSubackPacket } from 'mqtt';
+import { createDevice, type AliyunDevice } from '../../lib/device';
 import type { EmulatorEvent, ViolationReason } from '../../lib/emulator';
+import { sessionKey } from '../../lib/emulator/platformBroker';
 import { mqttCredentials } from '../../lib/identity';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage, whenClosed } from './deviceHarness';
 
@@ -241,6 +243,19 @@ describe('platformBroker: subscribe rules', () => {
   });
 });
 
+describe('sessionKey', () => {
+  it.each([
+    ['my-id|securemode=3,signmethod=hmacsha1,timestamp=789|', 'dev01&pk', 'dev01&pk|my-id'],
+    ['my-id|securemode=3,signmethod=hmacsha1,timestamp=790|', 'dev01&pk', 'dev01&pk|my-id'],
+    ['my-id|securemode=3|', 'dev02&pk', 'dev02&pk|my-id'],
+    ['no-params', 'dev01&pk', 'dev01&pk|no-params'],
+    ['no-username', undefined, '|no-username'],
+    ['', 'dev01&pk', ''],
+  ])('should key %j of %s as %j', (clientId, username, key) => {
+    expect(sessionKey(clientId, username)).toBe(key);
+  });
+});
+
 describe('platformBroker: second login', () => {
   it.each([
     ['another clientId', 'second'],
@@ -259,6 +274,56 @@ describe('platformBroker: second login', () => {
       { type: 'connect', device: { ...DEV01, clientId: secondId } },
     ]);
     expect(await firstValueFrom(emulator.devices$)).toEqual([{ ...DEV01, clientId: secondId }]);
+  });
+
+  it('should leave another device alone that logs in with the same clientId', async () => {
+    // aedes lets one client id be connected once: keyed by the MQTT client id alone, the second closed the first.
+    const emulator = await harness.start();
+    const one = await harness.connectDevice(emulator, { clientId: 'firmware-1.0' });
+    const other = await harness.connectDevice(emulator, {
+      deviceName: 'dev02',
+      deviceSecret: 'another-secret',
+      clientId: 'firmware-1.0',
+    });
+    const topic = `/broadcast/${PK}/both`;
+    await Promise.all([one, other].map((client) => client.subscribeAsync(topic, { qos: 1 })));
+    const heard = Promise.all([nextMessage(one), nextMessage(other)]);
+    await emulator.publish(topic, 'to both', { qos: 1 });
+    expect((await heard).map((m) => m.payload.toString())).toEqual(['to both', 'to both']);
+    expect([one.connected, other.connected]).toEqual([true, true]);
+    expect((await firstValueFrom(emulator.devices$)).map((d) => d.deviceName)).toEqual(['dev01', 'dev02']);
+  });
+
+  it('should keep the session of a device that logs in again with cleanSession false and a new timestamp', async () => {
+    const emulator = await harness.start();
+    const topic = `/${PK}/${DEV01.deviceName}/user/get`;
+    let now = 1700000000000;
+    const login = (): AliyunDevice =>
+      createDevice({
+        ...DEV01,
+        deviceSecret: SECRET,
+        clientId: 'my-id',
+        timestamp: () => (now += 60_000),
+        cleanSession: false,
+        endpoint: { url: emulator.url },
+        reconnect: false,
+      });
+    const first = login();
+    const subscribed = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'subscribe')));
+    first.observe(topic, { qos: 1 }).subscribe();
+    first.start();
+    await subscribed;
+    await first.close();
+    await emulator.publish(topic, 'while away', { qos: 1 });
+    const second = login();
+    try {
+      const message = firstValueFrom(second.observe(topic, { qos: 1 }));
+      second.start();
+      expect((await message).payload.toString()).toBe('while away');
+      expect(await firstValueFrom(second.state$)).toEqual({ status: 'connected', sessionPresent: true });
+    } finally {
+      await second.close();
+    }
   });
 
   it('should leave other devices of the product alone', async () => {
