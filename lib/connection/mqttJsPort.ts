@@ -51,7 +51,9 @@ export function halfOpenDetectionMs(keepalive: number): number {
 
 /**
  * The MQTT.js options the port sets itself, and where a caller sets each instead: in `clientOptions` they
- * would be overridden without a word.
+ * would be overridden without a word. And two it leaves at MQTT.js's defaults because it relies on them:
+ * its QoS 0 publishes are written before `publish()` returns, which a store with packets of an earlier
+ * connection, or a message-id provider that makes publishes wait for a free id, would break.
  */
 const OWNED_CLIENT_OPTIONS: Readonly<Record<string, string>> = {
   clientId: 'set from the credentials',
@@ -71,6 +73,8 @@ const OWNED_CLIENT_OPTIONS: Readonly<Record<string, string>> = {
   key: 'TLS goes through the tls option: use tls.key',
   rejectUnauthorized: 'TLS goes through the tls option: use tls.rejectUnauthorized',
   servername: 'TLS goes through the tls option: use tls.servername',
+  outgoingStore: "not settable: the offline queue is the device's own (offlineQueue)",
+  messageIdProvider: 'not settable: the port needs QoS 0 publishes written at once',
 };
 
 /**
@@ -137,10 +141,10 @@ function connectOnce(
     let disconnecting = false;
 
     const onConnect = (connack: { sessionPresent: boolean }) => {
-      // MQTT.js waits for 'drain' with one listener per publish written into a full socket buffer, and
-      // caps the socket at 1000 listeners: a burst of QoS 0 publishes would print a listener-leak warning
-      // although each of those listeners goes at the next 'drain', and the socket goes with its client
-      // when this connection ends.
+      // MQTT.js waits for 'drain' with one listener per PUBACK written into a full socket buffer (our QoS 0
+      // publishes share one, see drainWaiters), and caps the socket at 1000 listeners: a burst of QoS 1
+      // messages in would print a listener-leak warning although each of those listeners goes at the next
+      // 'drain', and the socket goes with its client when this connection ends.
       client.stream?.setMaxListeners(0);
       subscriber.next(linkOf(client, connack.sessionPresent, owed, holdWrites, () => (disconnecting = true)));
     };
@@ -333,7 +337,10 @@ function linkOf(
       request<never>(false, (settle) => client.unsubscribe([...filters], (error) => settle(error ?? null))),
     publish: (topic, payload, qos, done) => {
       // Disconnecting, MQTT.js refuses a publish (and with no callback to tell, emits it as an 'error').
-      if (!client.connected || client.disconnecting) return done(new ConnectionLostError('not connected'));
+      // Once the peer has closed or the socket is gone, MQTT.js still says connected until its 'close'
+      // (a turn or more later), and a write then is lost: not written, so the sink sends it again.
+      if (!client.connected || client.disconnecting || !client.stream.writable)
+        return done(new ConnectionLostError('not connected'));
       holdWrites();
       // Typed Buffer, but mqtt-packet measures and writes any Uint8Array (a browser has no Buffer).
       if (qos === 0) {

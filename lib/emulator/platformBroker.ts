@@ -5,6 +5,7 @@ import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
 import { TopicRouter } from '../topic';
 import type { DeviceRegistry } from './deviceRegistry';
+import { parseClientId } from './authenticateDevice';
 import { platformLogin } from './platformLogin';
 import { answerRegistration, type RegistrationAccepted } from './registrationLogin';
 import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
@@ -80,10 +81,14 @@ const DROPPED = '$dropped';
  * login), and two devices may pick the same id. Keyed by the whole of it, a session kept for a device that
  * logs in again (cleanSession false) was lost with each new timestamp, and the second of two devices with
  * the same client id closed the first (aedes lets a client id be connected once). Here: the username (which
- * names the device) and the id before the `|`.
+ * names the device) and the id before the `|`. A registration (`authType=register` or `regnwl`) is no
+ * login of the device: it is keyed apart, by its whole client id (with its own `random`), so that a
+ * second one made while the first is open does not close it, nor its clean session wipe the device's.
  */
 export function sessionKey(clientId: string, username: string | undefined): string {
   if (clientId === '') return clientId;
+  const authType = parseClientId(clientId)?.params['authType'];
+  if (authType === 'register' || authType === 'regnwl') return `register|${clientId}`;
   const open = clientId.indexOf('|');
   return `${username ?? ''}|${open < 0 ? clientId : clientId.slice(0, open)}`;
 }

@@ -43,6 +43,28 @@ describe('mqttExchange', () => {
     expect(messages.map((m) => m.topic)).toEqual(['/ext/register']);
   });
 
+  it('should be answered when two registrations of one device are made at once, each on its own', async () => {
+    // A device that tries again while its first attempt is still open: the broker must not take the second
+    // for the same session as the first and close it.
+    const again = registrationCredentials({
+      productKey: PK,
+      deviceName: 'dev01',
+      productSecret: PS,
+      random: 'r2',
+      authType: 'register',
+      secureMode: 2,
+    });
+    const exchange = (credentials: typeof register) =>
+      lastValueFrom(
+        mqttExchange({ url: emulator.urls.mqtts, credentials, tls: { ca: emulator.ca } }).pipe(toArray()),
+      );
+    const answers = await Promise.all([exchange(register), exchange(again)]);
+    expect(answers.map((messages) => messages.map((m) => m.topic))).toEqual([
+      ['/ext/register'],
+      ['/ext/register'],
+    ]);
+  });
+
   it('should error with the CONNACK refusal', async () => {
     const wrong = { ...register, password: '00' };
     await expect(

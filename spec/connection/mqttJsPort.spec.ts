@@ -208,6 +208,44 @@ describe('mqttJsPort', () => {
     }
   });
 
+  it('should call a QoS 0 publish written only when the socket took it, not once the peer has closed', async () => {
+    // The broker sends its FIN and goes on reading: whatever the device wrote before its own end arrives.
+    // From the FIN to MQTT.js's 'close' (a turn or more), MQTT.js still says connected; a publish then is lost.
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
+    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
+    let connection: Subscription | undefined;
+    try {
+      const link = await new Promise<MqttLink>((resolve, reject) => {
+        connection = port.connect(() => undefined).subscribe({ next: resolve, error: reject });
+      });
+      const [socket] = [...broker.sockets] as [Socket];
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const deviceEnded = once(socket, 'end');
+      const answers = { written: 0, lost: 0 };
+      // 20 publishes a turn of the event loop, until one is refused.
+      const refused = new Promise<void>((resolve) => {
+        const burst = () => {
+          for (let i = 0; i < 20; i++)
+            link.publish('t', Buffer.from('x'), 0, (error) => (error ? answers.lost++ : answers.written++));
+          if (answers.lost > 0) resolve();
+          else setImmediate(burst);
+        };
+        burst();
+      });
+      setImmediate(() => socket.end());
+      await Promise.all([refused, deviceEnded]);
+
+      // A PUBLISH of 'x' to 't' at QoS 0 is 6 bytes: 0x30 0x04 0x00 0x01 't' 'x'.
+      const publishes = Buffer.concat(chunks).length / 6;
+      expect(answers.lost).toBeGreaterThan(0);
+      expect(answers.written).toBe(publishes);
+    } finally {
+      connection?.unsubscribe();
+      await closeServer(broker);
+    }
+  });
+
   it('should close even when the peer never closes its side after DISCONNECT', async () => {
     const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
     const connection = createConnection(mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 }), {

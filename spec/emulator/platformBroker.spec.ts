@@ -251,6 +251,17 @@ describe('sessionKey', () => {
     ['no-params', 'dev01&pk', 'dev01&pk|no-params'],
     ['no-username', undefined, '|no-username'],
     ['', 'dev01&pk', ''],
+    [
+      'pk.dev01|securemode=2,authType=register,random=r1,signmethod=hmacsha1|',
+      'dev01&pk',
+      'register|pk.dev01|securemode=2,authType=register,random=r1,signmethod=hmacsha1|',
+    ],
+    [
+      'pk.dev01|securemode=-2,authType=regnwl,random=r2,signmethod=hmacsha1|',
+      'dev01&pk',
+      'register|pk.dev01|securemode=-2,authType=regnwl,random=r2,signmethod=hmacsha1|',
+    ],
+    ['cid|securemode=-2,authType=connwl|', 'dev01&pk', 'dev01&pk|cid'],
   ])('should key %j of %s as %j', (clientId, username, key) => {
     expect(sessionKey(clientId, username)).toBe(key);
   });
