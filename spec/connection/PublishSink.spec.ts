@@ -304,6 +304,55 @@ describe('PublishSink', () => {
     expect(heard).toEqual(['e refused', 'c acked', 'd acked']);
   });
 
+  it('should search a full queue for abandoned publishes again only after as many publishes as it holds', () => {
+    const heard: string[] = [];
+    const sink = new PublishSink({ ...config, queueLimit: 3, overflow: 'error' });
+    const send = (name: string) =>
+      sink
+        .send(job(name))
+        .subscribe({ next: () => heard.push(`${name} acked`), error: () => heard.push(`${name} refused`) });
+    const a = send('a');
+    send('b');
+    send('c');
+    send('d'); // searched: nothing abandoned
+    a.unsubscribe();
+    for (const name of ['e', 'f', 'g']) send(name); // not searched: refused although a left
+    send('h'); // searched: a is forgotten, h takes its place
+    const written: string[] = [];
+    sink.online(link(written, () => of(1)));
+    expect(written).toEqual(['b', 'c', 'h']);
+    expect(heard).toEqual([
+      'd refused',
+      'e refused',
+      'f refused',
+      'g refused',
+      'b acked',
+      'c acked',
+      'h acked',
+    ]);
+  });
+
+  it('should look at each queued publish once per publish at most while the queue is full, not at all of them', () => {
+    const limit = 1000;
+    const sink = new PublishSink({ ...config, queueLimit: limit, overflow: 'error' });
+    let looks = 0;
+    const observer = () => ({
+      get closed() {
+        looks += 1;
+        return false;
+      },
+      next: () => undefined,
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    for (let i = 0; i < limit; i++) sink.attach(job(String(i)), observer());
+    looks = 0;
+    const refused = 10 * limit;
+    for (let i = 0; i < refused; i++) sink.attach(job('late'), observer());
+    // Searched at each publish, that was limit * refused looks (10,000,000).
+    expect(looks).toBeLessThanOrEqual(2 * refused);
+  });
+
   it('should fail what waits, and later publishes, on close', () => {
     testScheduler.run(({ expectObservable }) => {
       const sink = new PublishSink(config);
