@@ -73,6 +73,21 @@ describe('mqttJsPort', () => {
     );
   });
 
+  it.each(['messageIdProvider', 'outgoingStore'])(
+    'should throw a DeviceOptionsError for clientOptions.%s, which would hold back QoS 0 publishes',
+    (name) => {
+      const port = () =>
+        mqttJsPort({
+          ...config,
+          url: 'mqtt://127.0.0.1:1',
+          connectTimeoutMs: 1000,
+          clientOptions: { [name]: {} },
+        });
+      expect(port).toThrow(DeviceOptionsError);
+      expect(port).toThrow(new RegExp(`- clientOptions.${name}: not settable: `));
+    },
+  );
+
   it('should wait a connectTimeoutMs longer than a Node.js timer holds, not time out at once', async () => {
     const overflows = watchTimerOverflows();
     // Takes the connection and never answers the CONNECT.
