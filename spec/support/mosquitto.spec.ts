@@ -1,12 +1,16 @@
 import { connect } from 'mqtt';
 import { describeWithMosquitto, Mosquitto } from './mosquitto';
 
-/** Resolves with what the promise gave, or 'still waiting' after `ms`. */
-const within = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([
-    promise,
-    new Promise<'still waiting'>((resolve) => setTimeout(resolve, ms, 'still waiting')),
-  ]);
+/** Resolves with what the promise gave, or 'still waiting' after `ms`; its timer goes when it resolves. */
+const within = async <T>(promise: Promise<T>, ms: number) => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still waiting'>((resolve) => (timer = setTimeout(resolve, ms, 'still waiting')));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 describeWithMosquitto('Mosquitto (test support)', () => {
   let broker: Mosquitto | undefined;
