@@ -4,6 +4,7 @@ import type { PublishJob } from './checkPublish';
 import { ConnectionLostError, PublishRefusedError, PublishTimeoutError } from './errors';
 import type { PublishReceipt } from './messages';
 import type { MqttLink } from './MqttPort';
+import { Queue } from './Queue';
 
 /**
  * Which publish fails when one more is made while offline and the queue is full; it fails with
@@ -51,7 +52,7 @@ interface Pending {
  * One timer watches every in-flight publish: they share one timeout, so the oldest always expires first.
  */
 export class PublishSink {
-  private readonly queue: Pending[] = [];
+  private readonly queue = new Queue<Pending>();
   /** Written and not yet answered, in the order they were written: the order of their deadlines. */
   private readonly inFlight = new Set<Pending>();
   private readonly settled$ = new Subject<void>();
@@ -96,7 +97,7 @@ export class PublishSink {
   online(link: MqttLink): void {
     this.link = link;
     this.unsearched = 0;
-    for (const pending of this.queue.splice(0)) {
+    for (const pending of this.queue.takeAll()) {
       if (pending.observer.closed) pending.state = 'settled';
       else this.write(pending, link);
     }
@@ -132,7 +133,7 @@ export class PublishSink {
     this.link = undefined;
     this.timeoutTimer?.unsubscribe();
     this.timeoutTimer = undefined;
-    const waiting = this.queue.splice(0);
+    const waiting = this.queue.takeAll();
     // Out of the queue all at once: settling the queued one by one would splice the queue each time, and a
     // queue of 1,000,000 would hold close() for minutes.
     for (const pending of waiting) pending.state = 'settled';
@@ -184,20 +185,17 @@ export class PublishSink {
 
   /** Takes the publishes whose observers have left out of the queue. */
   private forgetAbandoned(): void {
-    let kept = 0;
-    for (const pending of this.queue) {
-      if (pending.observer.closed) pending.state = 'settled';
-      else this.queue[kept++] = pending;
-    }
-    this.queue.length = kept;
+    this.queue.keepIf((pending) => {
+      if (!pending.observer.closed) return true;
+      pending.state = 'settled';
+      return false;
+    });
   }
 
   /** Back in the queue, in its original order: it was sent but the connection dropped before the answer. */
   private requeue(pending: Pending): void {
-    let at = this.queue.length;
-    while (at > 0 && (this.queue[at - 1]?.seq ?? 0) > pending.seq) at -= 1;
     pending.state = 'queued';
-    this.queue.splice(at, 0, pending);
+    this.queue.insertInOrder(pending, (other) => other.seq < pending.seq);
   }
 
   private write(pending: Pending, link: MqttLink): void {
@@ -264,8 +262,7 @@ export class PublishSink {
     const { state } = pending;
     pending.state = 'settled';
     if (state === 'queued') {
-      const at = this.queue.indexOf(pending);
-      if (at >= 0) this.queue.splice(at, 1);
+      this.queue.remove(pending);
     } else if (state === 'in-flight') {
       this.inFlight.delete(pending);
       if (this.settled$.observed) this.settled$.next();
