@@ -109,6 +109,7 @@ export class PublishSink {
    */
   offline(): void {
     this.link = undefined;
+    this.unsearched = 0;
     for (const pending of [...this.inFlight]) {
       this.settle(pending);
       if (!pending.observer.closed) this.requeue(pending);
@@ -168,19 +169,18 @@ export class PublishSink {
   }
 
   /**
-   * Takes the publishes whose observers have left out of the queue; after a search that found none, not
-   * again until as many publishes have asked as the queue holds. Searched at every publish, a full queue
-   * of 1,000,000 took 12 ms a publish (a device offline could publish 80 times a second), 5 µs at 1,000; so
-   * it costs a publish one entry searched at most, and one abandoned meanwhile keeps its place that long.
+   * Takes the publishes whose observers have left out of the queue, then not again until as many publishes
+   * have asked as it held. Searched at every publish, a full queue of 1,000,000 took 12 ms a publish (a
+   * device offline could publish 80 times a second), 5 µs at 1,000; so it costs a publish one entry
+   * searched at most, and one abandoned meanwhile keeps its place that long.
    */
   private searchAbandoned(): void {
     if (this.unsearched > 0) {
       this.unsearched -= 1;
       return;
     }
-    const before = this.queue.length;
+    this.unsearched = this.queue.length;
     this.forgetAbandoned();
-    if (this.queue.length === before) this.unsearched = before;
   }
 
   /** Takes the publishes whose observers have left out of the queue. */

@@ -353,6 +353,36 @@ describe('PublishSink', () => {
     expect(looks).toBeLessThanOrEqual(2 * refused);
   });
 
+  it('should look at each queued publish once per publish at most when one leaves the queue per publish', () => {
+    const limit = 1000;
+    const sink = new PublishSink({ ...config, queueLimit: limit, overflow: 'error' });
+    let looks = 0;
+    const callers: { left: boolean }[] = [];
+    const publish = () => {
+      const caller = { left: false };
+      callers.push(caller);
+      sink.attach(job('x'), {
+        get closed() {
+          looks += 1;
+          return caller.left;
+        },
+        next: () => undefined,
+        error: () => undefined,
+        complete: () => undefined,
+      });
+    };
+    for (let i = 0; i < limit; i++) publish();
+    looks = 0;
+    const later = 10 * limit;
+    // The oldest caller gives up at each new publish, as with a timeout per publish in a long outage.
+    for (let i = 0; i < later; i++) {
+      const oldest = callers[i];
+      if (oldest) oldest.left = true;
+      publish();
+    }
+    expect(looks).toBeLessThanOrEqual(2 * later);
+  });
+
   it('should fail what waits, and later publishes, on close', () => {
     testScheduler.run(({ expectObservable }) => {
       const sink = new PublishSink(config);
