@@ -399,6 +399,22 @@ describe('PublishSink', () => {
     expect(failure).toBe(closed);
   });
 
+  it('should fail every publish in flight on close, however many', () => {
+    const sink = new PublishSink({ ...config, queueLimit: 0 });
+    sink.online(link([], () => NEVER));
+    let failed = 0;
+    const observer = {
+      closed: false,
+      next: () => undefined,
+      error: () => (failed += 1),
+      complete: () => undefined,
+    };
+    const inFlight = 200_000;
+    for (let i = 0; i < inFlight; i++) sink.attach(job('x', 0), observer);
+    expect(() => sink.close(new Error('closed'))).not.toThrow();
+    expect(failed).toBe(inFlight);
+  });
+
   it('should wait a publishTimeoutMs longer than a Node.js timer holds without a timer loop', async () => {
     const overflows = watchTimerOverflows();
     const sink = new PublishSink({ ...config, publishTimeoutMs: 2 ** 32 });
