@@ -12,6 +12,7 @@ import {
   SubscribeRefusedError,
 } from '../lib/connection/errors';
 import { DeviceOptionsError, type DeviceOptions } from '../lib/identity/deviceOptions';
+import { MAX_UNACKNOWLEDGED } from '../lib/connection/mqttJsPort';
 import { describeWithMosquitto } from './support/mosquitto';
 import { countSocketTraffic } from './support/socketTraffic';
 import {
@@ -100,6 +101,22 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       expect(receipt).toEqual(expect.objectContaining({ topic, qos }));
       expect(qos === 1 ? typeof receipt.packetId : receipt.packetId).toBe(qos === 1 ? 'number' : undefined);
       await expect(seen.then((m) => m.topic)).resolves.toBe(topic);
+    });
+
+    it('should have each QoS 1 publish acknowledged when more are sent at once than MQTT has packet ids', async () => {
+      // An outage with a large offline queue: it all goes out when the connection is back. MQTT.js's packet
+      // ids wrap around after 65,535; one reused while still unanswered lost the first publish's answer.
+      const count = MAX_UNACKNOWLEDGED + 5_000;
+      const d = device({ offlineQueue: { limit: count }, publishTimeoutMs: 30_000 });
+      const outcomes = Array.from({ length: count }, (_, i) =>
+        lastValueFrom(d.publish({ topic, payload: `id${i}`, qos: 1 })).then(
+          (receipt) => receipt.packetId,
+          (error: Error) => error.name,
+        ),
+      );
+      d.start();
+      const answers = await Promise.all(outcomes);
+      expect(answers.filter((answer) => typeof answer !== 'number')).toEqual([]);
     });
 
     it('should send one SUBSCRIBE for 50 observers of a filter, and one UNSUBSCRIBE when all leave', async () => {

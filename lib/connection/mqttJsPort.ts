@@ -7,6 +7,7 @@ import { timerMs } from '../operators/timerMs';
 import { connectErrorOf } from './connectError';
 import { devicePacket, type DevicePacket } from './DevicePacket';
 import { ConnectionLostError } from './errors';
+import { Queue } from './Queue';
 import type { InboundHandler, MqttLink, MqttPort } from './MqttPort';
 import { tlsClientOptions } from './TlsError';
 
@@ -287,6 +288,22 @@ function drainWaiters(stream: MqttClient['stream']): (done: () => void) => void 
   };
 }
 
+/**
+ * The most QoS 1 publishes a link has unacknowledged; the rest wait in the port until answers free packet
+ * ids. MQTT's ids are 16 bits (1-65,535) and MQTT.js's wrap around: a publish given the id of one still
+ * unanswered replaced it in MQTT.js's outgoing map, and the PUBACK meant for the first answered the second.
+ * 70,000 publishes sent at once (an offline queue going out): 4,465 timed out though the broker had them
+ * all. SUBSCRIBE and UNSUBSCRIBE take ids from the same range, hence the margin.
+ */
+export const MAX_UNACKNOWLEDGED = 65_000;
+
+/** A QoS 1 publish waiting in the port for a free packet id. */
+interface Waiting {
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  readonly done: (error?: Error, packetId?: number) => void;
+}
+
 function linkOf(
   client: MqttClient,
   sessionPresent: boolean,
@@ -295,6 +312,31 @@ function linkOf(
   markDisconnecting: () => void,
 ): MqttLink {
   const whenWritten = drainWaiters(client.stream);
+  let unacknowledged = 0;
+  // Not failed when the link closes: like those unanswered, the sink takes them back and sends them again.
+  const waiting = new Queue<Waiting>();
+  const writable = () => client.connected && !client.disconnecting && client.stream.writable;
+  const publishQos1 = (topic: string, payload: Uint8Array, done: Waiting['done']) => {
+    unacknowledged += 1;
+    client.publish(topic, payload as Buffer, PUBLISH_OPTIONS[1], (error, packet) => {
+      unacknowledged -= 1;
+      // `(null, packet)` on the PUBACK. Under MQTT 3.1.1 a publish fails only when this connection ends
+      // before its answer (MQTT.js may say so before its 'close', e.g. on a keepalive timeout): always a
+      // lost connection, so the sink sends it again.
+      if (error) {
+        done(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error));
+        return;
+      }
+      if (waiting.length > 0) sendWaiting();
+      done(undefined, packet?.messageId);
+    });
+  };
+  const sendWaiting = () => {
+    const next = waiting.shift() as Waiting;
+    if (!writable()) return next.done(new ConnectionLostError('not connected'));
+    holdWrites();
+    publishQos1(next.topic, next.payload, next.done);
+  };
   /** Runs one request whose answer is owed: settles once, on the callback or on the connection's close. */
   const request = <T>(
     emits: boolean,
@@ -339,23 +381,19 @@ function linkOf(
       // Disconnecting, MQTT.js refuses a publish (and with no callback to tell, emits it as an 'error').
       // Once the peer has closed or the socket is gone, MQTT.js still says connected until its 'close'
       // (a turn or more later), and a write then is lost: not written, so the sink sends it again.
-      if (!client.connected || client.disconnecting || !client.stream.writable)
-        return done(new ConnectionLostError('not connected'));
-      holdWrites();
+      if (!writable()) return done(new ConnectionLostError('not connected'));
       // Typed Buffer, but mqtt-packet measures and writes any Uint8Array (a browser has no Buffer).
       if (qos === 0) {
+        holdWrites();
         // Written before publish() returns: the client is connected, and a client of ours never has stored
         // packets to send first (one client per connection, clean or not, so its store is empty).
         client.publish(topic, payload as Buffer, PUBLISH_OPTIONS[0]);
         return whenWritten(done);
       }
-      client.publish(topic, payload as Buffer, PUBLISH_OPTIONS[1], (error, packet) => {
-        // `(null, packet)` on the PUBACK. Under MQTT 3.1.1 a
-        // publish fails only when this connection ends before its answer (MQTT.js may say so before its
-        // 'close', e.g. on a keepalive timeout): always a lost connection, so the sink sends it again.
-        if (!error) return done(undefined, packet?.messageId);
-        done(error instanceof ConnectionLostError ? error : new ConnectionLostError(error.message, error));
-      });
+      if (unacknowledged >= MAX_UNACKNOWLEDGED || waiting.length > 0)
+        return waiting.push({ topic, payload, done });
+      holdWrites();
+      publishQos1(topic, payload, done);
     },
     disconnect: () =>
       new Observable<never>((subscriber) => {
