@@ -182,11 +182,6 @@ export class PublishSink {
       return;
     }
     this.unsearched = this.queue.length;
-    this.forgetAbandoned();
-  }
-
-  /** Takes the publishes whose observers have left out of the queue. */
-  private forgetAbandoned(): void {
     this.queue.keepIf((pending) => {
       if (!pending.observer.closed) return true;
       pending.state = 'settled';

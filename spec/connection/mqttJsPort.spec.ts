@@ -37,6 +37,15 @@ async function closeServer({ server, sockets }: { server: Server; sockets: Set<S
   await once(server, 'close');
 }
 
+/** A link from `port` once its CONNACK is in; `connection` ends it when unsubscribed. */
+async function connectLink(port: ReturnType<typeof mqttJsPort>) {
+  let connection: Subscription | undefined;
+  const link = await new Promise<MqttLink>((resolve, reject) => {
+    connection = port.connect(() => undefined).subscribe({ next: resolve, error: reject });
+  });
+  return { link, connection: connection as Subscription };
+}
+
 const config = {
   clientId: 'c|securemode=3|',
   username: 'u',
@@ -209,9 +218,9 @@ describe('mqttJsPort', () => {
     const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
     let connection: Subscription | undefined;
     try {
-      const link = await new Promise<MqttLink>((resolve, reject) => {
-        connection = port.connect(() => undefined).subscribe({ next: resolve, error: reject });
-      });
+      const connected = await connectLink(port);
+      connection = connected.connection;
+      const { link } = connected;
       link.disconnect().subscribe({ error: () => undefined });
       const answers: unknown[][] = [];
       for (const qos of [0, 1] as const)
@@ -230,9 +239,9 @@ describe('mqttJsPort', () => {
     const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
     let connection: Subscription | undefined;
     try {
-      const link = await new Promise<MqttLink>((resolve, reject) => {
-        connection = port.connect(() => undefined).subscribe({ next: resolve, error: reject });
-      });
+      const connected = await connectLink(port);
+      connection = connected.connection;
+      const { link } = connected;
       const [socket] = [...broker.sockets] as [Socket];
       const chunks: Buffer[] = [];
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
