@@ -18,3 +18,11 @@ export interface Log {
 export function logger(topic: LogTopic): Log {
   return createDebug(`rx-aliyun-iot:${topic}`);
 }
+
+/**
+ * Whether `debug` would print the namespace `name` now (`DEBUG=mqttjs:*`, say): for a logger made elsewhere
+ * (MQTT.js's own) that the library passes a no-op instead of when it is off.
+ */
+export function namespaceEnabled(name: string): boolean {
+  return createDebug.enabled(name);
+}

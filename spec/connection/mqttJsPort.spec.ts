@@ -1,4 +1,6 @@
+import createDebug from 'debug';
 import { once } from 'node:events';
+import { format } from 'node:util';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
@@ -268,6 +270,62 @@ describe('mqttJsPort', () => {
       connection?.unsubscribe();
       await closeServer(broker);
     }
+  });
+
+  describe("MQTT.js's own log", () => {
+    let lines: string[] = [];
+    let namespaces = '';
+    const print = createDebug.log;
+    beforeEach(() => {
+      lines = [];
+      namespaces = createDebug.disable();
+      createDebug.log = (...args: unknown[]) => lines.push(format(...args));
+    });
+    afterEach(() => {
+      createDebug.log = print;
+      createDebug.enable(namespaces);
+    });
+    const linkLogging = async (port: ReturnType<typeof mqttJsPort>) => {
+      const { link, connection } = await connectLink(port);
+      link.publish('t', Buffer.from('x'), 0, () => undefined);
+      connection.unsubscribe();
+    };
+
+    it('should print with mqttjs:client on when a connection starts, and not when it was off then', async () => {
+      const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+      const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
+      try {
+        createDebug.enable('mqttjs:client');
+        await linkLogging(port);
+        expect(lines.some((line) => line.includes('mqttjs:client') && line.includes('publish'))).toBe(true);
+        // Off when the connection started: a no-op stands in for it (a cost per message), until the next one.
+        createDebug.disable();
+        const { link, connection } = await connectLink(port);
+        createDebug.enable('mqttjs:client');
+        lines = [];
+        link.publish('t', Buffer.from('x'), 0, () => undefined);
+        connection.unsubscribe();
+        expect(lines).toEqual([]);
+        await linkLogging(port);
+        expect(lines.length).toBeGreaterThan(0);
+      } finally {
+        await closeServer(broker);
+      }
+    });
+
+    it('should call a log given in clientOptions, whatever debug says', async () => {
+      const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+      const calls: unknown[][] = [];
+      const log = (...args: unknown[]) => calls.push(args);
+      const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, clientOptions: { log } });
+      try {
+        await linkLogging(port);
+        expect(calls.some(([first]) => String(first).startsWith('publish'))).toBe(true);
+        expect(lines).toEqual([]);
+      } finally {
+        await closeServer(broker);
+      }
+    });
   });
 
   it('should close even when the peer never closes its side after DISCONNECT', async () => {
