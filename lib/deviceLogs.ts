@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { Subject, tap, type Observable } from 'rxjs';
+import { Observable, Subject, tap } from 'rxjs';
 import type { ConnectionState } from './connection/ConnectionState';
 import type { Connection } from './connection/createConnection';
 import { describePacket, type DevicePacket } from './connection/DevicePacket';
@@ -22,14 +22,32 @@ export interface DeviceLogs {
 
 /** The logs of the device `name` (`productKey/deviceName`). */
 export function deviceLogs(name: string): DeviceLogs {
-  const packets$ = new Subject<DevicePacket>();
+  const packets = new Subject<DevicePacket>();
+  /** The ports' `changed`: told when `packets$` gains or loses an observer. */
+  const watchers = new Set<() => void>();
+  const observersChanged = () => {
+    for (const changed of [...watchers]) changed();
+  };
+  const packets$ = new Observable<DevicePacket>((subscriber) => {
+    const observing = packets.subscribe(subscriber);
+    observersChanged();
+    return () => {
+      observing.unsubscribe();
+      observersChanged();
+    };
+  });
   const tapPackets: PacketTap = {
+    // The packet log is asked when a connection starts and when `packets$` gains or loses an observer.
     get active() {
-      return packets$.observed || packetLog.enabled;
+      return packets.observed || packetLog.enabled;
     },
     next(packet) {
       if (packetLog.enabled) packetLog('%s %s', name, describePacket(packet));
-      packets$.next(packet);
+      packets.next(packet);
+    },
+    watch(changed) {
+      watchers.add(changed);
+      return () => watchers.delete(changed);
     },
   };
   const failed = (topic: string, error: unknown) =>
@@ -39,12 +57,12 @@ export function deviceLogs(name: string): DeviceLogs {
 
   return {
     tap: tapPackets,
-    packets$: packets$.asObservable(),
+    packets$,
     logged(connection, url) {
       const shown = shownUrl(url);
       connection.state$.subscribe({
         next: (state) => connectionLog.enabled && connectionLog('%s %s', name, describeState(state, shown)),
-        complete: () => packets$.complete(),
+        complete: () => packets.complete(),
       });
       return {
         ...connection,

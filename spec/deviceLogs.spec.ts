@@ -73,6 +73,24 @@ describe('device logs and packets', () => {
     expect(up).toMatchObject({ topic: `/${productKey}/dev01/user/update`, qos: 1, bytes: 2 });
   });
 
+  it('should show packets$ to an observer that joins mid-connection, from then on, and none after it leaves', async () => {
+    const d = device();
+    d.start();
+    await connected(d);
+    const update = { topic: `/${productKey}/dev01/user/update`, payload: 'up', qos: 1 } as const;
+    await firstValueFrom(d.publish(update));
+    const seen: string[] = [];
+    const watching = d.packets$.subscribe((p) => seen.push(`${p.direction} ${p.type}`));
+    await firstValueFrom(d.publish(update));
+    watching.unsubscribe();
+    await firstValueFrom(d.publish(update));
+    // A second observer later sees only its own time's packets.
+    const later = firstValueFrom(d.packets$.pipe(filter((p) => p.type === 'puback')));
+    await firstValueFrom(d.publish(update));
+    await expect(later).resolves.toMatchObject({ direction: 'received', type: 'puback' });
+    expect(seen).toEqual(['sent publish', 'received puback']);
+  });
+
   it('should print nothing while the logs are off', async () => {
     const logs = captureLogs('');
     try {

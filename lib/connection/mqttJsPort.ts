@@ -34,6 +34,13 @@ export interface MqttJsPortSettings {
 export interface PacketTap {
   readonly active: boolean;
   next(packet: DevicePacket): void;
+  /**
+   * Calls `changed` each time `active` may have changed, until the returned function is called. With it, the
+   * port listens to MQTT.js's packets only while `active` (asked as a connection starts and on each call);
+   * without it, the port listens always and asks `active` at each packet. Listening costs 4 events a QoS 1
+   * message, 0.4-0.6 µs of CPU (`device.packets$` unobserved, e2e bench, emulator QoS 1, 2026-12-02).
+   */
+  readonly watch?: (changed: () => void) => () => void;
 }
 
 /**
@@ -176,10 +183,20 @@ function connectOnce(
     client.on('message', onMessage);
     client.on('error', onError);
     client.on('close', onClose);
-    if (packets !== undefined) {
-      client.on('packetsend', onPacketSent);
-      client.on('packetreceive', onPacketReceived);
-    }
+    let listening = false;
+    const listen = (on: boolean) => {
+      if (on === listening) return;
+      listening = on;
+      if (on) {
+        client.on('packetsend', onPacketSent);
+        client.on('packetreceive', onPacketReceived);
+      } else {
+        client.removeListener('packetsend', onPacketSent);
+        client.removeListener('packetreceive', onPacketReceived);
+      }
+    };
+    const unwatch = packets?.watch?.(() => listen(packets.active));
+    listen(packets !== undefined && (unwatch === undefined || packets.active));
     client.connect();
     noNagle(client.stream);
 
@@ -188,8 +205,8 @@ function connectOnce(
       client.removeListener('message', onMessage);
       client.removeListener('error', onError);
       client.removeListener('close', onClose);
-      client.removeListener('packetsend', onPacketSent);
-      client.removeListener('packetreceive', onPacketReceived);
+      unwatch?.();
+      listen(false);
       // MQTT.js may still report errors while it tears down; an 'error' without a listener would throw.
       client.on('error', ignore);
       if (!disconnecting) client.end(true);

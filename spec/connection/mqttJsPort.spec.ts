@@ -10,7 +10,7 @@ import {
   ConnectionRefusedError,
   PublishTimeoutError,
 } from '../../lib/connection/errors';
-import { halfOpenDetectionMs, mqttJsPort } from '../../lib/connection/mqttJsPort';
+import { halfOpenDetectionMs, mqttJsPort, type PacketTap } from '../../lib/connection/mqttJsPort';
 import type { MqttLink } from '../../lib/connection/MqttPort';
 import { DeviceOptionsError } from '../../lib/identity/deviceOptions';
 import { freePort } from '../support/mosquitto';
@@ -268,6 +268,72 @@ describe('mqttJsPort', () => {
       expect(answers.written).toBe(publishes);
     } finally {
       connection?.unsubscribe();
+      await closeServer(broker);
+    }
+  });
+
+  it('should listen to packets only while a tap with watch is active, asking active only when told', async () => {
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+    let active = false;
+    let asked = 0;
+    let changed: () => void = () => undefined;
+    const seen: string[] = [];
+    const packets: PacketTap = {
+      get active() {
+        asked += 1;
+        return active;
+      },
+      next: (packet) => seen.push(`${packet.direction} ${packet.type}`),
+      watch(onChange) {
+        changed = onChange;
+        return () => (changed = () => undefined);
+      },
+    };
+    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, packets });
+    try {
+      const { link, connection } = await connectLink(port);
+      const publish = () => link.publish('t', Buffer.from('x'), 0, () => undefined);
+      for (let i = 0; i < 100; i++) publish();
+      expect(asked).toBe(1);
+      active = true;
+      changed();
+      publish();
+      active = false;
+      changed();
+      publish();
+      connection.unsubscribe();
+      expect(seen).toEqual(['sent publish']);
+      // Once when the connection started, once for each change; a packet asks only while listened to.
+      expect(asked).toBe(4);
+      // The connection ended: it no longer watches.
+      changed();
+      expect(asked).toBe(4);
+    } finally {
+      await closeServer(broker);
+    }
+  });
+
+  it('should ask a tap without watch at each packet', async () => {
+    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
+    let asked = 0;
+    const seen: string[] = [];
+    const packets: PacketTap = {
+      get active() {
+        asked += 1;
+        return asked > 3;
+      },
+      next: (packet) => seen.push(`${packet.direction} ${packet.type}`),
+    };
+    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, packets });
+    try {
+      const { link, connection } = await connectLink(port);
+      // CONNECT and CONNACK asked 2 times; then each publish once.
+      link.publish('t', Buffer.from('x'), 0, () => undefined);
+      link.publish('t', Buffer.from('x'), 0, () => undefined);
+      connection.unsubscribe();
+      expect(asked).toBeGreaterThanOrEqual(4);
+      expect(seen).toContain('sent publish');
+    } finally {
       await closeServer(broker);
     }
   });
