@@ -38,9 +38,9 @@ export interface PacketTap {
    * Calls `changed` each time `active` may have changed, until the returned function is called. With it, the
    * port listens to MQTT.js's packets only while `active` (asked as a connection starts and on each call);
    * without it, the port listens always and asks `active` at each packet. Listening costs 4 events a QoS 1
-   * message, 0.4-0.6 µs of CPU (`device.packets$` unobserved, e2e bench, emulator QoS 1, 2026-12-02).
+   * message, 0.4-0.7 µs of CPU (`device.packets$` unobserved, e2e bench, emulator QoS 1, 2026-12-02).
    */
-  readonly watch?: (changed: () => void) => () => void;
+  readonly watch?: ((changed: () => void) => () => void) | undefined;
 }
 
 /**
