@@ -10,7 +10,12 @@ import {
   ConnectionRefusedError,
   PublishTimeoutError,
 } from '../../lib/connection/errors';
-import { halfOpenDetectionMs, mqttJsPort, type PacketTap } from '../../lib/connection/mqttJsPort';
+import {
+  halfOpenDetectionMs,
+  mqttJsPort,
+  type MqttJsPortConfig,
+  type PacketTap,
+} from '../../lib/connection/mqttJsPort';
 import type { MqttLink } from '../../lib/connection/MqttPort';
 import { DeviceOptionsError } from '../../lib/identity/deviceOptions';
 import { freePort } from '../support/mosquitto';
@@ -63,6 +68,26 @@ const connectionConfig: ConnectionConfig = {
   maxPayloadBytes: 1000,
   maxTopicBytes: 100,
 };
+
+/**
+ * Runs `body` with a port logged in to a silent broker that accepts it (`portOptions` added to `config`);
+ * the broker is closed afterwards.
+ */
+async function withAcceptingBroker(
+  portOptions: Partial<MqttJsPortConfig>,
+  body: (port: ReturnType<typeof mqttJsPort>, broker: { sockets: Set<Socket> }) => Promise<void>,
+  allowHalfOpen = false,
+): Promise<void> {
+  const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], allowHalfOpen);
+  try {
+    await body(mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, ...portOptions }), broker);
+  } finally {
+    await closeServer(broker);
+  }
+}
+
+/** One small QoS 0 publish whose answer nobody needs. */
+const publishOnce = (link: MqttLink) => link.publish('t', Buffer.from('x'), 0, () => undefined);
 
 describe('mqttJsPort', () => {
   it('should throw a DeviceOptionsError for clientOptions that set what the port sets itself', () => {
@@ -216,64 +241,65 @@ describe('mqttJsPort', () => {
   // Without the grace period, close() waits for a 'close' that a half-open peer never lets happen.
   it('should refuse a publish once disconnecting with ConnectionLostError, not call it written', async () => {
     // The peer never closes after DISCONNECT: MQTT.js stays connected and disconnecting.
-    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
-    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
-    let connection: Subscription | undefined;
-    try {
-      const connected = await connectLink(port);
-      connection = connected.connection;
-      const { link } = connected;
-      link.disconnect().subscribe({ error: () => undefined });
-      const answers: unknown[][] = [];
-      for (const qos of [0, 1] as const)
-        link.publish('t', Buffer.from('x'), qos, (...answer) => answers.push(answer));
-      expect(answers).toEqual([[expect.any(ConnectionLostError)], [expect.any(ConnectionLostError)]]);
-    } finally {
-      connection?.unsubscribe();
-      await closeServer(broker);
-    }
+    await withAcceptingBroker(
+      {},
+      async (port) => {
+        const { link, connection } = await connectLink(port);
+        try {
+          link.disconnect().subscribe({ error: () => undefined });
+          const answers: unknown[][] = [];
+          for (const qos of [0, 1] as const)
+            link.publish('t', Buffer.from('x'), qos, (...answer) => answers.push(answer));
+          expect(answers).toEqual([[expect.any(ConnectionLostError)], [expect.any(ConnectionLostError)]]);
+        } finally {
+          connection.unsubscribe();
+        }
+      },
+      true,
+    );
   });
 
   it('should call a QoS 0 publish written only when the socket took it, not once the peer has closed', async () => {
     // The broker sends its FIN and goes on reading: whatever the device wrote before its own end arrives.
     // From the FIN to MQTT.js's 'close' (a turn or more), MQTT.js still says connected; a publish then is lost.
-    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00], true);
-    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
-    let connection: Subscription | undefined;
-    try {
-      const connected = await connectLink(port);
-      connection = connected.connection;
-      const { link } = connected;
-      const [socket] = [...broker.sockets] as [Socket];
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      const deviceEnded = once(socket, 'end');
-      const answers = { written: 0, lost: 0 };
-      // 20 publishes a turn of the event loop, until one is refused.
-      const refused = new Promise<void>((resolve) => {
-        const burst = () => {
-          for (let i = 0; i < 20; i++)
-            link.publish('t', Buffer.from('x'), 0, (error) => (error ? answers.lost++ : answers.written++));
-          if (answers.lost > 0) resolve();
-          else setImmediate(burst);
-        };
-        burst();
-      });
-      setImmediate(() => socket.end());
-      await Promise.all([refused, deviceEnded]);
+    await withAcceptingBroker(
+      {},
+      async (port, broker) => {
+        const { link, connection } = await connectLink(port);
+        try {
+          const [socket] = [...broker.sockets] as [Socket];
+          const chunks: Buffer[] = [];
+          socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+          const deviceEnded = once(socket, 'end');
+          const answers = { written: 0, lost: 0 };
+          // 20 publishes a turn of the event loop, until one is refused.
+          const refused = new Promise<void>((resolve) => {
+            const burst = () => {
+              for (let i = 0; i < 20; i++)
+                link.publish('t', Buffer.from('x'), 0, (error) =>
+                  error ? answers.lost++ : answers.written++,
+                );
+              if (answers.lost > 0) resolve();
+              else setImmediate(burst);
+            };
+            burst();
+          });
+          setImmediate(() => socket.end());
+          await Promise.all([refused, deviceEnded]);
 
-      // A PUBLISH of 'x' to 't' at QoS 0 is 6 bytes: 0x30 0x04 0x00 0x01 't' 'x'.
-      const publishes = Buffer.concat(chunks).length / 6;
-      expect(answers.lost).toBeGreaterThan(0);
-      expect(answers.written).toBe(publishes);
-    } finally {
-      connection?.unsubscribe();
-      await closeServer(broker);
-    }
+          // A PUBLISH of 'x' to 't' at QoS 0 is 6 bytes: 0x30 0x04 0x00 0x01 't' 'x'.
+          const publishes = Buffer.concat(chunks).length / 6;
+          expect(answers.lost).toBeGreaterThan(0);
+          expect(answers.written).toBe(publishes);
+        } finally {
+          connection.unsubscribe();
+        }
+      },
+      true,
+    );
   });
 
   it('should listen to packets only while a tap with watch is active, asking active only when told', async () => {
-    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
     let active = false;
     let asked = 0;
     let changed: () => void = () => undefined;
@@ -289,18 +315,16 @@ describe('mqttJsPort', () => {
         return () => (changed = () => undefined);
       },
     };
-    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, packets });
-    try {
+    await withAcceptingBroker({ packets }, async (port) => {
       const { link, connection } = await connectLink(port);
-      const publish = () => link.publish('t', Buffer.from('x'), 0, () => undefined);
-      for (let i = 0; i < 100; i++) publish();
+      for (let i = 0; i < 100; i++) publishOnce(link);
       expect(asked).toBe(1);
       active = true;
       changed();
-      publish();
+      publishOnce(link);
       active = false;
       changed();
-      publish();
+      publishOnce(link);
       connection.unsubscribe();
       expect(seen).toEqual(['sent publish']);
       // Once when the connection started, once for each change; a packet asks only while listened to.
@@ -308,13 +332,10 @@ describe('mqttJsPort', () => {
       // The connection ended: it no longer watches.
       changed();
       expect(asked).toBe(4);
-    } finally {
-      await closeServer(broker);
-    }
+    });
   });
 
   it('should ask a tap without watch at each packet', async () => {
-    const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
     let asked = 0;
     const seen: string[] = [];
     const packets: PacketTap = {
@@ -324,18 +345,15 @@ describe('mqttJsPort', () => {
       },
       next: (packet) => seen.push(`${packet.direction} ${packet.type}`),
     };
-    const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, packets });
-    try {
+    await withAcceptingBroker({ packets }, async (port) => {
       const { link, connection } = await connectLink(port);
       // CONNECT and CONNACK asked 2 times; then each publish once.
-      link.publish('t', Buffer.from('x'), 0, () => undefined);
-      link.publish('t', Buffer.from('x'), 0, () => undefined);
+      publishOnce(link);
+      publishOnce(link);
       connection.unsubscribe();
       expect(asked).toBeGreaterThanOrEqual(4);
       expect(seen).toContain('sent publish');
-    } finally {
-      await closeServer(broker);
-    }
+    });
   });
 
   describe("MQTT.js's own log", () => {
@@ -353,14 +371,12 @@ describe('mqttJsPort', () => {
     });
     const linkLogging = async (port: ReturnType<typeof mqttJsPort>) => {
       const { link, connection } = await connectLink(port);
-      link.publish('t', Buffer.from('x'), 0, () => undefined);
+      publishOnce(link);
       connection.unsubscribe();
     };
 
     it('should print with mqttjs:client on when a connection starts, and not when it was off then', async () => {
-      const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
-      const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000 });
-      try {
+      await withAcceptingBroker({}, async (port) => {
         createDebug.enable('mqttjs:client');
         await linkLogging(port);
         expect(lines.some((line) => line.includes('mqttjs:client') && line.includes('publish'))).toBe(true);
@@ -369,28 +385,22 @@ describe('mqttJsPort', () => {
         const { link, connection } = await connectLink(port);
         createDebug.enable('mqttjs:client');
         lines = [];
-        link.publish('t', Buffer.from('x'), 0, () => undefined);
+        publishOnce(link);
         connection.unsubscribe();
         expect(lines).toEqual([]);
         await linkLogging(port);
         expect(lines.length).toBeGreaterThan(0);
-      } finally {
-        await closeServer(broker);
-      }
+      });
     });
 
     it('should call a log given in clientOptions, whatever debug says', async () => {
-      const broker = await silentBroker([0x20, 0x02, 0x00, 0x00]);
       const calls: unknown[][] = [];
       const log = (...args: unknown[]) => calls.push(args);
-      const port = mqttJsPort({ ...config, url: broker.url, connectTimeoutMs: 5000, clientOptions: { log } });
-      try {
+      await withAcceptingBroker({ clientOptions: { log } }, async (port) => {
         await linkLogging(port);
         expect(calls.some(([first]) => String(first).startsWith('publish'))).toBe(true);
         expect(lines).toEqual([]);
-      } finally {
-        await closeServer(broker);
-      }
+      });
     });
   });
 
