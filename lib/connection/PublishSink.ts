@@ -33,9 +33,11 @@ export interface PublishObserver {
   complete(): void;
 }
 
-/** One publish, from `attach` until it settles. */
-interface Pending {
-  readonly job: PublishJob;
+/**
+ * One publish, from `attach` until it settles: the job's fields, not the job, so that a publish in flight
+ * holds one object less until its answer.
+ */
+interface Pending extends PublishJob {
   readonly observer: PublishObserver;
   /** Order of the publish calls: a publish sent again goes back to its place in the queue. */
   readonly seq: number;
@@ -80,7 +82,9 @@ export class PublishSink {
   attach(job: PublishJob, observer: PublishObserver): void {
     if (this.closedWith) return observer.error(this.closedWith);
     const pending: Pending = {
-      job,
+      topic: job.topic,
+      payload: job.payload,
+      qos: job.qos,
       observer,
       seq: ++this.seq,
       state: 'queued',
@@ -163,7 +167,7 @@ export class PublishSink {
         victim === pending
           ? `the offline queue is full (${queueLimit}, overflow: ${overflow})`
           : `dropped from the full offline queue (${queueLimit}, overflow: ${overflow}) for a newer publish`;
-      victim.observer.error(new PublishRefusedError('offline-queue-full', victim.job.topic, detail));
+      victim.observer.error(new PublishRefusedError('offline-queue-full', victim.topic, detail));
       if (victim === pending) return;
     }
     pending.state = 'queued';
@@ -201,7 +205,7 @@ export class PublishSink {
     this.inFlight.add(pending);
     this.armTimeout();
     pending.link = link;
-    const { topic, payload, qos } = pending.job;
+    const { topic, payload, qos } = pending;
     link.publish(topic, payload, qos, (error, packetId) => {
       // An answer from an older link (one that answers after its connection closed) is not this write's.
       if (pending.state !== 'in-flight' || pending.link !== link) return;
@@ -213,7 +217,7 @@ export class PublishSink {
   private acknowledged(pending: Pending, packetId: number | undefined): void {
     this.settle(pending);
     if (pending.observer.closed) return;
-    const { topic, qos, payload } = pending.job;
+    const { topic, qos, payload } = pending;
     // A packet id means something only for QoS 1, whatever the port passes.
     pending.observer.next({
       topic,
@@ -248,7 +252,7 @@ export class PublishSink {
         if (pending.deadline > now) break;
         this.settle(pending);
         if (!pending.observer.closed)
-          pending.observer.error(new PublishTimeoutError(pending.job.topic, this.config.publishTimeoutMs));
+          pending.observer.error(new PublishTimeoutError(pending.topic, this.config.publishTimeoutMs));
       }
       if (!this.closedWith) this.armTimeout();
     });
