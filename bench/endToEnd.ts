@@ -7,8 +7,8 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Subject, type Observer } from 'rxjs';
 import { createDevice } from '../lib/device';
 import { startEmulator } from '../lib/emulator';
+import { mqttJsLog } from '../lib/connection/mqttJsPort';
 import { mqttCredentials } from '../lib/identity/mqttCredentials';
-import { namespaceEnabled } from '../lib/log/logger';
 import type { OutboundMessage } from '../lib/connection/messages';
 import type { PublishResult } from '../lib/connection/createConnection';
 import { hasMosquitto, Mosquitto } from '../spec/support/mosquitto';
@@ -178,7 +178,7 @@ export interface Session {
  */
 function rawOptions(): IClientOptions {
   return {
-    ...(namespaceEnabled('mqttjs:client') ? {} : { log: ignore }),
+    log: mqttJsLog(),
     ...mqttCredentials(testDevice),
     keepalive: 60,
     clean: true,
@@ -268,8 +268,6 @@ export async function oursSession(
     },
   };
 }
-
-function ignore(): void {}
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -224,9 +224,9 @@ function ignore(): void {}
  * call still gathers its arguments and asks `debug` whether it is on. The no-op: 2.2 µs a message less CPU
  * on the e2e bench's emulator QoS 1 row, ours/raw 0.968 -> 1.050 against raw MQTT.js with its default log
  * (3 processes of `bench:compare`, 40 rounds each, 2026-12-02). Raw MQTT.js gains as much from the same
- * setting, so the bench's raw client has it too.
+ * setting, so the bench's raw client takes the same choice from here.
  */
-function mqttJsLog(): ((...args: unknown[]) => void) | undefined {
+export function mqttJsLog(): ((...args: unknown[]) => void) | undefined {
   return namespaceEnabled('mqttjs:client') ? undefined : ignore;
 }
 
