@@ -60,9 +60,9 @@ export function halfOpenDetectionMs(keepalive: number): number {
 
 /**
  * The MQTT.js options the port sets itself, and where a caller sets each instead: in `clientOptions` they
- * would be overridden without a word. And two it leaves at MQTT.js's defaults because it relies on them:
- * its QoS 0 publishes are written before `publish()` returns, which a store with packets of an earlier
- * connection, or a message-id provider that makes publishes wait for a free id, would break.
+ * would be overridden without a word. And two a caller may not set at all: the outgoing store is the port's
+ * own (`UnheldStore`), and the message-id provider stays MQTT.js's default, as the port's QoS 0 publishes are
+ * written before `publish()` returns, which one that makes publishes wait for a free id would break.
  */
 const OWNED_CLIENT_OPTIONS: Readonly<Record<string, string>> = {
   clientId: 'set from the credentials',
@@ -82,7 +82,7 @@ const OWNED_CLIENT_OPTIONS: Readonly<Record<string, string>> = {
   key: 'TLS goes through the tls option: use tls.key',
   rejectUnauthorized: 'TLS goes through the tls option: use tls.rejectUnauthorized',
   servername: 'TLS goes through the tls option: use tls.servername',
-  outgoingStore: "not settable: the offline queue is the device's own (offlineQueue)",
+  outgoingStore: "not settable: the device's holds nothing, as its publish sink keeps what it sends again",
   messageIdProvider: 'not settable: the port needs QoS 0 publishes written at once',
 };
 
@@ -140,6 +140,7 @@ function connectOnce(
       subscribeBatchSize: undefined,
       queueQoSZero: false,
       log: config.clientOptions?.log ?? mqttJsLog(),
+      outgoingStore: new UnheldStore(),
       // Connected below, once every listener is on: the CONNECT is written as the client connects.
       manualConnect: true,
     });
@@ -217,6 +218,25 @@ function connectOnce(
 }
 
 function ignore(): void {}
+
+/**
+ * MQTT.js's outgoing store, holding nothing. MQTT.js's own keeps each QoS 1 publish until its PUBACK, as a
+ * copy (the packet cloned, the payload copied), to send it again when the same client reconnects. A client
+ * of this port never reconnects (one per connection), and the publish sink keeps what it sends again: with
+ * MQTT.js's store, 32 QoS 1 publishes of 1 MiB awaiting their PUBACKs held 32 MiB more than without it.
+ */
+class UnheldStore extends mqtt.Store {
+  override put(_packet: Packet, done?: () => void): this {
+    done?.();
+    return this;
+  }
+
+  /** Called for a PUBACK (or a publish given up): MQTT.js hands the publish's callback what `del` gives. */
+  override del(packet: Pick<Packet, 'messageId'>, done: (error?: Error, packet?: Packet) => void): this {
+    done(undefined, packet as Packet);
+    return this;
+  }
+}
 
 /**
  * MQTT.js's own debug log (`mqttjs:client`) if `debug` has it on when the connection starts, else a no-op.
@@ -430,7 +450,7 @@ function linkOf(
       new Observable<never>((subscriber) => {
         markDisconnecting();
         // What MQTT.js still holds was given up by the publish sink (timed out): it must not hold back the
-        // DISCONNECT, as MQTT.js's graceful end waits for its outgoing store to empty.
+        // DISCONNECT, as MQTT.js's graceful end waits until it has no publish outstanding.
         for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
         client.end(false, {}, () => subscriber.complete());
       }),

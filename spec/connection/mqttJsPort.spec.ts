@@ -1,6 +1,8 @@
 import createDebug from 'debug';
 import { once } from 'node:events';
 import { format } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { createConnection, type ConnectionConfig } from '../../lib/connection/createConnection';
@@ -257,6 +259,40 @@ describe('mqttJsPort', () => {
       },
       true,
     );
+  });
+
+  it('should hold nothing of a QoS 1 publish it has written while the PUBACK is awaited', async () => {
+    // MQTT.js's own store kept a copy of each payload until its PUBACK: 32 MiB for these. The publish sink
+    // keeps what it sends again; the link, nothing.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heldMiB = () => {
+      gc();
+      return process.memoryUsage().arrayBuffers / 2 ** 20;
+    };
+    await withAcceptingBroker({}, async (port, broker) => {
+      const { link, connection } = await connectLink(port);
+      try {
+        const [socket] = [...broker.sockets] as [Socket];
+        let received = 0;
+        socket.on('data', (chunk: Buffer) => (received += chunk.length));
+        const before = heldMiB();
+        const answers: unknown[][] = [];
+        for (let i = 0; i < 32; i++)
+          link.publish('t', Buffer.alloc(2 ** 20, i), 1, (...answer) => answers.push(answer));
+        while (received < 32 * 2 ** 20) await new Promise((turn) => setTimeout(turn, 10));
+        // The broker has every byte; Node lets go of what it wrote within a few turns.
+        let held = heldMiB() - before;
+        for (let tries = 0; held >= 4 && tries < 25; tries++) {
+          await new Promise((turn) => setTimeout(turn, 20));
+          held = heldMiB() - before;
+        }
+        expect(answers).toEqual([]);
+        expect(held).toBeLessThan(4);
+      } finally {
+        connection.unsubscribe();
+      }
+    });
   });
 
   it('should call a QoS 0 publish written only when the socket took it, not once the peer has closed', async () => {
