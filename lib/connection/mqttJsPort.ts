@@ -140,6 +140,7 @@ function connectOnce(
       subscribeBatchSize: undefined,
       queueQoSZero: false,
       log: config.clientOptions?.log ?? mqttJsLog(),
+      // One per client: MQTT.js closes its store as the client ends, and a closed Store cannot stream again.
       outgoingStore: new UnheldStore(),
       // Connected below, once every listener is on: the CONNECT is written as the client connects.
       manualConnect: true,
