@@ -27,20 +27,29 @@ export function redactPayload(payload: Uint8Array): Uint8Array {
   } catch {
     return payload;
   }
+  const copy = redactValue(json);
+  return copy === json ? payload : encoder.encode(JSON.stringify(copy));
+}
+
+/**
+ * A JSON value with every field named like a secret (as `redactPayload` names them) set to `"[redacted]"`, at
+ * any depth: the same value when there is none. For what a failure message shows of a value.
+ */
+export function redactValue(value: unknown, seen = new WeakSet<object>()): unknown {
+  // A cycle is left as it is, for `JSON.stringify` to refuse as it would have.
+  if (value === null || typeof value !== 'object' || seen.has(value)) return value;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown) => redactValue(item, seen));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
   let redacted = false;
-  const redact = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(redact);
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([key, field]) => {
-        if (!SECRET_FIELD.test(key)) return [key, redact(field)];
-        redacted = true;
-        return [key, REDACTED];
-      }),
-    );
-  };
-  const copy = redact(json);
-  return redacted ? encoder.encode(JSON.stringify(copy)) : payload;
+  const entries = Object.entries(value).map(([key, field]) => {
+    const next = SECRET_FIELD.test(key) ? REDACTED : redactValue(field, seen);
+    if (next !== field) redacted = true;
+    return [key, next] as const;
+  });
+  return redacted ? Object.fromEntries(entries) : value;
 }
 
 /**

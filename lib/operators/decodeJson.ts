@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import type * as t from 'io-ts';
 import { map, type OperatorFunction } from 'rxjs';
+import { redactValue } from '../log/redactPayload';
 
 /** The least a message needs to be decoded: an inbound message, a classified one, or a test fixture. */
 export interface PayloadMessage {
@@ -130,11 +131,12 @@ const report = (errors: t.Errors): string[] =>
   });
 
 // `JSON.stringify` recurses too, and throws on a value nested past the stack, a cycle or a BigInt (which a
-// codec of its own may hand back as the failing value).
+// codec of its own may hand back as the failing value). A secret in the value (a registration's
+// `deviceSecret`) is not shown.
 const preview = (value: unknown): string =>
   pipe(
     E.tryCatch(
-      () => JSON.stringify(value) ?? String(value),
+      () => JSON.stringify(redactValue(value)) ?? String(value),
       (error) => `a value that cannot be shown (${reason(error)})`,
     ),
     E.match((unshowable) => unshowable, cut),

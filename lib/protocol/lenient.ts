@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { redactValue } from '../log/redactPayload';
 
 /**
  * A string of digits, or a non-negative safe integer: the platform sends ids both ways.
@@ -29,11 +30,11 @@ export const NumberFromStringOrNumber = new t.Type<number, number, unknown>(
   t.identity,
 );
 
-/** At most 60 characters of a value, for a failure message: a payload can be large. */
+/** At most 60 characters of a value, for a failure message: a payload can be large. Secrets are not shown. */
 export function preview(u: unknown): string {
   let text: string;
   try {
-    text = typeof u === 'string' ? JSON.stringify(u) : (JSON.stringify(u) ?? String(u));
+    text = typeof u === 'string' ? JSON.stringify(u) : (JSON.stringify(redactValue(u)) ?? String(u));
   } catch {
     // Too deep to stringify, or circular: say what it is instead.
     text = Array.isArray(u) ? 'an array' : typeof u;

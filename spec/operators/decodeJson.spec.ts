@@ -75,6 +75,20 @@ describe('decodePayload', () => {
     expect(messages[0]?.endsWith(`: ${preview}`)).toBe(true);
   });
 
+  it('should not show a secret of the value it could not decode', () => {
+    const Registered = t.array(t.type({ deviceName: t.string, deviceSecret: t.string }));
+    // Not a list: the failure shows the whole value.
+    const payload = JSON.stringify({
+      productKey: 'pk',
+      deviceSecret: 'TOPSECRET',
+      token: { deviceToken: 'T2' },
+    });
+    const decoded = decodePayload(Registered, { topic: '/t', payload });
+    if (E.isRight(decoded)) throw new Error('decoded');
+    expect(decoded.left.messages.join(' ')).toContain('[redacted]');
+    expect(decoded.left.messages.join(' ')).not.toMatch(/TOPSECRET|T2/);
+  });
+
   it('should cut previews to 100 characters', () => {
     const secretish = 'x'.repeat(500);
     const [notJson] = messagesOf(decodePayload(Reading, { topic, payload: secretish }));
