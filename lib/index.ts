@@ -214,6 +214,25 @@ export {
   type Unanswered,
 } from './alink';
 
+// gateways: the topology of sub-devices, their logins, and each sub-device as a device of its own
+export {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type RegisteredSubDevice,
+  type SubDevice,
+  type SubDeviceLoginOptions,
+  type SubDeviceSecret,
+  type TopologyChange,
+} from './alink';
+export {
+  GATEWAY_LIMITS,
+  subDeviceSign,
+  TOPO_CHANGE_STATUS,
+  type SubDeviceSignFields,
+  type TopoChangeStatus,
+} from './protocol';
+
 // dynamic registration: the secret stores and the errors of a registration
 export {
   fileSecretStore,

@@ -84,3 +84,13 @@ export {
   type RemoteConfigOptions,
   type RemoteConfigService,
 } from './createRemoteConfig';
+export {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type RegisteredSubDevice,
+  type SubDevice,
+  type SubDeviceLoginOptions,
+  type SubDeviceSecret,
+  type TopologyChange,
+} from './createGateway';

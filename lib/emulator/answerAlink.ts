@@ -17,37 +17,48 @@ export interface CloudAnswer {
  * Answers the Alink requests devices publish on topics that match `filter`, on `${topic}_reply`, as the
  * platform does: `{id, code, data, message, method, version}`. The params are decoded with `params` first: a
  * request that does not decode is answered 460 with the reason; one without an id cannot be answered. A
- * request with `sys.ack` 0 is handled and not answered.
+ * request with `sys.ack` 0 is handled and not answered. `answer` may give a promise: the reply then goes once
+ * it settles.
  */
 export function answerAlink<P>(
   cloud: CloudSide,
   filter: string,
   params: t.Decoder<unknown, P>,
-  answer: (params: P, request: AlinkRequest, message: ReceivedMessage) => CloudAnswer,
+  answer: (params: P, request: AlinkRequest, message: ReceivedMessage) => CloudAnswer | Promise<CloudAnswer>,
 ): Subscription {
   return cloud.listen(filter).subscribe((message) => {
     const request = decodeDevicePayload(AlinkRequest, message.payload);
     if (E.isLeft(request)) return;
-    const { id, method } = request.right;
     const decoded = decodeValue(params, request.right.params);
-    const result: CloudAnswer = E.isRight(decoded)
+    const result = E.isRight(decoded)
       ? answer(decoded.right, request.right, message)
       : { code: ALINK_CODES.invalidParameter, message: `request parameter error: ${decoded.left}` };
-    const {
-      code = ALINK_CODES.success,
-      data = {},
-      message: text = code === 200 ? 'success' : 'failed',
-    } = result;
-    // `sys.ack: 0` asks for no reply.
-    if (request.right.sys?.ack === 0) return;
-    const reply = alinkReply({
-      id,
-      code,
-      data,
-      message: text,
-      version: '1.0',
-      ...(method ? { method } : {}),
-    });
-    cloud.publish(replyTopicOf(message.topic), reply, { qos: 1 }).catch(() => undefined);
+    // An answer that is ready goes at once, as before; one that is not, once it is (a failure is a 500).
+    if (!(result instanceof Promise)) return reply(cloud, message, request.right, result);
+    result.then(
+      (ready) => reply(cloud, message, request.right, ready),
+      (error: unknown) =>
+        reply(cloud, message, request.right, { code: ALINK_CODES.systemError, message: String(error) }),
+    );
   });
+}
+
+function reply(cloud: CloudSide, message: ReceivedMessage, request: AlinkRequest, result: CloudAnswer): void {
+  const { id, method } = request;
+  const {
+    code = ALINK_CODES.success,
+    data = {},
+    message: text = code === 200 ? 'success' : 'failed',
+  } = result;
+  // `sys.ack: 0` asks for no reply.
+  if (request.sys?.ack === 0) return;
+  const payload = alinkReply({
+    id,
+    code,
+    data,
+    message: text,
+    version: '1.0',
+    ...(method ? { method } : {}),
+  });
+  cloud.publish(replyTopicOf(message.topic), payload, { qos: 1 }).catch(() => undefined);
 }

@@ -206,6 +206,30 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
     return { Data: { Versions: JSON.stringify(versions) } };
   },
 
+  async GetThingTopo(params, context) {
+    const gateway = deviceOf(params, context);
+    const all = context.emulator.getThingTopo(gateway);
+    const pageSize = integer(params, 'PageSize', 1, 50, 10);
+    const pageNo = integer(params, 'PageNo', 1, Number.MAX_SAFE_INTEGER, 1);
+    const page = all.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    return {
+      Data: {
+        Total: all.length,
+        PageSize: pageSize,
+        PageCount: Math.ceil(all.length / pageSize),
+        CurrentPage: pageNo,
+        List: { deviceInfo: page.map((d) => ({ ProductKey: d.productKey, DeviceName: d.deviceName })) },
+      },
+    };
+  },
+
+  async RemoveThingTopo(params, context) {
+    const removed = await context.emulator.removeThingTopo(deviceOf(params, context)).catch(failure);
+    if (!removed)
+      throw new CloudApiError('iot.device.TopoRelationNotExist', 'the device is in no gateway topology');
+    return { Data: true };
+  },
+
   async QueryDeviceDesiredProperty(params, context) {
     const device = deviceOf(params, context);
     const DesiredPropertyInfo = Object.entries(context.emulator.queryDeviceDesiredProperty(device)).map(

@@ -43,6 +43,15 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
       const broken = (event.violations ?? []).map((v) => v.message).join('; ');
       return `${nameOf(event.device)} ${event.method} #${event.id} ${answer}${broken === '' ? '' : `: ${broken}`}`;
     }
+    case 'sub-device-login':
+      return `${nameOf(event.device)} logged in through gateway ${nameOf(event.gateway)} as client ${event.device.clientId}`;
+    case 'sub-device-logout':
+      return `${nameOf(event.device)} logged out of gateway ${nameOf(event.gateway)} (${event.reason})`;
+    case 'topology':
+      return (
+        `${event.change === 'added' ? 'added' : 'removed'} ${event.devices.map(nameOf).join(', ')} ` +
+        `${event.change === 'added' ? 'to' : 'from'} the topology of gateway ${nameOf(event.gateway)}`
+      );
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +

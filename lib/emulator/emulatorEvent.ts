@@ -34,7 +34,16 @@ export type ViolationReason =
   | 'retained-publish'
   | 'topic-not-allowed' // outside the device's namespace
   | 'payload-too-large'
-  | 'not-publishable'; // in the namespace, but not a topic the device may publish on (it only receives it)
+  | 'not-publishable' // in the namespace, but not a topic the device may publish on (it only receives it)
+  | 'no-session'; // a gateway sent for a sub-device of its topology that is not logged in (error 520)
+
+/** Why a sub-device's session through its gateway ended. */
+export type SubDeviceLogoutReason =
+  | 'logout' // the gateway logged it out
+  | 'gateway-disconnected' // the gateway's connection ended: the platform does not log its sub-devices in again
+  | 'topology-removed' // it left the gateway's topology
+  | 'kicked' // it logged in through another gateway, or by itself
+  | 'dropped'; // `Emulator.disconnect()` named it
 
 /** Why a subscription was refused (SUBACK 128); `not-subscribable`: it reaches no topic the device may receive. */
 export type SubscriptionRefusal = 'invalid-filter' | 'outside-namespace' | 'not-subscribable';
@@ -118,6 +127,25 @@ export type EmulatorEvent =
       readonly code?: number | undefined;
       /** What the post broke of the product's thing model, when it did. */
       readonly violations?: readonly TslViolation[] | undefined;
+    }
+  | {
+      /** A sub-device logged in through its gateway's connection (`combine/login`). */
+      readonly type: 'sub-device-login';
+      readonly gateway: OnlineDevice;
+      readonly device: OnlineDevice;
+    }
+  | {
+      readonly type: 'sub-device-logout';
+      readonly gateway: OnlineDevice;
+      readonly device: OnlineDevice;
+      readonly reason: SubDeviceLogoutReason;
+    }
+  | {
+      /** Sub-devices joined or left a gateway's topology. */
+      readonly type: 'topology';
+      readonly gateway: DeviceIdentity;
+      readonly change: 'added' | 'removed';
+      readonly devices: readonly DeviceIdentity[];
     }
   | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */

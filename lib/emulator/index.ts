@@ -15,6 +15,7 @@ export type {
   RefusalReason,
   ViolationReason,
   SubscriptionRefusal,
+  SubDeviceLogoutReason,
   DisconnectReason,
   CloudCall,
 } from './emulatorEvent';
@@ -34,6 +35,7 @@ export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';
 export type { CloudPayload } from './cloudPayloads';
 export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
 export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
+export type { CloudGatewayCalls } from './cloudGateway';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type {

@@ -2,17 +2,33 @@ import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
-import { isInDeviceNamespace, type DeviceIdentity } from '../identity';
+import { deviceTopics, isInDeviceNamespace, namespaceOwner, type DeviceIdentity } from '../identity';
+import { GATEWAY_LIMITS, PLATFORM_ERROR_CODES, platformErrorPayload } from '../protocol';
 import { TopicRouter } from '../topic';
 import type { DeviceRegistry } from './deviceRegistry';
 import { parseClientId } from './authenticateDevice';
 import { platformLogin } from './platformLogin';
 import { answerRegistration, type RegistrationAccepted } from './registrationLogin';
-import type { DisconnectReason, EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
+import type {
+  DisconnectReason,
+  EmulatorEvent,
+  OnlineDevice,
+  ReceivedMessage,
+  SubDeviceLogoutReason,
+  ViolationReason,
+} from './emulatorEvent';
+import { SubDeviceSessions } from './subDeviceSessions';
+import type { Topology } from './topology';
 import type { Transport } from './transport';
 import type { CreateBroker } from './loadAedes';
 import { topicPermissions, type TopicPermissions } from './topicPermissions';
-import { grantSubscription, isDirectTopic, publishViolation, subscriptionRefusal } from './topicRules';
+import {
+  grantSubscription,
+  isDirectTopic,
+  publishViolation,
+  subscriptionRefusal,
+  type PublishFields,
+} from './topicRules';
 
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
 export interface PlatformBroker {
@@ -27,11 +43,26 @@ export interface PlatformBroker {
   /** Serves MQTT on an accepted connection, telling how it came in. */
   handle(stream: Duplex, transport: Transport): void;
   isOnline(device: DeviceIdentity): boolean;
-  /** The devices online now. */
+  /** The devices online now, sub-devices logged in through their gateways included. */
   onlineDevices(): readonly OnlineDevice[];
+  /**
+   * Opens sessions for sub-devices on the connection of `gateway`, which then carries their traffic, all or
+   * none: `gateway-offline` when the gateway has no connection, `limit` when it would carry more than
+   * `GATEWAY_LIMITS.onlinePerGateway`. A session a sub-device had through another gateway ends, and so does
+   * its own connection (both `kicked`).
+   */
+  loginSubDevices(
+    gateway: DeviceIdentity,
+    devices: readonly OnlineDevice[],
+  ): 'ok' | 'gateway-offline' | 'limit';
+  /**
+   * Ends the session of a sub-device, only if `gateway` carries it when one is given; `false` when there was
+   * none to end.
+   */
+  logoutSubDevice(device: DeviceIdentity, reason: SubDeviceLogoutReason, gateway?: DeviceIdentity): boolean;
   /** Publishes as the platform; resolves once handed to the devices' connections. */
   deliver(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
-  /** Closes the connection of one device, or of all, as a network failure would. */
+  /** Closes the connection of one device, or of all, as a network failure would; a sub-device is logged out. */
   drop(device?: DeviceIdentity): Promise<void>;
   /** Closes every connection and the broker, then completes the streams. */
   close(): Promise<void>;
@@ -70,6 +101,8 @@ export interface BrokerRules {
   readonly forwardDevicePublishes: boolean;
   /** A publish on a topic the device may not publish on: close the connection, or acknowledge and drop it. */
   readonly wrongDirection: 'close' | 'drop';
+  /** The gateways' sub-devices: a gateway's publish for one that is not logged in gets error 520. */
+  readonly topology?: Topology | undefined;
 }
 
 /** Where a dropped publish goes: a `$` topic no device can subscribe to, and no wildcard filter reaches. */
@@ -96,7 +129,7 @@ export function sessionKey(clientId: string, username: string | undefined): stri
 export function platformBroker(
   createBroker: CreateBroker,
   registry: DeviceRegistry,
-  { maxPayloadBytes, forwardDevicePublishes, wrongDirection }: BrokerRules,
+  { maxPayloadBytes, forwardDevicePublishes, wrongDirection, topology }: BrokerRules,
 ): PlatformBroker {
   const received$ = new Subject<ReceivedMessage>();
   const devices$ = new BehaviorSubject<readonly OnlineDevice[]>([]);
@@ -116,6 +149,8 @@ export function platformBroker(
   const logins = new Map<string, Client>();
   /** Registered connections, one per device. */
   const online = new Map<string, { readonly client: Client; readonly device: OnlineDevice }>();
+  /** The sub-devices logged in through gateways, by the gateway's connection. */
+  const subSessions = new SubDeviceSessions<Client>();
   /** Every connection, authenticated or not, so that close() can end them all. */
   const connections = new Set<Client>();
 
@@ -124,7 +159,66 @@ export function platformBroker(
   const listening = new Set<Subscriber<ReceivedMessage>>();
   let closed = false;
 
-  const publishOnline = (): void => devices$.next([...online.values()].map(({ device }) => device));
+  const onlineDevices = (): readonly OnlineDevice[] => [
+    ...[...online.values()].map(({ device }) => device),
+    ...subSessions.devices(),
+  ];
+  const publishOnline = (): void => devices$.next(onlineDevices());
+
+  const endSubSession = (device: DeviceIdentity, reason: SubDeviceLogoutReason): boolean => {
+    const ended = subSessions.close(device);
+    if (ended === undefined) return false;
+    events$.next({ type: 'sub-device-logout', gateway: ended.gateway, device: ended.device, reason });
+    return true;
+  };
+
+  /**
+   * A gateway's publish outside its own namespace: `undefined` when it is a logged-in sub-device's and breaks
+   * none of its rules; `no-session` for a sub-device of its topology that is not logged in; otherwise why not.
+   */
+  const subDeviceViolation = (
+    client: Client,
+    gateway: OnlineDevice,
+    fields: PublishFields,
+  ): ViolationReason | undefined => {
+    const session = subSessions.carries(client) ? subSessions.forTopic(client, fields.topic) : undefined;
+    if (session !== undefined) {
+      return publishViolation(session.device, fields, maxPayloadBytes, session.permissions);
+    }
+    const owner = namespaceOwner(fields.topic);
+    return owner !== undefined && topology?.has(gateway, owner) === true ? 'no-session' : 'topic-not-allowed';
+  };
+
+  /** The sub-device of `gateway`'s topology whose namespace holds a topic or filter, with its permissions. */
+  const subDeviceOfTopology = (gateway: OnlineDevice, topic: string) => {
+    const owner = namespaceOwner(topic);
+    if (owner === undefined || topology?.has(gateway, owner) !== true) return undefined;
+    return {
+      device: owner,
+      permissions: topicPermissions(owner, registry.product(owner.productKey)?.topicClasses),
+    };
+  };
+
+  /** Error 520 on the gateway's `/ext/error/pk/dn`, as the platform reports a sub-device without a session. */
+  const reportNoSession = (client: Client, gateway: OnlineDevice, topic: string): void => {
+    const owner = namespaceOwner(topic);
+    const payload = platformErrorPayload({
+      code: PLATFORM_ERROR_CODES.sessionError,
+      message: `the sub-device ${owner?.productKey}/${owner?.deviceName} has no session through this gateway`,
+      ...(owner === undefined
+        ? {}
+        : { data: { productKey: owner.productKey, deviceName: owner.deviceName } }),
+    });
+    const packet: PublishPacket = {
+      cmd: 'publish',
+      topic: deviceTopics(gateway).error,
+      payload: Buffer.from(JSON.stringify(payload)),
+      qos: 0,
+      retain: false,
+      dup: false,
+    };
+    client.publish(packet, () => undefined);
+  };
 
   /** Registrations accepted, to answer once their CONNACK is out. */
   const registrations = new WeakMap<Client, RegistrationAccepted>();
@@ -132,6 +226,11 @@ export function platformBroker(
   /** An accepted login: a second login of the same device closes the first before this one registers. */
   const accept = (client: Client, device: OnlineDevice, done: (error: null, ok: boolean) => void) => {
     sessions.set(client, device);
+    // A device that logs in by itself is no longer carried by a gateway.
+    if (subSessions.of(device) !== undefined) {
+      endSubSession(device, 'kicked');
+      publishOnline();
+    }
     permissions.set(client, topicPermissions(device, registry.product(device.productKey)?.topicClasses));
     const previous = logins.get(keyOf(device));
     logins.set(keyOf(device), client);
@@ -201,8 +300,18 @@ export function platformBroker(
         retain: packet.retain,
         payloadBytes: Buffer.byteLength(packet.payload),
       };
-      const reason = publishViolation(device, fields, maxPayloadBytes, permissions.get(client));
+      let reason = publishViolation(device, fields, maxPayloadBytes, permissions.get(client));
+      // A gateway speaks for its sub-devices on their own topics.
+      if (reason === 'topic-not-allowed') reason = subDeviceViolation(client, device, fields);
       if (reason === undefined) {
+        callback(null);
+        return;
+      }
+      if (reason === 'no-session') {
+        // Acknowledged and dropped, and reported to the gateway; the connection stays.
+        events$.next({ type: 'violation', device, reason, topic: packet.topic, action: 'dropped' });
+        reportNoSession(client, device, packet.topic);
+        packet.topic = `${DROPPED}${packet.topic}`;
         callback(null);
         return;
       }
@@ -221,13 +330,27 @@ export function platformBroker(
 
     authorizeSubscribe(client, sub, callback) {
       const device = sessions.get(client);
-      const refusal =
+      let refusal =
         device === undefined ? undefined : subscriptionRefusal(device, sub.topic, permissions.get(client));
+      // A gateway subscribes to the topics of its topology's sub-devices, logged in or not: after a reconnect
+      // its subscriptions come back before its logins (what flows is checked in authorizeForward).
+      const carried =
+        device !== undefined && refusal === 'outside-namespace'
+          ? subDeviceOfTopology(device, sub.topic)
+          : undefined;
+      if (carried !== undefined) {
+        refusal = subscriptionRefusal(carried.device, sub.topic, carried.permissions);
+        subSessions.carry(client);
+      }
       if (device !== undefined && refusal !== undefined) {
         events$.next({ type: 'subscription-refused', device, filter: sub.topic, reason: refusal });
       }
       const granted =
-        device === undefined ? 128 : grantSubscription(device, sub.topic, sub.qos, permissions.get(client));
+        device === undefined
+          ? 128
+          : carried === undefined
+            ? grantSubscription(device, sub.topic, sub.qos, permissions.get(client))
+            : grantSubscription(carried.device, sub.topic, sub.qos, carried.permissions);
       // The SUBACK says the QoS asked for (aedes takes it from the packet); the subscription itself is kept
       // at QoS 1, so that messages go out at the publisher's QoS whatever was asked, as on the platform.
       callback(null, granted === 128 ? null : { ...sub, qos: 1 });
@@ -237,11 +360,18 @@ export function platformBroker(
     // not an open broker: device-to-device needs its rule engine). aedes stamps a device's packets with its
     // clientId; cloud publishes carry none.
     // With forwardDevicePublishes, only to devices that may receive the topic.
+    // A gateway's subscriptions to a sub-device's topics carry messages only while the sub-device is logged in.
     authorizeForward: (client, packet) => {
-      if (!(packet as { clientId?: string }).clientId) return packet;
-      return forwardDevicePublishes && permissions.get(client)?.mayReceive(packet.topic) === true
-        ? packet
-        : null;
+      if (!(packet as { clientId?: string }).clientId) {
+        if (!subSessions.carries(client)) return packet;
+        const gateway = sessions.get(client);
+        const own = gateway !== undefined && isInDeviceNamespace(gateway, packet.topic);
+        return own || subSessions.forTopic(client, packet.topic) !== undefined ? packet : null;
+      }
+      if (!forwardDevicePublishes) return null;
+      if (permissions.get(client)?.mayReceive(packet.topic) === true) return packet;
+      const session = subSessions.carries(client) ? subSessions.forTopic(client, packet.topic) : undefined;
+      return session?.permissions.mayReceive(packet.topic) === true ? packet : null;
     },
   });
 
@@ -276,6 +406,16 @@ export function platformBroker(
       publishOnline();
     }
     if (logins.get(key) === client) logins.delete(key);
+    const ended = subSessions.closeAll(client);
+    for (const session of ended) {
+      events$.next({
+        type: 'sub-device-logout',
+        gateway: device,
+        device: session.device,
+        reason: 'gateway-disconnected',
+      });
+    }
+    if (ended.length > 0) publishOnline();
     events$.next({ type: 'disconnect', device, reason: closeReasons.get(client) ?? 'device' });
   });
 
@@ -299,8 +439,12 @@ export function platformBroker(
     // listening, and the listeners' trie is walked only when it holds something.
     const listened = listeners.size > 0 && listeners.matchFirst(packet.topic) !== undefined;
     if (!received$.observed && !listened) return;
-    const device = client === null ? undefined : sessions.get(client);
+    let device = client === null ? undefined : sessions.get(client);
     if (device === undefined) return;
+    // What a gateway sends for a sub-device is the sub-device's.
+    if (client !== null && subSessions.carries(client) && !isInDeviceNamespace(device, packet.topic)) {
+      device = subSessions.forTopic(client, packet.topic)?.device ?? device;
+    }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const { productKey, deviceName, clientId } = device;
     const message: ReceivedMessage = {
@@ -345,9 +489,53 @@ export function platformBroker(
       capSubscriptionQos(client);
     },
 
-    isOnline: (device) => online.has(keyOf(device)),
+    isOnline: (device) => online.has(keyOf(device)) || subSessions.of(device) !== undefined,
 
-    onlineDevices: () => [...online.values()].map(({ device }) => device),
+    onlineDevices,
+
+    loginSubDevices(gateway, devices) {
+      const entry = online.get(keyOf(gateway));
+      if (entry === undefined) return 'gateway-offline';
+      const fresh = devices.filter((device) => subSessions.of(device)?.client !== entry.client);
+      if (subSessions.countOn(entry.client) + fresh.length > GATEWAY_LIMITS.onlinePerGateway) return 'limit';
+      for (const device of devices) {
+        registry.activate(device);
+        const session = {
+          client: entry.client,
+          gateway: entry.device,
+          device,
+          permissions: topicPermissions(device, registry.product(device.productKey)?.topicClasses),
+        };
+        const replaced = subSessions.open(session);
+        if (replaced !== undefined && replaced.client !== entry.client) {
+          events$.next({
+            type: 'sub-device-logout',
+            gateway: replaced.gateway,
+            device: replaced.device,
+            reason: 'kicked',
+          });
+        }
+        // One login of a device at a time: its own connection goes, as a second login of it would close it.
+        const direct = online.get(keyOf(device));
+        if (direct !== undefined) {
+          closeReasons.set(direct.client, 'kicked');
+          events$.next({ type: 'kicked', device: direct.device, byClientId: device.clientId });
+          direct.client.close();
+        }
+        events$.next({ type: 'sub-device-login', gateway: entry.device, device });
+      }
+      publishOnline();
+      return 'ok';
+    },
+
+    logoutSubDevice(device, reason, gateway) {
+      const session = subSessions.of(device);
+      if (session === undefined) return false;
+      if (gateway !== undefined && keyOf(session.gateway) !== keyOf(gateway)) return false;
+      endSubSession(device, reason);
+      publishOnline();
+      return true;
+    },
 
     deliver(topic, payload, qos) {
       const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
@@ -358,11 +546,22 @@ export function platformBroker(
       }
       // Straight to the connection of the device the topic belongs to, subscribed or not, and only once
       // even if one of its filters also matches.
-      const targets = [...online.values()].filter(({ device }) => isInDeviceNamespace(device, topic));
-      return Promise.all(targets.map(({ client }) => send(client, { ...packet }))).then(() => undefined);
+      const targets = [...online.values()]
+        .filter(({ device }) => isInDeviceNamespace(device, topic))
+        .map(({ client }) => client);
+      // A sub-device's topic goes to its gateway's connection.
+      const owner = subSessions.isEmpty() ? undefined : namespaceOwner(topic);
+      const carrier = owner === undefined ? undefined : subSessions.of(owner)?.client;
+      if (carrier !== undefined && !targets.includes(carrier)) targets.push(carrier);
+      return Promise.all(targets.map((client) => send(client, { ...packet }))).then(() => undefined);
     },
 
     async drop(device) {
+      if (device !== undefined && subSessions.of(device) !== undefined) {
+        endSubSession(device, 'dropped');
+        publishOnline();
+        return;
+      }
       const targets = [...online.values()].filter(
         (entry) => device === undefined || keyOf(entry.device) === keyOf(device),
       );

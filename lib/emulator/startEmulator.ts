@@ -17,6 +17,8 @@ import {
 import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
 import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConfig } from './cloudConfig';
 import { cloudShadow, type CloudShadowCalls } from './cloudShadow';
+import { cloudGateway, type CloudGatewayCalls } from './cloudGateway';
+import { Topology } from './topology';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -97,7 +99,7 @@ export interface CloudPublishOptions {
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
-export interface Emulator extends CloudThingCalls, CloudThingQueries, CloudShadowCalls {
+export interface Emulator extends CloudThingCalls, CloudThingQueries, CloudShadowCalls, CloudGatewayCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -181,7 +183,10 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries, CloudShado
   ): Promise<{ readonly messageId: string }>;
   /** Sends a platform error about `device` on `/ext/error/pk/dn` (`{id, code, message}`). */
   sendError(device: DeviceIdentity, error: PlatformErrorFields): Promise<void>;
-  /** Drops one device's connection, or every one, as a network failure would; the emulator keeps running. */
+  /**
+   * Drops one device's connection, or every one, as a network failure would; the emulator keeps running. A
+   * sub-device logged in through a gateway is logged out instead (its gateway stays connected).
+   */
   disconnect(device?: DeviceIdentity): Promise<void>;
   /** Closes every connection, the server and the broker, and completes the streams. Idempotent. */
   close(): Promise<void>;
@@ -221,10 +226,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   } = options;
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
+  const topology = new Topology();
   const broker = platformBroker(createBroker, registry, {
     maxPayloadBytes,
     forwardDevicePublishes,
     wrongDirection,
+    topology,
   });
   const cloudEvents$ = new Subject<EmulatorEvent>();
   const tls = emulatorTls(options.tls, host);
@@ -297,6 +304,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const thingState = cloudThingState(cloud, modelOf);
   const thingCalls = cloudThingCalls(cloud, modelOf);
   const forwarding = forwardingRules(cloud, rules);
+  const gateways = cloudGateway(cloud, registry, topology, broker);
 
   const urls = listeners.urls;
   emulatorLog('listening on %s', [urls.mqtt, urls.mqtts, urls.ws, urls.wss].join(', '));
@@ -328,6 +336,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDevicePropertyStatus: thingState.queryDevicePropertyStatus,
     setDeviceDesiredProperty: thingState.setDeviceDesiredProperty,
     queryDeviceDesiredProperty: thingState.queryDeviceDesiredProperty,
+    getThingTopo: gateways.getThingTopo,
+    removeThingTopo: gateways.removeThingTopo,
     disconnect: (device) => broker.drop(device),
     close() {
       closing ??= (async () => {
@@ -341,6 +351,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         tags.subscription.unsubscribe();
         ota.subscription.unsubscribe();
         shadow.subscription.unsubscribe();
+        gateways.subscription.unsubscribe();
         config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         cloudEvents$.complete();

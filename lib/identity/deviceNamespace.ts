@@ -51,3 +51,37 @@ export function isInDeviceNamespace(id: DeviceIdentity, topicOrFilter: string): 
   const levels = topicOrFilter.split('/');
   return namespaces.some((pattern) => fits(pattern, levels, id));
 }
+
+// The most literal patterns first: `/ota/device/upgrade/pk/dn` also has the shape of a custom topic of a
+// device `device` of a product `ota`, and `/ext/rrpc/1/sys/pk/dn/…` that of `/ext/${x}/pk/dn`.
+const OWNER_ORDER = [...namespaces].sort((a, b) => literalsOf(b) - literalsOf(a));
+
+/** The first levels of the platform's own topics (`sys`, `ext`, …): never the product of a custom topic. */
+const RESERVED = new Set(
+  namespaces.map((pattern) => pattern[1]).filter((level) => typeof level === 'string'),
+);
+
+function literalsOf(pattern: readonly Token[]): number {
+  return pattern.filter((token) => typeof token === 'string' && token !== '').length;
+}
+
+/**
+ * The device whose namespace a topic lies in, read from the topic: `/sys/a1pk/dev1/…` belongs to
+ * `{productKey: 'a1pk', deviceName: 'dev1'}`. `undefined` for a topic in no device's namespace (a product
+ * broadcast names no device). How the emulator tells a gateway's traffic for a sub-device from its own.
+ */
+export function namespaceOwner(topic: string): DeviceIdentity | undefined {
+  const levels = topic.split('/');
+  for (const pattern of OWNER_ORDER) {
+    const productKey = levels[pattern.indexOf(PK)];
+    const dn = pattern.indexOf(DN);
+    const deviceName = dn < 0 ? '' : levels[dn];
+    if (productKey === undefined || deviceName === undefined) continue;
+    if (productKey === '' || /[+#]/.test(productKey + deviceName) || (dn >= 0 && deviceName === '')) continue;
+    if (pattern[1] === PK && RESERVED.has(productKey)) continue;
+    const owner = { productKey, deviceName };
+    // A pattern without the device (a topic broadcast): the topic is the product's, no one device's.
+    if (fits(pattern, levels, owner)) return dn < 0 ? undefined : owner;
+  }
+  return undefined;
+}

@@ -86,6 +86,26 @@ export interface DeviceTopics {
   readonly userTopic: (suffix: string) => string;
   /** Cloud → device: errors the platform reports about this device. */
   readonly error: string;
+  /** Gateway → cloud: add sub-devices to the gateway's topology (`thing.topo.add`); its reply is `${topoAdd}_reply`. */
+  readonly topoAdd: string;
+  /** Gateway → cloud: remove sub-devices from the topology (`thing.topo.delete`). */
+  readonly topoDelete: string;
+  /** Gateway → cloud: ask for the topology (`thing.topo.get`). */
+  readonly topoGet: string;
+  /** Cloud → gateway: the topology changed (`thing.topo.change`); answered on `topoChangeReply`. */
+  readonly topoChange: string;
+  /** Gateway → cloud: the answer to `topoChange`. */
+  readonly topoChangeReply: string;
+  /** Gateway → cloud: register sub-devices and get their secrets (`thing.sub.register`). */
+  readonly subRegister: string;
+  /** Gateway → cloud: log a sub-device in over the gateway's connection; answered on `${combineLogin}_reply`. */
+  readonly combineLogin: string;
+  /** Gateway → cloud: log up to 50 sub-devices in at once. */
+  readonly combineBatchLogin: string;
+  /** Gateway → cloud: log a sub-device out. */
+  readonly combineLogout: string;
+  /** Gateway → cloud: log several sub-devices out at once. */
+  readonly combineBatchLogout: string;
 }
 
 /** Every platform topic of one device; all of them lie inside `isInDeviceNamespace`. */
@@ -133,5 +153,15 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     broadcastRequest: (messageId) => `${sys}/broadcast/request/${messageId}`,
     userTopic: (suffix) => `/${device}/user/${suffix}`,
     error: `/ext/error/${device}`,
+    topoAdd: `${thing}/topo/add`,
+    topoDelete: `${thing}/topo/delete`,
+    topoGet: `${thing}/topo/get`,
+    topoChange: `${thing}/topo/change`,
+    topoChangeReply: `${thing}/topo/change_reply`,
+    subRegister: `${thing}/sub/register`,
+    combineLogin: `/ext/session/${device}/combine/login`,
+    combineBatchLogin: `/ext/session/${device}/combine/batch_login`,
+    combineLogout: `/ext/session/${device}/combine/logout`,
+    combineBatchLogout: `/ext/session/${device}/combine/batch_logout`,
   };
 }

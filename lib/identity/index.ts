@@ -1,6 +1,6 @@
 export { signContent, signatureContent, SIGN_METHODS, type SignMethod } from './signContent';
 export { mqttCredentials, type CredentialsInput, type MqttCredentials } from './mqttCredentials';
-export { isInDeviceNamespace, type DeviceIdentity } from './deviceNamespace';
+export { isInDeviceNamespace, namespaceOwner, type DeviceIdentity } from './deviceNamespace';
 export { deviceTopics, type DeviceTopics } from './deviceTopics';
 export {
   resolveEndpoint,

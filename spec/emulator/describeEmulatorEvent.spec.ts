@@ -12,6 +12,44 @@ describe('describeEmulatorEvent', () => {
     [{ type: 'connect', device }, 'a1TestPK001/dev01 connected as client a1TestPK001.dev01'],
     [
       {
+        type: 'sub-device-login',
+        gateway: device,
+        device: { productKey: 'a1Sub', deviceName: 's01', clientId: 'a1Sub&s01' },
+      },
+      'a1Sub/s01 logged in through gateway a1TestPK001/dev01 as client a1Sub&s01',
+    ],
+    [
+      {
+        type: 'sub-device-logout',
+        gateway: device,
+        device: { productKey: 'a1Sub', deviceName: 's01', clientId: 'a1Sub&s01' },
+        reason: 'gateway-disconnected',
+      },
+      'a1Sub/s01 logged out of gateway a1TestPK001/dev01 (gateway-disconnected)',
+    ],
+    [
+      {
+        type: 'topology',
+        gateway: device,
+        change: 'added',
+        devices: [
+          { productKey: 'a1Sub', deviceName: 's01' },
+          { productKey: 'a1Sub', deviceName: 's02' },
+        ],
+      },
+      'added a1Sub/s01, a1Sub/s02 to the topology of gateway a1TestPK001/dev01',
+    ],
+    [
+      {
+        type: 'topology',
+        gateway: device,
+        change: 'removed',
+        devices: [{ productKey: 'a1Sub', deviceName: 's01' }],
+      },
+      'removed a1Sub/s01 from the topology of gateway a1TestPK001/dev01',
+    ],
+    [
+      {
         type: 'refused',
         reason: 'bad-signature',
         returnCode: 4,

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { createGateway } from '../../lib/alink/createGateway';
 import { updateTags } from '../../lib/alink/deviceTags';
 import { createDevice } from '../../lib/device';
 import { startEmulator, type Emulator } from '../../lib/emulator';
@@ -11,6 +12,7 @@ const products = [
     devices: [
       { deviceName: 'd1', deviceSecret: 's3cret' },
       { deviceName: 'dev02', deviceSecret: 's3cret' },
+      { deviceName: 'gw01', deviceSecret: 's3cret' },
     ],
   },
 ];
@@ -110,6 +112,46 @@ describe('startCloudApi', () => {
       ).toMatchObject({ body: { Success: false, Code: 'iot.device.NotExistedDevice' } });
     } finally {
       await device.close();
+    }
+  });
+
+  it("should list a gateway's topology in pages (GetThingTopo) and take a sub-device out of it (RemoveThingTopo)", async () => {
+    const gateway = createDevice({
+      productKey: 'a1Api000001',
+      deviceName: 'gw01',
+      deviceSecret: 's3cret',
+      endpoint: { url: emulator.url },
+      reconnect: false,
+      checkNamespace: false,
+    });
+    try {
+      gateway.start();
+      const sub = { productKey: 'a1Api000001', deviceName: 'dev02', deviceSecret: 's3cret' };
+      expect(E.isRight(await lastValueFrom(createGateway(gateway).addTopology([sub])))).toBe(true);
+      const topo = (page: Record<string, string> = {}) =>
+        get({ Action: 'GetThingTopo', ProductKey: 'a1Api000001', DeviceName: 'gw01', ...page });
+      expect((await topo()).body).toMatchObject({
+        Success: true,
+        Data: {
+          Total: 1,
+          PageSize: 10,
+          PageCount: 1,
+          CurrentPage: 1,
+          List: { deviceInfo: [{ ProductKey: 'a1Api000001', DeviceName: 'dev02' }] },
+        },
+      });
+      expect((await topo({ PageNo: '2' })).body).toMatchObject({
+        Data: { CurrentPage: 2, List: { deviceInfo: [] } },
+      });
+      const remove = () => get({ Action: 'RemoveThingTopo', ProductKey: 'a1Api000001', DeviceName: 'dev02' });
+      expect((await remove()).body).toMatchObject({ Success: true, Data: true });
+      expect((await topo()).body).toMatchObject({ Data: { Total: 0 } });
+      expect((await remove()).body).toMatchObject({
+        Success: false,
+        Code: 'iot.device.TopoRelationNotExist',
+      });
+    } finally {
+      await gateway.close();
     }
   });
 

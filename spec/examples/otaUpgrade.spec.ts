@@ -1,18 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { runExample } from '../support/runExample';
 
 // Runs the OTA example for real, against its embedded emulator, and reads what it printed.
 describe('examples/otaUpgrade', () => {
   it('should download, verify, install and report the new version', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'otaUpgrade.ts')], {
-      cwd: join(__dirname, '..', '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = await once(child, 'exit');
+    const { output, code } = await runExample('otaUpgrade.ts');
     expect(output).toContain('cloud  version reported: 1.0.0');
     expect(output).toMatch(/device offered 2\.0\.0 \(524292 bytes, MD5\)/);
     expect(output).toContain('cloud  progress 0:');

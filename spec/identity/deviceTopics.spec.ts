@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isInDeviceNamespace } from '../../lib/identity/deviceNamespace';
+import { isInDeviceNamespace, namespaceOwner } from '../../lib/identity/deviceNamespace';
 import { deviceTopics, type DeviceTopics } from '../../lib/identity/deviceTopics';
 
 const device = { productKey: 'a1TestPK001', deviceName: 'dev01' };
@@ -19,6 +19,11 @@ describe('deviceTopics', () => {
 
   it.each<[string, string]>([
     ['propertyPost', '/sys/a1TestPK001/dev01/thing/event/property/post'],
+    ['topoAdd', '/sys/a1TestPK001/dev01/thing/topo/add'],
+    ['topoChangeReply', '/sys/a1TestPK001/dev01/thing/topo/change_reply'],
+    ['subRegister', '/sys/a1TestPK001/dev01/thing/sub/register'],
+    ['combineLogin', '/ext/session/a1TestPK001/dev01/combine/login'],
+    ['combineBatchLogout', '/ext/session/a1TestPK001/dev01/combine/batch_logout'],
     ['propertyPostReply', '/sys/a1TestPK001/dev01/thing/event/property/post_reply'],
     ['propertySet', '/sys/a1TestPK001/dev01/thing/service/property/set'],
     ['propertySetReply', '/sys/a1TestPK001/dev01/thing/service/property/set_reply'],
@@ -107,5 +112,33 @@ describe('deviceTopics', () => {
         }
       }),
     );
+  });
+});
+
+describe('namespaceOwner', () => {
+  it('should name the device of every topic of a device but a topic broadcast, which names only the product', () => {
+    // Keys as the platform makes them (11 characters): no product is named `sys`, `ext`, `ota` or `shadow`.
+    const productKey = fc.stringMatching(/^a1[A-Za-z0-9]{9}$/);
+    const deviceName = fc.stringMatching(/^[A-Za-z0-9_.@:-]{4,32}$/);
+    const arg = fc.stringMatching(/^[A-Za-z0-9_]{1,12}$/);
+    fc.assert(
+      fc.property(productKey, deviceName, arg, (pk, dn, a) => {
+        const id = { productKey: pk, deviceName: dn };
+        for (const [name, topic] of allTopics(deviceTopics(id), a)) {
+          expect([name, namespaceOwner(topic)]).toEqual([name, name === 'broadcast' ? undefined : id]);
+        }
+      }),
+    );
+  });
+
+  it.each([
+    '/sys/+/dev01/#',
+    '/sys/a1TestPK001/+/thing/#',
+    '/broadcast/a1TestPK001/x',
+    '/',
+    '/sys',
+    'no/leading/slash',
+  ])('should name no device for %s', (topic) => {
+    expect(namespaceOwner(topic)).toBeUndefined();
   });
 });

@@ -1,0 +1,296 @@
+import * as E from 'fp-ts/Either';
+import {
+  concat,
+  defer,
+  finalize,
+  from,
+  ignoreElements,
+  map,
+  of,
+  Observable,
+  shareReplay,
+  type ObservableInput,
+} from 'rxjs';
+import type { DeviceIdentity } from '../identity/deviceNamespace';
+import type { SignMethod } from '../identity/signContent';
+import {
+  combineBatchLoginParams,
+  combineLoginParams,
+  combinePayload,
+  GATEWAY_LIMITS,
+  GATEWAY_METHODS,
+  identitiesOf,
+  nextMessageId,
+  replyTopicOf,
+  SubDeviceList,
+  SubRegisterData,
+  topoAddEntry,
+  TopoChangeParams,
+  topoChangeStatusName,
+  type SubDeviceSecret,
+  type TopoChangeStatus,
+} from '../protocol';
+import type { AlinkDevice } from './AlinkDevice';
+import { alinkReplyTo, alinkRequest, alinkRequestData, DEFAULT_REQUEST_TIMEOUT_MS, request } from './request';
+import type { RequestFailure } from './RequestFailure';
+import { serveAlink, type ServeOptions } from './serveAlink';
+import type { ServeOutcome } from './ServeOutcome';
+import { subDeviceOf, subDeviceSession, type SubDevice } from './subDevice';
+
+export type { SubDevice, SubDeviceSecret };
+
+export interface GatewayOptions {
+  /** How long a request waits for the cloud's reply, from the subscription (offline time included). Default: 10000. */
+  readonly timeoutMs?: number | undefined;
+  /** How sub-devices sign to be added to the topology and to log in. Default: `'hmacsha256'`. */
+  readonly signMethod?: SignMethod | undefined;
+  /** Where the signed timestamps come from, in ms since the epoch. Default: `Date.now`. */
+  readonly clock?: (() => number) | undefined;
+}
+
+export interface SubDeviceLoginOptions {
+  /** Whether the platform forgets the sub-device's session (its QoS 1 messages) at login. Default: `true`. */
+  readonly cleanSession?: boolean | undefined;
+}
+
+/** What the cloud's `thing.topo.change` said. */
+export interface TopologyChange {
+  /** The status as sent: 0 created, 1 deleted, 2 enabled, 8 disabled (`TOPO_CHANGE_STATUS`). */
+  readonly status: number;
+  /** Its name; `undefined` for a status the platform has not documented. */
+  readonly change: TopoChangeStatus | undefined;
+  readonly subDevices: readonly DeviceIdentity[];
+}
+
+/** A sub-device registered by its gateway, with the secret it signs with from now on. */
+export interface RegisteredSubDevice extends DeviceIdentity {
+  readonly deviceSecret: string;
+}
+
+/** A gateway: the topology of its sub-devices in the cloud, their logins, and each sub-device as a device. */
+export interface Gateway {
+  /**
+   * `thing.topo.add`: lets the gateway speak for these sub-devices (at most 30), each signed with its own
+   * secret. Emits the sub-devices added, or why not.
+   */
+  addTopology(
+    subDevices: readonly SubDeviceSecret[],
+  ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
+  /** `thing.topo.delete` (at most 30): the cloud also logs them out. Emits the sub-devices removed. */
+  deleteTopology(
+    subDevices: readonly DeviceIdentity[],
+  ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
+  /** `thing.topo.get`: the sub-devices of the gateway's topology. */
+  getTopology(): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
+  /**
+   * `thing.sub.register` (at most 30): registers sub-devices created in the cloud without a secret given to
+   * them, and emits their secrets. Keep them: the cloud does not send a secret twice.
+   */
+  registerSubDevices(
+    subDevices: readonly DeviceIdentity[],
+  ): Observable<E.Either<RequestFailure, readonly RegisteredSubDevice[]>>;
+  /** `combine/login` (QoS 0): the sub-device may use its topics over the gateway's connection. */
+  login(
+    subDevice: SubDeviceSecret,
+    options?: SubDeviceLoginOptions,
+  ): Observable<E.Either<RequestFailure, DeviceIdentity>>;
+  /** `combine/batch_login` (at most 50, all or nothing). */
+  loginAll(
+    subDevices: readonly SubDeviceSecret[],
+    options?: SubDeviceLoginOptions,
+  ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
+  /** `combine/logout` (QoS 0). */
+  logout(subDevice: DeviceIdentity): Observable<E.Either<RequestFailure, DeviceIdentity>>;
+  /** `combine/batch_logout`. */
+  logoutAll(
+    subDevices: readonly DeviceIdentity[],
+  ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
+  /**
+   * Serves the cloud's `thing.topo.change`: replies 200 once `handler`'s `ObservableInput` has completed
+   * (its error is replied as the failure), and emits one outcome per change.
+   */
+  serveTopologyChanges(
+    handler: (change: TopologyChange) => ObservableInput<unknown>,
+    options?: ServeOptions,
+  ): Observable<ServeOutcome>;
+  /** The sub-device as a device of its own, speaking through this gateway. */
+  subDevice(subDevice: SubDeviceSecret, options?: SubDeviceLoginOptions): SubDevice;
+}
+
+function checkCount(what: string, count: number, limit: number): void {
+  if (count < 1 || count > limit) {
+    throw new RangeError(`${what} takes 1 to ${limit} sub-devices, not ${count}`);
+  }
+}
+
+/**
+ * The gateway services of a device (the Link SDK's `subdev`). Create the device with `checkNamespace: false`: a
+ * gateway publishes on its sub-devices' topics, which the device's own namespace check would refuse (each
+ * `SubDevice` checks its own instead).
+ *
+ * ```ts
+ * const gateway = createGateway(device);
+ * const credentials = { productKey: 'a1Sub', deviceName: 'sensor1', deviceSecret };
+ * const sensor = gateway.subDevice(credentials);
+ * gateway.addTopology([credentials]).pipe(
+ *   filter(E.isRight),
+ *   switchMap(() => sensor.session()),
+ *   filter(E.isRight),
+ *   concatMap(() => createThing(sensor).postProperties({ temp: 21 })),
+ * ).subscribe(console.log);
+ * ```
+ */
+export function createGateway(device: AlinkDevice, options: GatewayOptions = {}): Gateway {
+  const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, signMethod = 'hmacsha256', clock = Date.now } = options;
+  const topics = device.topics;
+  const signing = () => ({ signMethod, timestamp: clock() });
+
+  /** A login or logout: `{id, params}` at QoS 0, answered on `${topic}_reply` with the same id. */
+  function combine<P, A>(topic: string, params: () => P, result: A): Observable<E.Either<RequestFailure, A>> {
+    return defer(() => {
+      const id = nextMessageId(device);
+      const accepted = alinkReplyTo(id, topic);
+      return request(device, {
+        message: { topic, payload: JSON.stringify(combinePayload(id, params())), qos: 0 },
+        replyFilter: replyTopicOf(topic),
+        reply: (message, json) => {
+          const reply = accepted(message, json);
+          return reply === undefined ? undefined : E.map(() => result)(reply);
+        },
+        timeoutMs,
+        id,
+      });
+    });
+  }
+
+  const login = (sub: SubDeviceSecret, { cleanSession = true }: SubDeviceLoginOptions = {}) =>
+    combine(topics.combineLogin, () => combineLoginParams(sub, signing(), cleanSession), identityOf(sub));
+
+  const logout = (sub: DeviceIdentity) =>
+    combine(topics.combineLogout, () => identityOf(sub), identityOf(sub));
+
+  /** The session of each sub-device subscribed now, shared by every `SubDevice` of it. */
+  const sessions = new Map<string, Observable<E.Either<RequestFailure, DeviceIdentity>>>();
+
+  function subDevice(sub: SubDeviceSecret, loginOptions: SubDeviceLoginOptions = {}): SubDevice {
+    const identity = identityOf(sub);
+    const key = `${identity.productKey}/${identity.deviceName}`;
+    const logoutMessage = () => ({
+      topic: topics.combineLogout,
+      payload: JSON.stringify(combinePayload(nextMessageId(device), identity)),
+      qos: 0 as const,
+    });
+    // A late subscriber gets the last login's result; once the last leaves, the next one starts afresh.
+    const started = () => {
+      const session$ = subDeviceSession(device, () => login(sub, loginOptions), logoutMessage).pipe(
+        finalize(() => sessions.get(key) === session$ && sessions.delete(key)),
+        shareReplay({ bufferSize: 1, refCount: true }),
+      );
+      sessions.set(key, session$);
+      return session$;
+    };
+    return subDeviceOf(device, identity, () => defer(() => sessions.get(key) ?? started()));
+  }
+
+  return {
+    addTopology(subs) {
+      checkCount('addTopology', subs.length, GATEWAY_LIMITS.topologyPerRequest);
+      const added = identitiesOf(subs);
+      return defer(() => {
+        const now = signing();
+        const params = subs.map((sub) => topoAddEntry(sub, now));
+        return alinkRequest(
+          device,
+          { topic: topics.topoAdd, method: GATEWAY_METHODS.topoAdd, params },
+          { timeoutMs },
+        );
+      }).pipe(map(E.map(() => added)));
+    },
+
+    deleteTopology(subs) {
+      checkCount('deleteTopology', subs.length, GATEWAY_LIMITS.topologyPerRequest);
+      const params = identitiesOf(subs);
+      return alinkRequest(
+        device,
+        { topic: topics.topoDelete, method: GATEWAY_METHODS.topoDelete, params },
+        { timeoutMs },
+      ).pipe(map(E.map(() => params)));
+    },
+
+    getTopology: () =>
+      alinkRequestData(
+        device,
+        { topic: topics.topoGet, method: GATEWAY_METHODS.topoGet, params: {} },
+        SubDeviceList,
+        { timeoutMs },
+      ).pipe(map(E.map(identitiesOf))),
+
+    registerSubDevices(subs) {
+      checkCount('registerSubDevices', subs.length, GATEWAY_LIMITS.topologyPerRequest);
+      return alinkRequestData(
+        device,
+        { topic: topics.subRegister, method: GATEWAY_METHODS.subRegister, params: identitiesOf(subs) },
+        SubRegisterData,
+        { timeoutMs },
+      ).pipe(
+        map(
+          E.map((list) =>
+            list.map(({ productKey, deviceName, deviceSecret }) => ({
+              productKey,
+              deviceName,
+              deviceSecret,
+            })),
+          ),
+        ),
+      );
+    },
+
+    login,
+
+    loginAll(subs, { cleanSession = true } = {}) {
+      checkCount('loginAll', subs.length, GATEWAY_LIMITS.batchLogin);
+      return combine(
+        topics.combineBatchLogin,
+        () => combineBatchLoginParams(subs, signing(), cleanSession),
+        identitiesOf(subs),
+      );
+    },
+
+    logout,
+
+    logoutAll(subs) {
+      checkCount('logoutAll', subs.length, GATEWAY_LIMITS.batchLogin);
+      const list = identitiesOf(subs);
+      return combine(topics.combineBatchLogout, () => list, list);
+    },
+
+    serveTopologyChanges(handler, serveOptions = {}) {
+      return serveAlink(device, {
+        requests: device.observe(topics.topoChange, { qos: 1 }),
+        params: TopoChangeParams,
+        replyTopic: () => topics.topoChangeReply,
+        // The platform expects `data: {}`: the handler's values are not the reply.
+        handler: ({ params }) =>
+          concat(
+            from(
+              handler({
+                status: params.status,
+                change: topoChangeStatusName(params.status),
+                subDevices: identitiesOf(params.subList),
+              }),
+            ).pipe(ignoreElements()),
+            of({}),
+          ),
+        qos: serveOptions.qos ?? 1,
+        ...(serveOptions.deadlineMs === undefined ? {} : { deadlineMs: serveOptions.deadlineMs }),
+      });
+    },
+
+    subDevice,
+  };
+}
+
+const identityOf = ({ productKey, deviceName }: DeviceIdentity): DeviceIdentity => ({
+  productKey,
+  deviceName,
+});

@@ -1,0 +1,92 @@
+import * as E from 'fp-ts/Either';
+import { distinctUntilChanged, EMPTY, filter, map, Observable, switchMap, tap, throwError } from 'rxjs';
+import { OutsideNamespaceError, PublishRefusedError } from '../connection/errors';
+import type { OutboundMessage } from '../connection/messages';
+import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
+import { deviceTopics } from '../identity/deviceTopics';
+import type { AlinkDevice } from './AlinkDevice';
+import { publishResult } from './publishResult';
+import type { RequestFailure } from './RequestFailure';
+
+/**
+ * A gateway's sub-device: an `AlinkDevice` that speaks through the gateway's connection, so that every
+ * service (`createThing`, `createShadow`, `serveRrpc`, …) works for it unchanged. Its topics are its own
+ * (`/sys/subPk/subDn/…`); a topic or filter outside them is refused before anything is sent. `state$` is the
+ * gateway's connection: the platform carries the sub-device's traffic only while it is logged in (`session()`).
+ */
+export interface SubDevice extends AlinkDevice {
+  /**
+   * Keeps the sub-device logged in while subscribed: a login at every connect of the gateway (the current
+   * one included), since the platform forgets sub-device logins when the gateway's connection ends; a
+   * logout when the last subscriber leaves while connected (a login still waiting for its reply included).
+   * Emits each login's result (the last one replayed to a later subscriber); a failed login is not retried
+   * by itself. Shared: every `SubDevice` of one gateway for the same sub-device has the same session. A
+   * logout by the cloud (the sub-device taken out of the topology, `serveTopologyChanges` tells) is not
+   * noticed: the next login is at the next connect.
+   */
+  session(): Observable<E.Either<RequestFailure, DeviceIdentity>>;
+}
+
+/**
+ * The session of one sub-device, not shared: `login` at each connect of `device`, `logout` (sent, not
+ * waited for) when it ends while the sub-device may be logged in.
+ */
+export function subDeviceSession(
+  device: Pick<AlinkDevice, 'state$' | 'publish'>,
+  login: () => Observable<E.Either<RequestFailure, DeviceIdentity>>,
+  logout: () => OutboundMessage,
+): Observable<E.Either<RequestFailure, DeviceIdentity>> {
+  return new Observable<E.Either<RequestFailure, DeviceIdentity>>((subscriber) => {
+    // Logged in, or a login on its way: its reply may be in flight when the session ends.
+    let mayBeLoggedIn = false;
+    const logins = device.state$
+      .pipe(
+        map((state) => state.status === 'connected'),
+        distinctUntilChanged(),
+        switchMap((connected) => {
+          mayBeLoggedIn = connected;
+          return connected ? login() : EMPTY;
+        }),
+        tap((result) => (mayBeLoggedIn = E.isRight(result))),
+      )
+      .subscribe(subscriber);
+    return () => {
+      logins.unsubscribe();
+      // Told, not asked: nothing waits for the reply of a session that has ended.
+      if (mayBeLoggedIn) publishResult(device, logout()).subscribe();
+    };
+  });
+}
+
+/** The sub-device `identity` as a device of its own over `device`, with `session` for its logins. */
+export function subDeviceOf(
+  device: AlinkDevice,
+  identity: DeviceIdentity,
+  session: () => Observable<E.Either<RequestFailure, DeviceIdentity>>,
+): SubDevice {
+  const own = (topic: string) => isInDeviceNamespace(identity, topic);
+  const name = `${identity.productKey}/${identity.deviceName}`;
+  return {
+    productKey: identity.productKey,
+    deviceName: identity.deviceName,
+    topics: deviceTopics(identity),
+    state$: device.state$,
+    messages$: device.messages$.pipe(filter((message) => own(message.topic))),
+    observe: (topicFilter, options) =>
+      own(topicFilter)
+        ? device.observe(topicFilter, options)
+        : throwError(() => new OutsideNamespaceError(topicFilter)),
+    publish: (message) =>
+      own(message.topic)
+        ? device.publish(message)
+        : throwError(
+            () =>
+              new PublishRefusedError(
+                'outside-namespace',
+                message.topic,
+                `the topic is outside the namespace of sub-device ${name}`,
+              ),
+          ),
+    session,
+  };
+}

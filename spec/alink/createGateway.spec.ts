@@ -1,0 +1,130 @@
+// Marble specs of a sub-device's session on a fake gateway: a login at each connect, a logout at the end.
+import * as E from 'fp-ts/Either';
+import { of, Subject, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { createGateway } from '../../lib/alink/createGateway';
+import type { ConnectionState } from '../../lib/connection/ConnectionState';
+import type { InboundMessage, OutboundMessage } from '../../lib/connection/messages';
+import { fakeAlinkDevice, inbound, topics } from '../support/fakeAlinkDevice';
+
+const states: Record<string, ConnectionState> = {
+  c: { status: 'connected', sessionPresent: false },
+  r: { status: 'reconnecting', attempt: 1, delayMs: 10 },
+};
+const sub = { productKey: 'a1Sub', deviceName: 's01', deviceSecret: 'secret' };
+const loggedIn = E.right({ productKey: 'a1Sub', deviceName: 's01' });
+
+/** A gateway whose cloud answers each login at once with `code` (`null`: never). */
+function rig(state: Observable<ConnectionState>, code: number | null = 200) {
+  const replies = new Subject<InboundMessage>();
+  const { device, sent } = fakeAlinkDevice({
+    state,
+    observed: () => replies,
+    published: (message: OutboundMessage) => {
+      const { id } = JSON.parse(String(message.payload)) as { id: string };
+      if (message.topic === topics.combineLogin && code !== null) {
+        replies.next(inbound(`${message.topic}_reply`, { id, code, data: {} }));
+      }
+      return of({ topic: message.topic, qos: 0 as const, bytes: 1 });
+    },
+  });
+  return { gateway: createGateway(device, { clock: () => 1_700_000_000_000 }), sent };
+}
+
+describe('createGateway: a sub-device session', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('should log in at every connect, never while reconnecting, and out when unsubscribed', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const state = hot<ConnectionState>('c---r--c------', states);
+      const made = rig(state);
+      sent = made.sent;
+      const session = made.gateway.subDevice(sub).session();
+      expectObservable(session, '^------------!').toBe('a------b', { a: loggedIn, b: loggedIn });
+    });
+    const topicsSent = sent.map((m) => m.topic);
+    expect(topicsSent).toEqual([topics.combineLogin, topics.combineLogin, topics.combineLogout]);
+    const login = JSON.parse(String(sent[0]?.payload)) as Record<string, unknown>;
+    expect(Object.keys(login).sort()).toEqual(['id', 'params']);
+    expect(login['params']).toMatchObject({
+      productKey: 'a1Sub',
+      deviceName: 's01',
+      clientId: 'a1Sub&s01',
+      cleanSession: 'true',
+    });
+    expect(JSON.parse(String(sent[2]?.payload))).toMatchObject({
+      params: { productKey: 'a1Sub', deviceName: 's01' },
+    });
+    expect(sent.every((m) => m.qos === 0)).toBe(true);
+  });
+});
+
+describe('createGateway: sessions that end without a logout', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it.each<[string, string, number, string]>([
+    ['a refused login', 'c---------', 6401, 'a'],
+    ['a session unsubscribed while reconnecting', 'c----r----', 200, 'a'],
+  ])('should send no logout after %s', (_, marbles, code, expected) => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const made = rig(hot<ConnectionState>(marbles, states), code);
+      sent = made.sent;
+      const refused = E.left(expect.objectContaining({ _tag: 'ReplyFailure', code }));
+      expectObservable(made.gateway.subDevice(sub).session(), '^-------!').toBe(expected, {
+        a: code === 200 ? loggedIn : refused,
+      });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin]);
+  });
+
+  it('should log out a session left while its login waits for the reply, which may be on its way', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const made = rig(hot<ConnectionState>('c-------', states), null);
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^---!').toBe('');
+    });
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin, topics.combineLogout]);
+  });
+
+  it('should share one session among the sub-devices of one gateway for the same sub-device', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ cold, expectObservable }) => {
+      // Connected all along: the state replays to each subscriber, as the device's does.
+      const made = rig(cold<ConnectionState>('c', states));
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^---!').toBe('a', { a: loggedIn });
+      expectObservable(made.gateway.subDevice(sub).session(), '--^-----!').toBe('--a', { a: loggedIn });
+      // Once every subscriber has left, a new session logs in again.
+      expectObservable(made.gateway.subDevice(sub).session(), '---------^-!').toBe('---------a', {
+        a: loggedIn,
+      });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([
+      topics.combineLogin,
+      topics.combineLogout,
+      topics.combineLogin,
+      topics.combineLogout,
+    ]);
+  });
+
+  it('should share one session among its subscribers: one login, and the logout after the last leaves', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const made = rig(hot<ConnectionState>('c-------', states));
+      sent = made.sent;
+      const sensor = made.gateway.subDevice(sub);
+      expectObservable(sensor.session(), '^---!').toBe('a', { a: loggedIn });
+      expectObservable(sensor.session(), '--^-----!').toBe('--a', { a: loggedIn });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin, topics.combineLogout]);
+  });
+});
