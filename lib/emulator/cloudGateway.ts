@@ -168,17 +168,26 @@ export function cloudGateway(
    * Secrets for sub-devices the console knows that have none yet; one that has a secret, or has logged in, is
    * refused: the platform does not hand out a secret twice.
    */
+  const registering = new Set<string>();
   const subRegister = async (list: readonly DeviceIdentity[]): Promise<CloudAnswer> => {
     if (list.length > GATEWAY_LIMITS.topologyPerRequest)
       return REFUSED.tooMany(GATEWAY_LIMITS.topologyPerRequest);
     for (const sub of list) {
       if (!registry.isKnown(sub)) return REFUSED.unknown(sub);
-      if (registry.secretOf(sub) !== undefined || registry.isActivated(sub)) return REFUSED.registered(sub);
+      const taken =
+        registry.secretOf(sub) !== undefined || registry.isActivated(sub) || registering.has(nameOf(sub));
+      if (taken) return REFUSED.registered(sub);
     }
-    const data = [];
-    for (const sub of identitiesOf(list))
-      data.push({ ...sub, deviceSecret: await registry.issueSecret(sub) });
-    return { data };
+    // Claimed before the first await: a second request meanwhile is refused, not given a second secret.
+    const subs = identitiesOf(list);
+    for (const sub of subs) registering.add(nameOf(sub));
+    try {
+      const data = [];
+      for (const sub of subs) data.push({ ...sub, deviceSecret: await registry.issueSecret(sub) });
+      return { data };
+    } finally {
+      for (const sub of subs) registering.delete(nameOf(sub));
+    }
   };
 
   const subscription = new Subscription();

@@ -94,7 +94,8 @@ export function cloudThingState(
   ) =>
     cloud.emit({
       type: 'thing',
-      device,
+      // The device alone: `device` may be the whole message it sent.
+      device: { productKey: device.productKey, deviceName: device.deviceName, clientId: device.clientId },
       method,
       id,
       ...(ack ? { code: answer.code ?? ALINK_CODES.success } : {}),

@@ -309,6 +309,31 @@ describe('cloudGateway', () => {
     expect(reply['data']).toEqual({});
   });
 
+  it('should give out one secret when two registrations of a sub-device cross', async () => {
+    await cloud.close();
+    // A store that takes its time, so that the second request comes while the first is being kept.
+    const slow = {
+      load: () => Promise.resolve(undefined),
+      save: () => new Promise<void>((resolve) => setTimeout(resolve, 50)),
+    };
+    cloud = await startEmulator({
+      products: [
+        { productKey: GW1.productKey, devices: [GW1] },
+        { productKey: SUB_PK, devices: [{ deviceName: 'fresh1' }] },
+      ],
+      secretStore: slow,
+    });
+    const gw = await connect(GW1);
+    const register = () =>
+      ask(gw, `/sys/${GW1.productKey}/gw01/thing/sub/register`, {
+        version: '1.0',
+        params: [{ productKey: SUB_PK, deviceName: 'fresh1' }],
+        method: 'thing.sub.register',
+      });
+    const codes = (await Promise.all([register(), register()])).map((reply) => reply['code']).sort();
+    expect(codes).toEqual([200, 460]);
+  });
+
   it('should answer a request whose params do not fit with 460 and the reason', async () => {
     const gw = await connect(GW1);
     const reply = await topoAdd(gw, GW1, [{ productKey: SUB_PK }]);

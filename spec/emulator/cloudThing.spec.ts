@@ -79,6 +79,10 @@ describe('cloudThingState', () => {
       ['thing.event.property.post', '2', 460, 'integer'],
       ['thing.event.fault.post', '3', 200, undefined],
     ]);
+    // Each names the device, and carries nothing of the message it answered.
+    expect((await events).map((e) => e.type === 'thing' && Object.keys(e.device).sort())).toEqual(
+      Array(3).fill(['clientId', 'deviceName', 'productKey']),
+    );
   });
 
   it('should not answer a post with sys.ack 0, and still keep its values', async () => {
