@@ -219,9 +219,12 @@ export {
   createGateway,
   type Gateway,
   type GatewayOptions,
+  type RefusedSubDevice,
   type RegisteredSubDevice,
   type SubDevice,
   type SubDeviceLoginOptions,
+  type SubDeviceProductSecret,
+  type SubDeviceProvisioning,
   type SubDeviceSecret,
   type TopologyChange,
 } from './alink';

@@ -21,23 +21,27 @@ import {
   GATEWAY_METHODS,
   identitiesOf,
   nextMessageId,
+  ProductRegisterData,
+  proxiedEntry,
   replyTopicOf,
   SubDeviceList,
   SubRegisterData,
   topoAddEntry,
   TopoChangeParams,
   topoChangeStatusName,
+  type SubDeviceProductSecret,
   type SubDeviceSecret,
   type TopoChangeStatus,
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
+import { freshRandom } from './freshRandom';
 import { alinkReplyTo, alinkRequest, alinkRequestData, DEFAULT_REQUEST_TIMEOUT_MS, request } from './request';
 import type { RequestFailure } from './RequestFailure';
 import { serveAlink, type ServeOptions } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
 import { subDeviceOf, subDeviceSession, type SubDevice } from './subDevice';
 
-export type { SubDevice, SubDeviceSecret };
+export type { SubDevice, SubDeviceProductSecret, SubDeviceSecret };
 
 export interface GatewayOptions {
   /** How long a request waits for the cloud's reply, from the subscription (offline time included). Default: 10000. */
@@ -67,6 +71,18 @@ export interface RegisteredSubDevice extends DeviceIdentity {
   readonly deviceSecret: string;
 }
 
+/** A sub-device the cloud would not register, and why, as it said. */
+export interface RefusedSubDevice extends DeviceIdentity {
+  readonly code?: number | undefined;
+  readonly message?: string | undefined;
+}
+
+/** What `provisionSubDevices` got: the secrets of those registered, and those refused. */
+export interface SubDeviceProvisioning {
+  readonly registered: readonly RegisteredSubDevice[];
+  readonly refused: readonly RefusedSubDevice[];
+}
+
 /** A gateway: the topology of its sub-devices in the cloud, their logins, and each sub-device as a device. */
 export interface Gateway {
   /**
@@ -89,6 +105,14 @@ export interface Gateway {
   registerSubDevices(
     subDevices: readonly DeviceIdentity[],
   ): Observable<E.Either<RequestFailure, readonly RegisteredSubDevice[]>>;
+  /**
+   * `thing.proxy.provisioning.product_register` (at most 30): registers sub-devices of products with "one
+   * secret per product", each signed with its productSecret, and emits the secrets of those registered and
+   * the refusals of the others. Keep the secrets: a registered sub-device cannot register again.
+   */
+  provisionSubDevices(
+    subDevices: readonly SubDeviceProductSecret[],
+  ): Observable<E.Either<RequestFailure, SubDeviceProvisioning>>;
   /** `combine/login` (QoS 0): the sub-device may use its topics over the gateway's connection. */
   login(
     subDevice: SubDeviceSecret,
@@ -245,6 +269,22 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       );
     },
 
+    provisionSubDevices(subs) {
+      checkCount('provisionSubDevices', subs.length, GATEWAY_LIMITS.topologyPerRequest);
+      return defer(() =>
+        alinkRequestData(
+          device,
+          {
+            topic: topics.productRegister,
+            method: GATEWAY_METHODS.productRegister,
+            params: { proxieds: subs.map((sub) => proxiedEntry(sub, signMethod, freshRandom())) },
+          },
+          ProductRegisterData,
+          { timeoutMs },
+        ),
+      ).pipe(map(E.map(provisioningOf)));
+    },
+
     login,
 
     loginAll(subs, { cleanSession = true } = {}) {
@@ -287,6 +327,25 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
     },
 
     subDevice,
+  };
+}
+
+/** The reply's lists, identities and secrets only. */
+function provisioningOf(data: ProductRegisterData): SubDeviceProvisioning {
+  const successes = Array.isArray(data) ? data : (data.successes ?? []);
+  const failures = Array.isArray(data) ? [] : (data.failures ?? []);
+  return {
+    registered: successes.map(({ productKey, deviceName, deviceSecret }) => ({
+      productKey,
+      deviceName,
+      deviceSecret,
+    })),
+    refused: failures.map(({ productKey, deviceName, code, message }) => ({
+      productKey,
+      deviceName,
+      ...(code === undefined ? {} : { code }),
+      ...(message === undefined ? {} : { message }),
+    })),
   };
 }
 

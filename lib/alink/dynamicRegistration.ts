@@ -25,12 +25,7 @@ import {
   RegistrationRefusedError,
   type RegistrationRefusal,
 } from './registrationErrors';
-
-/** 16 random hex digits, from Web Crypto (Node's and a browser's alike). */
-const freshRandom = (): string =>
-  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (byte) =>
-    byte.toString(16).padStart(2, '0'),
-  ).join('');
+import { freshRandom } from './freshRandom';
 
 /** The CONNACK return codes of a refused registration, as refusals. */
 function refusalOfConnack(returnCode: number): RegistrationRefusal {

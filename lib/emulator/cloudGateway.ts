@@ -11,11 +11,13 @@ import {
   GATEWAY_METHODS,
   identitiesOf,
   PLATFORM_ERROR_CODES,
+  ProductRegisterParams,
   SubDeviceIdentity,
   SubDeviceList,
   subDeviceSign,
   TOPO_CHANGE_STATUS,
   TopoAddParams,
+  type ProxiedEntry,
   type TopoAddEntry,
 } from '../protocol';
 import { answerAlink, type CloudAnswer } from './answerAlink';
@@ -23,6 +25,7 @@ import type { CloudSide } from './CloudSide';
 import type { DeviceRegistry } from './deviceRegistry';
 import type { OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import type { PlatformBroker } from './platformBroker';
+import { registrationProblem } from './registrationLogin';
 import type { Topology } from './topology';
 
 /** The gateways' calls of the cloud's server API (OpenAPI). */
@@ -91,7 +94,7 @@ interface Signed extends DeviceIdentity {
 
 /**
  * The cloud side of gateways: the topology (`thing.topo.add`, `delete`, `get`), sub-device
- * registration (`thing.sub.register`), and the logins over the gateway's connection (`combine/login`,
+ * registration (`thing.sub.register`, and with a product's secret `thing.proxy.provisioning.product_register`), and the logins over the gateway's connection (`combine/login`,
  * `batch_login`, `logout`, `batch_logout`), whose sessions the broker keeps.
  */
 export function cloudGateway(
@@ -190,6 +193,37 @@ export function cloudGateway(
     }
   };
 
+  /**
+   * `product_register`: each sub-device registered with its product's secret as a device registers itself
+   * (dynamic registration on, known to the console, the sign verified, not activated), or refused with why.
+   */
+  const productRegister = async (entries: readonly ProxiedEntry[]): Promise<CloudAnswer> => {
+    if (entries.length > GATEWAY_LIMITS.topologyPerRequest)
+      return REFUSED.tooMany(GATEWAY_LIMITS.topologyPerRequest);
+    const successes = [];
+    const failures = [];
+    for (const { productKey, deviceName, random, signMethod, sign } of entries) {
+      const device = { productKey, deviceName };
+      const problem =
+        registrationProblem(registry, { device, method: 'register', random, signMethod, sign }) ??
+        (registry.secretOf(device) !== undefined || registering.has(nameOf(device))
+          ? 'device-already-activated'
+          : undefined);
+      if (problem !== undefined) {
+        const code = problem === 'unknown-device' ? ALINK_CODES.deviceNotFound : ALINK_CODES.invalidParameter;
+        failures.push({ ...device, code, message: problem });
+        continue;
+      }
+      registering.add(nameOf(device));
+      try {
+        successes.push({ ...device, deviceSecret: await registry.issueSecret(device) });
+      } finally {
+        registering.delete(nameOf(device));
+      }
+    }
+    return { data: { successes, failures } };
+  };
+
   const subscription = new Subscription();
   const answers = [
     answerAlink(cloud, '/sys/+/+/thing/topo/add', TopoAddParams, (params, _request, message) =>
@@ -204,6 +238,12 @@ export function cloudGateway(
       data: topology.subDevicesOf(identityOf(message)),
     })),
     answerAlink(cloud, '/sys/+/+/thing/sub/register', SubDeviceList, (params) => subRegister(params)),
+    answerAlink(
+      cloud,
+      '/sys/+/+/thing/proxy/provisioning/product_register',
+      ProductRegisterParams,
+      (params) => productRegister(params.proxieds),
+    ),
     answerAlink(cloud, '/ext/session/+/+/combine/login', CombineLoginParams, (params, _request, message) => {
       const answer = logIn(gatewayOf(message), [params], params.signMethod);
       // One sub-device: its identity, not a list.

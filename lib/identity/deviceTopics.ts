@@ -98,6 +98,8 @@ export interface DeviceTopics {
   readonly topoChangeReply: string;
   /** Gateway → cloud: register sub-devices and get their secrets (`thing.sub.register`). */
   readonly subRegister: string;
+  /** Gateway → cloud: register sub-devices with their product's secret (`thing.proxy.provisioning.product_register`). */
+  readonly productRegister: string;
   /** Gateway → cloud: log a sub-device in over the gateway's connection; answered on `${combineLogin}_reply`. */
   readonly combineLogin: string;
   /** Gateway → cloud: log up to 50 sub-devices in at once. */
@@ -159,6 +161,7 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     topoChange: `${thing}/topo/change`,
     topoChangeReply: `${thing}/topo/change_reply`,
     subRegister: `${thing}/sub/register`,
+    productRegister: `${thing}/proxy/provisioning/product_register`,
     combineLogin: `/ext/session/${device}/combine/login`,
     combineBatchLogin: `/ext/session/${device}/combine/batch_login`,
     combineLogout: `/ext/session/${device}/combine/logout`,

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import type { DeviceIdentity } from '../identity/deviceNamespace';
+import { registrationSign } from '../identity/registrationCredentials';
 import { SIGN_METHODS, signContent, type SignMethod } from '../identity/signContent';
 import { DigitString, NumberFromStringOrNumber } from './lenient';
 
@@ -24,6 +25,7 @@ export const GATEWAY_METHODS = {
   topoGet: 'thing.topo.get',
   topoChange: 'thing.topo.change',
   subRegister: 'thing.sub.register',
+  productRegister: 'thing.proxy.provisioning.product_register',
 } as const;
 
 /** What `thing.topo.change` says happened to the sub-devices it lists. */
@@ -199,3 +201,57 @@ export function combineBatchLoginParams(
 export function combinePayload<P>(id: string, params: P): { readonly id: string; readonly params: P } {
   return { id, params };
 }
+
+/** One sub-device of `thing.proxy.provisioning.product_register`: registered with its product's secret. */
+export const ProxiedEntry = t.type(
+  {
+    productKey: t.string,
+    deviceName: t.string,
+    random: t.string,
+    signMethod: SignMethodName,
+    sign: t.string,
+  },
+  'ProxiedEntry',
+);
+export type ProxiedEntry = t.TypeOf<typeof ProxiedEntry>;
+export const ProductRegisterParams = t.type({ proxieds: t.array(ProxiedEntry) }, 'ProductRegisterParams');
+
+/** A sub-device of a product with "one secret per product": it registers with the productSecret. */
+export interface SubDeviceProductSecret extends DeviceIdentity {
+  readonly productSecret: string;
+}
+
+/**
+ * One entry of `product_register`'s `proxieds`, signed: HMAC(productSecret) over
+ * `deviceName…productKey…random…`, as a device's own dynamic registration signs.
+ */
+export function proxiedEntry(
+  sub: SubDeviceProductSecret,
+  signMethod: SignMethod,
+  random: string,
+): ProxiedEntry {
+  const { productKey, deviceName, productSecret } = sub;
+  return {
+    productKey,
+    deviceName,
+    random,
+    signMethod,
+    sign: registrationSign({ productKey, deviceName, productSecret, random, signMethod }),
+  };
+}
+
+const Registered = t.type({ productKey: t.string, deviceName: t.string, deviceSecret: t.string });
+const Failed = t.intersection([
+  t.type({ productKey: t.string, deviceName: t.string }),
+  t.partial({ code: NumberFromStringOrNumber, message: t.string }),
+]);
+
+/**
+ * What `product_register` answers: `{successes, failures}`, each a list; a plain list of registered
+ * sub-devices is taken too (the reply's shape is unverified).
+ */
+export const ProductRegisterData = t.union(
+  [t.partial({ successes: t.array(Registered), failures: t.array(Failed) }), t.array(Registered)],
+  'ProductRegisterData',
+);
+export type ProductRegisterData = t.TypeOf<typeof ProductRegisterData>;

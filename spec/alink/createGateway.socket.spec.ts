@@ -29,6 +29,8 @@ const GATEWAY = {
 const SUB_PK = 'a1SubPK0001';
 const s01: SubDeviceSecret = { productKey: SUB_PK, deviceName: 's01', deviceSecret: 'sub-secret-s01' };
 const s02: SubDeviceSecret = { productKey: SUB_PK, deviceName: 's02', deviceSecret: 'sub-secret-s02' };
+const DYN_PK = 'a1DynSubPK1';
+const DYN_SECRET = 'product-secret-of-dyn';
 const identity = ({ productKey, deviceName }: { productKey: string; deviceName: string }) => ({
   productKey,
   deviceName,
@@ -54,6 +56,12 @@ describe('createGateway against the emulator', () => {
     cloud = await startEmulator({
       products: [
         { productKey: GATEWAY.productKey, devices: [GATEWAY] },
+        {
+          productKey: DYN_PK,
+          productSecret: DYN_SECRET,
+          dynamicRegistration: true,
+          devices: [{ deviceName: 'p01' }, { deviceName: 'p02' }],
+        },
         {
           productKey: SUB_PK,
           devices: [
@@ -252,6 +260,35 @@ describe('createGateway against the emulator', () => {
       code: 100001,
       message: 'cannot forget it now',
     });
+  });
+
+  it('should register sub-devices with their product secret, and refuse a wrong sign or an unknown device', async () => {
+    const p01 = { productKey: DYN_PK, deviceName: 'p01', productSecret: DYN_SECRET };
+    const result = await lastValueFrom(
+      gateway.provisionSubDevices([
+        p01,
+        { ...p01, deviceName: 'p02', productSecret: 'not-it' },
+        { ...p01, deviceName: 'nobody' },
+      ]),
+    );
+    if (E.isLeft(result)) throw new Error(`provisioning failed: ${result.left._tag}`);
+    expect(result.right).toEqual({
+      registered: [
+        { productKey: DYN_PK, deviceName: 'p01', deviceSecret: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      ],
+      refused: [
+        { productKey: DYN_PK, deviceName: 'p02', code: 460, message: 'bad-signature' },
+        { productKey: DYN_PK, deviceName: 'nobody', code: 6100, message: 'unknown-device' },
+      ],
+    });
+    const [registered] = result.right.registered;
+    expect(await lastValueFrom(gateway.addTopology([registered!]))).toEqual(E.right([identity(registered!)]));
+    expect(await lastValueFrom(gateway.login(registered!))).toEqual(E.right(identity(registered!)));
+    // Registered once: again, it is refused.
+    const again = await lastValueFrom(gateway.provisionSubDevices([p01]));
+    expect(again).toEqual(
+      E.right({ registered: [], refused: [expect.objectContaining({ deviceName: 'p01', code: 460 })] }),
+    );
   });
 
   it("should serve the cloud's topology change and lose the sub-device's session with it", async () => {

@@ -1,9 +1,12 @@
 import * as E from 'fp-ts/Either';
+import { registrationSign } from '../../lib/identity/registrationCredentials';
 import {
   CombineBatchLoginParams,
   combineBatchLoginParams,
   CombineLoginParams,
   combineLoginParams,
+  ProductRegisterData,
+  proxiedEntry,
   SignMethodName,
   subDeviceSign,
   TopoAddEntry,
@@ -82,6 +85,26 @@ describe('gateway payloads', () => {
     expect(CombineBatchLoginParams.decode(batch)).toEqual(
       E.right({ signMethod: 'hmacsha1', deviceList: [{ ...vector, sign: 's' }] }),
     );
+  });
+
+  it('should sign a proxied registration as a device registers itself, and read either shape of its reply', () => {
+    const sub = { productKey: 'a1Dyn', deviceName: 'p01', productSecret: 'ps' };
+    expect(proxiedEntry(sub, 'hmacsha256', 'r4nd')).toEqual({
+      productKey: 'a1Dyn',
+      deviceName: 'p01',
+      random: 'r4nd',
+      signMethod: 'hmacsha256',
+      sign: registrationSign({ ...sub, random: 'r4nd', signMethod: 'hmacsha256' }),
+    });
+    const registered = { productKey: 'a1Dyn', deviceName: 'p01', deviceSecret: 's' };
+    expect(E.isRight(ProductRegisterData.decode({ successes: [registered], failures: [] }))).toBe(true);
+    expect(E.isRight(ProductRegisterData.decode([registered]))).toBe(true);
+    expect(
+      E.isRight(
+        ProductRegisterData.decode({ failures: [{ productKey: 'a1Dyn', deviceName: 'p01', code: '460' }] }),
+      ),
+    ).toBe(true);
+    expect(E.isLeft(ProductRegisterData.decode('none'))).toBe(true);
   });
 
   it('should read a topology change, its status as a number or a string, and name the documented ones', () => {
