@@ -214,6 +214,14 @@ export {
   type Unanswered,
 } from './alink';
 
+// device distribution: where a device flashed with the global endpoint is to connect
+export {
+  bootstrap,
+  serveBootstrapNotify,
+  type BootstrapEndpoint,
+  type BootstrapFailure,
+  type BootstrapOptions,
+} from './alink';
 // gateways: the topology of sub-devices, their logins, and each sub-device as a device of its own
 export {
   createGateway,

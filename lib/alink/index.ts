@@ -97,3 +97,10 @@ export {
   type SubDeviceSecret,
   type TopologyChange,
 } from './createGateway';
+export {
+  bootstrap,
+  serveBootstrapNotify,
+  type BootstrapEndpoint,
+  type BootstrapFailure,
+  type BootstrapOptions,
+} from './bootstrap';

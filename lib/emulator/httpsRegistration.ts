@@ -4,11 +4,9 @@ import type { DeviceIdentity } from '../identity';
 import { HTTPS_REGISTRATION_PATH } from '../identity/registrationCredentials';
 import { HttpsRegistrationForm, httpsRegistrationReplyPayload, REGISTRATION_CODES } from '../protocol';
 import type { DeviceRegistry } from './deviceRegistry';
+import { answerJson, readForm } from './formRequests';
 import type { RefusalReason } from './emulatorEvent';
 import { registrationProblem } from './registrationLogin';
-
-/** A form is a few fields: anything longer is not one. */
-const MAX_FORM_BYTES = 8 * 1024;
 
 const codeOf: Partial<Record<RefusalReason, { readonly code: number; readonly message: string }>> = {
   'registration-not-allowed': {
@@ -39,9 +37,6 @@ export interface HttpsRegistrationEvents {
  * message (`REGISTRATION_CODES`); anything but that path is 404.
  */
 export function httpsRegistration(registry: DeviceRegistry, events: HttpsRegistrationEvents) {
-  const answer = (response: ServerResponse, body: object) =>
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-
   return (request: IncomingMessage, response: ServerResponse): void => {
     if (
       request.method !== 'POST' ||
@@ -50,19 +45,11 @@ export function httpsRegistration(registry: DeviceRegistry, events: HttpsRegistr
       response.writeHead(404).end();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM_BYTES) request.destroy();
-      else chunks.push(chunk);
-    });
-    request.on('end', () => {
-      const fields = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    readForm(request, (fields) => {
       const form = HttpsRegistrationForm.decode(fields);
       if (E.isLeft(form)) {
         events.refused(undefined, 'malformed-request');
-        answer(
+        answerJson(
           response,
           httpsRegistrationReplyPayload({
             code: REGISTRATION_CODES.INVALID_PARAMETER,
@@ -79,12 +66,12 @@ export function httpsRegistration(registry: DeviceRegistry, events: HttpsRegistr
         if (problem !== undefined) {
           events.refused(device, problem);
           const refusal = codeOf[problem] ?? { code: REGISTRATION_CODES.INVALID_PARAMETER, message: problem };
-          answer(response, httpsRegistrationReplyPayload(refusal));
+          answerJson(response, httpsRegistrationReplyPayload(refusal));
           return;
         }
         const deviceSecret = await registry.issueSecret(device);
         events.registered(device);
-        answer(response, httpsRegistrationReplyPayload({ ...device, deviceSecret }));
+        answerJson(response, httpsRegistrationReplyPayload({ ...device, deviceSecret }));
       })().catch(() => response.writeHead(500).end());
     });
   };

@@ -1,11 +1,11 @@
 import { merge, Subject, type Observable } from 'rxjs';
-import type { DeviceIdentity, SecretStore } from '../identity';
+import { deviceTopics, type DeviceIdentity, type SecretStore } from '../identity';
 import type { OtaFirmwareFields, PlatformErrorFields } from '../protocol';
 import type { EmulatedProduct } from './authenticateDevice';
 import { deviceRegistry } from './deviceRegistry';
 import { forwardingRules, type ForwardingRule } from './forwardingRules';
 import { httpsRegistration } from './httpsRegistration';
-import { messageIds } from '../protocol';
+import { alinkRequest, BOOTSTRAP_NOTIFY_METHOD, BOOTSTRAP_PATH, messageIds } from '../protocol';
 import { encodePayload, type CloudPayload } from './cloudPayloads';
 import {
   cloudOta,
@@ -19,6 +19,7 @@ import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConf
 import { cloudShadow, type CloudShadowCalls } from './cloudShadow';
 import { cloudGateway, type CloudGatewayCalls } from './cloudGateway';
 import { Topology } from './topology';
+import { httpsBootstrap } from './httpsBootstrap';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -86,6 +87,11 @@ export interface EmulatorOptions {
    * after the PUBACK. Which one the platform does is unverified. Default: `'close'`.
    */
   readonly wrongDirection?: 'close' | 'drop' | undefined;
+  /**
+   * Which listener device distribution (`POST /auth/bootstrap` on `urls.https`) names: plain MQTT or MQTT over
+   * TLS. Default: `'mqtt'`.
+   */
+  readonly bootstrap?: 'mqtt' | 'mqtts' | undefined;
   /**
    * The platform's clock, in ms since the epoch: NTP answers and shadow timestamps read it. Default:
    * `Date.now`.
@@ -181,6 +187,11 @@ export interface Emulator extends CloudThingCalls, CloudThingQueries, CloudShado
     message: CloudPayload,
     options?: PubBroadcastOptions,
   ): Promise<{ readonly messageId: string }>;
+  /**
+   * Asks a device to bootstrap again: `thing.bootstrap.notify` with `cmd` 0 on `/sys/pk/dn/thing/bootstrap/notify`
+   * (QoS 1, to the device if it is subscribed). Resolves with the message id.
+   */
+  notifyBootstrap(device: DeviceIdentity): Promise<{ readonly messageId: string }>;
   /** Sends a platform error about `device` on `/ext/error/pk/dn` (`{id, code, message}`). */
   sendError(device: DeviceIdentity, error: PlatformErrorFields): Promise<void>;
   /**
@@ -223,6 +234,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     forwardingRules: rules = [],
     wrongDirection = 'close',
     clock = Date.now,
+    bootstrap = 'mqtt',
   } = options;
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
@@ -235,23 +247,32 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const cloudEvents$ = new Subject<EmulatorEvent>();
   const tls = emulatorTls(options.tls, host);
-  let listeners: Listeners;
+  let listeners: Listeners | undefined;
+  const register = httpsRegistration(registry, {
+    registered: (device) => cloudEvents$.next({ type: 'registered', device, method: 'https' }),
+    refused: (device, reason) =>
+      cloudEvents$.next({
+        type: 'registration-refused',
+        method: 'https',
+        reason,
+        ...(device ? { device } : {}),
+      }),
+  });
+  // The listener's address, known once the listeners are up (no request comes before).
+  const answerBootstrap = httpsBootstrap(registry, () => ({
+    host,
+    port: listeners?.ports[bootstrap] ?? 0,
+  }));
   try {
     listeners = await startListeners({
       host,
       ports: { mqtt: requestedPort, mqtts: ports.mqtts ?? 0, ws: ports.ws ?? 0, wss: ports.wss ?? 0 },
       certificate: tls,
       handle: (stream, transport) => broker.handle(stream, transport),
-      request: httpsRegistration(registry, {
-        registered: (device) => cloudEvents$.next({ type: 'registered', device, method: 'https' }),
-        refused: (device, reason) =>
-          cloudEvents$.next({
-            type: 'registration-refused',
-            method: 'https',
-            reason,
-            ...(device ? { device } : {}),
-          }),
-      }),
+      request: (request, response) =>
+        new URL(request.url ?? '/', 'https://emulator').pathname === BOOTSTRAP_PATH
+          ? answerBootstrap(request, response)
+          : register(request, response),
     });
   } catch (error) {
     await broker.close();
@@ -331,6 +352,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDeviceProp: tags.queryDeviceProp,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
+    async notifyBootstrap(device) {
+      const messageId = nextId();
+      const payload = alinkRequest({ id: messageId, method: BOOTSTRAP_NOTIFY_METHOD, params: { cmd: 0 } });
+      await publish(deviceTopics(device).bootstrapNotify, payload, { qos: 1 });
+      return { messageId };
+    },
     setDeviceProperty: thingCalls.setDeviceProperty,
     invokeThingService: thingCalls.invokeThingService,
     queryDevicePropertyStatus: thingState.queryDevicePropertyStatus,

@@ -86,6 +86,10 @@ export interface DeviceTopics {
   readonly userTopic: (suffix: string) => string;
   /** Cloud → device: errors the platform reports about this device. */
   readonly error: string;
+  /** Cloud → device: bootstrap again (`thing.bootstrap.notify`, `cmd` 0); answered on `bootstrapNotifyReply`. */
+  readonly bootstrapNotify: string;
+  /** Device → cloud: the answer to `bootstrapNotify`. */
+  readonly bootstrapNotifyReply: string;
   /** Gateway → cloud: add sub-devices to the gateway's topology (`thing.topo.add`); its reply is `${topoAdd}_reply`. */
   readonly topoAdd: string;
   /** Gateway → cloud: remove sub-devices from the topology (`thing.topo.delete`). */
@@ -155,6 +159,8 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     broadcastRequest: (messageId) => `${sys}/broadcast/request/${messageId}`,
     userTopic: (suffix) => `/${device}/user/${suffix}`,
     error: `/ext/error/${device}`,
+    bootstrapNotify: `${thing}/bootstrap/notify`,
+    bootstrapNotifyReply: `${thing}/bootstrap/notify_reply`,
     topoAdd: `${thing}/topo/add`,
     topoDelete: `${thing}/topo/delete`,
     topoGet: `${thing}/topo/get`,

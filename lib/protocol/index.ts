@@ -174,3 +174,15 @@ export {
   type SubDeviceSignFields,
   type TopoChangeStatus,
 } from './gatewayPayloads';
+export {
+  BOOTSTRAP_NOTIFY_METHOD,
+  BOOTSTRAP_PATH,
+  BOOTSTRAP_URL,
+  bootstrapForm,
+  BootstrapForm,
+  BootstrapMqtt,
+  BootstrapNotifyParams,
+  BootstrapReply,
+  bootstrapReplyPayload,
+  type BootstrapFields,
+} from './bootstrapPayloads';
