@@ -2,11 +2,13 @@ import * as E from 'fp-ts/Either';
 import {
   catchError,
   concat,
+  defaultIfEmpty,
   defer,
   from,
   ignoreElements,
   map,
   of,
+  take,
   timeout,
   type Observable,
   type ObservableInput,
@@ -84,7 +86,10 @@ export function bootstrap(
   } = options;
   const form = bootstrapForm({ productKey: device.productKey, deviceName: device.deviceName, clientId });
   return defer(() => https({ url, form, ...(tls === undefined ? {} : { tls }) })).pipe(
+    // One answer: a port that emits more is read once, one that ends without any is no answer.
+    take(1),
     map(({ status, body }) => answerOf(status, body, protocol)),
+    defaultIfEmpty(failure('unreachable', 'the request ended without an answer')),
     timeout({ first: timeoutMs, with: () => of(failure('timeout', `no answer within ${timeoutMs} ms`)) }),
     catchError((error: unknown) => of(failure('unreachable', asError(error).message))),
   );
@@ -111,7 +116,9 @@ function answerOf(
   if (!Number.isInteger(port) || port < 1 || port > 65535 || host === '') {
     return failure('bad-answer', 'the answer has no valid host and port');
   }
-  return E.right({ host, port, endpoint: { url: `${protocol}://${host}:${port}` } });
+  // An IPv6 address goes in brackets in a URL.
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return E.right({ host, port, endpoint: { url: `${protocol}://${hostPart}:${port}` } });
 }
 
 /**

@@ -25,6 +25,7 @@ import type { CloudSide } from './CloudSide';
 import type { DeviceRegistry } from './deviceRegistry';
 import type { OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import type { PlatformBroker } from './platformBroker';
+import { REGISTRATION_REFUSALS } from './httpsRegistration';
 import { registrationProblem } from './registrationLogin';
 import type { Topology } from './topology';
 
@@ -111,6 +112,11 @@ export function cloudGateway(
     return subDeviceSign(method, secret, sub) === sub.sign.toLowerCase() ? undefined : REFUSED.sign(sub);
   };
 
+  /** What a secret store kept from an earlier run, for the sub-devices a request names. */
+  const recallAll = async (subs: readonly DeviceIdentity[]): Promise<void> => {
+    for (const sub of subs) await registry.recall(identityOf(sub));
+  };
+
   const removeFromTopology = (gateway: DeviceIdentity, subs: readonly DeviceIdentity[]) => {
     const removed = subs.filter((sub) => topology.remove(gateway, sub));
     for (const sub of removed) broker.logoutSubDevice(sub, 'topology-removed');
@@ -175,6 +181,7 @@ export function cloudGateway(
   const subRegister = async (list: readonly DeviceIdentity[]): Promise<CloudAnswer> => {
     if (list.length > GATEWAY_LIMITS.topologyPerRequest)
       return REFUSED.tooMany(GATEWAY_LIMITS.topologyPerRequest);
+    await recallAll(list);
     for (const sub of list) {
       if (!registry.isKnown(sub)) return REFUSED.unknown(sub);
       const taken =
@@ -200,18 +207,30 @@ export function cloudGateway(
   const productRegister = async (entries: readonly ProxiedEntry[]): Promise<CloudAnswer> => {
     if (entries.length > GATEWAY_LIMITS.topologyPerRequest)
       return REFUSED.tooMany(GATEWAY_LIMITS.topologyPerRequest);
+    // What a secret store kept from an earlier run counts, as for a device's own registration.
+    await recallAll(entries);
     const successes = [];
     const failures = [];
     for (const { productKey, deviceName, random, signMethod, sign } of entries) {
       const device = { productKey, deviceName };
+      const request = {
+        device,
+        method: 'register' as const,
+        random,
+        signMethod: signMethod.toLowerCase(),
+        sign,
+      };
       const problem =
-        registrationProblem(registry, { device, method: 'register', random, signMethod, sign }) ??
+        registrationProblem(registry, request) ??
         (registry.secretOf(device) !== undefined || registering.has(nameOf(device))
           ? 'device-already-activated'
           : undefined);
       if (problem !== undefined) {
-        const code = problem === 'unknown-device' ? ALINK_CODES.deviceNotFound : ALINK_CODES.invalidParameter;
-        failures.push({ ...device, code, message: problem });
+        const refusal = REGISTRATION_REFUSALS[problem] ?? {
+          code: ALINK_CODES.invalidParameter,
+          message: problem,
+        };
+        failures.push({ ...device, ...refusal });
         continue;
       }
       registering.add(nameOf(device));
@@ -226,9 +245,10 @@ export function cloudGateway(
 
   const subscription = new Subscription();
   const answers = [
-    answerAlink(cloud, '/sys/+/+/thing/topo/add', TopoAddParams, (params, _request, message) =>
-      topoAdd(identityOf(message), params),
-    ),
+    answerAlink(cloud, '/sys/+/+/thing/topo/add', TopoAddParams, async (params, _request, message) => {
+      await recallAll(params);
+      return topoAdd(identityOf(message), params);
+    }),
     answerAlink(cloud, '/sys/+/+/thing/topo/delete', SubDeviceList, (params, _request, message) =>
       params.length > GATEWAY_LIMITS.topologyPerRequest
         ? REFUSED.tooMany(GATEWAY_LIMITS.topologyPerRequest)
@@ -244,18 +264,25 @@ export function cloudGateway(
       ProductRegisterParams,
       (params) => productRegister(params.proxieds),
     ),
-    answerAlink(cloud, '/ext/session/+/+/combine/login', CombineLoginParams, (params, _request, message) => {
-      const answer = logIn(gatewayOf(message), [params], params.signMethod);
-      // One sub-device: its identity, not a list.
-      return answer.code === undefined ? { data: identitiesOf([params])[0] } : answer;
-    }),
+    answerAlink(
+      cloud,
+      '/ext/session/+/+/combine/login',
+      CombineLoginParams,
+      async (params, _request, message) => {
+        await recallAll([params]);
+        const answer = logIn(gatewayOf(message), [params], params.signMethod);
+        // One sub-device: its identity, not a list.
+        return answer.code === undefined ? { data: identitiesOf([params])[0] } : answer;
+      },
+    ),
     answerAlink(
       cloud,
       '/ext/session/+/+/combine/batch_login',
       CombineBatchLoginParams,
-      (params, _request, message) => {
+      async (params, _request, message) => {
         if (params.deviceList.length > GATEWAY_LIMITS.batchLogin)
           return REFUSED.tooMany(GATEWAY_LIMITS.batchLogin);
+        await recallAll(params.deviceList);
         return logIn(gatewayOf(message), params.deviceList, params.signMethod);
       },
     ),

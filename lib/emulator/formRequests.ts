@@ -17,6 +17,15 @@ export function readForm(request: IncomingMessage, read: (fields: Record<string,
   );
 }
 
+/** The path of a request, or `undefined` for a target that is no URL path (`//`, which `URL` cannot parse). */
+export function pathOf(request: IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'https://emulator').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers 200 with a JSON body, as the platform answers its HTTPS forms (refusals included). */
 export function answerJson(response: ServerResponse, body: object): void {
   response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -4,11 +4,14 @@ import type { DeviceIdentity } from '../identity';
 import { HTTPS_REGISTRATION_PATH } from '../identity/registrationCredentials';
 import { HttpsRegistrationForm, httpsRegistrationReplyPayload, REGISTRATION_CODES } from '../protocol';
 import type { DeviceRegistry } from './deviceRegistry';
-import { answerJson, readForm } from './formRequests';
+import { answerJson, pathOf, readForm } from './formRequests';
 import type { RefusalReason } from './emulatorEvent';
 import { registrationProblem } from './registrationLogin';
 
-const codeOf: Partial<Record<RefusalReason, { readonly code: number; readonly message: string }>> = {
+/** The code and message of each refused registration, as the platform answers them. */
+export const REGISTRATION_REFUSALS: Partial<
+  Record<RefusalReason, { readonly code: number; readonly message: string }>
+> = {
   'registration-not-allowed': {
     code: REGISTRATION_CODES.NOT_ALLOWED,
     message: 'dynamic registration is not enabled for the product',
@@ -38,10 +41,7 @@ export interface HttpsRegistrationEvents {
  */
 export function httpsRegistration(registry: DeviceRegistry, events: HttpsRegistrationEvents) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    if (
-      request.method !== 'POST' ||
-      new URL(request.url ?? '/', 'https://emulator').pathname !== HTTPS_REGISTRATION_PATH
-    ) {
+    if (request.method !== 'POST' || pathOf(request) !== HTTPS_REGISTRATION_PATH) {
       response.writeHead(404).end();
       return;
     }
@@ -65,7 +65,10 @@ export function httpsRegistration(registry: DeviceRegistry, events: HttpsRegistr
         const problem = registrationProblem(registry, { device, method: 'https', random, signMethod, sign });
         if (problem !== undefined) {
           events.refused(device, problem);
-          const refusal = codeOf[problem] ?? { code: REGISTRATION_CODES.INVALID_PARAMETER, message: problem };
+          const refusal = REGISTRATION_REFUSALS[problem] ?? {
+            code: REGISTRATION_CODES.INVALID_PARAMETER,
+            message: problem,
+          };
           answerJson(response, httpsRegistrationReplyPayload(refusal));
           return;
         }

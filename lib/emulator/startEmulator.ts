@@ -20,6 +20,7 @@ import { cloudShadow, type CloudShadowCalls } from './cloudShadow';
 import { cloudGateway, type CloudGatewayCalls } from './cloudGateway';
 import { Topology } from './topology';
 import { httpsBootstrap } from './httpsBootstrap';
+import { pathOf } from './formRequests';
 import { cloudBroadcasts, type PubBroadcastOptions } from './cloudBroadcasts';
 import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
@@ -89,7 +90,7 @@ export interface EmulatorOptions {
   readonly wrongDirection?: 'close' | 'drop' | undefined;
   /**
    * Which listener device distribution (`POST /auth/bootstrap` on `urls.https`) names: plain MQTT or MQTT over
-   * TLS. Default: `'mqtt'`.
+   * TLS, as `bootstrap()` makes its endpoint (`mqtts://` by default). Default: `'mqtts'`.
    */
   readonly bootstrap?: 'mqtt' | 'mqtts' | undefined;
   /**
@@ -234,7 +235,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     forwardingRules: rules = [],
     wrongDirection = 'close',
     clock = Date.now,
-    bootstrap = 'mqtt',
+    bootstrap = 'mqtts',
   } = options;
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
@@ -270,9 +271,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       certificate: tls,
       handle: (stream, transport) => broker.handle(stream, transport),
       request: (request, response) =>
-        new URL(request.url ?? '/', 'https://emulator').pathname === BOOTSTRAP_PATH
-          ? answerBootstrap(request, response)
-          : register(request, response),
+        pathOf(request) === BOOTSTRAP_PATH ? answerBootstrap(request, response) : register(request, response),
     });
   } catch (error) {
     await broker.close();

@@ -203,12 +203,13 @@ export function combinePayload<P>(id: string, params: P): { readonly id: string;
 }
 
 /** One sub-device of `thing.proxy.provisioning.product_register`: registered with its product's secret. */
+// `signMethod` a string: a method the cloud does not know refuses that sub-device, not the whole request.
 export const ProxiedEntry = t.type(
   {
     productKey: t.string,
     deviceName: t.string,
     random: t.string,
-    signMethod: SignMethodName,
+    signMethod: t.string,
     sign: t.string,
   },
   'ProxiedEntry',
@@ -251,7 +252,12 @@ const Failed = t.intersection([
  * sub-devices is taken too (the reply's shape is unverified).
  */
 export const ProductRegisterData = t.union(
-  [t.partial({ successes: t.array(Registered), failures: t.array(Failed) }), t.array(Registered)],
+  [
+    // At least one of the lists: an object with neither is no answer (its secrets would be lost unseen).
+    t.intersection([t.type({ successes: t.array(Registered) }), t.partial({ failures: t.array(Failed) })]),
+    t.intersection([t.type({ failures: t.array(Failed) }), t.partial({ successes: t.array(Registered) })]),
+    t.array(Registered),
+  ],
   'ProductRegisterData',
 );
 export type ProductRegisterData = t.TypeOf<typeof ProductRegisterData>;

@@ -1,6 +1,6 @@
 // Marble specs of bootstrap with a fake HTTPS port: its timeout in virtual time, and the answers it reads.
 import * as E from 'fp-ts/Either';
-import { NEVER, of } from 'rxjs';
+import { EMPTY, NEVER, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { bootstrap } from '../../lib/alink/bootstrap';
 import type { HttpsPostRequest } from '../../lib/connection/registrationPorts';
@@ -42,6 +42,35 @@ describe('bootstrap', () => {
         form: 'productKey=a1BootPK001&deviceName=boot01&clientId=a1BootPK001.boot01&resources=mqtt',
       },
     ]);
+  });
+
+  it('should read one answer: a port that ends without one is unreachable, one that gives two is read once', () => {
+    const twice = () =>
+      of(
+        { status: 200, body: Buffer.from(JSON.stringify({ code: 6100 })) },
+        { status: 500, body: Buffer.from('') },
+      );
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(bootstrap(device, { https: () => EMPTY })).toBe('(a|)', {
+        a: E.left({
+          _tag: 'BootstrapFailure',
+          reason: 'unreachable',
+          message: 'the request ended without an answer',
+        }),
+      });
+      expectObservable(bootstrap(device, { https: twice })).toBe('(a|)', {
+        a: E.left(expect.objectContaining({ reason: 'refused', code: 6100 })),
+      });
+    });
+  });
+
+  it('should put an IPv6 host in brackets in the endpoint', () => {
+    const answer = answering({ code: 200, data: { resources: { mqtt: { host: '::1', port: 8883 } } } });
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(bootstrap(device, { https: answer })).toBe('(a|)', {
+        a: E.right({ host: '::1', port: 8883, endpoint: { url: 'mqtts://[::1]:8883' } }),
+      });
+    });
   });
 
   it.each<[string, unknown, string]>([

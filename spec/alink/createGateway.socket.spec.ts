@@ -125,6 +125,10 @@ describe('createGateway against the emulator', () => {
     const many = Array.from({ length: 31 }, (_, i) => ({ ...s01, deviceName: `s${i}` }));
     expect(() => gateway.addTopology(many)).toThrow(RangeError);
     expect(() => gateway.loginAll([])).toThrow('loginAll takes 1 to 50 sub-devices, not 0');
+    const products = many.map((sub) => ({ ...sub, productSecret: 'x' }));
+    expect(() => gateway.provisionSubDevices(products)).toThrow(
+      'provisionSubDevices takes 1 to 30 sub-devices, not 31',
+    );
   });
 
   it("should log a sub-device in and carry its own services: a property post, the cloud's RRPC", async () => {
@@ -269,6 +273,8 @@ describe('createGateway against the emulator', () => {
         p01,
         { ...p01, deviceName: 'p02', productSecret: 'not-it' },
         { ...p01, deviceName: 'nobody' },
+        // A product without dynamic registration.
+        { productKey: SUB_PK, deviceName: 's03', productSecret: 'whatever' },
       ]),
     );
     if (E.isLeft(result)) throw new Error(`provisioning failed: ${result.left._tag}`);
@@ -277,8 +283,14 @@ describe('createGateway against the emulator', () => {
         { productKey: DYN_PK, deviceName: 'p01', deviceSecret: expect.stringMatching(/^[0-9a-f]{32}$/) },
       ],
       refused: [
-        { productKey: DYN_PK, deviceName: 'p02', code: 460, message: 'bad-signature' },
-        { productKey: DYN_PK, deviceName: 'nobody', code: 6100, message: 'unknown-device' },
+        { productKey: DYN_PK, deviceName: 'p02', code: 6601, message: 'sign check failed' },
+        { productKey: DYN_PK, deviceName: 'nobody', code: 6100, message: 'device not found' },
+        {
+          productKey: SUB_PK,
+          deviceName: 's03',
+          code: 6250,
+          message: 'dynamic registration is not enabled for the product',
+        },
       ],
     });
     const [registered] = result.right.registered;
@@ -287,7 +299,7 @@ describe('createGateway against the emulator', () => {
     // Registered once: again, it is refused.
     const again = await lastValueFrom(gateway.provisionSubDevices([p01]));
     expect(again).toEqual(
-      E.right({ registered: [], refused: [expect.objectContaining({ deviceName: 'p01', code: 460 })] }),
+      E.right({ registered: [], refused: [expect.objectContaining({ deviceName: 'p01', code: 6289 })] }),
     );
   });
 

@@ -5,6 +5,9 @@ import { filter, firstValueFrom } from 'rxjs';
 import { startEmulator, type Emulator, type EmulatorEvent } from '../../lib/emulator';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
 import { subDeviceSign } from '../../lib/protocol';
+import type { DeviceIdentity } from '../../lib/identity';
+import type { DeviceCredential } from '../../lib/identity/secretStore';
+import { registrationSign } from '../../lib/identity/registrationCredentials';
 
 const GW1 = { productKey: 'a1GatewayPK', deviceName: 'gw01', deviceSecret: 'gw01-secret' };
 const GW2 = { productKey: 'a1GatewayPK', deviceName: 'gw02', deviceSecret: 'gw02-secret' };
@@ -332,6 +335,63 @@ describe('cloudGateway', () => {
       });
     const codes = (await Promise.all([register(), register()])).map((reply) => reply['code']).sort();
     expect(codes).toEqual([200, 460]);
+  });
+
+  it('should refuse a proxied registration apart, and one a secret store kept from an earlier run', async () => {
+    await cloud.close();
+    const kept = new Map<string, DeviceCredential>();
+    const store = {
+      load: (d: DeviceIdentity) => Promise.resolve(kept.get(`${d.productKey}/${d.deviceName}`)),
+      save: (d: DeviceIdentity, c: DeviceCredential) =>
+        Promise.resolve(void kept.set(`${d.productKey}/${d.deviceName}`, c)),
+    };
+    const products = [
+      { productKey: GW1.productKey, devices: [GW1] },
+      {
+        productKey: 'a1DynSubPK1',
+        productSecret: 'ps',
+        dynamicRegistration: true,
+        devices: [{ deviceName: 'p01' }, { deviceName: 'p02' }],
+      },
+    ];
+    const entry = (deviceName: string, signMethod = 'hmacSha256') => ({
+      productKey: 'a1DynSubPK1',
+      deviceName,
+      random: 'r1',
+      signMethod,
+      sign: registrationSign({
+        productKey: 'a1DynSubPK1',
+        deviceName,
+        productSecret: 'ps',
+        random: 'r1',
+        signMethod: 'hmacsha256',
+      }),
+    });
+    const register = (gw: MqttClient, proxieds: unknown[]) =>
+      ask(gw, `/sys/${GW1.productKey}/gw01/thing/proxy/provisioning/product_register`, {
+        version: '1.0',
+        params: { proxieds },
+        method: 'thing.proxy.provisioning.product_register',
+      });
+    cloud = await startEmulator({ products, secretStore: store });
+    // A sign method the cloud does not know refuses that entry only.
+    const first = await register(await connect(GW1), [entry('p01'), entry('p02', 'sha1')]);
+    expect(first).toMatchObject({
+      code: 200,
+      data: {
+        successes: [{ deviceName: 'p01', deviceSecret: expect.any(String) }],
+        failures: [{ deviceName: 'p02', code: 460 }],
+      },
+    });
+    await Promise.all(clients.splice(0).map((client) => client.endAsync()));
+    await cloud.close();
+    // The next run, with the same store: p01 has its secret already.
+    cloud = await startEmulator({ products, secretStore: store });
+    const second = await register(await connect(GW1), [entry('p01')]);
+    expect(second).toMatchObject({
+      code: 200,
+      data: { successes: [], failures: [{ deviceName: 'p01', code: 6289 }] },
+    });
   });
 
   it('should answer a request whose params do not fit with 460 and the reason', async () => {

@@ -105,6 +105,9 @@ describe('gateway payloads', () => {
       ),
     ).toBe(true);
     expect(E.isLeft(ProductRegisterData.decode('none'))).toBe(true);
+    // Neither list: no answer, not an empty one.
+    expect(E.isLeft(ProductRegisterData.decode({}))).toBe(true);
+    expect(E.isLeft(ProductRegisterData.decode({ successList: [registered] }))).toBe(true);
   });
 
   it('should read a topology change, its status as a number or a string, and name the documented ones', () => {
