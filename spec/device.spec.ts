@@ -92,6 +92,26 @@ function suite(name: string, startBroker: () => Promise<TestBroker>) {
       await expect(until(d, 'connected')).resolves.toEqual({ status: 'connected', sessionPresent: false });
     });
 
+    it.each([0, 1] as const)(
+      'should send a topic of many-byte characters as its UTF-8 bytes at QoS %i, and show it as text',
+      async (qos) => {
+        const d = device();
+        const named = echoTopic('温度-ä');
+        const sent = firstValueFrom(
+          d.packets$.pipe(filter((p) => p.direction === 'sent' && p.type === 'publish' && p.topic === named)),
+        );
+        d.start();
+        await until(d, 'connected');
+        // The broker matched it against the filter, and gave it back: the bytes were the topic's.
+        const back = firstValueFrom(
+          d.observe(echoTopic('#'), { qos }).pipe(filter((m) => m.topic === named)),
+        );
+        await roundTrip(d, echoTopic('#'), named, qos);
+        expect((await back).topic).toBe(named);
+        expect(await sent).toMatchObject({ type: 'publish', topic: named, qos });
+      },
+    );
+
     it.each([0, 1] as const)('should deliver its own publish back through observe at QoS %i', async (qos) => {
       const d = device();
       d.start();

@@ -73,7 +73,8 @@ export function devicePacket(direction: PacketDirection, packet: Packet): Device
       return {
         direction,
         type: 'publish',
-        topic: packet.topic,
+        // The device hands MQTT.js its topics as bytes (`topicBytes` in mqttJsPort).
+        topic: typeof packet.topic === 'string' ? packet.topic : utf8Text.decode(packet.topic as Uint8Array),
         qos: packet.qos,
         retain: packet.retain,
         dup: packet.dup,
@@ -104,6 +105,7 @@ export function devicePacket(direction: PacketDirection, packet: Packet): Device
   }
 }
 
+const utf8Text = new TextDecoder();
 const utf8 = new TextEncoder();
 
 /** One readable log line: `sent PUBLISH /a1B2/dev01/user/update qos 1 #3 (17 bytes) "{\"on\":1}"`. */
