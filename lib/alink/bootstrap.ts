@@ -1,11 +1,8 @@
 import * as E from 'fp-ts/Either';
 import {
   catchError,
-  concat,
   defaultIfEmpty,
   defer,
-  from,
-  ignoreElements,
   map,
   of,
   take,
@@ -20,7 +17,7 @@ import type { TlsOptions } from '../identity/tlsOptions';
 import { BOOTSTRAP_URL, bootstrapForm, BootstrapNotifyParams, BootstrapReply } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
 import { asError } from './RequestFailure';
-import { serveAlink, type ServeOptions } from './serveAlink';
+import { emptyReplyWhenDone, serveAlink, type ServeOptions } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
 
 export interface BootstrapOptions {
@@ -135,8 +132,7 @@ export function serveBootstrapNotify(
     requests: device.observe(device.topics.bootstrapNotify, { qos: 1 }),
     params: BootstrapNotifyParams,
     replyTopic: () => device.topics.bootstrapNotifyReply,
-    // The reply's data is `{}`: the handler's values are not the reply.
-    handler: ({ params }) => concat(from(handler(params)).pipe(ignoreElements()), of({})),
+    handler: ({ params }) => emptyReplyWhenDone(handler(params)),
     qos: options.qos ?? 1,
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
   });

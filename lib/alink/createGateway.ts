@@ -1,16 +1,5 @@
 import * as E from 'fp-ts/Either';
-import {
-  concat,
-  defer,
-  finalize,
-  from,
-  ignoreElements,
-  map,
-  of,
-  Observable,
-  shareReplay,
-  type ObservableInput,
-} from 'rxjs';
+import { defer, finalize, map, Observable, shareReplay, type ObservableInput } from 'rxjs';
 import type { DeviceIdentity } from '../identity/deviceNamespace';
 import type { SignMethod } from '../identity/signContent';
 import {
@@ -20,6 +9,7 @@ import {
   GATEWAY_LIMITS,
   GATEWAY_METHODS,
   identitiesOf,
+  identityOf,
   nextMessageId,
   ProductRegisterData,
   proxiedEntry,
@@ -37,7 +27,7 @@ import type { AlinkDevice } from './AlinkDevice';
 import { freshRandom } from './freshRandom';
 import { alinkReplyTo, alinkRequest, alinkRequestData, DEFAULT_REQUEST_TIMEOUT_MS, request } from './request';
 import type { RequestFailure } from './RequestFailure';
-import { serveAlink, type ServeOptions } from './serveAlink';
+import { emptyReplyWhenDone, serveAlink, type ServeOptions } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
 import { subDeviceOf, subDeviceSession, type SubDevice } from './subDevice';
 
@@ -309,17 +299,13 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
         requests: device.observe(topics.topoChange, { qos: 1 }),
         params: TopoChangeParams,
         replyTopic: () => topics.topoChangeReply,
-        // The platform expects `data: {}`: the handler's values are not the reply.
         handler: ({ params }) =>
-          concat(
-            from(
-              handler({
-                status: params.status,
-                change: topoChangeStatusName(params.status),
-                subDevices: identitiesOf(params.subList),
-              }),
-            ).pipe(ignoreElements()),
-            of({}),
+          emptyReplyWhenDone(
+            handler({
+              status: params.status,
+              change: topoChangeStatusName(params.status),
+              subDevices: identitiesOf(params.subList),
+            }),
           ),
         qos: serveOptions.qos ?? 1,
         ...(serveOptions.deadlineMs === undefined ? {} : { deadlineMs: serveOptions.deadlineMs }),
@@ -348,8 +334,3 @@ function provisioningOf(data: ProductRegisterData): SubDeviceProvisioning {
     })),
   };
 }
-
-const identityOf = ({ productKey, deviceName }: DeviceIdentity): DeviceIdentity => ({
-  productKey,
-  deviceName,
-});

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
-import type { Observable, ObservableInput } from 'rxjs';
+import { concat, from, ignoreElements, of, type Observable, type ObservableInput } from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import { decodePayload } from '../operators/decodeJson';
 import { AlinkRequest, alinkReply, RRPC_DEADLINE_MS } from '../protocol';
@@ -89,6 +89,14 @@ export function readAlinkRequest<P>(
     const id = idIn(json);
     return E.left({ topic, error: decoded.left, message, ...(id === undefined ? {} : { id }) });
   };
+}
+
+/**
+ * A handler's `ObservableInput` as the reply to a request the platform expects `data: {}` for: `{}` once it
+ * has completed (its values are not the reply), its error as the failure.
+ */
+export function emptyReplyWhenDone(input: ObservableInput<unknown>): Observable<Record<string, never>> {
+  return concat(from(input).pipe(ignoreElements()), of({}));
 }
 
 /** Serves one kind of Alink request with the serve primitive: replies `{id, code, data, message?}`. */

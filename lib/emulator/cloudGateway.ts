@@ -10,6 +10,7 @@ import {
   GATEWAY_LIMITS,
   GATEWAY_METHODS,
   identitiesOf,
+  identityOf,
   PLATFORM_ERROR_CODES,
   ProductRegisterParams,
   SubDeviceIdentity,
@@ -77,10 +78,6 @@ const REFUSED = {
 const nameOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 const sameDevice = (a: DeviceIdentity, b: DeviceIdentity) =>
   a.productKey === b.productKey && a.deviceName === b.deviceName;
-const identityOf = ({ productKey, deviceName }: DeviceIdentity): DeviceIdentity => ({
-  productKey,
-  deviceName,
-});
 const gatewayOf = (message: ReceivedMessage): OnlineDevice => ({
   productKey: message.productKey,
   deviceName: message.deviceName,

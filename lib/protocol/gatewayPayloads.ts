@@ -80,9 +80,14 @@ const Timestamp = DigitString;
 export const SubDeviceIdentity = t.type({ productKey: t.string, deviceName: t.string }, 'SubDeviceIdentity');
 export const SubDeviceList = t.array(SubDeviceIdentity, 'SubDeviceList');
 
-/** Just the identity of each entry: the codecs above keep whatever else an object held. */
-export const identitiesOf = (list: readonly DeviceIdentity[]): DeviceIdentity[] =>
-  list.map(({ productKey, deviceName }) => ({ productKey, deviceName }));
+/** Just the identity: the codecs above keep whatever else an object held (`iotId`, a secret, a sign). */
+export const identityOf = ({ productKey, deviceName }: DeviceIdentity): DeviceIdentity => ({
+  productKey,
+  deviceName,
+});
+
+/** Just the identity of each entry. */
+export const identitiesOf = (list: readonly DeviceIdentity[]): DeviceIdentity[] => list.map(identityOf);
 
 /** One sub-device of `thing.topo.add`'s params. */
 export const TopoAddEntry = t.type(

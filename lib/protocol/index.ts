@@ -153,6 +153,7 @@ export {
   GATEWAY_LIMITS,
   GATEWAY_METHODS,
   identitiesOf,
+  identityOf,
   ProductRegisterData,
   ProductRegisterParams,
   ProxiedEntry,
