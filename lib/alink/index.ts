@@ -13,6 +13,7 @@ export {
 } from './request';
 export type { ReplyFailure, RequestFailure, SubscribeFailure, TimeoutFailure } from './RequestFailure';
 export { syncTime, type SyncTimeOptions, type TimeSync } from './syncTime';
+export { fetchThingModel, type FetchThingModelOptions } from './fetchThingModel';
 export { deleteTags, updateTags } from './deviceTags';
 export { productBroadcasts, topicBroadcasts, type ProductBroadcast, type TopicBroadcast } from './broadcasts';
 export { platformErrors, type PlatformError } from './platformErrors';

@@ -8,9 +8,11 @@ import {
   checkPropertyPost,
   DesiredDeleteParams,
   DesiredGetParams,
+  encodeTsl,
   EventPostParams,
   PropertyParams,
   propertyEntry,
+  thingMethods,
   type DataTypeName,
   type ThingModel,
   type TslViolation,
@@ -69,7 +71,8 @@ function refusal(violations: readonly TslViolation[]): CloudAnswer {
 /**
  * The cloud side of the thing model: answers property and event posts (200, or with a
  * thing model for the product, 5092 for an undefined property and 460 for a value that breaks its spec) and
- * the desired-property requests, and keeps the last value and time of each property.
+ * the desired-property requests, gives a device its product's thing model (`thing.dsltemplate.get`), and
+ * keeps the last value and time of each property.
  */
 export function cloudThingState(
   cloud: CloudSide,
@@ -169,6 +172,16 @@ export function cloudThingState(
         return {};
       },
     ),
+  );
+  // A product without a thing model has an empty one, as every product on the platform has one.
+  subscription.add(
+    answerAlink(cloud, anyDeviceTopics.dslTemplateGet, t.unknown, (_params, request, message) => {
+      const { productKey } = message;
+      const model = modelOf(productKey) ?? { _tag: 'ThingModel', properties: {}, events: {}, services: {} };
+      const answer = { data: encodeTsl({ ...model, productKey }) };
+      reportAnswer(message, request.method ?? thingMethods.dslTemplateGet, request.id, answer, true);
+      return answer;
+    }),
   );
 
   return {

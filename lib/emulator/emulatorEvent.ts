@@ -118,7 +118,7 @@ export type EmulatorEvent =
       readonly reason: SubscriptionRefusal;
     }
   | {
-      /** A thing-model request of a device that the emulator answered: a post, a desired-property request. */
+      /** A thing-model request of a device that the emulator answered: a post, a desired-property request, a thing model fetched. */
       readonly type: 'thing';
       readonly device: OnlineDevice;
       readonly method: string;

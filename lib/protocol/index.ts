@@ -115,6 +115,16 @@ export { checkFields, checkValue, normalizeValue, type TslRule, type TslViolatio
 export type { DataType, DataTypeName, Field } from './tsl/DataType';
 export { decodeTsl, parseTsl, TslError } from './tsl/parseTsl';
 export {
+  encodeDataType,
+  encodeFields,
+  encodeTsl,
+  TSL_SCHEMA,
+  type DataTypeJson,
+  type FieldJson,
+  type TslJson,
+} from './tsl/encodeTsl';
+export { TslCodec } from './tsl/TslCodec';
+export {
   event,
   fieldsOf,
   property,

@@ -9,6 +9,8 @@ export const thingMethods = {
   service: (identifier: string) => `thing.service.${identifier}`,
   desiredGet: 'thing.property.desired.get',
   desiredDelete: 'thing.property.desired.delete',
+  /** The device asks for its product's thing model (its TSL document). */
+  dslTemplateGet: 'thing.dsltemplate.get',
 } as const;
 
 /** A property value as posted: the value alone, or with the time it was measured (UTC ms). */

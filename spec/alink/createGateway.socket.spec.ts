@@ -13,6 +13,7 @@ import {
 } from 'rxjs';
 import { createGateway, type Gateway, type SubDeviceSecret } from '../../lib/alink/createGateway';
 import { createThing } from '../../lib/alink/createThing';
+import { fetchThingModel } from '../../lib/alink/fetchThingModel';
 import { platformErrors } from '../../lib/alink/platformErrors';
 import { ReplyError } from '../../lib/alink/ReplyError';
 import { serveRrpc } from '../../lib/alink/serveRrpc';
@@ -131,7 +132,7 @@ describe('createGateway against the emulator', () => {
     );
   });
 
-  it("should log a sub-device in and carry its own services: a property post, the cloud's RRPC", async () => {
+  it("should log a sub-device in and carry its own services: a property post, its thing model, the cloud's RRPC", async () => {
     await lastValueFrom(gateway.addTopology([s01]));
     const sensor = gateway.subDevice(s01);
     running.push(sensor.session().subscribe());
@@ -146,6 +147,10 @@ describe('createGateway against the emulator', () => {
     const posted = await lastValueFrom(createThing(sensor).postProperties({ temp: 21.5 }));
     expect(posted).toEqual(E.right(expect.anything()));
     expect(await heard).toMatchObject({ productKey: SUB_PK, deviceName: 's01', clientId: `${SUB_PK}&s01` });
+    // Its thing model is its own product's, not the gateway's.
+    expect(await lastValueFrom(fetchThingModel(sensor))).toEqual(
+      E.right(expect.objectContaining({ productKey: SUB_PK })),
+    );
 
     // System RRPC to the sub-device goes to the gateway's connection.
     running.push(serveRrpc(sensor, (request) => of(`pong ${String(request.payload)}`)).subscribe());

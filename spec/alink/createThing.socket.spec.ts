@@ -1,8 +1,6 @@
 // The thing model over real sockets: a device against the emulator, which plays the cloud's side of every
 // request and calls the device as the platform's server API does.
 import * as E from 'fp-ts/Either';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   filter,
   firstValueFrom,
@@ -32,10 +30,9 @@ import {
   PRODUCT_KEY,
   type EmulatorDevice,
 } from '../support/emulatorDevice';
+import { tslFixture } from '../support/tslFixture';
 
-const tsl = parseTsl(
-  JSON.parse(readFileSync(join(__dirname, '../protocol/tsl/fixtures/everyType.json'), 'utf8')),
-);
+const tsl = parseTsl(tslFixture('everyType'));
 const withTsl = {
   products: [
     { productKey: PRODUCT_KEY, devices: [{ deviceName: 'dev01', deviceSecret: DEVICE_SECRET }], tsl },

@@ -1,16 +1,13 @@
 import * as E from 'fp-ts/Either';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EMPTY, of, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createThing } from '../../lib/alink/createThing';
 import type { InboundMessage, PublishReceipt } from '../../lib/connection/messages';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import { fakeAlinkDevice, inbound, topics } from '../support/fakeAlinkDevice';
+import { tslFixture } from '../support/tslFixture';
 
-const tsl = parseTsl(
-  JSON.parse(readFileSync(join(__dirname, '../protocol/tsl/fixtures/everyType.json'), 'utf8')),
-);
+const tsl = parseTsl(tslFixture('everyType'));
 const POST = topics.propertyPost;
 const POST_REPLIES = topics.eventPostReply('+');
 const receipt: PublishReceipt = { topic: POST, qos: 1, packetId: 1, bytes: 10 };

@@ -1,17 +1,14 @@
 // The emulator's cloud side of the thing model, against a raw MQTT.js device: what it answers to posts and
 // desired-property requests, what it keeps, and what it reports on events$.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
+import { tslFixture } from '../support/tslFixture';
 
 const harness = deviceHarness();
 afterEach(() => harness.cleanup());
 
-const tsl = parseTsl(
-  JSON.parse(readFileSync(join(__dirname, '../protocol/tsl/fixtures/everyType.json'), 'utf8')),
-);
+const tsl = parseTsl(tslFixture('everyType'));
 const sys = `/sys/${PK}/dev01/thing`;
 const post = (id: string, params: unknown, ack = 1) =>
   JSON.stringify({ id, version: '1.0', sys: { ack }, params, method: 'thing.event.property.post' });
@@ -134,5 +131,30 @@ describe('cloudThingState', () => {
     const reply = nextMessage(client);
     client.publish(`${sys}/event/property/post`, post('6', [1, 2]));
     expect(JSON.parse((await reply).payload.toString())).toMatchObject({ id: '6', code: 460 });
+  });
+
+  it("should answer thing.dsltemplate.get with the product's TSL in the console's form", async () => {
+    const emulator = await harness.start({
+      products: [{ productKey: PK, devices: [{ deviceName: 'dev01', deviceSecret: SECRET }], tsl }],
+    });
+    const client = await harness.connectDevice(emulator);
+    await client.subscribeAsync(`${sys}/dsltemplate/get_reply`, { qos: 1 });
+    const answered = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'thing')));
+    const reply = nextMessage(client);
+    client.publish(
+      `${sys}/dsltemplate/get`,
+      JSON.stringify({ id: '8', version: '1.0', params: {}, method: 'thing.dsltemplate.get' }),
+    );
+    const answer = JSON.parse((await reply).payload.toString()) as {
+      data: { profile: unknown; properties: { identifier: string; dataType: unknown }[] };
+    };
+    expect(answer).toMatchObject({ id: '8', code: 200, method: 'thing.dsltemplate.get' });
+    expect(answer.data.profile).toEqual({ productKey: PK });
+    expect(answer.data.properties.map((p) => p.identifier)).toEqual(Object.keys(tsl.properties));
+    expect(answer.data.properties[0]?.dataType).toEqual({
+      type: 'float',
+      specs: { min: '-40', max: '120', step: '0.1', unit: '°C' },
+    });
+    expect(await answered).toMatchObject({ method: 'thing.dsltemplate.get', id: '8', code: 200 });
   });
 });

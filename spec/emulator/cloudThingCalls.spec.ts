@@ -1,16 +1,13 @@
 // The cloud's calls to a device's thing model, against a raw MQTT.js device that answers them by hand.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import { ReplyTimeoutError, TslViolationError } from '../../lib/emulator';
 import { DEV01, PK, SECRET, deviceHarness } from './deviceHarness';
+import { tslFixture } from '../support/tslFixture';
 
 const harness = deviceHarness();
 afterEach(() => harness.cleanup());
 
-const tsl = parseTsl(
-  JSON.parse(readFileSync(join(__dirname, '../protocol/tsl/fixtures/everyType.json'), 'utf8')),
-);
+const tsl = parseTsl(tslFixture('everyType'));
 const sys = `/sys/${PK}/dev01/thing`;
 
 describe('cloudThingCalls', () => {

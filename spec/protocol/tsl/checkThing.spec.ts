@@ -1,7 +1,5 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   checkEventPost,
   checkPropertyPost,
@@ -12,11 +10,9 @@ import {
   serviceInputType,
 } from '../../../lib/protocol/tsl/checkThing';
 import { parseTsl } from '../../../lib/protocol/tsl/parseTsl';
+import { tslFixture } from '../../support/tslFixture';
 
-const model = parseTsl([
-  JSON.parse(readFileSync(join(__dirname, 'fixtures', 'everyType.json'), 'utf8')),
-  JSON.parse(readFileSync(join(__dirname, 'fixtures', 'customModule.json'), 'utf8')),
-]);
+const model = parseTsl([tslFixture('everyType'), tslFixture('customModule')]);
 const rules = (violations: readonly { path: string; rule: string }[]) =>
   violations.map((v) => `${v.path} ${v.rule}`);
 

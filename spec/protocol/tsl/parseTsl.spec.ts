@@ -1,10 +1,8 @@
 import * as E from 'fp-ts/Either';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { decodeTsl, parseTsl, TslError } from '../../../lib/protocol/tsl/parseTsl';
+import { tslFixture } from '../../support/tslFixture';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8')) as unknown;
+const fixture = tslFixture;
 
 describe('parseTsl', () => {
   it('should read every data type of the console export, specs as numbers', () => {
