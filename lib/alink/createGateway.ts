@@ -1,5 +1,21 @@
 import * as E from 'fp-ts/Either';
-import { defer, finalize, map, Observable, shareReplay, type ObservableInput } from 'rxjs';
+import * as t from 'io-ts';
+import {
+  concatMap,
+  defer,
+  EMPTY,
+  finalize,
+  map,
+  merge,
+  Observable,
+  of,
+  share,
+  shareReplay,
+  Subject,
+  tap,
+  type ObservableInput,
+} from 'rxjs';
+import { decodePayload } from '../operators/decodeJson';
 import type { DeviceIdentity } from '../identity/deviceNamespace';
 import type { SignMethod } from '../identity/signContent';
 import {
@@ -29,9 +45,31 @@ import { alinkReplyTo, alinkRequest, alinkRequestData, DEFAULT_REQUEST_TIMEOUT_M
 import type { RequestFailure } from './RequestFailure';
 import { emptyReplyWhenDone, serveAlink, type ServeOptions } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
-import { subDeviceOf, subDeviceSession, type SubDevice } from './subDevice';
+import {
+  subDeviceOf,
+  subDeviceSession,
+  type LoggedOutFailure,
+  type SessionFailure,
+  type SubDevice,
+  type SubDeviceChange,
+} from './subDevice';
 
-export type { SubDevice, SubDeviceProductSecret, SubDeviceSecret };
+export type {
+  LoggedOutFailure,
+  SessionFailure,
+  SubDevice,
+  SubDeviceChange,
+  SubDeviceProductSecret,
+  SubDeviceSecret,
+};
+
+const TopoChangeRequest = t.type({ params: TopoChangeParams });
+
+/** What happened to sub-devices of the topology, as a session hears it. */
+interface TopologyEvent {
+  readonly change: SubDeviceChange;
+  readonly subDevices: readonly DeviceIdentity[];
+}
 
 export interface GatewayOptions {
   /** How long a request waits for the cloud's reply, from the subscription (offline time included). Default: 10000. */
@@ -82,7 +120,10 @@ export interface Gateway {
   addTopology(
     subDevices: readonly SubDeviceSecret[],
   ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
-  /** `thing.topo.delete` (at most 30): the cloud also logs them out. Emits the sub-devices removed. */
+  /**
+   * `thing.topo.delete` (at most 30): the cloud also logs them out (their sessions emit a
+   * `LoggedOutFailure`). Emits the sub-devices removed.
+   */
   deleteTopology(
     subDevices: readonly DeviceIdentity[],
   ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
@@ -183,8 +224,34 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
   const logout = (sub: DeviceIdentity) =>
     combine(topics.combineLogout, () => identityOf(sub), identityOf(sub));
 
+  /**
+   * What the cloud's `thing.topo.change` says, and the gateway's own deletes: one subscription of the topic
+   * for every session. A change that does not decode, or has a status the platform has not documented, is
+   * passed over (`serveTopologyChanges` answers it).
+   */
+  const cloudChanges = device.observe(topics.topoChange, { qos: 1 }).pipe(
+    concatMap((message) => {
+      const decoded = decodePayload(TopoChangeRequest, message);
+      if (E.isLeft(decoded)) return EMPTY;
+      const { status, subList } = decoded.right.value.params;
+      const change = topoChangeStatusName(status);
+      return change === undefined ? EMPTY : of({ change, subDevices: identitiesOf(subList) });
+    }),
+  );
+  /** The gateway's own `deleteTopology`, once the cloud has accepted it. */
+  const ownChanges = new Subject<TopologyEvent>();
+  const topologyChanges = merge(cloudChanges, ownChanges).pipe(share());
+  const changesOf = ({ productKey, deviceName }: DeviceIdentity): Observable<SubDeviceChange> =>
+    topologyChanges.pipe(
+      concatMap(({ change, subDevices }) =>
+        subDevices.some((d) => d.productKey === productKey && d.deviceName === deviceName)
+          ? of(change)
+          : EMPTY,
+      ),
+    );
+
   /** The session of each sub-device subscribed now, shared by every `SubDevice` of it. */
-  const sessions = new Map<string, Observable<E.Either<RequestFailure, DeviceIdentity>>>();
+  const sessions = new Map<string, Observable<E.Either<SessionFailure, DeviceIdentity>>>();
 
   function subDevice(sub: SubDeviceSecret, loginOptions: SubDeviceLoginOptions = {}): SubDevice {
     const identity = identityOf(sub);
@@ -196,7 +263,13 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
     });
     // A late subscriber gets the last login's result; once the last leaves, the next one starts afresh.
     const started = () => {
-      const session$ = subDeviceSession(device, () => login(sub, loginOptions), logoutMessage).pipe(
+      const session$ = subDeviceSession(
+        device,
+        identity,
+        () => login(sub, loginOptions),
+        logoutMessage,
+        changesOf(identity),
+      ).pipe(
         finalize(() => sessions.get(key) === session$ && sessions.delete(key)),
         shareReplay({ bufferSize: 1, refCount: true }),
       );
@@ -228,7 +301,11 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
         device,
         { topic: topics.topoDelete, method: GATEWAY_METHODS.topoDelete, params },
         { timeoutMs },
-      ).pipe(map(E.map(() => params)));
+      ).pipe(
+        map(E.map(() => params)),
+        // The cloud logs them out, and may not say so on `thing.topo.change`: their sessions hear it here.
+        tap((deleted) => E.isRight(deleted) && ownChanges.next({ change: 'deleted', subDevices: params })),
+      );
     },
 
     getTopology: () =>

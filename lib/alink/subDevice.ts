@@ -1,5 +1,16 @@
 import * as E from 'fp-ts/Either';
-import { distinctUntilChanged, EMPTY, filter, map, Observable, switchMap, tap, throwError } from 'rxjs';
+import {
+  distinctUntilChanged,
+  EMPTY,
+  filter,
+  map,
+  merge,
+  Observable,
+  of,
+  switchMap,
+  tap,
+  throwError,
+} from 'rxjs';
 import { OutsideNamespaceError, PublishRefusedError } from '../connection/errors';
 import type { OutboundMessage } from '../connection/messages';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
@@ -7,6 +18,19 @@ import { deviceTopics } from '../identity/deviceTopics';
 import type { AlinkDevice } from './AlinkDevice';
 import { publishResult } from './publishResult';
 import type { RequestFailure } from './RequestFailure';
+
+/** The cloud logged the sub-device out: it was taken out of the gateway's topology, or disabled. */
+export interface LoggedOutFailure extends DeviceIdentity {
+  readonly _tag: 'LoggedOutFailure';
+  /** What the cloud's `thing.topo.change` said. */
+  readonly change: 'deleted' | 'disabled';
+}
+
+/** Why a sub-device is not logged in: its login failed, or the cloud logged it out. */
+export type SessionFailure = RequestFailure | LoggedOutFailure;
+
+/** What the cloud's `thing.topo.change` said of one sub-device. */
+export type SubDeviceChange = 'created' | 'deleted' | 'enabled' | 'disabled';
 
 /**
  * A gateway's sub-device: an `AlinkDevice` that speaks through the gateway's connection, so that every
@@ -20,32 +44,55 @@ export interface SubDevice extends AlinkDevice {
    * one included), since the platform forgets sub-device logins when the gateway's connection ends; a
    * logout when the last subscriber leaves while connected (a login still waiting for its reply included).
    * Emits each login's result (the last one replayed to a later subscriber); a failed login is not retried
-   * by itself. Shared: every `SubDevice` of one gateway for the same sub-device has the same session. A
-   * logout by the cloud (the sub-device taken out of the topology, `serveTopologyChanges` tells) is not
-   * noticed: the next login is at the next connect.
+   * by itself. Shared: every `SubDevice` of one gateway for the same sub-device has the same session.
+   *
+   * It hears the cloud's `thing.topo.change` (and subscribes its topic while subscribed; answering it is
+   * `serveTopologyChanges`'s): the sub-device deleted from the topology or disabled emits a
+   * `LoggedOutFailure` (a login on its way is given up), and created or enabled again logs it in again.
    */
-  session(): Observable<E.Either<RequestFailure, DeviceIdentity>>;
+  session(): Observable<E.Either<SessionFailure, DeviceIdentity>>;
 }
 
 /**
- * The session of one sub-device, not shared: `login` at each connect of `device`, `logout` (sent, not
- * waited for) when it ends while the sub-device may be logged in.
+ * The session of one sub-device, not shared: `login` at each connect of `device` and each time `changes`
+ * says the cloud created or enabled it again while connected; a `LoggedOutFailure` when `changes` says it
+ * was deleted or disabled; `logout` (sent, not waited for) when the session ends while the sub-device may
+ * be logged in.
  */
 export function subDeviceSession(
   device: Pick<AlinkDevice, 'state$' | 'publish'>,
+  identity: DeviceIdentity,
   login: () => Observable<E.Either<RequestFailure, DeviceIdentity>>,
   logout: () => OutboundMessage,
-): Observable<E.Either<RequestFailure, DeviceIdentity>> {
-  return new Observable<E.Either<RequestFailure, DeviceIdentity>>((subscriber) => {
+  changes: Observable<SubDeviceChange> = EMPTY,
+): Observable<E.Either<SessionFailure, DeviceIdentity>> {
+  return new Observable<E.Either<SessionFailure, DeviceIdentity>>((subscriber) => {
     // Logged in, or a login on its way: its reply may be in flight when the session ends.
     let mayBeLoggedIn = false;
-    const logins = device.state$
+    let connected = false;
+    const connects = device.state$.pipe(
+      map((state) => state.status === 'connected'),
+      distinctUntilChanged(),
+      tap((now) => (connected = now)),
+      map((now) => (now ? 'connected' : 'offline')),
+    );
+    // One switch for both: a connect or the cloud's change each replaces what the one before started.
+    const logins = merge(connects, changes)
       .pipe(
-        map((state) => state.status === 'connected'),
-        distinctUntilChanged(),
-        switchMap((connected) => {
-          mayBeLoggedIn = connected;
-          return connected ? login() : EMPTY;
+        switchMap((event): Observable<E.Either<SessionFailure, DeviceIdentity>> => {
+          if (event === 'deleted' || event === 'disabled') {
+            mayBeLoggedIn = false;
+            const { productKey, deviceName } = identity;
+            const failure: LoggedOutFailure = {
+              _tag: 'LoggedOutFailure',
+              productKey,
+              deviceName,
+              change: event,
+            };
+            return of(E.left(failure));
+          }
+          mayBeLoggedIn = connected && event !== 'offline';
+          return mayBeLoggedIn ? login() : EMPTY;
         }),
         tap((result) => (mayBeLoggedIn = E.isRight(result))),
       )
@@ -62,7 +109,7 @@ export function subDeviceSession(
 export function subDeviceOf(
   device: AlinkDevice,
   identity: DeviceIdentity,
-  session: () => Observable<E.Either<RequestFailure, DeviceIdentity>>,
+  session: () => Observable<E.Either<SessionFailure, DeviceIdentity>>,
 ): SubDevice {
   const own = (topic: string) => isInDeviceNamespace(identity, topic);
   const name = `${identity.productKey}/${identity.deviceName}`;

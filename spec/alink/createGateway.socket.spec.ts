@@ -6,6 +6,8 @@ import {
   firstValueFrom,
   lastValueFrom,
   of,
+  ReplaySubject,
+  skip,
   take,
   throwError,
   toArray,
@@ -21,6 +23,7 @@ import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
 import { OutsideNamespaceError, PublishRefusedError } from '../../lib/connection/errors';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { startEmulator, type Emulator, type EmulatorEvent } from '../../lib/emulator';
+import { alinkRequest } from '../../lib/protocol';
 
 const GATEWAY = {
   productKey: 'a1GatewayPK',
@@ -333,6 +336,46 @@ describe('createGateway against the emulator', () => {
     expect(await isOnline(s01)).toBe(false);
     expect(cloud.getThingTopo(GATEWAY)).toEqual([]);
     expect(await cloud.removeThingTopo(s01)).toBe(false);
+  });
+
+  it('should end a session the cloud ends by removing the topology, and log in again when the cloud adds it back', async () => {
+    await lastValueFrom(gateway.addTopology([s01]));
+    // Every result of the session, in order: the n-th is `result(n)`.
+    const results = new ReplaySubject<unknown>();
+    const result = (n: number) => firstValueFrom(results.pipe(skip(n)));
+    // The session hears the cloud's changes: it subscribes their topic.
+    const hearing = firstValueFrom(
+      cloud.events$.pipe(
+        filter((e) => e.type === 'subscribe' && e.filters.includes(device.topics.topoChange)),
+      ),
+    );
+    running.push(gateway.subDevice(s01).session().subscribe(results));
+    expect(await result(0)).toEqual(E.right(identity(s01)));
+    await hearing;
+
+    expect(await cloud.removeThingTopo(s01)).toBe(true);
+    expect(await result(1)).toEqual(
+      E.left({ _tag: 'LoggedOutFailure', productKey: SUB_PK, deviceName: 's01', change: 'deleted' }),
+    );
+    expect(await isOnline(s01)).toBe(false);
+
+    // The cloud adds it back (the console would): the session logs in by itself.
+    expect(await lastValueFrom(gateway.addTopology([s01]))).toEqual(E.right([identity(s01)]));
+    const created = alinkRequest({
+      id: '77',
+      method: 'thing.topo.change',
+      params: { status: 0, subList: [identity(s01)] },
+    });
+    await cloud.publish(device.topics.topoChange, created, { qos: 1 });
+    expect(await result(2)).toEqual(E.right(identity(s01)));
+    expect(await isOnline(s01)).toBe(true);
+
+    // The gateway's own delete logs it out too, whether or not the cloud says so on thing.topo.change.
+    expect(await lastValueFrom(gateway.deleteTopology([s01]))).toEqual(E.right([identity(s01)]));
+    expect(await result(3)).toEqual(
+      E.left({ _tag: 'LoggedOutFailure', productKey: SUB_PK, deviceName: 's01', change: 'deleted' }),
+    );
+    expect(await isOnline(s01)).toBe(false);
   });
 
   it("should refuse a sub-device's topics and filters outside its own namespace, before anything is sent", async () => {

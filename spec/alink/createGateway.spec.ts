@@ -1,6 +1,6 @@
 // Marble specs of a sub-device's session on a fake gateway: a login at each connect, a logout at the end.
 import * as E from 'fp-ts/Either';
-import { of, Subject, type Observable } from 'rxjs';
+import { EMPTY, of, Subject, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createGateway } from '../../lib/alink/createGateway';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
@@ -14,12 +14,19 @@ const states: Record<string, ConnectionState> = {
 const sub = { productKey: 'a1Sub', deviceName: 's01', deviceSecret: 'secret' };
 const loggedIn = E.right({ productKey: 'a1Sub', deviceName: 's01' });
 
-/** A gateway whose cloud answers each login at once with `code` (`null`: never). */
-function rig(state: Observable<ConnectionState>, code: number | null = 200) {
+/**
+ * A gateway whose cloud answers each login at once with `code` (`null`: never), and sends the topology
+ * changes of `changes` on `thing/topo/change`.
+ */
+function rig(
+  state: Observable<ConnectionState>,
+  code: number | null = 200,
+  changes: Observable<InboundMessage> = EMPTY,
+) {
   const replies = new Subject<InboundMessage>();
-  const { device, sent } = fakeAlinkDevice({
+  const { device, sent, calls } = fakeAlinkDevice({
     state,
-    observed: () => replies,
+    observed: (filter) => (filter === topics.topoChange ? changes : replies),
     published: (message: OutboundMessage) => {
       const { id } = JSON.parse(String(message.payload)) as { id: string };
       if (message.topic === topics.combineLogin && code !== null) {
@@ -28,8 +35,20 @@ function rig(state: Observable<ConnectionState>, code: number | null = 200) {
       return of({ topic: message.topic, qos: 0 as const, bytes: 1 });
     },
   });
-  return { gateway: createGateway(device, { clock: () => 1_700_000_000_000 }), sent };
+  return { gateway: createGateway(device, { clock: () => 1_700_000_000_000 }), sent, calls };
 }
+
+/** The cloud's `thing.topo.change` for these sub-devices. */
+const topoChange = (
+  status: number | string,
+  subList: readonly object[] = [{ productKey: 'a1Sub', deviceName: 's01' }],
+) =>
+  inbound(topics.topoChange, {
+    id: '9',
+    version: '1.0',
+    method: 'thing.topo.change',
+    params: { status, subList },
+  });
 
 describe('createGateway: a sub-device session', () => {
   let scheduler: TestScheduler;
@@ -124,6 +143,97 @@ describe('createGateway: sessions that end without a logout', () => {
       const sensor = made.gateway.subDevice(sub);
       expectObservable(sensor.session(), '^---!').toBe('a', { a: loggedIn });
       expectObservable(sensor.session(), '--^-----!').toBe('--a', { a: loggedIn });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin, topics.combineLogout]);
+  });
+});
+
+describe('createGateway: a session the cloud ends', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+  const loggedOut = (change: string) =>
+    E.left({ _tag: 'LoggedOutFailure', productKey: 'a1Sub', deviceName: 's01', change });
+
+  it('should say the cloud logged it out when its topology is deleted, and log in when it is created again', () => {
+    let sent: OutboundMessage[] = [];
+    let calls: string[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('---d---c----', { d: topoChange(1), c: topoChange('0') });
+      const made = rig(hot<ConnectionState>('c-----------', states), 200, changes);
+      ({ sent, calls } = made);
+      expectObservable(made.gateway.subDevice(sub).session(), '^----------!').toBe('a--b---a', {
+        a: loggedIn,
+        b: loggedOut('deleted'),
+      });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([
+      topics.combineLogin,
+      topics.combineLogin,
+      topics.combineLogout,
+    ]);
+    expect(calls).toContain(`observe ${topics.topoChange} qos 1`);
+  });
+
+  it('should send no logout after the cloud disabled it', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('--x-----', { x: topoChange(8) });
+      const made = rig(hot<ConnectionState>('c-------', states), 200, changes);
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^---!').toBe('a-b', {
+        a: loggedIn,
+        b: loggedOut('disabled'),
+      });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin]);
+  });
+
+  it('should log in again when enabled while connected; enabled while reconnecting, at the connect', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('--x---e---e--', { x: topoChange(8), e: topoChange(2) });
+      const made = rig(hot<ConnectionState>('c----r--c----', states), 200, changes);
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^----------!').toBe('a-b-----a-a', {
+        a: loggedIn,
+        b: loggedOut('disabled'),
+      });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([
+      topics.combineLogin,
+      topics.combineLogin,
+      topics.combineLogin,
+      topics.combineLogout,
+    ]);
+  });
+
+  it('should give up a login on its way when the cloud deletes the sub-device meanwhile', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('--d-----', { d: topoChange(1) });
+      const made = rig(hot<ConnectionState>('c-------', states), null, changes);
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^-----!').toBe('--b', {
+        b: loggedOut('deleted'),
+      });
+    });
+    // Not logged in once the cloud said so: no logout at the end.
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin]);
+  });
+
+  it('should pass over a change of other sub-devices, an undocumented status, and one that does not decode', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('-xyz----', {
+        x: topoChange(1, [{ productKey: 'a1Sub', deviceName: 's02' }]),
+        y: topoChange(5),
+        z: inbound(topics.topoChange, 'not json'),
+      });
+      const made = rig(hot<ConnectionState>('c-------', states), 200, changes);
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^------!').toBe('a', { a: loggedIn });
     });
     expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin, topics.combineLogout]);
   });
