@@ -338,7 +338,7 @@ describe('createGateway against the emulator', () => {
     expect(await cloud.removeThingTopo(s01)).toBe(false);
   });
 
-  it('should end a session the cloud ends by removing the topology, and log in again when the cloud adds it back', async () => {
+  it("should end a session the cloud ends by removing the topology, log in again when the cloud adds it back, and end at the gateway's own delete", async () => {
     await lastValueFrom(gateway.addTopology([s01]));
     // Every result of the session, in order: the n-th is `result(n)`.
     const results = new ReplaySubject<unknown>();
