@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import {
+  catchError,
   concatMap,
   defer,
   EMPTY,
@@ -237,6 +238,8 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       const change = topoChangeStatusName(status);
       return change === undefined ? EMPTY : of({ change, subDevices: identitiesOf(subList) });
     }),
+    // Refused (an ACL, a device that is no gateway): the sessions go on without the cloud's changes.
+    catchError(() => EMPTY),
   );
   /** The gateway's own `deleteTopology`, once the cloud has accepted it. */
   const ownChanges = new Subject<TopologyEvent>();

@@ -2,12 +2,15 @@ import * as E from 'fp-ts/Either';
 import {
   distinctUntilChanged,
   EMPTY,
+  endWith,
   filter,
+  ignoreElements,
   map,
   merge,
   Observable,
   of,
   switchMap,
+  takeUntil,
   tap,
   throwError,
 } from 'rxjs';
@@ -47,17 +50,20 @@ export interface SubDevice extends AlinkDevice {
    * by itself. Shared: every `SubDevice` of one gateway for the same sub-device has the same session.
    *
    * It hears the cloud's `thing.topo.change` (and subscribes its topic while subscribed; answering it is
-   * `serveTopologyChanges`'s): the sub-device deleted from the topology or disabled emits a
-   * `LoggedOutFailure` (a login on its way is given up), and created or enabled again logs it in again.
+   * `serveTopologyChanges`'s; a refused SUBSCRIBE leaves the session without them): the sub-device deleted
+   * from the topology or disabled emits a `LoggedOutFailure` (a login on its way is given up), and created
+   * or enabled while not logged in logs it in again. The next connect of the gateway tries a login in any
+   * case: a change missed while offline cannot leave the sub-device out for good. Completes when the
+   * gateway's device closes.
    */
   session(): Observable<E.Either<SessionFailure, DeviceIdentity>>;
 }
 
 /**
- * The session of one sub-device, not shared: `login` at each connect of `device` and each time `changes`
- * says the cloud created or enabled it again while connected; a `LoggedOutFailure` when `changes` says it
- * was deleted or disabled; `logout` (sent, not waited for) when the session ends while the sub-device may
- * be logged in.
+ * The session of one sub-device, not shared: `login` at each connect of `device`, and when `changes` says
+ * the cloud created or enabled it while it is not logged in; a `LoggedOutFailure` when `changes` says it
+ * was deleted or disabled while it may be logged in; `logout` (sent, not waited for) when the session ends
+ * while the sub-device may be logged in. Completes with `device.state$`.
  */
 export function subDeviceSession(
   device: Pick<AlinkDevice, 'state$' | 'publish'>,
@@ -76,20 +82,27 @@ export function subDeviceSession(
       tap((now) => (connected = now)),
       map((now) => (now ? 'connected' : 'offline')),
     );
+    const deviceEnded = device.state$.pipe(ignoreElements(), endWith(true));
+    const loggedOut = (change: 'deleted' | 'disabled'): LoggedOutFailure => {
+      const { productKey, deviceName } = identity;
+      return { _tag: 'LoggedOutFailure', productKey, deviceName, change };
+    };
     // One switch for both: a connect or the cloud's change each replaces what the one before started.
-    const logins = merge(connects, changes)
+    const logins = merge(connects, changes.pipe(takeUntil(deviceEnded)))
       .pipe(
+        // What changes nothing is passed over: created while logged in, deleted while not (a delete the
+        // gateway made itself and the cloud announces too is heard twice).
+        filter((event) =>
+          event === 'created' || event === 'enabled'
+            ? !mayBeLoggedIn
+            : event === 'deleted' || event === 'disabled'
+              ? mayBeLoggedIn
+              : true,
+        ),
         switchMap((event): Observable<E.Either<SessionFailure, DeviceIdentity>> => {
           if (event === 'deleted' || event === 'disabled') {
             mayBeLoggedIn = false;
-            const { productKey, deviceName } = identity;
-            const failure: LoggedOutFailure = {
-              _tag: 'LoggedOutFailure',
-              productKey,
-              deviceName,
-              change: event,
-            };
-            return of(E.left(failure));
+            return of(E.left(loggedOut(event)));
           }
           mayBeLoggedIn = connected && event !== 'offline';
           return mayBeLoggedIn ? login() : EMPTY;

@@ -193,10 +193,10 @@ describe('createGateway: a session the cloud ends', () => {
   it('should log in again when enabled while connected; enabled while reconnecting, at the connect', () => {
     let sent: OutboundMessage[] = [];
     scheduler.run(({ hot, expectObservable }) => {
-      const changes = hot<InboundMessage>('--x---e---e--', { x: topoChange(8), e: topoChange(2) });
+      const changes = hot<InboundMessage>('--x---e--xe--', { x: topoChange(8), e: topoChange(2) });
       const made = rig(hot<ConnectionState>('c----r--c----', states), 200, changes);
       sent = made.sent;
-      expectObservable(made.gateway.subDevice(sub).session(), '^----------!').toBe('a-b-----a-a', {
+      expectObservable(made.gateway.subDevice(sub).session(), '^----------!').toBe('a-b-----aba', {
         a: loggedIn,
         b: loggedOut('disabled'),
       });
@@ -207,6 +207,42 @@ describe('createGateway: a session the cloud ends', () => {
       topics.combineLogin,
       topics.combineLogout,
     ]);
+  });
+
+  it('should pass over what changes nothing: created while logged in, a second delete', () => {
+    let sent: OutboundMessage[] = [];
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('-c-dd--', { c: topoChange(0), d: topoChange(1) });
+      const made = rig(hot<ConnectionState>('c------', states), 200, changes);
+      sent = made.sent;
+      expectObservable(made.gateway.subDevice(sub).session(), '^-----!').toBe('a--b', {
+        a: loggedIn,
+        b: loggedOut('deleted'),
+      });
+    });
+    expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin]);
+  });
+
+  it('should try a login at the next connect after the cloud logged it out', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const changes = hot<InboundMessage>('--d-----', { d: topoChange(1) });
+      const made = rig(hot<ConnectionState>('c----r-c', states), 200, changes);
+      expectObservable(made.gateway.subDevice(sub).session(), '^-------!').toBe('a-b----a', {
+        a: loggedIn,
+        b: loggedOut('deleted'),
+      });
+    });
+  });
+
+  it('should complete when the gateway closes, and go on without the changes when their topic is refused', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const closing = rig(hot<ConnectionState>('c---|', states), 200, hot<InboundMessage>('------|'));
+      expectObservable(closing.gateway.subDevice(sub).session()).toBe('a---|', { a: loggedIn });
+      const refused = rig(hot<ConnectionState>('c---r-c-', states), 200, hot<InboundMessage>('--#'));
+      expectObservable(refused.gateway.subDevice(sub).session(), '^-------!').toBe('a-----a', {
+        a: loggedIn,
+      });
+    });
   });
 
   it('should give up a login on its way when the cloud deletes the sub-device meanwhile', () => {
