@@ -26,6 +26,7 @@ import {
   type AnyThing,
   type ThingTypes,
   type TslViolation,
+  specOf,
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
 import { correlatedReplies } from './correlatedReplies';
@@ -101,7 +102,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       readonly qos?: 0 | 1 | undefined;
     } = {},
   ): Observable<ServeOutcome> {
-    const callType = serveOptions.callType ?? tsl?.services[identifier]?.callType;
+    const callType = serveOptions.callType ?? (tsl && specOf(tsl.services, identifier)?.callType);
     const params = tsl === undefined ? Params : serviceInputType(tsl, identifier);
     const checked = (input: Readonly<Record<string, unknown>>, request: never) =>
       tsl === undefined

@@ -9,6 +9,7 @@ import {
   thingMethods,
   type CallType,
   type ThingModel,
+  specOf,
 } from '../protocol';
 import { cloudRequest } from './cloudRequest';
 import type { CloudSide } from './CloudSide';
@@ -91,7 +92,7 @@ export function cloudThingCalls(
       const model = modelOf(device.productKey);
       const violations = model === undefined ? [] : checkServiceParams(model, identifier, 'input', args);
       if (violations.length > 0) return Promise.reject(new TslViolationError(violations));
-      const callType = options.callType ?? model?.services[identifier]?.callType ?? 'async';
+      const callType = options.callType ?? (model && specOf(model.services, identifier)?.callType) ?? 'async';
       const topics = deviceTopics(device);
       const id = cloud.nextId();
       const payload = alinkRequest({ id, method: thingMethods.service(identifier), params: args });

@@ -129,6 +129,7 @@ export {
   fieldsOf,
   property,
   service,
+  specOf,
   thingModel,
   type AccessMode,
   type AnyThing,

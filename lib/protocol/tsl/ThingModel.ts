@@ -136,6 +136,14 @@ export function service<const I extends TslFields, const O extends TslFields>(
   };
 }
 
+/**
+ * The entry of `identifier` in a table of a thing model (its properties, events or services), or
+ * `undefined`: its own entries only, so that `toString` or `constructor` is not taken for one.
+ */
+export function specOf<S>(table: Readonly<Record<string, S>>, identifier: string): S | undefined {
+  return Object.hasOwn(table, identifier) ? table[identifier] : undefined;
+}
+
 /** The fields of a struct type (of an event's output, a service's params). */
 export function fieldsOf(type: AnyTslType): readonly Field[] {
   return type.dataType.type === 'struct' ? type.dataType.fields : [];

@@ -15,11 +15,18 @@ export const TslCodec = new t.Type<ThingModel, TslJson, unknown>(
   (u, c) => {
     const decoded = decodeTsl(u);
     if (E.isRight(decoded)) return t.success(decoded.right);
-    // decodeTsl's paths start at the document: where the document itself sits goes in front.
+    // decodeTsl's paths start at the document (`(root)` for the document itself; in a list of modules, after
+    // `document N: `): where the document sits goes in front, and the document's place in the list.
     const at = contextPath(c);
-    const within = (problem: string) => (at === '' ? problem : problem.replace(/^at /, `at ${at}.`));
+    const placed = (problem: string): string => {
+      const match = /^(?:document (\d+): )?at (.*)$/.exec(problem);
+      if (at === '' || match === null) return problem;
+      const [, index, rest = ''] = match;
+      const base = index === undefined ? at : `${at}.${index}`;
+      return `at ${rest.startsWith('(root)') ? base + rest.slice('(root)'.length) : `${base}.${rest}`}`;
+    };
     return t.failures(
-      decoded.left.problems.map((problem) => ({ value: u, context: c, message: within(problem) })),
+      decoded.left.problems.map((problem) => ({ value: u, context: c, message: placed(problem) })),
     );
   },
   encodeTsl,

@@ -1,7 +1,7 @@
 import { preview } from '../lenient';
 import { propertyEntry } from '../thingPayloads';
 import { checkFields, checkValue, normalizeValue, type TslViolation } from './checkValue';
-import { fieldsOf, type ThingModel, type ThingTypes } from './ThingModel';
+import { fieldsOf, specOf, type ThingModel, type ThingTypes } from './ThingModel';
 import { checkedType } from './TslType';
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
@@ -36,7 +36,7 @@ export function checkPropertyPost<M extends ThingTypes>(
 ): TslViolation[] {
   if (!isRecord(params)) return notAnObject(params, path);
   return Object.entries(params).flatMap(([identifier, raw]) => {
-    const spec = model.properties[identifier];
+    const spec = specOf(model.properties, identifier);
     const at = join(path, identifier);
     if (spec === undefined) return [notDefined(at, 'property', identifier)];
     return checkValue(spec.type.dataType, propertyEntry(raw).value, at);
@@ -51,7 +51,7 @@ export function checkPropertySet<M extends ThingTypes>(
 ): TslViolation[] {
   if (!isRecord(params)) return notAnObject(params, path);
   return Object.entries(params).flatMap(([identifier, value]): TslViolation[] => {
-    const spec = model.properties[identifier];
+    const spec = specOf(model.properties, identifier);
     const at = join(path, identifier);
     if (spec === undefined) return [notDefined(at, 'property', identifier)];
     if (spec.accessMode !== 'rw')
@@ -67,7 +67,7 @@ export function checkEventPost<M extends ThingTypes>(
   output: unknown,
   path = '',
 ): TslViolation[] {
-  const spec = model.events[identifier];
+  const spec = specOf(model.events, identifier);
   if (spec === undefined) return [notDefined(path, 'event', identifier)];
   return checkFields(fieldsOf(spec.output), output, path, 'set of output values');
 }
@@ -80,7 +80,7 @@ export function checkServiceParams<M extends ThingTypes>(
   params: unknown,
   path = '',
 ): TslViolation[] {
-  const spec = model.services[identifier];
+  const spec = specOf(model.services, identifier);
   if (spec === undefined) return [notDefined(path, 'service', identifier)];
   return checkFields(fieldsOf(spec[which]), params, path, `set of ${which} values`);
 }
@@ -92,7 +92,7 @@ export function normalizePropertyPost<M extends ThingTypes>(
 ) {
   return Object.fromEntries(
     Object.entries(params).map(([identifier, raw]) => {
-      const spec = model.properties[identifier];
+      const spec = specOf(model.properties, identifier);
       if (spec === undefined) return [identifier, raw];
       const entry = propertyEntry(raw);
       const value = normalizeValue(spec.type.dataType, entry.value);

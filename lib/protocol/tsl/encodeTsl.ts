@@ -49,10 +49,12 @@ export interface TslJson {
 
 const named = (name: string | undefined) => (name === undefined ? {} : { name });
 
-/** Spec numbers as the console writes them, as strings; an absent one is left out. */
+/** Spec values as the console writes them, as strings; an absent one (or a number past any limit) is left out. */
 function specStrings(values: Readonly<Record<string, number | string | undefined>>): Record<string, string> {
+  const written = (value: number | string | undefined) =>
+    typeof value === 'number' ? Number.isFinite(value) : value !== undefined;
   return Object.fromEntries(
-    Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+    Object.entries(values).flatMap(([key, value]) => (written(value) ? [[key, String(value)]] : [])),
   );
 }
 
@@ -93,8 +95,10 @@ export function encodeFields(fields: readonly Field[]): FieldJson[] {
 }
 
 /**
- * A thing model as one TSL document in the console's form, the inverse of `decodeTsl`: decoding the result
- * gives the same model. A custom module's identifiers stay `module:identifier` in the one document.
+ * A thing model as one TSL document in the console's form, the inverse of `decodeTsl`: for a model it read,
+ * decoding the result gives the same model. A custom module's identifiers stay `module:identifier` in the
+ * one document. A model built by hand can hold what no TSL may (a struct in a struct, an array of bools, a
+ * text longer than 10240): `decodeTsl` refuses its document.
  */
 export function encodeTsl(model: ThingModel): TslJson {
   return {

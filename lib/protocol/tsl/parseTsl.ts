@@ -20,13 +20,16 @@ const struct = (fields: readonly Field[]) =>
   new TslType<Readonly<Record<string, unknown>>>({ type: 'struct', fields });
 
 // Older exports list generated entries for the property post, set and get: they are not events or services.
-const GENERATED_SERVICES = new Set<string>([thingMethods.propertySet, 'thing.service.property.get']);
+// One is known by its identifier and, when it has one, its method: an event named `property` is an event.
+const GENERATED_SERVICES: Readonly<Record<string, string>> = {
+  set: thingMethods.propertySet,
+  get: 'thing.service.property.get',
+};
 const isGeneratedService = (s: { identifier: string; method?: string }) =>
-  s.method === undefined
-    ? s.identifier === 'set' || s.identifier === 'get'
-    : GENERATED_SERVICES.has(s.method);
+  Object.hasOwn(GENERATED_SERVICES, s.identifier) &&
+  (s.method === undefined || s.method === GENERATED_SERVICES[s.identifier]);
 const isGeneratedEvent = (e: { identifier: string; method?: string }) =>
-  e.method === undefined ? e.identifier === 'post' : e.method === thingMethods.propertyPost;
+  e.identifier === 'post' && (e.method === undefined || e.method === thingMethods.propertyPost);
 
 /**
  * Reads the console's TSL export into a thing model, or says every problem: a document, its
@@ -43,9 +46,10 @@ export function decodeTsl(json: unknown): E.Either<TslError, ThingModel> {
     }
   }
   const documents = Array.isArray(input) ? input : [input];
-  const properties: Record<string, PropertySpec> = {};
-  const events: Record<string, EventSpec> = {};
-  const services: Record<string, ServiceSpec> = {};
+  // Without a prototype: an identifier such as `constructor` or `__proto__` is an entry like any other.
+  const properties: Record<string, PropertySpec> = Object.create(null) as Record<string, PropertySpec>;
+  const events: Record<string, EventSpec> = Object.create(null) as Record<string, EventSpec>;
+  const services: Record<string, ServiceSpec> = Object.create(null) as Record<string, ServiceSpec>;
   const problems: string[] = [];
   let productKey: string | undefined;
   documents.forEach((document, i) => {
@@ -65,7 +69,7 @@ export function decodeTsl(json: unknown): E.Either<TslError, ThingModel> {
         ? identifier
         : `${doc.functionBlockId}:${identifier}`;
     const add = <S>(table: Record<string, S>, what: string, identifier: string, spec: S) => {
-      if (identifier in table) problems.push(`${what} ${identifier} is defined twice`);
+      if (Object.hasOwn(table, identifier)) problems.push(`${what} ${identifier} is defined twice`);
       table[identifier] = spec;
     };
     for (const p of doc.properties ?? []) {

@@ -10,6 +10,8 @@ import {
   serviceInputType,
 } from '../../../lib/protocol/tsl/checkThing';
 import { parseTsl } from '../../../lib/protocol/tsl/parseTsl';
+import { property, thingModel } from '../../../lib/protocol/tsl/ThingModel';
+import { tslTypes } from '../../../lib/protocol/tsl/tslTypes';
 import { tslFixture } from '../../support/tslFixture';
 
 const model = parseTsl([tslFixture('everyType'), tslFixture('customModule')]);
@@ -32,6 +34,17 @@ describe('checkPropertyPost', () => {
     ['params that are not an object', [1], [' type']],
   ])('should check %s', (_, params, expected) => {
     expect(rules(checkPropertyPost(model, params))).toEqual(expected);
+  });
+
+  it('should take a property named like a member of every object for undefined, in a model written by hand', () => {
+    const written = thingModel({ properties: { temp: property('r', tslTypes.float({})) } });
+    expect(rules(checkPropertyPost(written, { toString: 1, constructor: 2 }))).toEqual([
+      'toString undefined',
+      'constructor undefined',
+    ]);
+    expect(rules(checkPropertySet(written, { valueOf: 1 }))).toEqual(['valueOf undefined']);
+    expect(rules(checkEventPost(written, 'toString', {}))).toEqual([' undefined']);
+    expect(rules(checkServiceParams(written, 'hasOwnProperty', 'input', {}))).toEqual([' undefined']);
   });
 
   it('should name the property and the rule in its message', () => {

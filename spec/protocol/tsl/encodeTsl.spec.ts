@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
 import { encodeDataType, encodeTsl, TSL_SCHEMA } from '../../../lib/protocol/tsl/encodeTsl';
 import { parseTsl } from '../../../lib/protocol/tsl/parseTsl';
 import type { DataType } from '../../../lib/protocol/tsl/DataType';
@@ -116,6 +117,20 @@ describe('encodeTsl', () => {
     });
   });
 
+  it('should give back identifiers a generated entry or every object has, and leave out infinite specs', () => {
+    const model = parseTsl({
+      properties: [{ identifier: 'constructor', dataType: { type: 'int', specs: {} } }],
+      events: [{ identifier: 'property', type: 'info', outputData: [] }],
+      services: [{ identifier: 'get', callType: 'async', method: 'thing.service.get', inputData: [] }],
+    });
+    const encoded = encodeTsl(model);
+    expect(plain(parseTsl(JSON.stringify(encoded)))).toEqual(plain(model));
+    expect(encodeDataType({ type: 'float', min: 0, max: Infinity })).toEqual({
+      type: 'float',
+      specs: { min: '0' },
+    });
+  });
+
   it('should keep the module of a custom module identifier in the one document', () => {
     const model = parseTsl(fixture('customModule'));
     const custom = Object.keys(model.properties).filter((id) => id.includes(':'));
@@ -133,6 +148,18 @@ describe('TslCodec', () => {
     expect(TslCodec.is(decoded.right)).toBe(true);
     expect(TslCodec.encode(decoded.right)).toEqual(encodeTsl(decoded.right));
     expect(E.isRight(TslCodec.decode(JSON.stringify(document)))).toBe(true);
+  });
+
+  it('should place its problems where the document sits, and each module at its place in the list', () => {
+    const Reply = t.type({ data: TslCodec });
+    const messages = (data: unknown) => {
+      const decoded = Reply.decode({ data });
+      return E.isLeft(decoded) ? decoded.left.map((error) => error.message) : [];
+    };
+    expect(messages(42)).toEqual([expect.stringMatching(/^at data: expected /)]);
+    expect(messages([{}, { properties: [{ identifier: 'x', dataType: { type: 'decimal' } }] }])).toEqual([
+      expect.stringMatching(/^at data\.1\.properties\.0\.dataType\.type: expected one of/),
+    ]);
   });
 
   it('should fail with every problem of a document that is not a TSL, each with its path', () => {

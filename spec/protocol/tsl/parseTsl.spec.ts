@@ -63,6 +63,30 @@ describe('parseTsl', () => {
     expect(Object.keys(model.services)).toEqual([]);
   });
 
+  it('should know a generated entry by its identifier and its method: an event named property is an event', () => {
+    const model = parseTsl({
+      events: [
+        { identifier: 'property', method: 'thing.event.property.post', outputData: [] },
+        { identifier: 'post', method: 'thing.event.post.post', outputData: [] },
+      ],
+      services: [{ identifier: 'set', method: 'thing.service.set', inputData: [], outputData: [] }],
+    });
+    expect(Object.keys(model.events)).toEqual(['property', 'post']);
+    expect(Object.keys(model.services)).toEqual(['set']);
+  });
+
+  it('should read identifiers named like the members of every object as entries like any other', () => {
+    const int = { type: 'int', specs: {} };
+    const model = parseTsl({
+      properties: ['constructor', 'toString', '__proto__'].map((identifier) => ({
+        identifier,
+        dataType: int,
+      })),
+    });
+    expect(Object.keys(model.properties)).toEqual(['constructor', 'toString', '__proto__']);
+    expect(Object.getPrototypeOf(model.properties)).toBeNull();
+  });
+
   it('should name the identifiers of a custom module module:identifier, beside the default module', () => {
     const model = parseTsl([fixture('everyType'), fixture('customModule')]);
     expect(Object.keys(model.properties)).toEqual(
