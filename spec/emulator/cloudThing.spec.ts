@@ -133,6 +133,20 @@ describe('cloudThingState', () => {
     expect(JSON.parse((await reply).payload.toString())).toMatchObject({ id: '6', code: 460 });
   });
 
+  it('should answer a post of a property named like a member of every object with 5092, and live on', async () => {
+    const emulator = await harness.start({
+      products: [{ productKey: PK, devices: [{ deviceName: 'dev01', deviceSecret: SECRET }], tsl }],
+    });
+    const client = await harness.connectDevice(emulator);
+    await client.subscribeAsync(`${sys}/event/property/post_reply`, { qos: 1 });
+    const reply = nextMessage(client);
+    client.publish(`${sys}/event/property/post`, post('12', { toString: 1 }));
+    expect(JSON.parse((await reply).payload.toString())).toMatchObject({ id: '12', code: 5092 });
+    const next = nextMessage(client);
+    client.publish(`${sys}/event/property/post`, post('13', { temp: 20 }));
+    expect(JSON.parse((await next).payload.toString())).toMatchObject({ id: '13', code: 200 });
+  });
+
   it("should answer thing.dsltemplate.get with the product's TSL in the console's form", async () => {
     const emulator = await harness.start({
       products: [{ productKey: PK, devices: [{ deviceName: 'dev01', deviceSecret: SECRET }], tsl }],
