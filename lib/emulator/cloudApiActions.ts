@@ -206,6 +206,11 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
     return { Data: { Versions: JSON.stringify(versions) } };
   },
 
+  async GetThingModelTsl(params, context) {
+    const { productKey } = productOf(params, context);
+    return { Data: { TslStr: JSON.stringify(context.emulator.getThingModelTsl(productKey)) } };
+  },
+
   async GetThingTopo(params, context) {
     const gateway = deviceOf(params, context);
     const all = context.emulator.getThingTopo(gateway);

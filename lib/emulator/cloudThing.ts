@@ -15,6 +15,7 @@ import {
   thingMethods,
   type DataTypeName,
   type ThingModel,
+  type TslJson,
   type TslViolation,
 } from '../protocol';
 import { answerAlink, type CloudAnswer } from './answerAlink';
@@ -51,6 +52,11 @@ export interface CloudThingQueries {
   ): Readonly<Record<string, number>>;
   /** OpenAPI `QueryDeviceDesiredProperty`: the desired values of a device, with their versions. */
   queryDeviceDesiredProperty(device: DeviceIdentity): Readonly<Record<string, DesiredProperty>>;
+  /**
+   * OpenAPI `GetThingModelTsl`: the product's thing model in the console's form, what a device's
+   * `thing.dsltemplate.get` is answered with (an empty one for a product without).
+   */
+  getThingModelTsl(productKey: string): TslJson;
 }
 
 /** What the emulator keeps of each device's thing model, and answers devices from. */
@@ -174,11 +180,13 @@ export function cloudThingState(
     ),
   );
   // A product without a thing model has an empty one, as every product on the platform has one.
+  const thingModelTsl = (productKey: string): TslJson => {
+    const model = modelOf(productKey) ?? { _tag: 'ThingModel', properties: {}, events: {}, services: {} };
+    return encodeTsl({ ...model, productKey });
+  };
   subscription.add(
     answerAlink(cloud, anyDeviceTopics.dslTemplateGet, t.unknown, (_params, request, message) => {
-      const { productKey } = message;
-      const model = modelOf(productKey) ?? { _tag: 'ThingModel', properties: {}, events: {}, services: {} };
-      const answer = { data: encodeTsl({ ...model, productKey }) };
+      const answer = { data: thingModelTsl(message.productKey) };
       reportAnswer(message, request.method ?? thingMethods.dslTemplateGet, request.id, answer, true);
       return answer;
     }),
@@ -211,6 +219,7 @@ export function cloudThingState(
       );
     },
     queryDeviceDesiredProperty: (device) => Object.fromEntries(own(desired, device)),
+    getThingModelTsl: thingModelTsl,
     subscription,
   };
 }

@@ -362,6 +362,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDevicePropertyStatus: thingState.queryDevicePropertyStatus,
     setDeviceDesiredProperty: thingState.setDeviceDesiredProperty,
     queryDeviceDesiredProperty: thingState.queryDeviceDesiredProperty,
+    getThingModelTsl: thingState.getThingModelTsl,
     getThingTopo: gateways.getThingTopo,
     removeThingTopo: gateways.removeThingTopo,
     disconnect: (device) => broker.drop(device),

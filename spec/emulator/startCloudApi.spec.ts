@@ -5,6 +5,8 @@ import { updateTags } from '../../lib/alink/deviceTags';
 import { createDevice } from '../../lib/device';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { startCloudApi, type CloudApi } from '../../lib/emulator/startCloudApi';
+import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
+import { tslFixture } from '../support/tslFixture';
 
 const products = [
   {
@@ -153,6 +155,37 @@ describe('startCloudApi', () => {
     } finally {
       await gateway.close();
     }
+  });
+
+  it("should give a product's thing model as the console exports it (GetThingModelTsl)", async () => {
+    const tsl = parseTsl(tslFixture('everyType'));
+    const withTsl = [{ productKey: 'a1Tsl000001', devices: [], tsl }];
+    const cloud = await startEmulator({ products: withTsl });
+    const tslApi = await startCloudApi(cloud, { products: withTsl });
+    try {
+      const call = async (productKey: string) => {
+        const params = new URLSearchParams({ Action: 'GetThingModelTsl', ProductKey: productKey });
+        return (await fetch(`${tslApi.url}?${params.toString()}`)).json() as Promise<{
+          Success: boolean;
+          Code?: string;
+          Data?: { TslStr: string };
+        }>;
+      };
+      const answer = await call('a1Tsl000001');
+      expect(answer.Success).toBe(true);
+      const read = parseTsl(answer.Data?.TslStr);
+      expect(read.productKey).toBe('a1Tsl000001');
+      expect(Object.keys(read.properties)).toEqual(Object.keys(tsl.properties));
+      expect(Object.keys(read.services)).toEqual(Object.keys(tsl.services));
+      expect(await call('a1Nowhere01')).toMatchObject({ Success: false, Code: 'iot.prod.NotExistedProduct' });
+    } finally {
+      await tslApi.close();
+      await cloud.close();
+    }
+    // A product without a thing model has an empty one.
+    expect(await get({ Action: 'GetThingModelTsl', ProductKey: 'a1Api000001' })).toMatchObject({
+      body: { Success: true, Data: { TslStr: expect.stringContaining('"properties":[]') } },
+    });
   });
 
   it('should report each call, and complete on close', async () => {
