@@ -151,6 +151,17 @@ export function cloudGateway(
     for (const sub of subs) broker.logoutSubDevice(sub, 'logout', gateway);
   };
 
+  /** `thing.topo.change` (deleted) to a gateway that is online: the cloud took these out of its topology. */
+  const tellRemoved = async (gateway: DeviceIdentity, removed: readonly DeviceIdentity[]): Promise<void> => {
+    if (removed.length === 0 || !cloud.isOnline(gateway)) return;
+    const payload = alinkRequest({
+      id: cloud.nextId(),
+      method: GATEWAY_METHODS.topoChange,
+      params: { status: TOPO_CHANGE_STATUS.deleted, subList: removed },
+    });
+    await cloud.publish(deviceTopics(gateway).topoChange, payload, { qos: 1 });
+  };
+
   const topoAdd = (gateway: DeviceIdentity, entries: readonly TopoAddEntry[]): CloudAnswer => {
     if (entries.length > GATEWAY_LIMITS.topologyPerRequest)
       return REFUSED.tooMany(GATEWAY_LIMITS.topologyPerRequest);
@@ -164,6 +175,8 @@ export function cloudGateway(
       if (previous !== undefined) {
         broker.logoutSubDevice(sub, 'topology-removed');
         cloud.emit({ type: 'topology', gateway: previous, change: 'removed', devices: [sub] });
+        // Told, as for RemoveThingTopo: its sessions of the sub-device have ended.
+        tellRemoved(previous, [sub]).catch(() => undefined);
       }
     }
     cloud.emit({ type: 'topology', gateway, change: 'added', devices: added });
@@ -305,15 +318,7 @@ export function cloudGateway(
     async removeThingTopo(sub) {
       const gateway = topology.gatewayOf(sub);
       if (gateway === undefined) return false;
-      const removed = removeFromTopology(gateway, [sub]);
-      if (cloud.isOnline(gateway)) {
-        const payload = alinkRequest({
-          id: cloud.nextId(),
-          method: GATEWAY_METHODS.topoChange,
-          params: { status: TOPO_CHANGE_STATUS.deleted, subList: removed },
-        });
-        await cloud.publish(deviceTopics(gateway).topoChange, payload, { qos: 1 });
-      }
+      await tellRemoved(gateway, removeFromTopology(gateway, [sub]));
       return true;
     },
   };

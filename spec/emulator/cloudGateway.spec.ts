@@ -196,13 +196,22 @@ describe('cloudGateway', () => {
     expect(outside).toMatchObject({ code: 6401 });
   });
 
-  it('should move a sub-device to the gateway that adds it, ending its session on the first', async () => {
+  it('should move a sub-device to the gateway that adds it, ending its session on the first, and tell the first', async () => {
     const gw1 = await connect(GW1);
     const { sign, ...entry } = signed('s01', 'hmacmd5');
     await topoAdd(gw1, GW1, [{ ...entry, signmethod: 'hmacmd5', sign }]);
     await ask(gw1, session(GW1, 'login'), { params: { ...signed('s01', 'hmacmd5'), signMethod: 'hmacmd5' } });
+    const topoChange = `/sys/${GW1.productKey}/${GW1.deviceName}/thing/topo/change`;
+    await gw1.subscribeAsync(topoChange, { qos: 1 });
+    const told = new Promise<Record<string, unknown>>((resolve) =>
+      gw1.on('message', (topic, body) => topic === topoChange && resolve(JSON.parse(String(body)))),
+    );
     const gw2 = await connect(GW2);
     await topoAdd(gw2, GW2, [{ ...entry, signmethod: 'hmacmd5', sign }]);
+    expect(await told).toMatchObject({
+      method: 'thing.topo.change',
+      params: { status: 1, subList: [{ productKey: SUB_PK, deviceName: 's01' }] },
+    });
     expect(cloud.getThingTopo(GW1)).toEqual([]);
     expect(cloud.getThingTopo(GW2)).toEqual([{ productKey: SUB_PK, deviceName: 's01' }]);
     expect(events).toContainEqual(
