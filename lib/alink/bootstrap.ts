@@ -19,6 +19,7 @@ import type { AlinkDevice } from './AlinkDevice';
 import { asError } from './RequestFailure';
 import { emptyReplyWhenDone, serveAlink, type ServeOptions } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
+import { parseJson } from '../json/parseJson';
 
 export interface BootstrapOptions {
   /** Where to ask. Default: the global endpoint, `https://iot-auth-global.aliyuncs.com/auth/bootstrap`. */
@@ -100,7 +101,7 @@ function answerOf(
   let json: unknown;
   try {
     // TextDecoder, not Buffer: in a browser the body is a Uint8Array.
-    json = JSON.parse(new TextDecoder().decode(body));
+    json = parseJson(new TextDecoder().decode(body));
   } catch {
     return failure('bad-answer', `HTTP ${status}, and the body is not JSON`);
   }

@@ -1,6 +1,7 @@
 import { asyncScheduler, Observable, type Subscription } from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import type { AlinkDevice } from './AlinkDevice';
+import { parseJson } from '../json/parseJson';
 
 /** What hears the replies of one request: each reply with its id, and how the subscription ended. */
 export interface ReplyObserver {
@@ -24,7 +25,7 @@ export interface CorrelatedReplies {
 /** A payload as JSON, read once per message; `undefined` for one that is not JSON. */
 function jsonOf(message: InboundMessage): unknown {
   try {
-    return JSON.parse(message.payload.toString('utf8')) as unknown;
+    return parseJson(message.payload.toString('utf8'));
   } catch {
     return undefined;
   }

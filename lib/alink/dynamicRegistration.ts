@@ -26,6 +26,7 @@ import {
   type RegistrationRefusal,
 } from './registrationErrors';
 import { freshRandom } from './freshRandom';
+import { parseJson } from '../json/parseJson';
 
 /** The CONNACK return codes of a refused registration, as refusals. */
 function refusalOfConnack(returnCode: number): RegistrationRefusal {
@@ -61,7 +62,7 @@ const isRefusedConnect = (error: unknown): error is Error & { returnCode: number
 function decodeAnswer<A>(codec: t.Decoder<unknown, A>, payload: Buffer): A | undefined {
   try {
     // TextDecoder, not Buffer: in a browser a payload is a Uint8Array.
-    const decoded = codec.decode(JSON.parse(new TextDecoder().decode(payload)));
+    const decoded = codec.decode(parseJson(new TextDecoder().decode(payload)));
     return E.isRight(decoded) ? decoded.right : undefined;
   } catch {
     return undefined;

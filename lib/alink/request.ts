@@ -16,6 +16,7 @@ import type { CorrelatedReplies } from './correlatedReplies';
 import type { Deadlines } from './Deadlines';
 import { PendingRequest } from './PendingRequest';
 import type { RequestFailure } from './RequestFailure';
+import { parseJson } from '../json/parseJson';
 
 /**
  * One device → cloud request, as data: what to send, where the reply comes, and how to know it. `F` is a
@@ -109,7 +110,7 @@ function wellFormedReply(message: InboundMessage, parsed?: unknown): AlinkReply 
   let json = parsed;
   if (json === undefined) {
     try {
-      json = JSON.parse(message.payload.toString('utf8'));
+      json = parseJson(message.payload.toString('utf8'));
     } catch {
       return undefined;
     }

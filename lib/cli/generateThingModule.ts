@@ -8,8 +8,12 @@ export interface GenerateOptions {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-/** A key as TypeScript writes it: bare when it can be, quoted otherwise (`'battery:level'`). */
-const key = (name: string): string => (IDENTIFIER.test(name) ? name : quote(name));
+/**
+ * A key as TypeScript writes it: bare when it can be, quoted otherwise (`'battery:level'`); `__proto__`
+ * computed, as a literal's `__proto__:` would set the object's prototype instead of an entry.
+ */
+const key = (name: string): string =>
+  name === '__proto__' ? `[${quote(name)}]` : IDENTIFIER.test(name) ? name : quote(name);
 const quote = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 /** A comment's text, with nothing in it that would end the comment. */
 const commentText = (text: string): string => text.replace(/\*\//g, '*\\/');

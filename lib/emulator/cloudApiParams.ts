@@ -1,3 +1,5 @@
+import { parseJson } from '../json/parseJson';
+
 /** The parameters of one server API request: the query string and the body, each name with its values. */
 export type ApiParams = ReadonlyMap<string, readonly string[]>;
 
@@ -74,7 +76,7 @@ export function base64(params: ApiParams, name: string): Buffer {
 export function json(params: ApiParams, name: string): unknown {
   const value = required(params, name);
   try {
-    return JSON.parse(value);
+    return parseJson(value);
   } catch {
     throw invalid(`${name} must be JSON`);
   }

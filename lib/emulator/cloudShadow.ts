@@ -73,12 +73,15 @@ type Outcome = { readonly version: number } | { readonly code: number; readonly 
 const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 const isObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
-const empty = (): Section => ({ values: {}, times: {} });
+/** A table of attributes without a prototype: an attribute named `__proto__` is one like any other. */
+const table = <V>(entries: Readonly<Record<string, V>> = {}): Record<string, V> =>
+  Object.assign(Object.create(null) as Record<string, V>, entries);
+const empty = (): Section => ({ values: table(), times: table() });
 
 /** Writes attributes into a section: `"null"` (or null) deletes one; the whole section `"null"` clears it. */
 function apply(section: Section, change: unknown, timestamp: number, replace = false): Section {
   if (change === SHADOW_NULL || change === null) return empty();
-  const next = replace ? empty() : { values: { ...section.values }, times: { ...section.times } };
+  const next = replace ? empty() : { values: table(section.values), times: table(section.times) };
   for (const [key, value] of Object.entries(change as Record<string, unknown>)) {
     if (value === SHADOW_NULL || value === null) {
       delete next.values[key];

@@ -12,6 +12,7 @@ import {
   EventPostParams,
   PropertyParams,
   propertyEntry,
+  specOf,
   thingMethods,
   type DataTypeName,
   type ThingModel,
@@ -196,7 +197,7 @@ export function cloudThingState(
     queryDevicePropertyStatus(device) {
       const properties = modelOf(device.productKey)?.properties;
       return [...own(reported, device)].map(([identifier, { value, time }]) => {
-        const spec = properties?.[identifier];
+        const spec = properties && specOf(properties, identifier);
         return {
           identifier,
           value,

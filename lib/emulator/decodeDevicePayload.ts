@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import type * as t from 'io-ts';
+import { parseJson } from '../json/parseJson';
 
 /** A value through `codec`; the left says why not, in one line (the first problem). */
 export function decodeValue<A>(codec: t.Decoder<unknown, A>, value: unknown): E.Either<string, A> {
@@ -18,7 +19,7 @@ export function decodeValue<A>(codec: t.Decoder<unknown, A>, value: unknown): E.
 export function decodeDevicePayload<A>(codec: t.Decoder<unknown, A>, payload: Buffer): E.Either<string, A> {
   let json: unknown;
   try {
-    json = JSON.parse(payload.toString('utf8'));
+    json = parseJson(payload.toString('utf8'));
   } catch {
     return E.left('payload is not JSON');
   }

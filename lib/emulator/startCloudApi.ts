@@ -7,6 +7,7 @@ import type { EmulatedProduct } from './authenticateDevice';
 import { CLOUD_API_ACTIONS, type ActionContext, type ApiFirmware } from './cloudApiActions';
 import { apiParams, CloudApiError, type ApiParams } from './cloudApiParams';
 import type { Emulator } from './startEmulator';
+import { parseJson } from '../json/parseJson';
 
 export interface CloudApiOptions {
   /** The products and devices the emulator was started with: the API answers `NotExistedDevice` for others. */
@@ -155,7 +156,7 @@ async function bodyOf(request: IncomingMessage): Promise<URLSearchParams | Recor
   if (!(request.headers['content-type'] ?? '').includes('json')) return new URLSearchParams(text);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = parseJson(text);
   } catch {
     throw new CloudApiError('iot.system.IllegalRequest', 'the body is not JSON', 400);
   }

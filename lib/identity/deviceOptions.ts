@@ -357,7 +357,9 @@ const RETIRED: Readonly<Record<string, string>> = {
 function unknownOption(path: string, parent: string, c: t.Context, value: unknown): t.ValidationError {
   const key = path.slice(path.lastIndexOf('.') + 1);
   const known = closestName(key, parent, KNOWN);
-  const message = RETIRED[path] ?? `unknown option${known === undefined ? '' : `; did you mean ${known}?`}`;
+  const message =
+    (Object.hasOwn(RETIRED, path) ? RETIRED[path] : undefined) ??
+    `unknown option${known === undefined ? '' : `; did you mean ${known}?`}`;
   return at(c, path.split('.'), value, message);
 }
 
@@ -367,7 +369,7 @@ function unknownOptions(u: Readonly<Record<string, unknown>>, c: t.Context): t.V
   const errors: t.ValidationError[] = [];
   for (const [key, value] of Object.entries(u)) {
     if (value === undefined) continue;
-    const known = key in DeviceIdentityFields || Object.hasOwn(options, key);
+    const known = Object.hasOwn(DeviceIdentityFields, key) || Object.hasOwn(options, key);
     if (!known) {
       errors.push(unknownOption(key, '', c, value));
       continue;

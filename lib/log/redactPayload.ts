@@ -1,3 +1,5 @@
+import { parseJson } from '../json/parseJson';
+
 /**
  * JSON fields whose values are secrets, or stand for one: a dynamic registration's answer carries the
  * `deviceSecret` or a `deviceToken`, a gateway's sub-device login a `sign` (an HMAC of the sub-device's secret,
@@ -23,7 +25,7 @@ export function redactPayload(payload: Uint8Array): Uint8Array {
   if (text === undefined || !MIGHT_HAVE_SECRET.test(text)) return payload;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson(text);
   } catch {
     return payload;
   }

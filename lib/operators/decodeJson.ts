@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/function';
 import type * as t from 'io-ts';
 import { map, type OperatorFunction } from 'rxjs';
 import { redactValue } from '../log/redactPayload';
+import { parseJson } from '../json/parseJson';
 
 /** The least a message needs to be decoded: an inbound message, a classified one, or a test fixture. */
 export interface PayloadMessage {
@@ -42,7 +43,7 @@ export function decodePayload<A, M extends PayloadMessage>(
   try {
     return pipe(
       textOf(message.payload),
-      E.flatMap(parseJson),
+      E.flatMap(jsonOf),
       E.flatMap((json) => decodeWith(codec, json)),
       E.mapLeft((messages): DecodeError => ({ _tag: 'DecodeError', topic: message.topic, messages })),
       E.map((value) => ({ value, message })),
@@ -89,9 +90,9 @@ const topicOf = (message: unknown): string => {
   }
 };
 
-const parseJson = (text: string): E.Either<string[], unknown> =>
+const jsonOf = (text: string): E.Either<string[], unknown> =>
   E.tryCatch(
-    (): unknown => JSON.parse(text),
+    (): unknown => parseJson(text),
     (error) => [`payload is not valid JSON (${reason(error)}): ${preview(text)}`],
   );
 

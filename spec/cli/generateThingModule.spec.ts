@@ -183,4 +183,32 @@ describe('generateThingModule', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('should write an identifier __proto__ as an entry, not as the prototype of the object it is in', () => {
+    const int = { type: 'int', specs: {} };
+    const odd = parseTsl({
+      profile: { productKey: 'a1TestPK001' },
+      properties: [
+        { identifier: '__proto__', accessMode: 'rw', dataType: int },
+        {
+          identifier: 'pos',
+          dataType: { type: 'struct', specs: [{ identifier: '__proto__', dataType: int }] },
+        },
+      ],
+    });
+    const source = generateThingModule(odd, { importFrom: join(root, 'lib') });
+    expect(source).toContain("['__proto__']: property(");
+    const folder = mkdtempSync(join(tmpdir(), 'thing-module-'));
+    try {
+      const file = join(folder, 'thing.ts');
+      writeFileSync(file, source);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module the generator wrote
+      const generated = (require(file) as { thing: ThingModel }).thing;
+      expect(Object.keys(generated.properties)).toEqual(['__proto__', 'pos']);
+      const pos = generated.properties['pos']?.type.dataType;
+      expect(pos?.type === 'struct' && pos.fields.map((f) => f.identifier)).toEqual(['__proto__']);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

@@ -57,6 +57,22 @@ describe('cloudShadow', () => {
     });
   });
 
+  it('should leave out an attribute named __proto__ a device sends, and keep one the cloud sets as an attribute', async () => {
+    const { emulator, ask } = await device();
+    const target = { productKey: PK, deviceName: 'dev01' };
+    // From a device, the key is left out as the payload is read: the rest is taken.
+    expect(
+      await ask('{"method":"update","state":{"reported":{"__proto__":{"x":1},"more":2}},"version":1}'),
+    ).toMatchObject({ payload: { status: 'success', version: 1 } });
+    expect(emulator.getDeviceShadow(target).state.reported).toEqual({ more: 2 });
+    // In process, an own __proto__ (as JSON.parse makes one) is an attribute, not the section's prototype.
+    const desired = JSON.parse('{"__proto__":{"temp":21},"other":1}') as Record<string, unknown>;
+    await emulator.updateDeviceShadow(target, { state: { desired }, version: 2 });
+    const kept = emulator.getDeviceShadow(target).state.desired as Record<string, unknown>;
+    expect(Object.keys(kept)).toEqual(['__proto__', 'other']);
+    expect(kept['temp']).toBeUndefined();
+  });
+
   it('should refuse more than 128 reported attributes with 408, and keep the shadow', async () => {
     const { emulator, ask } = await device();
     const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`a${i}`, i]));

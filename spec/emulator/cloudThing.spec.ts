@@ -1,6 +1,7 @@
 // The emulator's cloud side of the thing model, against a raw MQTT.js device: what it answers to posts and
 // desired-property requests, what it keeps, and what it reports on events$.
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { describeEmulatorEvent } from '../../lib/emulator/describeEmulatorEvent';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
 import { tslFixture } from '../support/tslFixture';
@@ -145,6 +146,23 @@ describe('cloudThingState', () => {
     const next = nextMessage(client);
     client.publish(`${sys}/event/property/post`, post('13', { temp: 20 }));
     expect(JSON.parse((await next).payload.toString())).toMatchObject({ id: '13', code: 200 });
+  });
+
+  it('should read a request whose __proto__ key would give it fields it does not have as the request it is', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    await client.subscribeAsync(`${sys}/event/property/post_reply`, { qos: 1 });
+    const answered = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'thing')));
+    const reply = nextMessage(client);
+    // A numeric id makes io-ts copy the request: with the key kept, `method` came from it, not a string.
+    client.publish(
+      `${sys}/event/property/post`,
+      '{"id":14,"params":{"temp":1},"__proto__":{"method":{"toString":1},"sys":{"ack":0}}}',
+    );
+    expect(JSON.parse((await reply).payload.toString())).toMatchObject({ id: '14', code: 200 });
+    const event = await answered;
+    expect(event).toMatchObject({ method: 'thing.event.property.post', id: '14', code: 200 });
+    expect(describeEmulatorEvent(event)).toContain('thing.event.property.post');
   });
 
   it("should answer thing.dsltemplate.get with the product's TSL in the console's form", async () => {

@@ -423,6 +423,7 @@ describe('decodeDeviceOptions', () => {
       'endpoint: must be one of { region }, { instanceId }, { url }, got "cn-shanghai"',
     ],
     ['keepAlive', { keepAlive: 60 }, 'keepAlive: unknown option; did you mean keepalive?'],
+    ['toString', { toString: 1 }, 'toString: unknown option'],
     ['clientID', { clientID: 'c' }, 'clientID: unknown option; did you mean clientId?'],
     ['clean_session', { clean_session: true }, 'clean_session: unknown option; did you mean cleanSession?'],
     [

@@ -5,6 +5,7 @@ import { TslDocument } from './TslDocument';
 import { TslType } from './TslType';
 import type { EventSpec, PropertySpec, ServiceSpec, ThingModel } from './ThingModel';
 import type { Field } from './DataType';
+import { parseJson } from '../../json/parseJson';
 
 /** A TSL that could not be read: every problem, one line each, with its path in the document. */
 export class TslError extends Error {
@@ -40,7 +41,7 @@ export function decodeTsl(json: unknown): E.Either<TslError, ThingModel> {
   let input = json;
   if (typeof json === 'string') {
     try {
-      input = JSON.parse(json) as unknown;
+      input = parseJson(json);
     } catch (error) {
       return E.left(new TslError([`not JSON: ${(error as Error).message}`]));
     }
