@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { merge, type Subscription } from 'rxjs';
-import { describeEmulatorEvent, describeReceived } from '../emulator/describeEmulatorEvent';
+import { describedSafely, describeEmulatorEvent, describeReceived } from '../emulator/describeEmulatorEvent';
 import { startCloudApi, type CloudApi, type CloudApiCall } from '../emulator/startCloudApi';
 import { startEmulator, type Emulator } from '../emulator/startEmulator';
 import { mqttCredentials } from '../identity/mqttCredentials';
@@ -210,11 +210,13 @@ async function serve(
     const line = (text: string) => io.stdout(`${time()} ${text}\n`);
     logging = merge(emulator.events$, emulator.received$, api.calls$).subscribe((item) =>
       line(
-        'type' in item
-          ? describeEmulatorEvent(item)
-          : 'action' in item
-            ? describeCall(item)
-            : describeReceived(item),
+        describedSafely(() =>
+          'type' in item
+            ? describeEmulatorEvent(item)
+            : 'action' in item
+              ? describeCall(item)
+              : describeReceived(item),
+        ),
       ),
     );
     const signal = await stopped;

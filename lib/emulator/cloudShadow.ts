@@ -13,7 +13,7 @@ import {
   type ShadowDocument,
 } from '../protocol';
 import type { CloudSide } from './CloudSide';
-import { decodeDevicePayload } from './decodeDevicePayload';
+import { decodeDevicePayload, UNREADABLE_JSON } from './decodeDevicePayload';
 import { ShadowVersionConflictError } from './emulatorErrors';
 import { anyDeviceTopics } from './anyDeviceTopics';
 
@@ -182,9 +182,11 @@ export function cloudShadow(cloud: CloudSide): CloudShadow {
     const request = decodeDevicePayload(ShadowRequest, message.payload);
     const outcome: Outcome | 'get' = E.isRight(request)
       ? handle(message, request.right)
-      : request.left === 'payload is not JSON'
+      : request.left === UNREADABLE_JSON.notJson
         ? { code: SHADOW_ERROR_CODES.badJson, message: 'not JSON' }
-        : { code: SHADOW_ERROR_CODES.noMethod, message: 'no method' };
+        : request.left === UNREADABLE_JSON.tooDeep
+          ? { code: SHADOW_ERROR_CODES.badJson, message: request.left }
+          : { code: SHADOW_ERROR_CODES.noMethod, message: 'no method' };
     const timestamp = seconds();
     const reply =
       outcome === 'get'

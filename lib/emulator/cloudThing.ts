@@ -67,12 +67,22 @@ export interface CloudThingState extends CloudThingQueries {
 
 const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 
+/**
+ * The first ten violations, one after another, and how many more: an array of 30,000 bad items gave a
+ * message over the largest payload the emulator sends, and the device got no reply at all.
+ */
+function violationsMessage(violations: readonly TslViolation[]): string {
+  const shown = violations.slice(0, 10).map((v) => v.message);
+  const more = violations.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
 /** The platform's answer to a post that breaks the thing model: 5092 for an undefined property, else 460. */
 function refusal(violations: readonly TslViolation[]): CloudAnswer {
   const code = violations.some((v) => v.rule === 'undefined')
     ? ALINK_CODES.propertyNotFound
     : ALINK_CODES.invalidParameter;
-  return { code, message: violations.map((v) => v.message).join('; ') };
+  return { code, message: violationsMessage(violations) };
 }
 
 /**
@@ -142,7 +152,7 @@ export function cloudThingState(
       const violations = model === undefined ? [] : checkEventPost(model, identifier, event.right.value);
       const answer =
         violations.length > 0
-          ? { code: ALINK_CODES.invalidParameter, message: violations.map((v) => v.message).join('; ') }
+          ? { code: ALINK_CODES.invalidParameter, message: violationsMessage(violations) }
           : {};
       reportAnswer(message, method, request.id, answer, ack, violations);
       return answer;

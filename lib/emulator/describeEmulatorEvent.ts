@@ -72,3 +72,15 @@ export function describeReceived(message: ReceivedMessage): string {
 export function describeCloudPublish(topic: string, payload: Uint8Array, qos: number): string {
   return `cloud published on ${topic} qos ${qos} (${payload.byteLength} bytes) ${previewPayload(payload)}`;
 }
+
+/**
+ * A log line from `describe`, or a line that says it could not be written: a log must never end the process
+ * whose events it writes (an event or message it cannot describe threw inside the RxJS subscriber that logs).
+ */
+export function describedSafely(describe: () => string): string {
+  try {
+    return describe();
+  } catch (error) {
+    return `(an event that could not be described: ${error instanceof Error ? error.name : 'error'})`;
+  }
+}

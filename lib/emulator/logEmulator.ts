@@ -1,6 +1,6 @@
 import { merge, type Observable, type Subscription } from 'rxjs';
 import { logger } from '../log/logger';
-import { describeEmulatorEvent, describeReceived } from './describeEmulatorEvent';
+import { describedSafely, describeEmulatorEvent, describeReceived } from './describeEmulatorEvent';
 import type { EmulatorEvent, ReceivedMessage } from './emulatorEvent';
 
 /** The `rx-aliyun-iot:emulator` log, off unless switched on (`DEBUG=rx-aliyun-iot:*`). */
@@ -13,6 +13,9 @@ export function logEmulator(emulator: {
 }): Subscription {
   return merge(emulator.events$, emulator.received$).subscribe((item) => {
     if (!emulatorLog.enabled) return;
-    emulatorLog('%s', 'type' in item ? describeEmulatorEvent(item) : describeReceived(item));
+    emulatorLog(
+      '%s',
+      describedSafely(() => ('type' in item ? describeEmulatorEvent(item) : describeReceived(item))),
+    );
   });
 }

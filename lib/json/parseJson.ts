@@ -1,16 +1,40 @@
-/** Leaves out every `__proto__` key. */
-const withoutProto = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);
+/** Takes every own `__proto__` key out of a parsed value, walking it without recursion (it may be deep). */
+function dropProtoKeys(root: unknown): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+      continue;
+    }
+    // An own data property of that name shadows Object.prototype's accessor: `delete` takes the property.
+    if (Object.hasOwn(value, '__proto__')) delete (value as Record<string, unknown>)['__proto__'];
+    for (const field of Object.values(value)) pending.push(field);
+  }
+}
 
 /**
  * `JSON.parse` for text from outside (a device, the cloud, an HTTP body), without `__proto__` keys. JSON.parse
  * makes such a key an own property, harmless by itself; but io-ts copies an object it changes with
  * `Object.assign`, which turns that property into the copy's prototype, and the optional fields the text left
  * out are then read from it, unchecked (a device's `{"__proto__":{"method":{}}}` made the emulator's event
- * log throw). The reviver runs only for a text that may hold the key, spelled out or escaped (`\u005f...`):
- * it costs a callback per value.
+ * log throw). The keys are looked for only in a text that may hold one, spelled out or escaped (`\u005f...`).
  */
 export function parseJson(text: string): unknown {
-  return text.includes('__proto__') || text.includes('\\u')
-    ? (JSON.parse(text, withoutProto) as unknown)
-    : (JSON.parse(text) as unknown);
+  const json = JSON.parse(text) as unknown;
+  if (text.includes('__proto__') || text.includes('\\u')) dropProtoKeys(json);
+  return json;
+}
+
+/** Whether a parsed value nests objects and arrays more than `levels` deep (walked without recursion). */
+export function nestedDeeperThan(root: unknown, levels: number): boolean {
+  const pending: [unknown, number][] = [[root, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= levels) return true;
+    for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push([item, depth + 1]);
+  }
+  return false;
 }

@@ -29,25 +29,35 @@ export function redactPayload(payload: Uint8Array): Uint8Array {
   } catch {
     return payload;
   }
-  const copy = redactValue(json);
-  return copy === json ? payload : encoder.encode(JSON.stringify(copy));
+  try {
+    const copy = redactValue(json);
+    return copy === json ? payload : encoder.encode(JSON.stringify(copy));
+  } catch {
+    // Too deep to walk: nothing it could not read may show, so the whole payload stands redacted.
+    return encoder.encode(JSON.stringify(REDACTED));
+  }
 }
+
+/** Deeper than this, a value is not walked (it could overflow the stack): `redactValue` throws a `RangeError`. */
+const MAX_DEPTH = 64;
 
 /**
  * A JSON value with every field named like a secret (as `redactPayload` names them) set to `"[redacted]"`, at
- * any depth: the same value when there is none. For what a failure message shows of a value.
+ * any depth: the same value when there is none. For what a failure message shows of a value. Throws a
+ * `RangeError` for a value nested deeper than 64 levels, as `JSON.stringify` would for a deeper one.
  */
-export function redactValue(value: unknown, seen = new WeakSet<object>()): unknown {
+export function redactValue(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
   // A cycle is left as it is, for `JSON.stringify` to refuse as it would have.
   if (value === null || typeof value !== 'object' || seen.has(value)) return value;
+  if (depth >= MAX_DEPTH) throw new RangeError(`nested deeper than ${MAX_DEPTH} levels`);
   seen.add(value);
   if (Array.isArray(value)) {
-    const items = value.map((item: unknown) => redactValue(item, seen));
+    const items = value.map((item: unknown) => redactValue(item, seen, depth + 1));
     return items.some((item, i) => item !== value[i]) ? items : value;
   }
   let redacted = false;
   const entries = Object.entries(value).map(([key, field]) => {
-    const next = SECRET_FIELD.test(key) ? REDACTED : redactValue(field, seen);
+    const next = SECRET_FIELD.test(key) ? REDACTED : redactValue(field, seen, depth + 1);
     if (next !== field) redacted = true;
     return [key, next] as const;
   });

@@ -73,6 +73,18 @@ describe('cloudShadow', () => {
     expect(kept['temp']).toBeUndefined();
   });
 
+  it('should refuse a report nested 6,000 levels deep with 400, and answer a get afterwards', async () => {
+    const { ask } = await device();
+    const deep = `${'['.repeat(6_000)}1${']'.repeat(6_000)}`;
+    expect(await ask(`{"method":"update","state":{"reported":{"d":${deep}}},"version":1}`)).toMatchObject({
+      payload: {
+        status: 'error',
+        content: { errorcode: 400, errormessage: 'payload nests deeper than 64 levels' },
+      },
+    });
+    expect(await ask({ method: 'get' })).toMatchObject({ method: 'reply', payload: { status: 'success' } });
+  });
+
   it('should refuse more than 128 reported attributes with 408, and keep the shadow', async () => {
     const { emulator, ask } = await device();
     const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`a${i}`, i]));

@@ -165,6 +165,20 @@ describe('cloudThingState', () => {
     expect(describeEmulatorEvent(event)).toContain('thing.event.property.post');
   });
 
+  it('should answer a post that breaks the thing model 30,000 times, naming the first ten', async () => {
+    const emulator = await harness.start({
+      products: [{ productKey: PK, devices: [{ deviceName: 'dev01', deviceSecret: SECRET }], tsl }],
+    });
+    const client = await harness.connectDevice(emulator);
+    await client.subscribeAsync(`${sys}/event/property/post_reply`, { qos: 1 });
+    const reply = nextMessage(client);
+    client.publish(`${sys}/event/property/post`, post('15', { hist: new Array(30_000).fill('x') }));
+    const answer = JSON.parse((await reply).payload.toString()) as { code: number; message: string };
+    expect(answer.code).toBe(460);
+    expect(answer.message.split('; ')).toHaveLength(11);
+    expect(answer.message).toMatch(/; and 29991 more$/);
+  });
+
   it("should answer thing.dsltemplate.get with the product's TSL in the console's form", async () => {
     const emulator = await harness.start({
       products: [{ productKey: PK, devices: [{ deviceName: 'dev01', deviceSecret: SECRET }], tsl }],

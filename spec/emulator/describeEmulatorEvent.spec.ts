@@ -1,5 +1,6 @@
 import {
   describeCloudPublish,
+  describedSafely,
   describeEmulatorEvent,
   describeReceived,
 } from '../../lib/emulator/describeEmulatorEvent';
@@ -140,6 +141,17 @@ describe('describeCloudPublish', () => {
   it('should give the topic, QoS and size', () => {
     expect(describeCloudPublish('/t', Buffer.from('hi'), 0)).toBe(
       'cloud published on /t qos 0 (2 bytes) "hi"',
+    );
+  });
+});
+
+describe('describedSafely', () => {
+  it('should give the line, or say that it could not be written when describing throws', () => {
+    expect(describedSafely(() => 'a line')).toBe('a line');
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    expect(describedSafely(() => JSON.stringify(cycle))).toBe(
+      '(an event that could not be described: TypeError)',
     );
   });
 });

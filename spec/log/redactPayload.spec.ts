@@ -38,6 +38,15 @@ describe('redactPayload', () => {
     expect(redactPayload(given)).toBe(given);
   });
 
+  it('should redact a payload nested 10,000 deep whole, without overflowing the stack', () => {
+    const deep = `${'['.repeat(10_000)}"s3cret"${']'.repeat(10_000)}`;
+    expect(text(redactPayload(bytes(`{"sign":"x","a":${deep}}`)))).toBe('"[redacted]"');
+    expect(previewPayload(bytes(`{"sign":"x","a":${deep}}`))).toBe('"\\"[redacted]\\""');
+    // Without a name like a secret's, nothing is walked: the bytes are the same.
+    const plain = bytes(`{"a":${deep}}`);
+    expect(redactPayload(plain)).toBe(plain);
+  });
+
   it('should give the same bytes for a payload that is not UTF-8', () => {
     const given = new Uint8Array([0xff, 0xfe, 0x00]);
     expect(redactPayload(given)).toBe(given);
