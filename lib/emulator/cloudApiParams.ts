@@ -1,4 +1,5 @@
-import { parseJson } from '../json/parseJson';
+import { nestedDeeperThan, parseJson } from '../json/parseJson';
+import { MAX_JSON_DEPTH } from './decodeDevicePayload';
 
 /** The parameters of one server API request: the query string and the body, each name with its values. */
 export type ApiParams = ReadonlyMap<string, readonly string[]>;
@@ -75,11 +76,15 @@ export function base64(params: ApiParams, name: string): Buffer {
 /** A parameter that holds JSON text (`Items`, `Args`, `ShadowMessage`). */
 export function json(params: ApiParams, name: string): unknown {
   const value = required(params, name);
+  let parsed: unknown;
   try {
-    return parseJson(value);
+    parsed = parseJson(value);
   } catch {
     throw invalid(`${name} must be JSON`);
   }
+  if (nestedDeeperThan(parsed, MAX_JSON_DEPTH))
+    throw invalid(`${name} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return parsed;
 }
 
 /** A JSON object parameter. */

@@ -16,16 +16,17 @@ export function decodeValue<A>(codec: t.Decoder<unknown, A>, value: unknown): E.
 }
 
 /**
- * The deepest a device's JSON may nest. A thing model's values nest three levels at most (an array of structs
- * in a property post); a value kept 6,000 levels deep made every later answer that held it (a shadow `get`,
- * `QueryDevicePropertyStatus`) fail, as `JSON.stringify` overflowed the stack.
+ * The deepest JSON the emulator takes, from a device or through the server API. A thing model's values nest
+ * three levels at most (an array of structs in a property post); a value kept 6,000 levels deep made every
+ * later answer that held it (a shadow `get`, `QueryDevicePropertyStatus`) fail, as `JSON.stringify`
+ * overflowed the stack.
  */
-export const MAX_DEVICE_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = 64;
 
 /** Why a payload could not be read as JSON at all, before any codec looked at it. */
 export const UNREADABLE_JSON = {
   notJson: 'payload is not JSON',
-  tooDeep: `payload nests deeper than ${MAX_DEVICE_JSON_DEPTH} levels`,
+  tooDeep: `payload nests deeper than ${MAX_JSON_DEPTH} levels`,
 } as const;
 
 /** A device's payload as UTF-8 JSON through `codec`; the left says why not, in one line. */
@@ -36,6 +37,6 @@ export function decodeDevicePayload<A>(codec: t.Decoder<unknown, A>, payload: Bu
   } catch {
     return E.left(UNREADABLE_JSON.notJson);
   }
-  if (nestedDeeperThan(json, MAX_DEVICE_JSON_DEPTH)) return E.left(UNREADABLE_JSON.tooDeep);
+  if (nestedDeeperThan(json, MAX_JSON_DEPTH)) return E.left(UNREADABLE_JSON.tooDeep);
   return decodeValue(codec, json);
 }

@@ -188,6 +188,20 @@ describe('startCloudApi', () => {
     });
   });
 
+  it('should refuse JSON parameters nested deeper than 64 levels, and keep what it had', async () => {
+    const device = { ProductKey: 'a1Api000001', DeviceName: 'd1' };
+    const deep = `${'['.repeat(6_000)}1${']'.repeat(6_000)}`;
+    const body = JSON.stringify({ Action: 'SetDeviceDesiredProperty', ...device, Items: `{"d":${deep}}` });
+    expect((await post(body, 'application/json')).body).toMatchObject({
+      Success: false,
+      Code: 'iot.common.InvalidFormattedParameter',
+      ErrorMessage: 'Items nests deeper than 64 levels',
+    });
+    expect((await get({ Action: 'QueryDeviceDesiredProperty', ...device })).body).toMatchObject({
+      Success: true,
+    });
+  });
+
   it('should report each call, and complete on close', async () => {
     const calls = lastValueFrom(api.calls$.pipe(toArray()));
     await fetch(`${api.url}?Action=GetDeviceStatus&ProductKey=a1Api000001&DeviceName=d1`);
