@@ -5,6 +5,7 @@ import {
   concatMap,
   defer,
   EMPTY,
+  filter,
   finalize,
   map,
   merge,
@@ -246,11 +247,10 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
   const topologyChanges = merge(cloudChanges, ownChanges).pipe(share());
   const changesOf = ({ productKey, deviceName }: DeviceIdentity): Observable<SubDeviceChange> =>
     topologyChanges.pipe(
-      concatMap(({ change, subDevices }) =>
-        subDevices.some((d) => d.productKey === productKey && d.deviceName === deviceName)
-          ? of(change)
-          : EMPTY,
+      filter(({ subDevices }) =>
+        subDevices.some((d) => d.productKey === productKey && d.deviceName === deviceName),
       ),
+      map(({ change }) => change),
     );
 
   /** The session of each sub-device subscribed now, shared by every `SubDevice` of it. */

@@ -14,6 +14,7 @@ import {
   propertyEntry,
   specOf,
   thingMethods,
+  thingModel,
   type DataTypeName,
   type ThingModel,
   type TslJson,
@@ -191,10 +192,8 @@ export function cloudThingState(
     ),
   );
   // A product without a thing model has an empty one, as every product on the platform has one.
-  const thingModelTsl = (productKey: string): TslJson => {
-    const model = modelOf(productKey) ?? { _tag: 'ThingModel', properties: {}, events: {}, services: {} };
-    return encodeTsl({ ...model, productKey });
-  };
+  const thingModelTsl = (productKey: string): TslJson =>
+    encodeTsl({ ...(modelOf(productKey) ?? thingModel({ properties: {} })), productKey });
   subscription.add(
     answerAlink(cloud, anyDeviceTopics.dslTemplateGet, t.unknown, (_params, request, message) => {
       const answer = { data: thingModelTsl(message.productKey) };

@@ -27,14 +27,14 @@ export function parseJson(text: string): unknown {
   return json;
 }
 
-/** Whether a parsed value nests objects and arrays more than `levels` deep (walked without recursion). */
-export function nestedDeeperThan(root: unknown, levels: number): boolean {
-  const pending: [unknown, number][] = [[root, 0]];
-  while (pending.length > 0) {
-    const [value, depth] = pending.pop() as [unknown, number];
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= levels) return true;
-    for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push([item, depth + 1]);
-  }
+/**
+ * Whether a parsed value nests objects and arrays more than `levels` deep. Recursive, but never more than
+ * `levels` calls deep, whatever the value's depth.
+ */
+export function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels <= 0) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value))
+    if (nestedDeeperThan(item, levels - 1)) return true;
   return false;
 }

@@ -61,8 +61,8 @@ describe('startCloudApi', () => {
     expect(await post('', 'text/plain')).toMatchObject({ status: 400, body: { Code: 'MissingAction' } });
   });
 
-  const get = async (params: Record<string, string>) => {
-    const response = await fetch(`${api.url}?${new URLSearchParams(params).toString()}`);
+  const get = async (params: Record<string, string>, on: CloudApi = api) => {
+    const response = await fetch(`${on.url}?${new URLSearchParams(params).toString()}`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -163,14 +163,11 @@ describe('startCloudApi', () => {
     const cloud = await startEmulator({ products: withTsl });
     const tslApi = await startCloudApi(cloud, { products: withTsl });
     try {
-      const call = async (productKey: string) => {
-        const params = new URLSearchParams({ Action: 'GetThingModelTsl', ProductKey: productKey });
-        return (await fetch(`${tslApi.url}?${params.toString()}`)).json() as Promise<{
+      const call = async (productKey: string) =>
+        (await get({ Action: 'GetThingModelTsl', ProductKey: productKey }, tslApi)).body as {
           Success: boolean;
-          Code?: string;
           Data?: { TslStr: string };
-        }>;
-      };
+        };
       const answer = await call('a1Tsl000001');
       expect(answer.Success).toBe(true);
       const read = parseTsl(answer.Data?.TslStr);
