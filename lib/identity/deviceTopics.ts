@@ -17,6 +17,14 @@ export interface DeviceTopics {
   readonly eventPost: (eventId: string) => string;
   /** Cloud → device: the reply to `eventPost(eventId)`. */
   readonly eventPostReply: (eventId: string) => string;
+  /** Gateway → cloud: its own and its sub-devices' properties and events in one message. */
+  readonly propertyPackPost: string;
+  /** Cloud → device: the reply to `propertyPackPost`. */
+  readonly propertyPackPostReply: string;
+  /** Device → cloud: properties and events measured earlier, with their times. */
+  readonly propertyHistoryPost: string;
+  /** Cloud → device: the reply to `propertyHistoryPost`. */
+  readonly propertyHistoryPostReply: string;
   /** Cloud → device: invoke a service asynchronously. */
   readonly service: (serviceId: string) => string;
   /** Device → cloud: the reply to `service(serviceId)`. */
@@ -126,6 +134,10 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     propertySetReply: `${thing}/service/property/set_reply`,
     eventPost: (eventId) => `${thing}/event/${eventId}/post`,
     eventPostReply: (eventId) => `${thing}/event/${eventId}/post_reply`,
+    propertyPackPost: `${thing}/event/property/pack/post`,
+    propertyPackPostReply: `${thing}/event/property/pack/post_reply`,
+    propertyHistoryPost: `${thing}/event/property/history/post`,
+    propertyHistoryPostReply: `${thing}/event/property/history/post_reply`,
     service: (serviceId) => `${thing}/service/${serviceId}`,
     serviceReply: (serviceId) => `${thing}/service/${serviceId}_reply`,
     rrpcRequestFilter: `${sys}/rrpc/request/+`,

@@ -96,6 +96,12 @@ export {
   DesiredValue,
   DesiredValues,
   EventPostParams,
+  HistoryPart,
+  HistoryPostParams,
+  PackEvents,
+  PackPart,
+  PackPostParams,
+  PartIdentity,
   PropertyParams,
   propertyEntry,
   thingMethods,
@@ -104,12 +110,15 @@ export {
 export { contextPath, describeErrors } from './describeErrors';
 export {
   checkEventPost,
+  checkHistoryPost,
+  checkPackPost,
   checkPropertyPost,
   checkPropertySet,
   checkServiceParams,
   normalizePropertyPost,
   propertySetType,
   serviceInputType,
+  type ModelOf,
 } from './tsl/checkThing';
 export { checkFields, checkValue, normalizeValue, type TslRule, type TslViolation } from './tsl/checkValue';
 export type { DataType, DataTypeName, Field } from './tsl/DataType';

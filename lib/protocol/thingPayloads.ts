@@ -11,6 +11,10 @@ export const thingMethods = {
   desiredDelete: 'thing.property.desired.delete',
   /** The device asks for its product's thing model (its TSL document). */
   dslTemplateGet: 'thing.dsltemplate.get',
+  /** A gateway reports its own properties and events and those of its sub-devices in one message. */
+  propertyPackPost: 'thing.event.property.pack.post',
+  /** A device reports properties and events measured earlier, each with its time. */
+  propertyHistoryPost: 'thing.event.property.history.post',
 } as const;
 
 /** A property value as posted: the value alone, or with the time it was measured (UTC ms). */
@@ -64,3 +68,53 @@ export const DesiredDeleteParams = t.record(
   'DesiredDeleteParams',
 );
 export type DesiredDeleteParams = t.TypeOf<typeof DesiredDeleteParams>;
+
+/** Whose data a part of a pack or history post is: a device's product key and name. */
+export const PartIdentity = t.type({ productKey: t.string, deviceName: t.string }, 'PartIdentity');
+
+/**
+ * The events of a pack post, by identifier: the output values and the time of each. (A pack carries one
+ * occurrence of each event; a history post, a list of them.)
+ */
+export const PackEvents = t.record(t.string, EventPostParams, 'PackEvents');
+
+/** One device's part of a pack post: properties as in a property post (`{value, time?}` each), events. */
+export const PackPart = t.partial({ properties: PropertyParams, events: PackEvents }, 'PackPart');
+export type PackPart = t.TypeOf<typeof PackPart>;
+
+/** The params of `thing.event.property.pack.post`: the gateway's own part, and a part per sub-device. */
+export const PackPostParams = t.intersection(
+  [
+    PackPart,
+    t.partial({ subDevices: t.array(t.intersection([t.type({ identity: PartIdentity }), PackPart])) }),
+  ],
+  'PackPostParams',
+);
+export type PackPostParams = t.TypeOf<typeof PackPostParams>;
+
+/** A value with the time it was measured, which history requires (UTC ms). */
+const Measured = t.type({ value: t.unknown, time: NumberFromStringOrNumber }, 'Measured');
+const MeasuredEvent = t.type(
+  { value: t.record(t.string, t.unknown), time: NumberFromStringOrNumber },
+  'MeasuredEvent',
+);
+
+/**
+ * One device's part of `thing.event.property.history.post`: snapshots of properties and occurrences of
+ * events, each identifier with its value and time.
+ */
+export const HistoryPart = t.intersection(
+  [
+    t.type({ identity: PartIdentity }),
+    t.partial({
+      properties: t.array(t.record(t.string, Measured)),
+      events: t.array(t.record(t.string, MeasuredEvent)),
+    }),
+  ],
+  'HistoryPart',
+);
+export type HistoryPart = t.TypeOf<typeof HistoryPart>;
+
+/** The params of `thing.event.property.history.post`: a part per device (the device itself, or a sub-device). */
+export const HistoryPostParams = t.array(HistoryPart, 'HistoryPostParams');
+export type HistoryPostParams = t.TypeOf<typeof HistoryPostParams>;

@@ -1,5 +1,5 @@
 import { preview } from '../lenient';
-import { propertyEntry } from '../thingPayloads';
+import { propertyEntry, type HistoryPostParams, type PackPart, type PackPostParams } from '../thingPayloads';
 import { checkFields, checkValue, normalizeValue, type TslViolation } from './checkValue';
 import { fieldsOf, specOf, type ThingModel, type ThingTypes } from './ThingModel';
 import { checkedType } from './TslType';
@@ -70,6 +70,58 @@ export function checkEventPost<M extends ThingTypes>(
   const spec = specOf(model.events, identifier);
   if (spec === undefined) return [notDefined(path, 'event', identifier)];
   return checkFields(fieldsOf(spec.output), output, path, 'set of output values');
+}
+
+/** How a pack or history post finds the thing model of each part's product: `undefined` checks none. */
+export type ModelOf = (productKey: string) => ThingModel | undefined;
+
+function checkPackPart(model: ThingModel, part: PackPart, path: string): TslViolation[] {
+  const properties =
+    part.properties === undefined ? [] : checkPropertyPost(model, part.properties, join(path, 'properties'));
+  const events = Object.entries(part.events ?? {}).flatMap(([identifier, { value }]) =>
+    checkEventPost(model, identifier, value, join(join(path, 'events'), identifier)),
+  );
+  return [...properties, ...events];
+}
+
+/**
+ * The rules a pack post breaks: the gateway's own part (`ownProductKey`) and each sub-device's, against their
+ * products' thing models; a part whose product has none is not checked. Paths start at the params:
+ * `properties.temp`, `subDevices.0.events.alarm.level`.
+ */
+export function checkPackPost(
+  params: PackPostParams,
+  ownProductKey: string,
+  modelOf: ModelOf,
+): TslViolation[] {
+  const own = modelOf(ownProductKey);
+  return [
+    ...(own === undefined ? [] : checkPackPart(own, params, '')),
+    ...(params.subDevices ?? []).flatMap((part, index) => {
+      const model = modelOf(part.identity.productKey);
+      return model === undefined ? [] : checkPackPart(model, part, `subDevices.${index}`);
+    }),
+  ];
+}
+
+/**
+ * The rules a history post breaks: each snapshot of properties and each occurrence of an event, against
+ * the thing model of its part's product. Paths start at the params: `0.properties.2.temp`.
+ */
+export function checkHistoryPost(params: HistoryPostParams, modelOf: ModelOf): TslViolation[] {
+  return params.flatMap((part, index) => {
+    const model = modelOf(part.identity.productKey);
+    if (model === undefined) return [];
+    const properties = (part.properties ?? []).flatMap((snapshot, at) =>
+      checkPropertyPost(model, snapshot, `${index}.properties.${at}`),
+    );
+    const events = (part.events ?? []).flatMap((occurrences, at) =>
+      Object.entries(occurrences).flatMap(([identifier, { value }]) =>
+        checkEventPost(model, identifier, value, `${index}.events.${at}.${identifier}`),
+      ),
+    );
+    return [...properties, ...events];
+  });
 }
 
 /** The rules a service's input (or output) breaks, or that the thing model has no such service. */
