@@ -1,6 +1,7 @@
 import type * as E from 'fp-ts/Either';
 import type { Observable, ObservableInput } from 'rxjs';
 import type { PublishFailure, PublishReceipt } from '../connection/messages';
+import type { DeviceIdentity } from '../identity';
 import type { AlinkReply, AnyThing, PropertyValue, ThingModel, ThingTypes, TslViolation } from '../protocol';
 import type { RequestFailure } from './RequestFailure';
 import type { ServedRequest } from './serve';
@@ -88,6 +89,61 @@ export type ServiceOutput<M extends ThingTypes, K extends ServiceName<M>> = M['s
 }
   ? O
   : never;
+/** An event as a pack post carries it: its output values and, when it happened earlier, the time (UTC ms). */
+export interface PackedEvent<O> {
+  readonly value: O;
+  readonly time?: number | undefined;
+}
+
+/** The events of one device in a pack post, by identifier: one occurrence each. */
+export type PackedEvents<M extends ThingTypes> = {
+  readonly [K in EventName<M>]?: PackedEvent<EventOutput<M, K>>;
+};
+
+/** A sub-device's part of a pack post: whose it is, and its properties and events as its product defines them. */
+export interface SubDevicePack {
+  readonly identity: DeviceIdentity;
+  readonly properties?: Readonly<Record<string, unknown>> | undefined;
+  readonly events?: Readonly<Record<string, PackedEvent<Readonly<Record<string, unknown>>>>> | undefined;
+}
+
+/**
+ * What `postPack` takes: the gateway's own properties (each a value or `{ value, time }`) and events, and a
+ * part for each sub-device. The platform takes at most 200 properties, 20 events and 20 sub-devices a post.
+ */
+export interface PackPost<M extends ThingTypes> {
+  readonly properties?: PropertyPost<M> | undefined;
+  readonly events?: PackedEvents<M> | undefined;
+  readonly subDevices?: readonly SubDevicePack[] | undefined;
+}
+
+export interface PackPostOptions extends PostOptions {
+  /**
+   * The thing models of the sub-devices' products, to check their parts before sending, as the thing's own
+   * `tsl` checks its own part. A part whose product gets `undefined` is sent unchecked.
+   */
+  readonly models?: ((productKey: string) => ThingModel | undefined) | undefined;
+}
+
+/** A value measured earlier, with the time it was measured (UTC ms), which history requires. */
+export interface Measured<V> {
+  readonly value: V;
+  readonly time: number;
+}
+
+/**
+ * What `postHistory` takes: snapshots of properties and occurrences of events, each value with its time,
+ * oldest first or in any order.
+ */
+export interface HistoryPost<M extends ThingTypes> {
+  readonly properties?:
+    | readonly { readonly [K in PropertyName<M>]?: Measured<M['properties'][K]> }[]
+    | undefined;
+  readonly events?:
+    | readonly { readonly [K in EventName<M>]?: Measured<EventOutput<M, K>> }[]
+    | undefined;
+}
+
 /** The reply to `getDesiredProperties`: the desired value and version of each property that has one. */
 export type DesiredProperties<M extends ThingTypes, K extends PropertyName<M>> = {
   readonly [P in K]?: { readonly value: M['properties'][P]; readonly version?: number | undefined };
@@ -121,6 +177,20 @@ export interface Thing<M extends ThingTypes = AnyThing> {
     output: EventOutput<M, K>,
     options: NotifyOptions & EventTime,
   ): Observable<E.Either<TslFailure | PublishFailure, PublishReceipt>>;
+  /**
+   * A gateway reports its own properties and events and its sub-devices' in one message
+   * (`thing.event.property.pack.post`), each part checked against its product's thing model when one is known
+   * (`tsl`, `options.models`). The platform checks that each sub-device is in the gateway's topology.
+   */
+  postPack(pack: PackPost<M>, options?: PackPostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
+  /**
+   * Reports properties and events measured earlier, each with its time (`thing.event.property.history.post`):
+   * what a device kept while it was offline. Works for a gateway's sub-device too (a thing of the sub-device).
+   */
+  postHistory(
+    history: HistoryPost<M>,
+    options?: PostOptions,
+  ): Observable<E.Either<ThingFailure, AlinkReply>>;
   /** Asks for the desired values of properties (`thing.property.desired.get`). */
   getDesiredProperties<K extends PropertyName<M>>(
     identifiers: readonly K[],

@@ -87,7 +87,7 @@ function checkPackPart(model: ThingModel, part: PackPart, path: string): TslViol
 /**
  * The rules a pack post breaks: the gateway's own part (`ownProductKey`) and each sub-device's, against their
  * products' thing models; a part whose product has none is not checked. Paths start at the params:
- * `properties.temp`, `subDevices.0.events.alarm.level`.
+ * `properties.temp`, `subDevices[0].events.alarm.level`.
  */
 export function checkPackPost(
   params: PackPostParams,
@@ -99,25 +99,25 @@ export function checkPackPost(
     ...(own === undefined ? [] : checkPackPart(own, params, '')),
     ...(params.subDevices ?? []).flatMap((part, index) => {
       const model = modelOf(part.identity.productKey);
-      return model === undefined ? [] : checkPackPart(model, part, `subDevices.${index}`);
+      return model === undefined ? [] : checkPackPart(model, part, `subDevices[${index}]`);
     }),
   ];
 }
 
 /**
  * The rules a history post breaks: each snapshot of properties and each occurrence of an event, against
- * the thing model of its part's product. Paths start at the params: `0.properties.2.temp`.
+ * the thing model of its part's product. Paths start at the params: `[0].properties[2].temp`.
  */
 export function checkHistoryPost(params: HistoryPostParams, modelOf: ModelOf): TslViolation[] {
   return params.flatMap((part, index) => {
     const model = modelOf(part.identity.productKey);
     if (model === undefined) return [];
     const properties = (part.properties ?? []).flatMap((snapshot, at) =>
-      checkPropertyPost(model, snapshot, `${index}.properties.${at}`),
+      checkPropertyPost(model, snapshot, `[${index}].properties[${at}]`),
     );
     const events = (part.events ?? []).flatMap((occurrences, at) =>
       Object.entries(occurrences).flatMap(([identifier, { value }]) =>
-        checkEventPost(model, identifier, value, `${index}.events.${at}.${identifier}`),
+        checkEventPost(model, identifier, value, `[${index}].events[${at}].${identifier}`),
       ),
     );
     return [...properties, ...events];
