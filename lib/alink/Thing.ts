@@ -137,11 +137,8 @@ export interface Measured<V> {
  */
 export interface HistoryPost<M extends ThingTypes> {
   readonly properties?:
-    | readonly { readonly [K in PropertyName<M>]?: Measured<M['properties'][K]> }[]
-    | undefined;
-  readonly events?:
-    | readonly { readonly [K in EventName<M>]?: Measured<EventOutput<M, K>> }[]
-    | undefined;
+    readonly { readonly [K in PropertyName<M>]?: Measured<M['properties'][K]> }[] | undefined;
+  readonly events?: readonly { readonly [K in EventName<M>]?: Measured<EventOutput<M, K>> }[] | undefined;
 }
 
 /** The reply to `getDesiredProperties`: the desired value and version of each property that has one. */
@@ -187,10 +184,7 @@ export interface Thing<M extends ThingTypes = AnyThing> {
    * Reports properties and events measured earlier, each with its time (`thing.event.property.history.post`):
    * what a device kept while it was offline. Works for a gateway's sub-device too (a thing of the sub-device).
    */
-  postHistory(
-    history: HistoryPost<M>,
-    options?: PostOptions,
-  ): Observable<E.Either<ThingFailure, AlinkReply>>;
+  postHistory(history: HistoryPost<M>, options?: PostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
   /** Asks for the desired values of properties (`thing.property.desired.get`). */
   getDesiredProperties<K extends PropertyName<M>>(
     identifiers: readonly K[],

@@ -14,16 +14,23 @@ import {
 } from 'rxjs';
 import {
   checkEventPost,
+  checkHistoryPost,
+  checkPackPost,
   checkPropertyPost,
   checkServiceParams,
   describeErrors,
   DesiredValues,
   normalizePropertyPost,
   PropertyParams,
+  propertyEntry,
   propertySetType,
   serviceInputType,
   thingMethods,
   type AnyThing,
+  type HistoryPostParams,
+  type ModelOf,
+  type PackPostParams,
+  type ThingModel,
   type ThingTypes,
   type TslViolation,
   specOf,
@@ -36,7 +43,16 @@ import { alinkNotify, alinkRequest, DEFAULT_REQUEST_TIMEOUT_MS } from './request
 import type { RequestFailure } from './RequestFailure';
 import { serveAlink } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
-import type { NotifyOptions, PostOptions, Thing, ThingOptions, TslFailure } from './Thing';
+import type {
+  HistoryPost,
+  NotifyOptions,
+  PackPost,
+  PackPostOptions,
+  PostOptions,
+  Thing,
+  ThingOptions,
+  TslFailure,
+} from './Thing';
 
 /** How long a reply topic stays subscribed after the last request waiting on it. */
 export const DEFAULT_LINGER_MS = 5000;
@@ -44,6 +60,33 @@ export const DEFAULT_LINGER_MS = 5000;
 const Params = t.record(t.string, t.unknown);
 const isNotify = (options: PostOptions | NotifyOptions | undefined): options is NotifyOptions =>
   options !== undefined && 'ack' in options && options.ack === false;
+
+type Properties = Readonly<Record<string, unknown>>;
+
+/**
+ * Properties as a pack post carries them, `{ value, time? }` each (the platform's form), with dates as
+ * strings where the thing model says so.
+ */
+function packedProperties(model: ThingModel | undefined, properties: Properties): Properties {
+  const normalized = model === undefined ? properties : normalizePropertyPost(model, properties);
+  return Object.fromEntries(
+    Object.entries(normalized).map(([identifier, raw]) => {
+      const { value, time } = propertyEntry(raw);
+      return [identifier, time === undefined ? { value } : { value, time }];
+    }),
+  );
+}
+
+/** One device's part of a pack post on the wire: what it has, nothing it lacks. */
+function packedPart(
+  model: ThingModel | undefined,
+  part: { readonly properties?: Properties | undefined; readonly events?: unknown },
+) {
+  return {
+    ...(part.properties === undefined ? {} : { properties: packedProperties(model, part.properties) }),
+    ...(part.events === undefined ? {} : { events: part.events }),
+  };
+}
 
 /**
  * The thing model of a device: properties and events posted with their replies
@@ -63,6 +106,8 @@ export function createThing<M extends ThingTypes = AnyThing>(
 ): Thing<M> {
   const { tsl, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, lingerMs = DEFAULT_LINGER_MS } = options;
   const { topics } = device;
+  /** The model for the checks that take any product's (a pack's parts, a history's). */
+  const anyModel = tsl as ThingModel | undefined;
   // One subscription for the replies of every post (the property post and each event's), one for each
   // desired-property request; the exact desired topics, so that an echo of the request is never taken for it.
   const postReplies = correlatedReplies(device, topics.eventPostReply('+'), lingerMs);
@@ -74,12 +119,17 @@ export function createThing<M extends ThingTypes = AnyThing>(
   const refused = (topic: string, method: string, violations: readonly TslViolation[]) =>
     of(E.left<TslFailure>({ _tag: 'TslFailure', topic, method, violations }));
 
+  // The pack and history posts have reply topics of their own, outside `event/+/post_reply`.
+  const packReplies = correlatedReplies(device, topics.propertyPackPostReply, lingerMs);
+  const historyReplies = correlatedReplies(device, topics.propertyHistoryPostReply, lingerMs);
+
   function post(
     topic: string,
     method: string,
     params: unknown,
     violations: () => readonly TslViolation[],
     postOptions: PostOptions | NotifyOptions | undefined,
+    replies = postReplies,
   ) {
     return defer(() => {
       const problems = violations();
@@ -88,7 +138,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       return alinkRequest(
         device,
         { topic, method, params },
-        { timeoutMs, ...postOptions, replies: postReplies, deadlines },
+        { timeoutMs, ...postOptions, replies, deadlines },
       );
     });
   }
@@ -178,6 +228,55 @@ export function createThing<M extends ThingTypes = AnyThing>(
         params,
         () => (tsl === undefined ? [] : checkEventPost(tsl, identifier, output)),
         postOptions === undefined ? undefined : (rest as PostOptions | NotifyOptions),
+      );
+    },
+
+    postPack(pack: PackPost<AnyThing>, packOptions: PackPostOptions = {}) {
+      const { models, ...postOptions } = packOptions;
+      const modelOf: ModelOf = (productKey) =>
+        (productKey === device.productKey ? anyModel : undefined) ?? models?.(productKey);
+      const params = {
+        ...packedPart(modelOf(device.productKey), pack),
+        ...(pack.subDevices === undefined
+          ? {}
+          : {
+              subDevices: pack.subDevices.map((part) => ({
+                identity: { productKey: part.identity.productKey, deviceName: part.identity.deviceName },
+                ...packedPart(modelOf(part.identity.productKey), part),
+              })),
+            }),
+      };
+      return post(
+        topics.propertyPackPost,
+        thingMethods.propertyPackPost,
+        params,
+        () => checkPackPost(pack as PackPostParams, device.productKey, modelOf),
+        postOptions,
+        packReplies,
+      );
+    },
+
+    postHistory(history: HistoryPost<AnyThing>, postOptions?: PostOptions) {
+      const identity = { productKey: device.productKey, deviceName: device.deviceName };
+      const asGiven: HistoryPostParams = [{ identity, ...history } as HistoryPostParams[number]];
+      const part = {
+        identity,
+        ...(history.properties === undefined
+          ? {}
+          : {
+              properties: history.properties.map((snapshot) =>
+                tsl === undefined ? snapshot : normalizePropertyPost(tsl, snapshot),
+              ),
+            }),
+        ...(history.events === undefined ? {} : { events: history.events }),
+      };
+      return post(
+        topics.propertyHistoryPost,
+        thingMethods.propertyHistoryPost,
+        [part],
+        () => (tsl === undefined ? [] : checkHistoryPost(asGiven, () => anyModel)),
+        postOptions,
+        historyReplies,
       );
     },
 

@@ -3,6 +3,8 @@ import {
   DesiredDeleteParams,
   DesiredValues,
   EventPostParams,
+  HistoryPostParams,
+  PackPostParams,
   propertyEntry,
   thingMethods,
 } from '../../lib/protocol/thingPayloads';
@@ -16,6 +18,8 @@ describe('thingMethods', () => {
       thingMethods.service('reboot'),
       thingMethods.desiredGet,
       thingMethods.desiredDelete,
+      thingMethods.propertyPackPost,
+      thingMethods.propertyHistoryPost,
     ]).toEqual([
       'thing.event.property.post',
       'thing.event.battery:low.post',
@@ -23,6 +27,8 @@ describe('thingMethods', () => {
       'thing.service.reboot',
       'thing.property.desired.get',
       'thing.property.desired.delete',
+      'thing.event.property.pack.post',
+      'thing.event.property.history.post',
     ]);
   });
 });
@@ -65,5 +71,62 @@ describe('the payload codecs', () => {
 
   it('should refuse an event post without its output values', () => {
     expect(E.isLeft(EventPostParams.decode({ time: 1 }))).toBe(true);
+  });
+});
+
+describe('the pack and history post codecs', () => {
+  // The request samples of the platform's page on TSL messages (Alink JSON), their values shortened.
+  const packSample = {
+    properties: { Power: { value: 'on', time: 1524448722000 }, WF: { value: {}, time: 1524448722000 } },
+    events: { alarmEvent1: { value: { param1: 'on', param2: '2' }, time: 1524448722000 } },
+    subDevices: [
+      {
+        identity: { productKey: 'a1Sub', deviceName: 's1' },
+        properties: { Power: { value: 'on', time: 1524448722000 } },
+        events: { alertEvent2: { value: { param1: 'on' }, time: '1524448722000' } },
+      },
+    ],
+  };
+  const historySample = [
+    {
+      identity: { productKey: 'a1Gw', deviceName: 'gw' },
+      properties: [
+        { Power: { value: 'on', time: 123456 }, WF: { value: '3', time: 123456 } },
+        { Power: { value: 'off', time: '123457' } },
+      ],
+      events: [{ alarmEvent: { value: { Power: 'on', WF: '2' }, time: 123456 } }],
+    },
+  ];
+
+  it("should decode the platform's pack sample, an event's time given as a string", () => {
+    const decoded = PackPostParams.decode(packSample);
+    expect(E.isRight(decoded) && decoded.right.subDevices?.[0]?.events).toEqual({
+      alertEvent2: { value: { param1: 'on' }, time: 1524448722000 },
+    });
+  });
+
+  it("should decode the platform's history sample, times given as strings", () => {
+    const decoded = HistoryPostParams.decode(historySample);
+    expect(E.isRight(decoded) && decoded.right[0]?.properties?.[1]).toEqual({
+      Power: { value: 'off', time: 123457 },
+    });
+  });
+
+  it.each<[string, { decode: (u: unknown) => E.Either<unknown, unknown> }, unknown]>([
+    ['a pack whose sub-device has no identity', PackPostParams, { subDevices: [{ properties: {} }] }],
+    ['a pack whose event has no output values', PackPostParams, { events: { alarm: { time: 1 } } }],
+    ['a history that is no array', HistoryPostParams, historySample[0]],
+    [
+      'a history property without its time',
+      HistoryPostParams,
+      [{ identity: { productKey: 'p', deviceName: 'd' }, properties: [{ Power: { value: 'on' } }] }],
+    ],
+    [
+      'a history event without its time',
+      HistoryPostParams,
+      [{ identity: { productKey: 'p', deviceName: 'd' }, events: [{ alarm: { value: {} } }] }],
+    ],
+  ])('should refuse %s', (_, codec, value) => {
+    expect(E.isLeft(codec.decode(value))).toBe(true);
   });
 });

@@ -2,6 +2,8 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import {
   checkEventPost,
+  checkHistoryPost,
+  checkPackPost,
   checkPropertyPost,
   checkPropertySet,
   checkServiceParams,
@@ -114,5 +116,53 @@ describe('normalizePropertyPost', () => {
       stops: [{ at: '6' }],
       temp: { value: 1, time: 2 },
     });
+  });
+});
+
+describe('checkPackPost', () => {
+  const sensor = thingModel({ properties: { level: property('r', tslTypes.int({ min: 0, max: 10 })) } });
+  const modelOf = (productKey: string) =>
+    productKey === 'gw' ? model : productKey === 'sensor' ? sensor : undefined;
+
+  it("should check the gateway's part and each sub-device's against their products' models, and skip a product without one", () => {
+    const violations = checkPackPost(
+      {
+        properties: { temp: { value: 130 } },
+        events: { fault: { value: { code: 1 } } },
+        subDevices: [
+          { identity: { productKey: 'unknown', deviceName: 'u' }, properties: { anything: 1 } },
+          { identity: { productKey: 'sensor', deviceName: 's' }, properties: { level: 11 } },
+          { identity: { productKey: 'sensor', deviceName: 't' }, events: { fault: { value: {} } } },
+        ],
+      },
+      'gw',
+      modelOf,
+    );
+    expect(rules(violations)).toEqual([
+      'properties.temp max',
+      'subDevices[1].properties.level max',
+      'subDevices[2].events.fault undefined',
+    ]);
+  });
+
+  it("should check nothing of the gateway's own part when its product has no model", () => {
+    expect(checkPackPost({ properties: { anything: 1 } }, 'other', modelOf)).toEqual([]);
+  });
+});
+
+describe('checkHistoryPost', () => {
+  it('should check every snapshot and occurrence, each at its index', () => {
+    const violations = checkHistoryPost(
+      [
+        {
+          identity: { productKey: 'gw', deviceName: 'd' },
+          properties: [{ temp: { value: 1, time: 1 } }, { count: { value: 1.5, time: 2 } }],
+          events: [{ fault: { value: { code: 256 }, time: 3 } }],
+        },
+        { identity: { productKey: 'none', deviceName: 'x' }, properties: [{ any: { value: 1, time: 1 } }] },
+      ],
+      (productKey) => (productKey === 'gw' ? model : undefined),
+    );
+    expect(rules(violations)).toEqual(['[0].properties[1].count integer', '[0].events[0].fault.code max']);
   });
 });
