@@ -151,6 +151,38 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
     return { Data: { List: { PropertyStatusInfo } } };
   },
 
+  async QueryDevicePropertyData(params, context) {
+    const device = deviceOf(params, context);
+    const identifier = required(params, 'Identifier');
+    const time = (name: string) => {
+      required(params, name);
+      return integer(params, name, 0, Number.MAX_SAFE_INTEGER, 0);
+    };
+    // The platform's single-property page asks StartTime < EndTime, its many-property one the other way round
+    // for a descending query: either order is taken as the range between the two.
+    const [from, to] = [time('StartTime'), time('EndTime')];
+    const asc = integer(params, 'Asc', 0, 1, 1) === 1;
+    const pageSize = integer(params, 'PageSize', 1, 50, 10);
+    const range = { startTime: Math.min(from, to), endTime: Math.max(from, to), asc };
+    // One more than the page, to know whether there is a next one and where it starts.
+    const records = context.emulator.queryDevicePropertyData(device, identifier, {
+      ...range,
+      pageSize: pageSize + 1,
+    });
+    const next = records[pageSize];
+    const PropertyInfo = records.slice(0, pageSize).map(({ time, value }) => ({
+      Time: String(time),
+      Value: typeof value === 'string' ? value : JSON.stringify(value),
+    }));
+    return {
+      Data: {
+        NextValid: next !== undefined,
+        ...(next === undefined ? {} : { NextTime: next.time }),
+        List: { PropertyInfo },
+      },
+    };
+  },
+
   async GetDeviceShadow(params, context) {
     const device = deviceOf(params, context);
     return { ShadowMessage: JSON.stringify(context.emulator.getDeviceShadow(device)) };

@@ -24,6 +24,7 @@ import { answerAlink, type CloudAnswer } from './answerAlink';
 import type { CloudSide } from './CloudSide';
 import type { OnlineDevice } from './emulatorEvent';
 import { anyDeviceTopics } from './anyDeviceTopics';
+import type { PropertyDataRange, PropertyRecord, PropertyStore } from './propertyStore';
 
 /** The last value a device reported for a property (OpenAPI `QueryDevicePropertyStatus`). */
 export interface PropertyStatus {
@@ -47,6 +48,16 @@ export interface DesiredProperty {
 export interface CloudThingQueries {
   /** OpenAPI `QueryDevicePropertyStatus`: the last value and time of each property the device reported. */
   queryDevicePropertyStatus(device: DeviceIdentity): readonly PropertyStatus[];
+  /**
+   * OpenAPI `QueryDevicePropertyData`: the recorded values of one property of a device, ordered by time
+   * (oldest first unless `asc` is `false`), from property posts, pack posts and history posts. The emulator
+   * keeps the latest `propertyHistoryLimit` of each property (by time; 1,000 by default).
+   */
+  queryDevicePropertyData(
+    device: DeviceIdentity,
+    identifier: string,
+    range?: PropertyDataRange,
+  ): readonly PropertyRecord[];
   /** OpenAPI `SetDeviceDesiredProperty`: sets desired values; gives each property's new version. */
   setDeviceDesiredProperty(
     device: DeviceIdentity,
@@ -69,34 +80,58 @@ export interface CloudThingState extends CloudThingQueries {
 const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 
 /**
- * The first ten violations, one after another, and how many more: an array of 30,000 bad items gave a
+ * The first ten problems, one after another, and how many more: an array of 30,000 bad items gave a
  * message over the largest payload the emulator sends, and the device got no reply at all.
  */
-function violationsMessage(violations: readonly TslViolation[]): string {
-  const shown = violations.slice(0, 10).map((v) => v.message);
-  const more = violations.length - shown.length;
+export function firstTen(messages: readonly string[]): string {
+  const shown = messages.slice(0, 10);
+  const more = messages.length - shown.length;
   return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
+const violationsMessage = (violations: readonly TslViolation[]): string =>
+  firstTen(violations.map((v) => v.message));
+
 /** The platform's answer to a post that breaks the thing model: 5092 for an undefined property, else 460. */
-function refusal(violations: readonly TslViolation[]): CloudAnswer {
+export function refusal(violations: readonly TslViolation[]): CloudAnswer {
   const code = violations.some((v) => v.rule === 'undefined')
     ? ALINK_CODES.propertyNotFound
     : ALINK_CODES.invalidParameter;
   return { code, message: violationsMessage(violations) };
 }
 
+/** Reports a thing-model request the cloud answered on `events$`: one `thing` event. */
+export function reportThingAnswer(
+  cloud: CloudSide,
+  device: OnlineDevice,
+  method: string,
+  id: string,
+  answer: CloudAnswer,
+  ack: boolean,
+  violations?: readonly TslViolation[],
+): void {
+  cloud.emit({
+    type: 'thing',
+    // The device alone: `device` may be the whole message it sent.
+    device: { productKey: device.productKey, deviceName: device.deviceName, clientId: device.clientId },
+    method,
+    id,
+    ...(ack ? { code: answer.code ?? ALINK_CODES.success } : {}),
+    ...(violations === undefined || violations.length === 0 ? {} : { violations }),
+  });
+}
+
 /**
  * The cloud side of the thing model: answers property and event posts (200, or with a
  * thing model for the product, 5092 for an undefined property and 460 for a value that breaks its spec) and
  * the desired-property requests, gives a device its product's thing model (`thing.dsltemplate.get`), and
- * keeps the last value and time of each property.
+ * keeps in `store` the last value and time of each property and a record of each value.
  */
 export function cloudThingState(
   cloud: CloudSide,
   modelOf: (productKey: string) => ThingModel | undefined,
+  store: PropertyStore,
 ): CloudThingState {
-  const reported = new Map<string, Map<string, { value: unknown; time: number }>>();
   const desired = new Map<string, Map<string, DesiredProperty>>();
   /** The last version of each desired property, kept when it is deleted: versions only count up. */
   const versions = new Map<string, Map<string, number>>();
@@ -112,16 +147,7 @@ export function cloudThingState(
     answer: CloudAnswer,
     ack: boolean,
     violations?: readonly TslViolation[],
-  ) =>
-    cloud.emit({
-      type: 'thing',
-      // The device alone: `device` may be the whole message it sent.
-      device: { productKey: device.productKey, deviceName: device.deviceName, clientId: device.clientId },
-      method,
-      id,
-      ...(ack ? { code: answer.code ?? ALINK_CODES.success } : {}),
-      ...(violations === undefined || violations.length === 0 ? {} : { violations }),
-    });
+  ) => reportThingAnswer(cloud, device, method, id, answer, ack, violations);
 
   const subscription = new Subscription();
   // One listener for every post: `…/thing/event/+/post` is the property post's topic too.
@@ -138,10 +164,9 @@ export function cloudThingState(
         const violations = model === undefined ? [] : checkPropertyPost(model, values.right);
         const answer = violations.length > 0 ? refusal(violations) : {};
         if (violations.length === 0) {
-          const properties = own(reported, message);
           for (const [key, raw] of Object.entries(values.right)) {
             const { value, time = cloud.now() } = propertyEntry(raw);
-            properties.set(key, { value, time });
+            store.report(message, key, { value, time });
           }
         }
         reportAnswer(message, method, request.id, answer, ack, violations);
@@ -205,7 +230,7 @@ export function cloudThingState(
   return {
     queryDevicePropertyStatus(device) {
       const properties = modelOf(device.productKey)?.properties;
-      return [...own(reported, device)].map(([identifier, { value, time }]) => {
+      return [...store.latest(device)].map(([identifier, { value, time }]) => {
         const spec = properties && specOf(properties, identifier);
         return {
           identifier,
@@ -216,6 +241,7 @@ export function cloudThingState(
         };
       });
     },
+    queryDevicePropertyData: (device, identifier, range) => store.history(device, identifier, range),
     setDeviceDesiredProperty(device, items) {
       const values = own(desired, device);
       const last = own(versions, device);

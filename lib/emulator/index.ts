@@ -29,6 +29,8 @@ export {
   ShadowVersionConflictError,
 } from './emulatorErrors';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
+export type { PackPostLimits } from './cloudThingBatches';
+export type { PropertyDataRange, PropertyRecord } from './propertyStore';
 export type { CloudThingCalls, InvokeThingServiceOptions, SetDevicePropertyOptions } from './cloudThingCalls';
 export { MissingPeerDependencyError } from './loadAedes';
 export type { EmulatedProduct, EmulatedDevice } from './authenticateDevice';

@@ -43,9 +43,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * Serves the platform's server API (OpenAPI) actions on loopback, so that a backend in any language can
  * drive the emulator's cloud side: `Pub`, `PubBroadcast`, `RRpc`, `SetDeviceProperty`, `InvokeThingService`,
- * `QueryDevicePropertyStatus`, `GetDeviceShadow`, `UpdateDeviceShadow`, `GetDeviceStatus`,
- * `CreateOTAStaticUpgradeJob`, `QueryDeviceProp`, `SetDeviceDesiredProperty`, `QueryDeviceDesiredProperty`,
- * `GetThingTopo`, `RemoveThingTopo` and `GetThingModelTsl`.
+ * `QueryDevicePropertyStatus`, `QueryDevicePropertyData`, `GetDeviceShadow`, `UpdateDeviceShadow`,
+ * `GetDeviceStatus`, `CreateOTAStaticUpgradeJob`, `QueryDeviceProp`, `SetDeviceDesiredProperty`,
+ * `QueryDeviceDesiredProperty`, `GetThingTopo`, `RemoveThingTopo` and `GetThingModelTsl`.
  * Parameters come in the query string or the body (form or JSON); the answer is JSON with `RequestId` and
  * `Success`, and `Code` and `ErrorMessage` when it failed. No signature is asked for.
  */

@@ -28,6 +28,8 @@ import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
 import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
+import { cloudThingBatches, packPostLimits, type PackPostLimits } from './cloudThingBatches';
+import { propertyStore } from './propertyStore';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { createCertificateAuthority, type KeyPair } from './certificates';
@@ -98,6 +100,18 @@ export interface EmulatorOptions {
    * `Date.now`.
    */
   readonly clock?: (() => number) | undefined;
+  /**
+   * The most a gateway's pack post (`thing.event.property.pack.post`) may carry: properties and events over the
+   * whole message (its own part and every sub-device's), and sub-device parts; past one it is refused with 460.
+   * Defaults: 200 properties, 20 events and 20 sub-devices, the platform's documented limits (whether the
+   * first two count the whole message is unverified).
+   */
+  readonly packPostLimits?: PackPostLimits | undefined;
+  /**
+   * How many values the emulator keeps of each property of each device for `queryDevicePropertyData` (from
+   * property, pack and history posts); past it the earliest by time goes. Default: 1000.
+   */
+  readonly propertyHistoryLimit?: number | undefined;
 }
 
 export interface CloudPublishOptions {
@@ -237,6 +251,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     clock = Date.now,
     bootstrap = 'mqtts',
   } = options;
+  // Options that can be wrong are read before anything starts, so that nothing is left running.
+  const packLimits = packPostLimits(options.packPostLimits);
+  const properties = propertyStore(options.propertyHistoryLimit);
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
   const topology = new Topology();
@@ -321,7 +338,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const ota = cloudOta(cloud, files, products);
   const shadow = cloudShadow(cloud);
   const config = cloudConfig(cloud, files);
-  const thingState = cloudThingState(cloud, modelOf);
+  const thingState = cloudThingState(cloud, modelOf, properties);
+  const thingBatches = cloudThingBatches(cloud, modelOf, topology, properties, packLimits);
   const thingCalls = cloudThingCalls(cloud, modelOf);
   const forwarding = forwardingRules(cloud, rules);
   const gateways = cloudGateway(cloud, registry, topology, broker);
@@ -360,6 +378,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     setDeviceProperty: thingCalls.setDeviceProperty,
     invokeThingService: thingCalls.invokeThingService,
     queryDevicePropertyStatus: thingState.queryDevicePropertyStatus,
+    queryDevicePropertyData: thingState.queryDevicePropertyData,
     setDeviceDesiredProperty: thingState.setDeviceDesiredProperty,
     queryDeviceDesiredProperty: thingState.queryDeviceDesiredProperty,
     getThingModelTsl: thingState.getThingModelTsl,
@@ -381,6 +400,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         gateways.subscription.unsubscribe();
         config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
+        thingBatches.unsubscribe();
         cloudEvents$.complete();
         emulatorLog('closed');
       })();

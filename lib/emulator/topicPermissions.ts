@@ -32,6 +32,7 @@ export const LEGACY_TOPIC_CLASSES: readonly TopicClass[] = [
 const RECEIVES = [
   '/sys/{pk}/{dn}/thing/event/+/post_reply',
   '/sys/{pk}/{dn}/thing/event/property/pack/post_reply',
+  '/sys/{pk}/{dn}/thing/event/property/history/post_reply',
   '/sys/{pk}/{dn}/thing/service/property/set',
   '/sys/{pk}/{dn}/thing/service/+!_reply',
   '/sys/{pk}/{dn}/thing/ota/firmware/get_reply',
@@ -64,6 +65,7 @@ const RECEIVES = [
 const PUBLISHES = [
   '/sys/{pk}/{dn}/thing/event/+/post',
   '/sys/{pk}/{dn}/thing/event/property/pack/post',
+  '/sys/{pk}/{dn}/thing/event/property/history/post',
   '/sys/{pk}/{dn}/thing/service/property/set_reply',
   '/sys/{pk}/{dn}/thing/service/+_reply',
   '/sys/{pk}/{dn}/thing/ota/firmware/get',

@@ -1,10 +1,12 @@
 import * as E from 'fp-ts/Either';
+import mqtt from 'mqtt';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { createGateway } from '../../lib/alink/createGateway';
 import { updateTags } from '../../lib/alink/deviceTags';
 import { createDevice } from '../../lib/device';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { startCloudApi, type CloudApi } from '../../lib/emulator/startCloudApi';
+import { mqttCredentials } from '../../lib/identity/mqttCredentials';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import { tslFixture } from '../support/tslFixture';
 
@@ -183,6 +185,66 @@ describe('startCloudApi', () => {
     expect(await get({ Action: 'GetThingModelTsl', ProductKey: 'a1Api000001' })).toMatchObject({
       body: { Success: true, Data: { TslStr: expect.stringContaining('"properties":[]') } },
     });
+  });
+
+  it("should give a property's recorded values in pages, values as strings (QueryDevicePropertyData)", async () => {
+    const device = await mqtt.connectAsync(emulator.url, {
+      ...mqttCredentials({ productKey: 'a1Api000001', deviceName: 'd1', deviceSecret: 's3cret' }),
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    try {
+      const topic = '/sys/a1Api000001/d1/thing/event/property/history/post';
+      await device.subscribeAsync(`${topic}_reply`, { qos: 1 });
+      const replied = new Promise<Buffer>((resolve) => device.once('message', (_t, body) => resolve(body)));
+      const snapshots = [1000, 2000, 3000].map((time) => ({
+        Power: { value: time === 2000 ? 'on' : time, time },
+      }));
+      const params = [{ identity: { productKey: 'a1Api000001', deviceName: 'd1' }, properties: snapshots }];
+      await device.publishAsync(topic, JSON.stringify({ id: '1', version: '1.0', params }), { qos: 1 });
+      expect(JSON.parse(String(await replied))).toMatchObject({ code: 200 });
+    } finally {
+      await device.endAsync();
+    }
+    const query = (page: Record<string, string>) =>
+      get({
+        Action: 'QueryDevicePropertyData',
+        ProductKey: 'a1Api000001',
+        DeviceName: 'd1',
+        Identifier: 'Power',
+        StartTime: '0',
+        EndTime: '5000',
+        ...page,
+      });
+    expect((await query({ Asc: '1', PageSize: '2' })).body).toEqual({
+      RequestId: expect.any(String),
+      Success: true,
+      Data: {
+        NextValid: true,
+        NextTime: 3000,
+        List: {
+          PropertyInfo: [
+            { Time: '1000', Value: '1000' },
+            { Time: '2000', Value: 'on' },
+          ],
+        },
+      },
+    });
+    expect((await query({ Asc: '1', PageSize: '2', StartTime: '3000' })).body).toMatchObject({
+      Data: { NextValid: false, List: { PropertyInfo: [{ Time: '3000', Value: '3000' }] } },
+    });
+    expect((await query({ Asc: '0', PageSize: '10', StartTime: '1500' })).body).toMatchObject({
+      Data: { NextValid: false, List: { PropertyInfo: [{ Time: '3000' }, { Time: '2000' }] } },
+    });
+    expect((await query({ Identifier: 'Other' })).body).toMatchObject({
+      Success: true,
+      Data: { NextValid: false, List: { PropertyInfo: [] } },
+    });
+    expect(await query({ PageSize: '51' })).toMatchObject({
+      status: 400,
+      body: { Code: 'iot.common.InvalidFormattedParameter' },
+    });
+    expect(await query({ StartTime: '' })).toMatchObject({ status: 400, body: { Code: 'MissingStartTime' } });
   });
 
   it('should refuse JSON parameters nested deeper than 64 levels, and keep what it had', async () => {
