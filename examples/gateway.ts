@@ -5,7 +5,7 @@
  *
  * The gateway adds the sensors to its topology, keeps them logged in over its own connection, and each sensor
  * uses the thing model as a device of its own: it posts its temperature, and one takes a property set from
- * the cloud. Then the gateway's connection drops; the platform forgets the sensors' logins, and their
+ * the cloud; then the gateway posts both sensors' readings in one pack. Then the gateway's connection drops; the platform forgets the sensors' logins, and their
  * sessions log them in again once the gateway is back.
  */
 import * as E from 'fp-ts/Either';
@@ -69,6 +69,17 @@ async function main() {
   ] as const) {
     const posted = await lastValueFrom(createThing(sensor).postProperties({ temp }));
     log(sensor.deviceName, E.isRight(posted) ? `posted temp ${temp}` : `post failed: ${posted.left._tag}`);
+  }
+  // One message for both: the gateway's pack post (thing.event.property.pack.post).
+  const packed = await lastValueFrom(
+    createThing(device).postPack({
+      subDevices: sensors.map((sensor, index) => ({ identity: sensor, properties: { temp: 22 + index } })),
+    }),
+  );
+  log('gateway', E.isRight(packed) ? 'packed both temps' : `pack failed: ${packed.left._tag}`);
+  for (const sensor of sensors) {
+    const temp = cloud.queryDevicePropertyStatus(sensor).find((p) => p.identifier === 'temp');
+    log('cloud', `${sensor.deviceName} temp ${String(temp?.value)}`);
   }
   const reply = await cloud.setDeviceProperty(sensor2!, { target: 20 });
   log('cloud', `property set on sensor2 answered ${reply.code}`);

@@ -27,9 +27,7 @@ import {
   serviceInputType,
   thingMethods,
   type AnyThing,
-  type HistoryPostParams,
   type ModelOf,
-  type PackPostParams,
   type ThingModel,
   type ThingTypes,
   type TslViolation,
@@ -250,7 +248,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
         topics.propertyPackPost,
         thingMethods.propertyPackPost,
         params,
-        () => checkPackPost(pack as PackPostParams, device.productKey, modelOf),
+        () => checkPackPost(pack, device.productKey, modelOf),
         postOptions,
         packReplies,
       );
@@ -258,7 +256,6 @@ export function createThing<M extends ThingTypes = AnyThing>(
 
     postHistory(history: HistoryPost<AnyThing>, postOptions?: PostOptions) {
       const identity = { productKey: device.productKey, deviceName: device.deviceName };
-      const asGiven: HistoryPostParams = [{ identity, ...history } as HistoryPostParams[number]];
       const part = {
         identity,
         ...(history.properties === undefined
@@ -274,7 +271,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
         topics.propertyHistoryPost,
         thingMethods.propertyHistoryPost,
         [part],
-        () => (tsl === undefined ? [] : checkHistoryPost(asGiven, () => anyModel)),
+        () => (tsl === undefined ? [] : checkHistoryPost([{ identity, ...history }], () => anyModel)),
         postOptions,
         historyReplies,
       );

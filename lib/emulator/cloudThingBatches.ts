@@ -156,17 +156,6 @@ export function cloudThingBatches(
       ({ identity }) => !sameDevice(identity, poster) && !topology.has(poster, identity),
     );
     if (stranger !== undefined) return { answer: notInTopology(poster, stranger.identity) };
-    // The codec takes a property without `value` (its value is `unknown`); the platform requires one. Paths
-    // as checkHistoryPost writes them.
-    const missing = history.flatMap(({ properties = [] }, index) =>
-      properties.flatMap((snapshot, at) =>
-        Object.entries(snapshot)
-          .filter(([, measured]) => measured.value === undefined)
-          .map(([identifier]) => `at [${index}].properties[${at}].${identifier}.value: a value is required`),
-      ),
-    );
-    if (missing.length > 0)
-      return { answer: { code: ALINK_CODES.invalidParameter, message: firstTen(missing) } };
     const violations = checkHistoryPost(history, modelOf);
     if (violations.length > 0) return { answer: refusal(violations), violations };
     for (const { identity, properties = [] } of history) {

@@ -118,7 +118,11 @@ export {
   normalizePropertyPost,
   propertySetType,
   serviceInputType,
+  type HistoryPartValues,
   type ModelOf,
+  type PackPartValues,
+  type PackPostValues,
+  type TimedValue,
 } from './tsl/checkThing';
 export { checkFields, checkValue, normalizeValue, type TslRule, type TslViolation } from './tsl/checkValue';
 export type { DataType, DataTypeName, Field } from './tsl/DataType';

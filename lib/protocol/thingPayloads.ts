@@ -92,8 +92,16 @@ export const PackPostParams = t.intersection(
 );
 export type PackPostParams = t.TypeOf<typeof PackPostParams>;
 
+/** Any value but none: `t.unknown` takes a missing key too. */
+const Present = new t.Type<unknown>(
+  'a value',
+  (u): u is unknown => u !== undefined,
+  (u, context) => (u === undefined ? t.failure(u, context, 'a value is required') : t.success(u)),
+  t.identity,
+);
+
 /** A value with the time it was measured, which history requires (UTC ms). */
-const Measured = t.type({ value: t.unknown, time: NumberFromStringOrNumber }, 'Measured');
+const Measured = t.type({ value: Present, time: NumberFromStringOrNumber }, 'Measured');
 const MeasuredEvent = t.type(
   { value: t.record(t.string, t.unknown), time: NumberFromStringOrNumber },
   'MeasuredEvent',

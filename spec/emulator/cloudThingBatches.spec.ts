@@ -348,7 +348,7 @@ describe('cloudThingBatches', () => {
         await history(gw, [{ identity: identity(GW), properties: [{ temp: { time: 1000 } }] }]),
       ).toMatchObject({
         code: 460,
-        message: 'at [0].properties[0].temp.value: a value is required',
+        message: 'request parameter error: at 0.properties.0.temp.value: a value is required',
       });
       expect(await history(gw, { identity: identity(GW) })).toMatchObject({ code: 460 });
       expect(emulator.queryDevicePropertyData(GW, 'temp')).toEqual([]);

@@ -122,6 +122,11 @@ describe('the pack and history post codecs', () => {
       [{ identity: { productKey: 'p', deviceName: 'd' }, properties: [{ Power: { value: 'on' } }] }],
     ],
     [
+      'a history property without its value',
+      HistoryPostParams,
+      [{ identity: { productKey: 'p', deviceName: 'd' }, properties: [{ Power: { time: 1 } }] }],
+    ],
+    [
       'a history event without its time',
       HistoryPostParams,
       [{ identity: { productKey: 'p', deviceName: 'd' }, events: [{ alarm: { value: {} } }] }],

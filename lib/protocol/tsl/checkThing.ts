@@ -1,5 +1,6 @@
+import type { DeviceIdentity } from '../../identity/deviceNamespace';
 import { preview } from '../lenient';
-import { propertyEntry, type HistoryPostParams, type PackPart, type PackPostParams } from '../thingPayloads';
+import { propertyEntry } from '../thingPayloads';
 import { checkFields, checkValue, normalizeValue, type TslViolation } from './checkValue';
 import { fieldsOf, specOf, type ThingModel, type ThingTypes } from './ThingModel';
 import { checkedType } from './TslType';
@@ -75,11 +76,37 @@ export function checkEventPost<M extends ThingTypes>(
 /** How a pack or history post finds the thing model of each part's product: `undefined` checks none. */
 export type ModelOf = (productKey: string) => ThingModel | undefined;
 
-function checkPackPart(model: ThingModel, part: PackPart, path: string): TslViolation[] {
+/** An event's output values (or a property's value) and, maybe, its time (UTC ms). */
+export interface TimedValue {
+  readonly value: unknown;
+  readonly time?: number | undefined;
+}
+
+/** One device's part of a pack post, as the checks read it (`PackPostParams`, decoded, fits). */
+export interface PackPartValues {
+  readonly properties?: Readonly<Record<string, unknown>> | undefined;
+  readonly events?: Readonly<Record<string, TimedValue | undefined>> | undefined;
+}
+
+/** A pack post's params as `checkPackPost` reads them. */
+export interface PackPostValues extends PackPartValues {
+  readonly subDevices?: readonly (PackPartValues & { readonly identity: DeviceIdentity })[] | undefined;
+}
+
+/** One device's part of a history post, as `checkHistoryPost` reads it (`HistoryPostParams` fits). */
+export interface HistoryPartValues {
+  readonly identity: DeviceIdentity;
+  readonly properties?: readonly Readonly<Record<string, unknown>>[] | undefined;
+  readonly events?: readonly Readonly<Record<string, TimedValue | undefined>>[] | undefined;
+}
+
+function checkPackPart(model: ThingModel, part: PackPartValues, path: string): TslViolation[] {
   const properties =
     part.properties === undefined ? [] : checkPropertyPost(model, part.properties, join(path, 'properties'));
-  const events = Object.entries(part.events ?? {}).flatMap(([identifier, { value }]) =>
-    checkEventPost(model, identifier, value, join(join(path, 'events'), identifier)),
+  const events = Object.entries(part.events ?? {}).flatMap(([identifier, event]) =>
+    event === undefined
+      ? []
+      : checkEventPost(model, identifier, event.value, join(join(path, 'events'), identifier)),
   );
   return [...properties, ...events];
 }
@@ -90,7 +117,7 @@ function checkPackPart(model: ThingModel, part: PackPart, path: string): TslViol
  * `properties.temp`, `subDevices[0].events.alarm.level`.
  */
 export function checkPackPost(
-  params: PackPostParams,
+  params: PackPostValues,
   ownProductKey: string,
   modelOf: ModelOf,
 ): TslViolation[] {
@@ -108,7 +135,7 @@ export function checkPackPost(
  * The rules a history post breaks: each snapshot of properties and each occurrence of an event, against
  * the thing model of its part's product. Paths start at the params: `[0].properties[2].temp`.
  */
-export function checkHistoryPost(params: HistoryPostParams, modelOf: ModelOf): TslViolation[] {
+export function checkHistoryPost(params: readonly HistoryPartValues[], modelOf: ModelOf): TslViolation[] {
   return params.flatMap((part, index) => {
     const model = modelOf(part.identity.productKey);
     if (model === undefined) return [];
@@ -116,8 +143,10 @@ export function checkHistoryPost(params: HistoryPostParams, modelOf: ModelOf): T
       checkPropertyPost(model, snapshot, `[${index}].properties[${at}]`),
     );
     const events = (part.events ?? []).flatMap((occurrences, at) =>
-      Object.entries(occurrences).flatMap(([identifier, { value }]) =>
-        checkEventPost(model, identifier, value, `[${index}].events[${at}].${identifier}`),
+      Object.entries(occurrences).flatMap(([identifier, event]) =>
+        event === undefined
+          ? []
+          : checkEventPost(model, identifier, event.value, `[${index}].events[${at}].${identifier}`),
       ),
     );
     return [...properties, ...events];
