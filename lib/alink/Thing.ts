@@ -89,22 +89,25 @@ export type ServiceOutput<M extends ThingTypes, K extends ServiceName<M>> = M['s
 }
   ? O
   : never;
-/** An event as a pack post carries it: its output values and, when it happened earlier, the time (UTC ms). */
-export interface PackedEvent<O> {
-  readonly value: O;
+/**
+ * A value and, when it was measured (or the event happened) earlier, the time (UTC ms): an event of a pack
+ * post, a value of a batch post.
+ */
+export interface Timed<V> {
+  readonly value: V;
   readonly time?: number | undefined;
 }
 
 /** The events of one device in a pack post, by identifier: one occurrence each. */
 export type PackedEvents<M extends ThingTypes> = {
-  readonly [K in EventName<M>]?: PackedEvent<EventOutput<M, K>>;
+  readonly [K in EventName<M>]?: Timed<EventOutput<M, K>>;
 };
 
 /** A sub-device's part of a pack post: whose it is, and its properties and events as its product defines them. */
 export interface SubDevicePack {
   readonly identity: DeviceIdentity;
   readonly properties?: Readonly<Record<string, unknown>> | undefined;
-  readonly events?: Readonly<Record<string, PackedEvent<Readonly<Record<string, unknown>>>>> | undefined;
+  readonly events?: Readonly<Record<string, Timed<Readonly<Record<string, unknown>>>>> | undefined;
 }
 
 /**
@@ -139,6 +142,16 @@ export interface HistoryPost<M extends ThingTypes> {
   readonly properties?:
     readonly { readonly [K in PropertyName<M>]?: Measured<M['properties'][K]> }[] | undefined;
   readonly events?: readonly { readonly [K in EventName<M>]?: Measured<EventOutput<M, K>> }[] | undefined;
+}
+
+/**
+ * What `postBatch` takes: several values of each property and occurrences of each event, each with its time
+ * when it was measured earlier.
+ */
+export interface BatchPost<M extends ThingTypes> {
+  readonly properties?:
+    { readonly [K in PropertyName<M>]?: readonly Timed<M['properties'][K]>[] } | undefined;
+  readonly events?: { readonly [K in EventName<M>]?: readonly Timed<EventOutput<M, K>>[] } | undefined;
 }
 
 /** The reply to `getDesiredProperties`: the desired value and version of each property that has one. */
@@ -185,6 +198,11 @@ export interface Thing<M extends ThingTypes = AnyThing> {
    * what a device kept while it was offline. Works for a gateway's sub-device too (a thing of the sub-device).
    */
   postHistory(history: HistoryPost<M>, options?: PostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
+  /**
+   * Reports several values of each property and occurrences of each event in one message
+   * (`thing.event.property.batch.post`), e.g. readings a device sampled faster than it posts.
+   */
+  postBatch(batch: BatchPost<M>, options?: PostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
   /** Asks for the desired values of properties (`thing.property.desired.get`). */
   getDesiredProperties<K extends PropertyName<M>>(
     identifiers: readonly K[],

@@ -13,6 +13,7 @@ import {
   type ObservableInput,
 } from 'rxjs';
 import {
+  checkBatchPost,
   checkEventPost,
   checkHistoryPost,
   checkPackPost,
@@ -42,6 +43,7 @@ import type { RequestFailure } from './RequestFailure';
 import { serveAlink } from './serveAlink';
 import type { ServeOutcome } from './ServeOutcome';
 import type {
+  BatchPost,
   HistoryPost,
   NotifyOptions,
   PackPost,
@@ -120,6 +122,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
   // The pack and history posts have reply topics of their own, outside `event/+/post_reply`.
   const packReplies = correlatedReplies(device, topics.propertyPackPostReply, lingerMs);
   const historyReplies = correlatedReplies(device, topics.propertyHistoryPostReply, lingerMs);
+  const batchReplies = correlatedReplies(device, topics.propertyBatchPostReply, lingerMs);
 
   function post(
     topic: string,
@@ -274,6 +277,35 @@ export function createThing<M extends ThingTypes = AnyThing>(
         () => (tsl === undefined ? [] : checkHistoryPost([{ identity, ...history }], () => anyModel)),
         postOptions,
         historyReplies,
+      );
+    },
+
+    postBatch(batch: BatchPost<AnyThing>, postOptions?: PostOptions) {
+      const properties = batch.properties;
+      const params = {
+        ...(properties === undefined
+          ? {}
+          : {
+              properties: Object.fromEntries(
+                Object.entries(properties).map(([identifier, values = []]) => [
+                  identifier,
+                  anyModel === undefined
+                    ? values
+                    : values.map(
+                        (entry) => normalizePropertyPost(anyModel, { [identifier]: entry })[identifier],
+                      ),
+                ]),
+              ),
+            }),
+        ...(batch.events === undefined ? {} : { events: batch.events }),
+      };
+      return post(
+        topics.propertyBatchPost,
+        thingMethods.propertyBatchPost,
+        params,
+        () => (anyModel === undefined ? [] : checkBatchPost(anyModel, batch)),
+        postOptions,
+        batchReplies,
       );
     },
 

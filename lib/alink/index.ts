@@ -52,11 +52,11 @@ export type {
   DesiredProperties,
   EventName,
   EventOutput,
+  BatchPost,
   EventTime,
   HistoryPost,
   Measured,
   NotifyOptions,
-  PackedEvent,
   PackedEvents,
   PackPost,
   PackPostOptions,
@@ -72,6 +72,7 @@ export type {
   Thing,
   ThingFailure,
   ThingOptions,
+  Timed,
   TslFailure,
 } from './Thing';
 export {

@@ -4,6 +4,8 @@ import { Subscription } from 'rxjs';
 import type { DeviceIdentity } from '../identity';
 import {
   ALINK_CODES,
+  BatchPostParams,
+  checkBatchPost,
   checkHistoryPost,
   checkPackPost,
   contextPath,
@@ -104,6 +106,9 @@ interface Outcome {
  *   its topology (6401 for another), each property with its value and time (460 without). They go to the
  *   property history only, not to the latest status (`queryDevicePropertyStatus`): whether the platform's
  *   latest value changes with history data is unverified.
+ * - `thing.event.property.batch.post`, several values of each of the device's own properties (and occurrences
+ *   of its events), each checked against its product's thing model; every value goes to the history, and the
+ *   one measured last is the latest status. No limits of the platform's are known for a batch: none here.
  */
 export function cloudThingBatches(
   cloud: CloudSide,
@@ -168,6 +173,22 @@ export function cloudThingBatches(
     return { answer: {} };
   };
 
+  const batchPost = (params: unknown, poster: DeviceIdentity): Outcome => {
+    const decoded = decodeParams(BatchPostParams, params);
+    if (E.isLeft(decoded)) return { answer: decoded.left };
+    const batch = decoded.right;
+    const model = modelOf(poster.productKey);
+    const violations = model === undefined ? [] : checkBatchPost(model, batch);
+    if (violations.length > 0) return { answer: refusal(violations), violations };
+    const now = cloud.now();
+    for (const [identifier, values] of Object.entries(batch.properties ?? {})) {
+      // In time order, so that the latest measured is the latest status.
+      const records = values.map(({ value, time = now }) => ({ value, time }));
+      for (const record of records.sort((a, b) => a.time - b.time)) store.report(poster, identifier, record);
+    }
+    return { answer: {} };
+  };
+
   const serve = (filter: string, method: string, post: typeof packPost) =>
     answerAlink(cloud, filter, t.unknown, (params, request, message) => {
       const { answer, violations } = post(params, identityOf(message));
@@ -179,5 +200,6 @@ export function cloudThingBatches(
   const subscription = new Subscription();
   subscription.add(serve(anyDeviceTopics.propertyPackPost, thingMethods.propertyPackPost, packPost));
   subscription.add(serve(anyDeviceTopics.propertyHistoryPost, thingMethods.propertyHistoryPost, historyPost));
+  subscription.add(serve(anyDeviceTopics.propertyBatchPost, thingMethods.propertyBatchPost, batchPost));
   return subscription;
 }

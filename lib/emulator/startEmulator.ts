@@ -109,7 +109,7 @@ export interface EmulatorOptions {
   readonly packPostLimits?: PackPostLimits | undefined;
   /**
    * How many values the emulator keeps of each property of each device for `queryDevicePropertyData` (from
-   * property, pack and history posts); past it the earliest by time goes. Default: 1000.
+   * property, pack, history and batch posts); past it the earliest by time goes. Default: 1000.
    */
   readonly propertyHistoryLimit?: number | undefined;
 }

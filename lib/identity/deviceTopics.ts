@@ -25,6 +25,10 @@ export interface DeviceTopics {
   readonly propertyHistoryPost: string;
   /** Cloud → device: the reply to `propertyHistoryPost`. */
   readonly propertyHistoryPostReply: string;
+  /** Device → cloud: several values of each property, and occurrences of each event, in one message. */
+  readonly propertyBatchPost: string;
+  /** Cloud → device: the reply to `propertyBatchPost`. */
+  readonly propertyBatchPostReply: string;
   /** Cloud → device: invoke a service asynchronously. */
   readonly service: (serviceId: string) => string;
   /** Device → cloud: the reply to `service(serviceId)`. */
@@ -138,6 +142,8 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     propertyPackPostReply: `${thing}/event/property/pack/post_reply`,
     propertyHistoryPost: `${thing}/event/property/history/post`,
     propertyHistoryPostReply: `${thing}/event/property/history/post_reply`,
+    propertyBatchPost: `${thing}/event/property/batch/post`,
+    propertyBatchPostReply: `${thing}/event/property/batch/post_reply`,
     service: (serviceId) => `${thing}/service/${serviceId}`,
     serviceReply: (serviceId) => `${thing}/service/${serviceId}_reply`,
     rrpcRequestFilter: `${sys}/rrpc/request/+`,

@@ -95,6 +95,7 @@ export {
   DesiredGetParams,
   DesiredValue,
   DesiredValues,
+  BatchPostParams,
   EventPostParams,
   HistoryPart,
   HistoryPostParams,
@@ -109,6 +110,7 @@ export {
 } from './thingPayloads';
 export { contextPath, describeErrors } from './describeErrors';
 export {
+  checkBatchPost,
   checkEventPost,
   checkHistoryPost,
   checkPackPost,
@@ -118,6 +120,7 @@ export {
   normalizePropertyPost,
   propertySetType,
   serviceInputType,
+  type BatchPostValues,
   type HistoryPartValues,
   type ModelOf,
   type PackPartValues,

@@ -15,6 +15,8 @@ export const thingMethods = {
   propertyPackPost: 'thing.event.property.pack.post',
   /** A device reports properties and events measured earlier, each with its time. */
   propertyHistoryPost: 'thing.event.property.history.post',
+  /** A device reports several values of each property (and occurrences of each event) in one message. */
+  propertyBatchPost: 'thing.event.property.batch.post',
 } as const;
 
 /** A property value as posted: the value alone, or with the time it was measured (UTC ms). */
@@ -126,3 +128,22 @@ export type HistoryPart = t.TypeOf<typeof HistoryPart>;
 /** The params of `thing.event.property.history.post`: a part per device (the device itself, or a sub-device). */
 export const HistoryPostParams = t.array(HistoryPart, 'HistoryPostParams');
 export type HistoryPostParams = t.TypeOf<typeof HistoryPostParams>;
+
+/** A property's value and, when it was measured earlier, the time (UTC ms). */
+const TimedProperty = t.intersection(
+  [t.type({ value: Present }), t.partial({ time: NumberFromStringOrNumber })],
+  'TimedProperty',
+);
+
+/**
+ * The params of `thing.event.property.batch.post`: several values of each property, and several occurrences
+ * of each event, each with its time: `{"properties":{"temp":[{"value":21.5,"time":…},…]},"events":{…}}`.
+ */
+export const BatchPostParams = t.partial(
+  {
+    properties: t.record(t.string, t.array(TimedProperty)),
+    events: t.record(t.string, t.array(EventPostParams)),
+  },
+  'BatchPostParams',
+);
+export type BatchPostParams = t.TypeOf<typeof BatchPostParams>;

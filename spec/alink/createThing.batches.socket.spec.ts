@@ -1,7 +1,8 @@
-// The pack and history posts from both ends: a gateway and its sub-device against the emulator, which checks
-// the topology and the products' thing models and keeps the values; and, against a real mosquitto with the
-// test playing the cloud, the same wire format read with the protocol's codecs.
+// The pack, history and batch posts from both ends: a gateway and its sub-device against the emulator,
+// which checks the topology and the products' thing models and keeps the values; and, against a real
+// mosquitto with the test playing the cloud, the same wire format read with the protocol's codecs.
 import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
 import mqtt from 'mqtt';
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { createGateway, type Gateway, type SubDeviceSecret } from '../../lib/alink/createGateway';
@@ -12,6 +13,7 @@ import { mqttCredentials } from '../../lib/identity/mqttCredentials';
 import {
   AlinkRequest,
   alinkReply,
+  BatchPostParams,
   HistoryPostParams,
   PackPostParams,
   property,
@@ -133,7 +135,65 @@ describe('pack and history posts against the emulator', () => {
   });
 });
 
-describeWithMosquitto('pack and history posts against mosquitto, the test playing the cloud', () => {
+describe('the batch post against the emulator', () => {
+  it("should post a sub-device's sampled values, which the cloud keeps in its history, the last measured as its status", async () => {
+    const cloud = await startEmulator({
+      products: [
+        { productKey: GATEWAY.productKey, devices: [GATEWAY] },
+        {
+          productKey: SUB_PK,
+          devices: [{ deviceName: 's01', deviceSecret: s01.deviceSecret }],
+          tsl: sensorModel,
+        },
+      ],
+    });
+    const device = createDevice({
+      ...GATEWAY,
+      endpoint: { url: cloud.url },
+      reconnect: false,
+      checkNamespace: false,
+    });
+    const gateway = createGateway(device, { timeoutMs: 5000 });
+    const sessions: Subscription[] = [];
+    try {
+      device.start();
+      await connected(device);
+      await lastValueFrom(gateway.addTopology([s01]));
+      const sensor = gateway.subDevice(s01);
+      sessions.push(sensor.session().subscribe());
+      await firstValueFrom(sensor.session().pipe(filter(E.isRight)));
+      const thing = createThing(sensor, { tsl: sensorModel });
+      const posted = await lastValueFrom(
+        thing.postBatch({
+          properties: {
+            level: [
+              { value: 5, time: 2000 },
+              { value: 4, time: 1000 },
+            ],
+          },
+        }),
+      );
+      expect(posted).toEqual(E.right(expect.objectContaining({ code: 200 })));
+      expect(cloud.queryDevicePropertyData(s01, 'level')).toEqual([
+        { time: 1000, value: 4 },
+        { time: 2000, value: 5 },
+      ]);
+      expect(cloud.queryDevicePropertyStatus(s01)).toEqual([
+        expect.objectContaining({ identifier: 'level', value: 5, time: 2000 }),
+      ]);
+      // Refused on the device, before it is sent: nothing more at the cloud.
+      const refused = await lastValueFrom(thing.postBatch({ properties: { level: [{ value: 11 }] } }));
+      expect(E.isLeft(refused) && refused.left._tag).toBe('TslFailure');
+      expect(cloud.queryDevicePropertyData(s01, 'level')).toHaveLength(2);
+    } finally {
+      sessions.forEach((s) => s.unsubscribe());
+      await device.close();
+      await cloud.close();
+    }
+  });
+});
+
+describeWithMosquitto('pack, history and batch posts against mosquitto, the test playing the cloud', () => {
   let broker: TestBroker;
   let device: AliyunDevice;
   let cloud: mqtt.MqttClient;
@@ -145,9 +205,8 @@ describeWithMosquitto('pack and history posts against mosquitto, the test playin
     await connected(device);
     const { username, password } = mqttCredentials(testDevice);
     cloud = await mqtt.connectAsync(broker.url, { username, password, clientId: 'the-cloud' });
-    await cloud.subscribeAsync([device.topics.propertyPackPost, device.topics.propertyHistoryPost], {
-      qos: 1,
-    });
+    const { propertyPackPost, propertyHistoryPost, propertyBatchPost } = device.topics;
+    await cloud.subscribeAsync([propertyPackPost, propertyHistoryPost, propertyBatchPost], { qos: 1 });
   });
 
   afterEach(async () => {
@@ -162,7 +221,13 @@ describeWithMosquitto('pack and history posts against mosquitto, the test playin
       cloud.once('message', (topic, payload) => {
         const request = AlinkRequest.decode(JSON.parse(payload.toString()));
         if (E.isLeft(request)) return reject(new Error('the device sent no Alink request'));
-        const codec = topic === device.topics.propertyPackPost ? PackPostParams : HistoryPostParams;
+        const codecs: Record<string, t.Decoder<unknown, unknown>> = {
+          [device.topics.propertyPackPost]: PackPostParams,
+          [device.topics.propertyHistoryPost]: HistoryPostParams,
+          [device.topics.propertyBatchPost]: BatchPostParams,
+        };
+        const codec = codecs[topic];
+        if (codec === undefined) return reject(new Error(`a request on ${topic}`));
         const params = codec.decode(request.right.params);
         if (E.isLeft(params)) return reject(new Error(`${topic}: params the codec refuses`));
         const reply = alinkReply({ id: request.right.id, code, data: {}, message: 'm' });
@@ -205,6 +270,33 @@ describeWithMosquitto('pack and history posts against mosquitto, the test playin
           events: [{ fault: { value: { code: 1 }, time: 7 } }],
         },
       ],
+    });
+  });
+
+  it('should send a batch the codec reads', async () => {
+    const request = answerNext(200);
+    const posted = await lastValueFrom(
+      createThing(device).postBatch({
+        properties: {
+          temp: [
+            { value: 1, time: 1 },
+            { value: 2, time: 2 },
+          ],
+        },
+      }),
+    );
+    expect(posted).toEqual(E.right(expect.objectContaining({ code: 200 })));
+    expect(await request).toEqual({
+      topic: device.topics.propertyBatchPost,
+      method: 'thing.event.property.batch.post',
+      params: {
+        properties: {
+          temp: [
+            { value: 1, time: 1 },
+            { value: 2, time: 2 },
+          ],
+        },
+      },
     });
   });
 });

@@ -217,4 +217,65 @@ describe('createThing: pack and history posts', () => {
       });
     });
   });
+
+  describe('postBatch', () => {
+    it('should post several values of each property on the batch topic, and take the reply on batch/post_reply', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const replies = topics.propertyBatchPostReply;
+        const { device: d, calls, sent } = device({ [replies]: hot('-a', { a: reply(replies, '6') }) });
+        const posted = createThing(d).postBatch(
+          {
+            properties: { temp: [{ value: 20, time: 1 }, { value: 21 }] },
+            events: { fault: [{ value: { code: 1 }, time: 2 }] },
+          },
+          { id: '6' },
+        );
+        expectObservable(posted).toBe('-(a|)', {
+          a: E.right({ id: '6', code: 200, data: {}, message: 'success', version: '1.0' }),
+        });
+        scheduler.flush();
+        expect(calls).toEqual([`observe ${replies} qos 1`, `publish ${topics.propertyBatchPost}`]);
+        expect(sentJson(sent[0]?.payload)).toEqual({
+          id: '6',
+          version: '1.0',
+          sys: { ack: 1 },
+          method: 'thing.event.property.batch.post',
+          params: {
+            properties: { temp: [{ value: 20, time: 1 }, { value: 21 }] },
+            events: { fault: [{ value: { code: 1 }, time: 2 }] },
+          },
+        });
+      });
+    });
+
+    it('should refuse a batch that breaks the thing model, each value by its index, and send dates as strings', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const { device: d, sent } = device({ [topics.propertyBatchPostReply]: hot('-') });
+        const thing = createThing(d, { tsl });
+        expectObservable(thing.postBatch({ properties: { count: [{ value: 1 }, { value: 1.5 }] } })).toBe(
+          '(f|)',
+          {
+            f: E.left({
+              _tag: 'TslFailure',
+              topic: topics.propertyBatchPost,
+              method: 'thing.event.property.batch.post',
+              violations: [
+                {
+                  path: 'properties.count[1]',
+                  rule: 'integer',
+                  message: 'at properties.count[1]: expected an integer, got 1.5',
+                },
+              ],
+            }),
+          },
+        );
+        thing.postBatch({ properties: { ts: [{ value: 1700000000000, time: 4 }] } }, { id: '8' }).subscribe();
+        scheduler.flush();
+        expect(sent.map((message) => message.topic)).toEqual([topics.propertyBatchPost]);
+        expect(sentJson(sent[0]?.payload)['params']).toEqual({
+          properties: { ts: [{ value: '1700000000000', time: 4 }] },
+        });
+      });
+    });
+  });
 });

@@ -29,6 +29,7 @@ const products: EmulatorOptions['products'] = [
 const gwThing = `/sys/${GW_PK}/gw01/thing`;
 const PACK = `${gwThing}/event/property/pack/post`;
 const HISTORY = `${gwThing}/event/property/history/post`;
+const BATCH = `${gwThing}/event/property/batch/post`;
 
 const harness = deviceHarness();
 afterEach(() => harness.cleanup());
@@ -57,6 +58,9 @@ const pack = (client: MqttClient, params: unknown) =>
   ask(client, PACK, 'thing.event.property.pack.post', params);
 const history = (client: MqttClient, params: unknown) =>
   ask(client, HISTORY, 'thing.event.property.history.post', params);
+
+const batch = (client: MqttClient, params: unknown) =>
+  ask(client, BATCH, 'thing.event.property.batch.post', params);
 
 /** An emulator with gw01 connected and s01 in its topology (s02 in none). */
 async function gatewayWithSubDevice(options: Partial<EmulatorOptions> = {}) {
@@ -410,6 +414,65 @@ describe('cloudThingBatches', () => {
       ['packPostLimits.events -1', { packPostLimits: { events: -1 } }],
     ])('should refuse to start with %s', async (_name, options) => {
       await expect(startEmulator({ products, ...options })).rejects.toThrow(RangeError);
+    });
+  });
+
+  describe('the batch post', () => {
+    it('should answer 200, keep every value in the history, and the one measured last as the latest status', async () => {
+      const { emulator, gw } = await gatewayWithSubDevice();
+      const reply = await batch(gw, {
+        properties: {
+          temp: [
+            { value: 22, time: 3000 },
+            { value: 20, time: 1000 },
+            { value: 21, time: '2000' },
+          ],
+          count: [{ value: 7 }],
+        },
+        events: { fault: [fault, { value: { code: 2 }, time: 2000 }] },
+      });
+      expect(reply).toMatchObject({ code: 200, method: 'thing.event.property.batch.post' });
+      expect(emulator.queryDevicePropertyData(GW, 'temp')).toEqual([
+        { time: 1000, value: 20 },
+        { time: 2000, value: 21 },
+        { time: 3000, value: 22 },
+      ]);
+      expect(statusOf(emulator, GW)).toEqual([
+        { identifier: 'temp', value: 22, time: 3000 },
+        // Without a time: when it arrived.
+        { identifier: 'count', value: 7, time: expect.any(Number) },
+      ]);
+    });
+
+    it("should refuse a batch that breaks the product's thing model whole, each value at its index", async () => {
+      const { emulator, gw } = await gatewayWithSubDevice();
+      const refused = await batch(gw, {
+        properties: { temp: [{ value: 1 }, { value: 121 }], nope: [{ value: 1 }] },
+        events: { fault: [{ value: { code: 256 } }] },
+      });
+      expect(refused).toMatchObject({
+        code: 5092,
+        message:
+          'at properties.temp[1]: 121 is above the max 120; ' +
+          'at properties.nope: property nope is not defined by the thing model; ' +
+          'at events.fault[0].code: 256 is above the max 255',
+      });
+      const outOfRange = await batch(gw, { properties: { count: [{ value: 101 }] } });
+      expect(outOfRange).toMatchObject({ code: 460 });
+      expect(emulator.queryDevicePropertyData(GW, 'temp')).toEqual([]);
+      expect(statusOf(emulator, GW)).toEqual([]);
+    });
+
+    it.each<[string, unknown]>([
+      ['a property that is no list of values', { properties: { temp: { value: 1 } } }],
+      ['a value without its value', { properties: { temp: [{ time: 1 }] } }],
+      ['an event without its output values', { events: { fault: [{ time: 1 }] } }],
+    ])('should refuse %s with 460', async (_name, params) => {
+      const { gw } = await gatewayWithSubDevice();
+      expect(await batch(gw, params)).toMatchObject({
+        code: 460,
+        message: expect.stringMatching(/^request parameter error: at /) as unknown,
+      });
     });
   });
 });

@@ -17,6 +17,8 @@ const SYSTEM_TOPICS: readonly [string, 'pub' | 'sub'][] = [
   [`${sys}/thing/event/property/pack/post_reply`, 'sub'],
   [`${sys}/thing/event/property/history/post`, 'pub'],
   [`${sys}/thing/event/property/history/post_reply`, 'sub'],
+  [`${sys}/thing/event/property/batch/post`, 'pub'],
+  [`${sys}/thing/event/property/batch/post_reply`, 'sub'],
   [`${sys}/thing/event/fault/post`, 'pub'],
   [`${sys}/thing/event/fault/post_reply`, 'sub'],
   [`${sys}/thing/service/property/set`, 'sub'],

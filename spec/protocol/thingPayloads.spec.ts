@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import {
+  BatchPostParams,
   DesiredDeleteParams,
   DesiredValues,
   EventPostParams,
@@ -20,6 +21,7 @@ describe('thingMethods', () => {
       thingMethods.desiredDelete,
       thingMethods.propertyPackPost,
       thingMethods.propertyHistoryPost,
+      thingMethods.propertyBatchPost,
     ]).toEqual([
       'thing.event.property.post',
       'thing.event.battery:low.post',
@@ -29,6 +31,7 @@ describe('thingMethods', () => {
       'thing.property.desired.delete',
       'thing.event.property.pack.post',
       'thing.event.property.history.post',
+      'thing.event.property.batch.post',
     ]);
   });
 });
@@ -112,10 +115,29 @@ describe('the pack and history post codecs', () => {
     });
   });
 
+  it("should decode the Link SDK's batch sample, a time as a string and a value without one", () => {
+    const sample = {
+      properties: {
+        Power: [{ value: 'on', time: 1612684518 }, { value: 'off' }],
+        WF: [{ value: 3, time: '5' }],
+      },
+    };
+    expect(BatchPostParams.decode(sample)).toEqual(
+      E.right({
+        properties: {
+          Power: [{ value: 'on', time: 1612684518 }, { value: 'off' }],
+          WF: [{ value: 3, time: 5 }],
+        },
+      }),
+    );
+  });
+
   it.each<[string, { decode: (u: unknown) => E.Either<unknown, unknown> }, unknown]>([
     ['a pack whose sub-device has no identity', PackPostParams, { subDevices: [{ properties: {} }] }],
     ['a pack whose event has no output values', PackPostParams, { events: { alarm: { time: 1 } } }],
     ['a history that is no array', HistoryPostParams, historySample[0]],
+    ['a batch whose property is no list', BatchPostParams, { properties: { Power: { value: 'on' } } }],
+    ['a batch value without its value', BatchPostParams, { properties: { Power: [{ time: 1 }] } }],
     [
       'a history property without its time',
       HistoryPostParams,

@@ -153,6 +153,31 @@ export function checkHistoryPost(params: readonly HistoryPartValues[], modelOf: 
   });
 }
 
+/** A batch post's params as `checkBatchPost` reads them (`BatchPostParams`, decoded, fits). */
+export interface BatchPostValues {
+  readonly properties?: Readonly<Record<string, readonly TimedValue[] | undefined>> | undefined;
+  readonly events?: Readonly<Record<string, readonly TimedValue[] | undefined>> | undefined;
+}
+
+/**
+ * The rules a batch post breaks: each value of each property and each occurrence of each event, against the
+ * thing model. Paths start at the params: `properties.temp[1]`, `events.fault[0].code`.
+ */
+export function checkBatchPost(model: ThingModel, params: BatchPostValues): TslViolation[] {
+  const properties = Object.entries(params.properties ?? {}).flatMap(([identifier, values = []]) => {
+    const spec = specOf(model.properties, identifier);
+    const at = join('properties', identifier);
+    if (spec === undefined) return [notDefined(at, 'property', identifier)];
+    return values.flatMap(({ value }, index) => checkValue(spec.type.dataType, value, `${at}[${index}]`));
+  });
+  const events = Object.entries(params.events ?? {}).flatMap(([identifier, occurrences = []]) =>
+    occurrences.flatMap(({ value }, index) =>
+      checkEventPost(model, identifier, value, `${join('events', identifier)}[${index}]`),
+    ),
+  );
+  return [...properties, ...events];
+}
+
 /** The rules a service's input (or output) breaks, or that the thing model has no such service. */
 export function checkServiceParams<M extends ThingTypes>(
   model: ThingModel<M>,
