@@ -185,6 +185,7 @@ async function serve(
   try {
     try {
       const { host, ports, products, maxPayloadBytes, forwardDevicePublishes } = config;
+      const { packPostLimits, propertyHistoryLimit } = config;
       emulator = await startEmulator({
         host,
         port: ports.mqtt,
@@ -192,6 +193,8 @@ async function serve(
         products,
         maxPayloadBytes,
         forwardDevicePublishes,
+        packPostLimits,
+        propertyHistoryLimit,
       });
       api = await startCloudApi(emulator, { products, firmwares: config.firmwares, host, port: ports.api });
       writeFileSync(caFile, emulator.ca);

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ApiFirmware } from '../emulator/cloudApiActions';
 import type { EmulatedProduct } from '../emulator/authenticateDevice';
+import type { PackPostLimits } from '../emulator/cloudThingBatches';
 import { integer, kindOf, oneOf, rule, show } from '../identity/rule';
 import { contextPath, decodeTsl } from '../protocol';
 
@@ -25,6 +26,8 @@ export interface EmulatorConfig {
   readonly firmwares: readonly ApiFirmware[];
   readonly maxPayloadBytes?: number | undefined;
   readonly forwardDevicePublishes?: boolean | undefined;
+  readonly packPostLimits?: PackPostLimits | undefined;
+  readonly propertyHistoryLimit?: number | undefined;
 }
 
 /** MQTT's and its TLS's usual ports, and those MQTT brokers give websockets. */
@@ -50,6 +53,8 @@ const secret = (name: string) =>
     (u) => `must be a non-empty string, got ${kindOf(u)}`,
   );
 const port = integer(0, 65535);
+/** How many items a message may carry at most. */
+const count = integer(0, 1_000_000);
 
 const flag = rule(
   'boolean',
@@ -86,6 +91,8 @@ const ConfigFile = t.partial({
   ports: t.partial({ mqtt: port, mqtts: port, ws: port, wss: port, api: port }),
   maxPayloadBytes: integer(1, 256 * 1024 * 1024),
   forwardDevicePublishes: flag,
+  packPostLimits: t.partial({ properties: count, events: count, subDevices: count }),
+  propertyHistoryLimit: integer(1, 1_000_000),
   products: t.array(Product),
   firmwares: t.array(FirmwareEntry),
 });
@@ -143,5 +150,7 @@ export async function loadEmulatorConfig(file: string): Promise<E.Either<readonl
     firmwares,
     maxPayloadBytes: config.maxPayloadBytes,
     forwardDevicePublishes: config.forwardDevicePublishes,
+    packPostLimits: config.packPostLimits,
+    propertyHistoryLimit: config.propertyHistoryLimit,
   });
 }

@@ -79,6 +79,9 @@ describe('rx-aliyun-iot emulator, as a process', () => {
         { ...dynamic, dynamicRegistration: true, devices: [{ deviceName: 'fresh01' }] },
       ],
       firmwares: [{ firmwareId: 'fw-2', version: '2.0.0', image: 'fw.bin' }],
+      // Small, so that a test sees them at work.
+      packPostLimits: { subDevices: 0 },
+      propertyHistoryLimit: 2,
     };
     writeFileSync(join(dir, 'emulator.json'), JSON.stringify(config));
     child = spawn(
@@ -276,6 +279,48 @@ describe('rx-aliyun-iot emulator, as a process', () => {
       Data: {
         List: {
           PropertyStatusInfo: [{ Identifier: 'temp', Value: '21.5', Time: expect.stringMatching(/^\d+$/) }],
+        },
+      },
+    });
+  });
+
+  it("should hold the config's limits: a pack post's sub-devices, and the values kept of a property", async () => {
+    const client = clients[0]!;
+    const thing = `/sys/${productKey}/dev01/thing/event/property`;
+    const request = async (topic: string, method: string, params: unknown) => {
+      await client.subscribeAsync(`${topic}_reply`);
+      const replied = nextMessage(client, `${topic}_reply`);
+      await client.publishAsync(topic, JSON.stringify({ id: '9', version: '1.0', params, method }));
+      return JSON.parse((await replied).payload.toString()) as Record<string, unknown>;
+    };
+    const pack = await request(`${thing}/pack/post`, 'thing.event.property.pack.post', {
+      subDevices: [{ identity: { productKey, deviceName: 'dev02' }, properties: { temp: { value: 1 } } }],
+    });
+    expect(pack).toMatchObject({ code: 460, message: 'at most 0 sub-devices in one pack post, got 1' });
+    const times = [1000, 2000, 3000];
+    const history = await request(`${thing}/history/post`, 'thing.event.property.history.post', [
+      {
+        identity: { productKey, deviceName: 'dev01' },
+        properties: times.map((time) => ({ level: { value: time / 1000, time } })),
+      },
+    ]);
+    expect(history).toMatchObject({ code: 200 });
+    const data = await api({
+      Action: 'QueryDevicePropertyData',
+      ProductKey: productKey,
+      DeviceName: 'dev01',
+      Identifier: 'level',
+      StartTime: 0,
+      EndTime: 5000,
+    });
+    expect(data.body).toMatchObject({
+      Success: true,
+      Data: {
+        List: {
+          PropertyInfo: [
+            { Time: '2000', Value: '2' },
+            { Time: '3000', Value: '3' },
+          ],
         },
       },
     });

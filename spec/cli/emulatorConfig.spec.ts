@@ -33,7 +33,24 @@ describe('loadEmulatorConfig', () => {
         firmwares: [],
         maxPayloadBytes: undefined,
         forwardDevicePublishes: undefined,
+        packPostLimits: undefined,
+        propertyHistoryLimit: undefined,
       }),
+    );
+  });
+
+  it('should read the limits of the pack post and the property history, and say what is wrong with one', async () => {
+    const limits = { packPostLimits: { properties: 10, subDevices: 2 }, propertyHistoryLimit: 50 };
+    const config = await loadEmulatorConfig(write('l.json', limits));
+    expect(E.isRight(config) && config.right).toMatchObject(limits);
+    const bad = await loadEmulatorConfig(
+      write('bad.json', { packPostLimits: { events: -1 }, propertyHistoryLimit: 0 }),
+    );
+    expect(bad).toEqual(
+      E.left([
+        expect.stringMatching(/bad\.json: packPostLimits\.events: .*from 0 to/),
+        expect.stringMatching(/bad\.json: propertyHistoryLimit: .*from 1 to/),
+      ]),
     );
   });
 
