@@ -193,16 +193,28 @@ export interface Thing<M extends ThingTypes = AnyThing> {
    * (`tsl`, `options.models`). The platform checks that each sub-device is in the gateway's topology.
    */
   postPack(pack: PackPost<M>, options?: PackPostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
+  postPack(
+    pack: PackPost<M>,
+    options: Omit<PackPostOptions, 'timeoutMs'> & NotifyOptions,
+  ): Observable<E.Either<TslFailure | PublishFailure, PublishReceipt>>;
   /**
    * Reports properties and events measured earlier, each with its time (`thing.event.property.history.post`):
    * what a device kept while it was offline. Works for a gateway's sub-device too (a thing of the sub-device).
    */
   postHistory(history: HistoryPost<M>, options?: PostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
+  postHistory(
+    history: HistoryPost<M>,
+    options: NotifyOptions,
+  ): Observable<E.Either<TslFailure | PublishFailure, PublishReceipt>>;
   /**
    * Reports several values of each property and occurrences of each event in one message
    * (`thing.event.property.batch.post`), e.g. readings a device sampled faster than it posts.
    */
   postBatch(batch: BatchPost<M>, options?: PostOptions): Observable<E.Either<ThingFailure, AlinkReply>>;
+  postBatch(
+    batch: BatchPost<M>,
+    options: NotifyOptions,
+  ): Observable<E.Either<TslFailure | PublishFailure, PublishReceipt>>;
   /** Asks for the desired values of properties (`thing.property.desired.get`). */
   getDesiredProperties<K extends PropertyName<M>>(
     identifiers: readonly K[],

@@ -232,7 +232,10 @@ export function createThing<M extends ThingTypes = AnyThing>(
       );
     },
 
-    postPack(pack: PackPost<AnyThing>, packOptions: PackPostOptions = {}) {
+    postPack(
+      pack: PackPost<AnyThing>,
+      packOptions: PackPostOptions | (PackPostOptions & NotifyOptions) = {},
+    ) {
       const { models, ...postOptions } = packOptions;
       const modelOf: ModelOf = (productKey) =>
         (productKey === device.productKey ? anyModel : undefined) ?? models?.(productKey);
@@ -257,7 +260,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       );
     },
 
-    postHistory(history: HistoryPost<AnyThing>, postOptions?: PostOptions) {
+    postHistory(history: HistoryPost<AnyThing>, postOptions?: PostOptions | NotifyOptions) {
       const identity = { productKey: device.productKey, deviceName: device.deviceName };
       const part = {
         identity,
@@ -280,7 +283,7 @@ export function createThing<M extends ThingTypes = AnyThing>(
       );
     },
 
-    postBatch(batch: BatchPost<AnyThing>, postOptions?: PostOptions) {
+    postBatch(batch: BatchPost<AnyThing>, postOptions?: PostOptions | NotifyOptions) {
       const properties = batch.properties;
       const params = {
         ...(properties === undefined

@@ -50,8 +50,9 @@ export interface CloudThingQueries {
   queryDevicePropertyStatus(device: DeviceIdentity): readonly PropertyStatus[];
   /**
    * OpenAPI `QueryDevicePropertyData`: the recorded values of one property of a device, ordered by time
-   * (oldest first unless `asc` is `false`), from property posts, pack posts and history posts. The emulator
-   * keeps the latest `propertyHistoryLimit` of each property (by time; 1,000 by default).
+   * (oldest first unless `asc` is `false`), from property, pack, history and batch posts. The emulator keeps
+   * one value a time (a later one of the same time replaces it), and the latest `propertyHistoryLimit` of
+   * each property (by time; 1,000 by default).
    */
   queryDevicePropertyData(
     device: DeviceIdentity,
@@ -79,12 +80,18 @@ export interface CloudThingState extends CloudThingQueries {
 
 const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 
+/** The longest line of a refusal: a problem names a value or an identifier, and either can be long. */
+const MAX_LINE = 200;
+
 /**
- * The first ten problems, one after another, and how many more: an array of 30,000 bad items gave a
- * message over the largest payload the emulator sends, and the device got no reply at all.
+ * The first ten problems, one after another, each cut to 200 characters, and how many more: an array of 30,000
+ * bad items gave a message over the largest payload the emulator sends, and so did ten undefined identifiers
+ * of 20,000 characters; the device got no reply at all.
  */
 export function firstTen(messages: readonly string[]): string {
-  const shown = messages.slice(0, 10);
+  const shown = messages
+    .slice(0, 10)
+    .map((line) => (line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE)}…`));
   const more = messages.length - shown.length;
   return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }

@@ -14,7 +14,6 @@ import {
   identityOf,
   PackPostParams,
   PLATFORM_ERROR_CODES,
-  propertyEntry,
   thingMethods,
   type ModelOf,
   type PackPart,
@@ -146,7 +145,7 @@ export function cloudThingBatches(
     ];
     for (const { device, part } of owned) {
       for (const [identifier, raw] of Object.entries(part.properties ?? {})) {
-        const { value, time = now } = propertyEntry(raw);
+        const { value, time = now } = raw;
         store.report(device, identifier, { value, time });
       }
     }

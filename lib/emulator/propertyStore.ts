@@ -24,7 +24,10 @@ export const DEFAULT_PROPERTY_HISTORY_LIMIT = 1000;
 
 /** The properties the cloud knows of each device: the latest value of each, and a bounded history. */
 export interface PropertyStore {
-  /** A value as a property post (or pack post) reports it: the latest status, and a record of the history. */
+  /**
+   * A value as a property, pack or batch post reports it: the latest status (the last one reported), and a
+   * record of the history.
+   */
   report(device: DeviceIdentity, identifier: string, record: PropertyRecord): void;
   /** A value measured earlier, as a history post reports it: a record of the history only. */
   record(device: DeviceIdentity, identifier: string, record: PropertyRecord): void;
@@ -50,8 +53,9 @@ function insertionPoint(records: readonly PropertyRecord[], time: number): numbe
 
 /**
  * Keeps what devices report of their properties. Each device property has at most `historyLimit` records,
- * ordered by time; past it the earliest goes, so a device cannot make the emulator grow without end (a
- * record older than every kept one is then dropped at once).
+ * one a time, ordered by time; past it the earliest goes (a record older than every kept one is then dropped
+ * at once). The bound is per property: a product without a thing model takes any identifier, so what a
+ * device's history holds grows with the identifiers it posts.
  */
 export function propertyStore(historyLimit = DEFAULT_PROPERTY_HISTORY_LIMIT): PropertyStore {
   if (!Number.isInteger(historyLimit) || historyLimit < 1)
@@ -64,10 +68,13 @@ export function propertyStore(historyLimit = DEFAULT_PROPERTY_HISTORY_LIMIT): Pr
     if (properties === undefined) histories.set(keyOf(device), (properties = new Map()));
     let records = properties.get(identifier);
     if (records === undefined) properties.set(identifier, (records = []));
+    // One value a time, as a time series keeps it: a later one of the same time replaces it (so that paging
+    // by time, each page from the first time not yet returned, cannot get stuck on records of one time).
     // Most records come in time order: a push, not a search.
     const last = records[records.length - 1];
-    if (last === undefined || last.time <= time) records.push({ time, value });
-    else records.splice(insertionPoint(records, time), 0, { time, value });
+    const at = last === undefined || last.time < time ? records.length : insertionPoint(records, time);
+    if (records[at - 1]?.time === time) records[at - 1] = { time, value };
+    else records.splice(at, 0, { time, value });
     if (records.length > historyLimit) records.shift();
   };
 

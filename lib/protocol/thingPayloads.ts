@@ -37,7 +37,10 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
 export function propertyEntry(raw: unknown): { readonly value: unknown; readonly time?: number | undefined } {
   if (isRecord(raw) && 'value' in raw && Object.keys(raw).every((key) => key === 'value' || key === 'time')) {
     const time = raw['time'];
-    return typeof time === 'number' ? { value: raw['value'], time } : { value: raw['value'] };
+    // A time that is no finite number is none: JSON's 1e400 is Infinity.
+    return typeof time === 'number' && Number.isFinite(time)
+      ? { value: raw['value'], time }
+      : { value: raw['value'] };
   }
   return { value: raw };
 }
@@ -80,8 +83,31 @@ export const PartIdentity = t.type({ productKey: t.string, deviceName: t.string 
  */
 export const PackEvents = t.record(t.string, EventPostParams, 'PackEvents');
 
-/** One device's part of a pack post: properties as in a property post (`{value, time?}` each), events. */
-export const PackPart = t.partial({ properties: PropertyParams, events: PackEvents }, 'PackPart');
+/** Any value but none: `t.unknown` takes a missing key too. */
+const Present = new t.Type<unknown>(
+  'a value',
+  (u): u is unknown => u !== undefined,
+  (u, context) => (u === undefined ? t.failure(u, context, 'a value is required') : t.success(u)),
+  t.identity,
+);
+
+/**
+ * A property's value and, when it was measured earlier, the time (UTC ms). Exact: a key besides the two is
+ * dropped, so that the value is never read as the whole object.
+ */
+const TimedProperty = t.exact(
+  t.intersection([t.type({ value: Present }), t.partial({ time: NumberFromStringOrNumber })]),
+  'TimedProperty',
+);
+
+/**
+ * One device's part of a pack post: its properties, each `{value, time?}` (the platform's form: a value alone
+ * is refused), and its events.
+ */
+export const PackPart = t.partial(
+  { properties: t.record(t.string, TimedProperty, 'PackProperties'), events: PackEvents },
+  'PackPart',
+);
 export type PackPart = t.TypeOf<typeof PackPart>;
 
 /** The params of `thing.event.property.pack.post`: the gateway's own part, and a part per sub-device. */
@@ -93,14 +119,6 @@ export const PackPostParams = t.intersection(
   'PackPostParams',
 );
 export type PackPostParams = t.TypeOf<typeof PackPostParams>;
-
-/** Any value but none: `t.unknown` takes a missing key too. */
-const Present = new t.Type<unknown>(
-  'a value',
-  (u): u is unknown => u !== undefined,
-  (u, context) => (u === undefined ? t.failure(u, context, 'a value is required') : t.success(u)),
-  t.identity,
-);
 
 /** A value with the time it was measured, which history requires (UTC ms). */
 const Measured = t.type({ value: Present, time: NumberFromStringOrNumber }, 'Measured');
@@ -128,12 +146,6 @@ export type HistoryPart = t.TypeOf<typeof HistoryPart>;
 /** The params of `thing.event.property.history.post`: a part per device (the device itself, or a sub-device). */
 export const HistoryPostParams = t.array(HistoryPart, 'HistoryPostParams');
 export type HistoryPostParams = t.TypeOf<typeof HistoryPostParams>;
-
-/** A property's value and, when it was measured earlier, the time (UTC ms). */
-const TimedProperty = t.intersection(
-  [t.type({ value: Present }), t.partial({ time: NumberFromStringOrNumber })],
-  'TimedProperty',
-);
 
 /**
  * The params of `thing.event.property.batch.post`: several values of each property, and several occurrences

@@ -278,4 +278,39 @@ describe('createThing: pack and history posts', () => {
       });
     });
   });
+
+  describe('without a reply (ack false)', () => {
+    it('should send each with sys.ack 0, wait for no reply, and give the publish receipt', () => {
+      scheduler.run(({ cold, expectObservable }) => {
+        const receipt = { topic: 't', qos: 1 as const, packetId: 1, bytes: 1 };
+        const {
+          device: d,
+          calls,
+          sent,
+        } = fakeAlinkDevice({
+          observed: () => EMPTY,
+          published: () => cold('-(r|)', { r: receipt }),
+        });
+        const thing = createThing(d);
+        const options = { ack: false, id: '1' } as const;
+        expectObservable(thing.postPack({ properties: { temp: 1 } }, options)).toBe('-(r|)', {
+          r: E.right(receipt),
+        });
+        expectObservable(thing.postHistory({ properties: [{ temp: { value: 1, time: 1 } }] }, options)).toBe(
+          '-(r|)',
+          { r: E.right(receipt) },
+        );
+        expectObservable(thing.postBatch({ properties: { temp: [{ value: 1 }] } }, options)).toBe('-(r|)', {
+          r: E.right(receipt),
+        });
+        scheduler.flush();
+        expect(calls).toEqual([PACK, HISTORY, topics.propertyBatchPost].map((topic) => `publish ${topic}`));
+        expect(sent.map((message) => sentJson(message.payload)['sys'])).toEqual([
+          { ack: 0 },
+          { ack: 0 },
+          { ack: 0 },
+        ]);
+      });
+    });
+  });
 });

@@ -252,7 +252,7 @@ describe('cloudThingBatches', () => {
       ).toMatchObject({
         code: 460,
         message:
-          'request parameter error: at properties: expected PropertyParams, got [1]; ' +
+          'request parameter error: at properties: expected PackProperties, got [1]; ' +
           'at subDevices.0.identity.deviceName: expected string, got undefined',
       });
       expect(await pack(gw, { events: { fault: { value: {}, time: 'soon' } } })).toMatchObject({
@@ -414,6 +414,43 @@ describe('cloudThingBatches', () => {
       ['packPostLimits.events -1', { packPostLimits: { events: -1 } }],
     ])('should refuse to start with %s', async (_name, options) => {
       await expect(startEmulator({ products, ...options })).rejects.toThrow(RangeError);
+    });
+  });
+
+  describe('the pack post, each property {value, time?}', () => {
+    it('should take a time as a string of digits, drop a key besides value and time, and refuse a value alone', async () => {
+      const { emulator, gw } = await gatewayWithSubDevice();
+      expect(
+        await pack(gw, { properties: { temp: { value: 21, time: '1700000000000', unit: 'C' } } }),
+      ).toMatchObject({ code: 200 });
+      expect(statusOf(emulator, GW)).toEqual([{ identifier: 'temp', value: 21, time: 1700000000000 }]);
+      expect(await pack(gw, { properties: { temp: 22 } })).toMatchObject({
+        code: 460,
+        message: expect.stringMatching(/^request parameter error: at properties\.temp/) as unknown,
+      });
+      // 1e400 is Infinity in JSON.parse: no time at all, as a time that is no finite number.
+      const infinite =
+        '{"id":"77","version":"1.0","params":{"properties":{"temp":{"value":23,"time":1e400}}}}';
+      const replied = firstValueFrom(
+        emulator.events$.pipe(filter((e) => e.type === 'thing' && e.id === '77')),
+      );
+      await gw.publishAsync(PACK, infinite, { qos: 1 });
+      expect(await replied).toMatchObject({ code: 460 });
+      expect(statusOf(emulator, GW)).toEqual([{ identifier: 'temp', value: 21, time: 1700000000000 }]);
+    });
+  });
+
+  describe('refusals', () => {
+    it('should cut each problem of a refusal, so that one naming long identifiers still goes out', async () => {
+      const { gw } = await gatewayWithSubDevice();
+      const properties = Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`${String(i)}${'x'.repeat(20_000)}`, [{ value: 1 }]]),
+      );
+      const refused = await batch(gw, { properties });
+      expect(refused).toMatchObject({ code: 5092 });
+      const message = String(refused['message']);
+      expect(message.length).toBeLessThan(2_500);
+      expect(message).toMatch(/^at properties\.0x{185}…; at properties\.1x/);
     });
   });
 

@@ -3,7 +3,7 @@ import { propertyStore } from '../../lib/emulator/propertyStore';
 const dev = { productKey: 'pk', deviceName: 'dn' };
 
 describe('propertyStore', () => {
-  it('should keep records ordered by time, those of one time in the order they came', () => {
+  it('should keep records ordered by time, one a time: a later one of the same time replaces it', () => {
     const store = propertyStore();
     for (const [time, value] of [
       [3, 'c'],
@@ -13,8 +13,8 @@ describe('propertyStore', () => {
       [1, 'a2'],
     ] as const)
       store.record(dev, 'p', { time, value });
-    expect(store.history(dev, 'p').map((r) => r.value)).toEqual(['a', 'a2', 'b', 'c', 'd']);
-    expect(store.history(dev, 'p', { asc: false }).map((r) => r.value)).toEqual(['d', 'c', 'b', 'a2', 'a']);
+    expect(store.history(dev, 'p').map((r) => r.value)).toEqual(['a2', 'b', 'd']);
+    expect(store.history(dev, 'p', { asc: false }).map((r) => r.value)).toEqual(['d', 'b', 'a2']);
   });
 
   it.each<[string, Parameters<ReturnType<typeof propertyStore>['history']>[2], number[]]>([

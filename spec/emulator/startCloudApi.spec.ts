@@ -187,7 +187,7 @@ describe('startCloudApi', () => {
     });
   });
 
-  it("should give a property's recorded values in pages, values as strings (QueryDevicePropertyData)", async () => {
+  it("should give a property's recorded values in pages, values as strings, one a time (QueryDevicePropertyData)", async () => {
     const device = await mqtt.connectAsync(emulator.url, {
       ...mqttCredentials({ productKey: 'a1Api000001', deviceName: 'd1', deviceSecret: 's3cret' }),
       protocolVersion: 4,
@@ -197,9 +197,14 @@ describe('startCloudApi', () => {
       const topic = '/sys/a1Api000001/d1/thing/event/property/history/post';
       await device.subscribeAsync(`${topic}_reply`, { qos: 1 });
       const replied = new Promise<Buffer>((resolve) => device.once('message', (_t, body) => resolve(body)));
-      const snapshots = [1000, 2000, 3000].map((time) => ({
-        Power: { value: time === 2000 ? 'on' : time, time },
-      }));
+      // Two values at 2000: the later one replaces the first, so that a page that ends there cannot make the
+      // next one start at the same time again (paged by NextTime, 2000 twice came back on every page).
+      const snapshots = [
+        { Power: { value: 1000, time: 1000 } },
+        { Power: { value: 'off', time: 2000 } },
+        { Power: { value: 'on', time: 2000 } },
+        { Power: { value: 3000, time: 3000 } },
+      ];
       const params = [{ identity: { productKey: 'a1Api000001', deviceName: 'd1' }, properties: snapshots }];
       await device.publishAsync(topic, JSON.stringify({ id: '1', version: '1.0', params }), { qos: 1 });
       expect(JSON.parse(String(await replied))).toMatchObject({ code: 200 });

@@ -43,6 +43,7 @@ describe('propertyEntry', () => {
     ['{ value } without a time', { value: 1 }, { value: 1 }],
     ['a struct with other fields', { value: 1, unit: 'C' }, { value: { value: 1, unit: 'C' } }],
     ['a time that is no number', { value: 1, time: 'now' }, { value: 1 }],
+    ['a time that is no finite number', { value: 1, time: Infinity }, { value: 1 }],
   ])('should read %s', (_, raw, expected) => {
     expect(propertyEntry(raw)).toEqual(expected);
   });
@@ -108,6 +109,12 @@ describe('the pack and history post codecs', () => {
     });
   });
 
+  it('should keep only the value and the time of a pack property', () => {
+    expect(PackPostParams.decode({ properties: { Power: { value: 'on', time: '5', unit: 'x' } } })).toEqual(
+      E.right({ properties: { Power: { value: 'on', time: 5 } } }),
+    );
+  });
+
   it("should decode the platform's history sample, times given as strings", () => {
     const decoded = HistoryPostParams.decode(historySample);
     expect(E.isRight(decoded) && decoded.right[0]?.properties?.[1]).toEqual({
@@ -134,6 +141,12 @@ describe('the pack and history post codecs', () => {
 
   it.each<[string, { decode: (u: unknown) => E.Either<unknown, unknown> }, unknown]>([
     ['a pack whose sub-device has no identity', PackPostParams, { subDevices: [{ properties: {} }] }],
+    ['a pack whose property is a value alone', PackPostParams, { properties: { Power: 'on' } }],
+    [
+      'a pack whose property time is no number',
+      PackPostParams,
+      { properties: { Power: { value: 1, time: 'x' } } },
+    ],
     ['a pack whose event has no output values', PackPostParams, { events: { alarm: { time: 1 } } }],
     ['a history that is no array', HistoryPostParams, historySample[0]],
     ['a batch whose property is no list', BatchPostParams, { properties: { Power: { value: 'on' } } }],
