@@ -22,13 +22,7 @@ import type { Topology } from './topology';
 import type { Transport } from './transport';
 import type { CreateBroker } from './loadAedes';
 import { topicPermissions, type TopicPermissions } from './topicPermissions';
-import {
-  grantSubscription,
-  isDirectTopic,
-  publishViolation,
-  subscriptionRefusal,
-  type PublishFields,
-} from './topicRules';
+import { isDirectTopic, publishViolation, subscriptionRefusal, type PublishFields } from './topicRules';
 
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
 export interface PlatformBroker {
@@ -345,15 +339,10 @@ export function platformBroker(
       if (device !== undefined && refusal !== undefined) {
         events$.next({ type: 'subscription-refused', device, filter: sub.topic, reason: refusal });
       }
-      const granted =
-        device === undefined
-          ? 128
-          : carried === undefined
-            ? grantSubscription(device, sub.topic, sub.qos, permissions.get(client))
-            : grantSubscription(carried.device, sub.topic, sub.qos, carried.permissions);
-      // The SUBACK says the QoS asked for (aedes takes it from the packet); the subscription itself is kept
-      // at QoS 1, so that messages go out at the publisher's QoS whatever was asked, as on the platform.
-      callback(null, granted === 128 ? null : { ...sub, qos: 1 });
+      // A refused filter fails its SUBACK (128). Otherwise the SUBACK says the QoS asked for, capped at 1 as the
+      // packet is parsed (aedes takes it from the packet); the subscription itself is kept at QoS 1, so that
+      // messages go out at the publisher's QoS whatever was asked, as on the platform.
+      callback(null, device === undefined || refusal !== undefined ? null : { ...sub, qos: 1 });
     },
 
     // By default what a device publishes goes to the cloud only, never back out to devices (the platform is

@@ -10,9 +10,6 @@ export interface PublishFields {
   readonly payloadBytes: number;
 }
 
-/** SUBACK return codes: a granted QoS, or 128 for a failure. */
-export type Granted = 0 | 1 | 128;
-
 /**
  * A filter as MQTT 3.1.1 §4.7 has it: not empty, no NUL, `+` and `#` only as a whole level, `#` only last.
  * (aedes checks less strictly before the emulator sees the filter; what it refuses closes the connection.)
@@ -62,20 +59,6 @@ export function subscriptionRefusal(
   if (!isInDeviceNamespace(device, filter)) return 'outside-namespace';
   if (permissions !== undefined && !permissions.maySubscribe(filter)) return 'not-subscribable';
   return undefined;
-}
-
-/**
- * The SUBACK code for one filter: a failure (128) for a filter `subscriptionRefusal` refuses; otherwise the
- * requested QoS capped at 1 (the platform has no QoS 2 and ignores the subscription QoS beyond that).
- */
-export function grantSubscription(
-  device: DeviceIdentity,
-  filter: string,
-  requestedQos: number,
-  permissions?: TopicPermissions,
-): Granted {
-  if (subscriptionRefusal(device, filter, permissions) !== undefined) return 128;
-  return requestedQos >= 1 ? 1 : 0;
 }
 
 const directTopics: readonly RegExp[] = [

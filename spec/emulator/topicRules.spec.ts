@@ -1,8 +1,8 @@
 import {
-  grantSubscription,
   isDirectTopic,
   isValidFilter,
   publishViolation,
+  subscriptionRefusal,
 } from '../../lib/emulator/topicRules';
 
 const dev = { productKey: 'pk', deviceName: 'dn' };
@@ -43,19 +43,17 @@ describe('publishViolation', () => {
   });
 });
 
-describe('grantSubscription', () => {
-  it.each([
-    ['/sys/pk/dn/#', 0, 0],
-    ['/sys/pk/dn/#', 1, 1],
-    ['/sys/pk/dn/#', 2, 1],
-    ['/ota/device/upgrade/pk/dn', 1, 1],
-    ['/broadcast/pk/+', 0, 0],
-    ['/sys/pk/other/#', 1, 128],
-    ['/sys/+/dn/#', 1, 128],
-    ['#', 1, 128],
-    ['/sys/pk/dn/+a', 1, 128],
-  ])('%s at QoS %i should be granted %i', (filter, qos, granted) => {
-    expect(grantSubscription(dev, filter, qos)).toBe(granted);
+describe('subscriptionRefusal', () => {
+  it.each<[string, string | undefined]>([
+    ['/sys/pk/dn/#', undefined],
+    ['/ota/device/upgrade/pk/dn', undefined],
+    ['/broadcast/pk/+', undefined],
+    ['/sys/pk/other/#', 'outside-namespace'],
+    ['/sys/+/dn/#', 'outside-namespace'],
+    ['#', 'outside-namespace'],
+    ['/sys/pk/dn/+a', 'invalid-filter'],
+  ])('%s should be refused as %s', (filter, refusal) => {
+    expect(subscriptionRefusal(dev, filter)).toBe(refusal);
   });
 });
 
