@@ -147,15 +147,6 @@ export function cloudThingState(
     if (entries === undefined) table.set(keyOf(device), (entries = new Map()));
     return entries;
   };
-  const reportAnswer = (
-    device: OnlineDevice,
-    method: string,
-    id: string,
-    answer: CloudAnswer,
-    ack: boolean,
-    violations?: readonly TslViolation[],
-  ) => reportThingAnswer(cloud, device, method, id, answer, ack, violations);
-
   const subscription = new Subscription();
   // One listener for every post: `…/thing/event/+/post` is the property post's topic too.
   subscription.add(
@@ -176,7 +167,7 @@ export function cloudThingState(
             store.report(message, key, { value, time });
           }
         }
-        reportAnswer(message, method, request.id, answer, ack, violations);
+        reportThingAnswer(cloud, message, method, request.id, answer, ack, violations);
         return answer;
       }
       const event = EventPostParams.decode(params);
@@ -187,7 +178,7 @@ export function cloudThingState(
         violations.length > 0
           ? { code: ALINK_CODES.invalidParameter, message: violationsMessage(violations) }
           : {};
-      reportAnswer(message, method, request.id, answer, ack, violations);
+      reportThingAnswer(cloud, message, method, request.id, answer, ack, violations);
       return answer;
     }),
   );
@@ -202,7 +193,14 @@ export function cloudThingState(
           identifiers.flatMap((id) => (values.has(id) ? [[id, values.get(id)]] : [])),
         );
         const answer = { data };
-        reportAnswer(message, request.method ?? 'thing.property.desired.get', request.id, answer, true);
+        reportThingAnswer(
+          cloud,
+          message,
+          request.method ?? 'thing.property.desired.get',
+          request.id,
+          answer,
+          true,
+        );
         return answer;
       },
     ),
@@ -218,7 +216,14 @@ export function cloudThingState(
         for (const [id, { version }] of Object.entries(items)) {
           if (version === undefined || values.get(id)?.version === version) values.delete(id);
         }
-        reportAnswer(message, request.method ?? 'thing.property.desired.delete', request.id, {}, true);
+        reportThingAnswer(
+          cloud,
+          message,
+          request.method ?? 'thing.property.desired.delete',
+          request.id,
+          {},
+          true,
+        );
         return {};
       },
     ),
@@ -229,7 +234,14 @@ export function cloudThingState(
   subscription.add(
     answerAlink(cloud, anyDeviceTopics.dslTemplateGet, t.unknown, (_params, request, message) => {
       const answer = { data: thingModelTsl(message.productKey) };
-      reportAnswer(message, request.method ?? thingMethods.dslTemplateGet, request.id, answer, true);
+      reportThingAnswer(
+        cloud,
+        message,
+        request.method ?? thingMethods.dslTemplateGet,
+        request.id,
+        answer,
+        true,
+      );
       return answer;
     }),
   );
