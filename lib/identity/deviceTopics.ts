@@ -56,6 +56,20 @@ export interface DeviceTopics {
   readonly dslTemplateGet: string;
   /** Cloud → device: the reply to `dslTemplateGet`. */
   readonly dslTemplateGetReply: string;
+  /**
+   * Device → cloud: a pass-through ("custom" data format) product's own bytes, which the product's
+   * data-parsing script turns into Alink (`rawDataToProtocol`): its property and event posts, and its replies.
+   */
+  readonly upRaw: string;
+  /** Cloud → device: the platform's answer to `upRaw`, in the product's own format (`protocolToRawData`). */
+  readonly upRawReply: string;
+  /**
+   * Cloud → device: a property set or service call in the product's own format. A synchronous call comes
+   * over RRPC instead, on `extRrpc(messageId, downRaw)`, and is answered on that topic.
+   */
+  readonly downRaw: string;
+  /** Device → cloud: the answer to `downRaw`, in the product's own format. */
+  readonly downRawReply: string;
   /** Device → cloud: report the firmware version. */
   readonly otaInform: string;
   /** Cloud → device: an upgrade is pushed. */
@@ -156,6 +170,10 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     propertyDesiredDeleteReply: `${thing}/property/desired/delete_reply`,
     dslTemplateGet: `${thing}/dsltemplate/get`,
     dslTemplateGetReply: `${thing}/dsltemplate/get_reply`,
+    upRaw: `${thing}/model/up_raw`,
+    upRawReply: `${thing}/model/up_raw_reply`,
+    downRaw: `${thing}/model/down_raw`,
+    downRawReply: `${thing}/model/down_raw_reply`,
     otaInform: `/ota/device/inform/${device}`,
     otaUpgrade: `/ota/device/upgrade/${device}`,
     otaProgress: `/ota/device/progress/${device}`,
