@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { signContent, SIGN_METHODS, type DeviceIdentity, type SignMethod } from '../identity';
+import type { DataParser } from './dataParser';
 import type { ThingModel } from '../protocol';
 import type { RefusalReason } from './emulatorEvent';
 import type { TopicClass } from './topicPermissions';
@@ -34,6 +35,13 @@ export interface EmulatedProduct {
    * cloud calls that break it are refused, `queryDevicePropertyStatus` names and types the properties.
    */
   readonly tsl?: ThingModel | undefined;
+  /**
+   * Makes the product a pass-through ("custom" data format) one: its data-parsing script, as JavaScript source
+   * defining `rawDataToProtocol` and `protocolToRawData` (what is submitted in the console), or as the two
+   * functions. A device of the product then posts its own bytes on `thing/model/up_raw` and gets property
+   * sets and service calls as bytes on `thing/model/down_raw` (`rawDataCloud`). Default: none, Alink JSON.
+   */
+  readonly dataParser?: string | DataParser | undefined;
 }
 
 /** Finds a device's secret; `undefined` for a device the emulator does not know. */

@@ -52,6 +52,15 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
         `${event.change === 'added' ? 'added' : 'removed'} ${event.devices.map(nameOf).join(', ')} ` +
         `${event.change === 'added' ? 'to' : 'from'} the topology of gateway ${nameOf(event.gateway)}`
       );
+    case 'raw-data': {
+      if (event.code !== undefined) {
+        return `${nameOf(event.device)} data parsing on ${event.topic} failed (${event.code}): ${event.message ?? ''}`;
+      }
+      const { method, id, code } = event.json ?? {};
+      const what =
+        typeof method === 'string' ? method : code === undefined ? 'a message' : `a reply ${String(code)}`;
+      return `${nameOf(event.device)} data parsing on ${event.topic}: ${what} #${String(id)}`;
+    }
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +

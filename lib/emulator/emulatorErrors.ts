@@ -77,3 +77,19 @@ export class ShadowVersionConflictError extends Error {
     );
   }
 }
+
+/**
+ * A call to a pass-through device whose request the product's data-parsing script could not turn into bytes
+ * (`protocolToRawData`): `code` 26002 when the script failed, 26007 when it gave no array of bytes.
+ */
+export class RawDataConversionError extends Error {
+  override readonly name = 'RawDataConversionError';
+  constructor(
+    readonly device: DeviceIdentity,
+    readonly topic: string,
+    readonly code: number,
+    reason: string,
+  ) {
+    super(`the data-parsing script of ${device.productKey} cannot send ${topic}: ${reason}`);
+  }
+}

@@ -148,6 +148,21 @@ export type EmulatorEvent =
       readonly devices: readonly DeviceIdentity[];
     }
   | {
+      /**
+       * A pass-through product's data-parsing script ran: on the device's bytes (`up_raw`, `down_raw_reply`,
+       * an RRPC `down_raw`), or to make the bytes the emulator sent on `topic` (`up_raw_reply`, `down_raw`).
+       */
+      readonly type: 'raw-data';
+      readonly device: DeviceIdentity;
+      /** The topic of the bytes. */
+      readonly topic: string;
+      /** The Alink message: what the script made of the device's bytes, or what it was given. */
+      readonly json?: Readonly<Record<string, unknown>> | undefined;
+      /** Why nothing was sent on: 26002 the script failed, 26007 it gave the wrong kind of result, 6450 no method. */
+      readonly code?: number | undefined;
+      readonly message?: string | undefined;
+    }
+  | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */
       readonly type: 'call';
       readonly call: CloudCall;

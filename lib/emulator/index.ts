@@ -27,7 +27,9 @@ export {
   ReplyTimeoutError,
   TslViolationError,
   ShadowVersionConflictError,
+  RawDataConversionError,
 } from './emulatorErrors';
+export { DataParserError, type DataParser } from './dataParser';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
 export type { PackPostLimits } from './cloudThingBatches';
 export type { PropertyDataRange, PropertyRecord } from './propertyStore';

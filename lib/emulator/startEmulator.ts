@@ -34,6 +34,8 @@ import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEve
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { createCertificateAuthority, type KeyPair } from './certificates';
 import { startListeners, type Listeners } from './listeners';
+import { dataParsing } from './dataParser';
+import { rawDataCloud } from './cloudRawData';
 import { loadAedes } from './loadAedes';
 import { describeCloudPublish } from './describeEmulatorEvent';
 import { emulatorLog, logEmulator } from './logEmulator';
@@ -254,6 +256,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   // Options that can be wrong are read before anything starts, so that nothing is left running.
   const packLimits = packPostLimits(options.packPostLimits);
   const properties = propertyStore(options.propertyHistoryLimit);
+  const parsings = new Map(
+    products.flatMap((p) =>
+      p.dataParser === undefined ? [] : [[p.productKey, dataParsing(p.productKey, p.dataParser)] as const],
+    ),
+  );
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
   const topology = new Topology();
@@ -319,7 +326,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     products.flatMap((p) => (p.tsl === undefined ? [] : [[p.productKey, p.tsl] as const])),
   );
   const modelOf = (productKey: string) => models.get(productKey);
-  const cloud: CloudSide = {
+  const platform: CloudSide = {
     received$: broker.received$,
     listen: broker.listen,
     isOnline: broker.isOnline,
@@ -330,6 +337,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     now: clock,
     emit: (event) => cloudEvents$.next(event),
   };
+  // Pass-through products' data parsing sits in front of every service, and only when a product has it.
+  const rawData = parsings.size === 0 ? undefined : rawDataCloud(platform, (key) => parsings.get(key));
+  const cloud = rawData?.cloud ?? platform;
   // Each platform service is a file of its own; the emulator composes them.
   const services = cloudServices(cloud);
   const ntp = serveNtp(cloud);
@@ -401,6 +411,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         thingBatches.unsubscribe();
+        rawData?.subscription.unsubscribe();
         cloudEvents$.complete();
         emulatorLog('closed');
       })();

@@ -1,7 +1,6 @@
 /**
  * The reply codes of Alink, named after the platform's "error codes for devices" page. The platform uses more
- * than these; any number is a valid code, these have names. 26002–26010 (the other data-parsing script
- * failures) are left unnamed.
+ * than these; any number is a valid code, these have names. The page lists no 26003–26005, 26008 or 26009.
  */
 export const ALINK_CODES = {
   success: 200,
@@ -27,6 +26,17 @@ export const ALINK_CODES = {
   topicIllegal: 6813,
   /** The product has no data-parsing script (none was submitted). */
   parseScriptNotFound: 26001,
+  /** The data-parsing script failed as it ran: a syntax error in it, or it threw. */
+  parseScriptError: 26002,
+  /** The data-parsing script does not define `protocolToRawData` and `rawDataToProtocol`. */
+  parseScriptFunctionMissing: 26006,
+  /**
+   * The data-parsing script gave what it must not: `protocolToRawData` a byte array, `rawDataToProtocol` a JSON
+   * object.
+   */
+  parseScriptBadResult: 26007,
+  /** Data parsing was throttled: too many requests. */
+  parseThrottled: 26010,
 } as const;
 
 export type AlinkCodeName = keyof typeof ALINK_CODES;

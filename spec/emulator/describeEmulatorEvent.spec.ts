@@ -123,6 +123,34 @@ describe('describeEmulatorEvent', () => {
       },
       'cloud rrpc to a1TestPK001/dev01 on /sys/a1TestPK001/dev01/rrpc/request/1: timeout after 8000 ms',
     ],
+    [
+      {
+        type: 'raw-data',
+        device,
+        topic: '/sys/a1TestPK001/dev01/thing/model/up_raw',
+        json: { id: '15', method: 'thing.event.property.post', params: { temp: 1 } },
+      },
+      'a1TestPK001/dev01 data parsing on /sys/a1TestPK001/dev01/thing/model/up_raw: thing.event.property.post #15',
+    ],
+    [
+      {
+        type: 'raw-data',
+        device,
+        topic: '/sys/a1TestPK001/dev01/thing/model/down_raw_reply',
+        json: { id: '16', code: 200, data: {} },
+      },
+      'a1TestPK001/dev01 data parsing on /sys/a1TestPK001/dev01/thing/model/down_raw_reply: a reply 200 #16',
+    ],
+    [
+      {
+        type: 'raw-data',
+        device,
+        topic: '/sys/a1TestPK001/dev01/thing/model/up_raw',
+        code: 26002,
+        message: 'rawDataToProtocol failed: Error: x',
+      },
+      'a1TestPK001/dev01 data parsing on /sys/a1TestPK001/dev01/thing/model/up_raw failed (26002): rawDataToProtocol failed: Error: x',
+    ],
   ])('should describe %j', (event, line) => {
     expect(describeEmulatorEvent(event)).toBe(line);
   });

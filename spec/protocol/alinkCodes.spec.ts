@@ -16,7 +16,11 @@ describe('codeName', () => {
     [6450, 'methodMissing'],
     [6813, 'topicIllegal'],
     [26001, 'parseScriptNotFound'],
-    [26002, undefined],
+    [26002, 'parseScriptError'],
+    [26006, 'parseScriptFunctionMissing'],
+    [26007, 'parseScriptBadResult'],
+    [26010, 'parseThrottled'],
+    [26003, undefined],
     [12345, undefined],
   ])('should name %i %p', (code, name) => {
     expect(codeName(code)).toBe(name);
