@@ -72,6 +72,7 @@ const Product = t.intersection([
     productSecret: secret('ProductSecret'),
     dynamicRegistration: flag,
     tsl: t.union([text('TslFile'), t.UnknownRecord]),
+    dataParser: text('DataParserFile'),
   }),
 ]);
 const FirmwareEntry = t.intersection([
@@ -106,7 +107,8 @@ const problems = (errors: t.Errors) =>
 
 /**
  * Reads a config file: products and devices, listeners, firmwares. A product's `tsl` is a TSL export or the
- * path of one, and a firmware's `image` a file, relative to the config file. Left: every problem, one line each.
+ * path of one, its `dataParser` the path of its data-parsing script (JavaScript, as submitted in the console),
+ * and a firmware's `image` a file, relative to the config file. Left: every problem, one line each.
  */
 export async function loadEmulatorConfig(file: string): Promise<E.Either<readonly string[], EmulatorConfig>> {
   let json: unknown;
@@ -121,9 +123,20 @@ export async function loadEmulatorConfig(file: string): Promise<E.Either<readonl
   const base = dirname(resolve(file));
   const failures: string[] = [];
   const products: EmulatedProduct[] = [];
-  for (const [i, { tsl, ...product }] of (config.products ?? []).entries()) {
+  for (const [i, { tsl, dataParser, ...product }] of (config.products ?? []).entries()) {
+    const at = `${file}: products.${i}`;
+    let script: string | undefined;
+    if (dataParser !== undefined) {
+      try {
+        script = await readFile(resolve(base, dataParser), 'utf8');
+      } catch (error) {
+        failures.push(`${at}.dataParser: ${(error as Error).message}`);
+        continue;
+      }
+    }
+    const parsed = script === undefined ? product : { ...product, dataParser: script };
     if (tsl === undefined) {
-      products.push(product);
+      products.push(parsed);
       continue;
     }
     let document: unknown = tsl;
@@ -131,13 +144,13 @@ export async function loadEmulatorConfig(file: string): Promise<E.Either<readonl
       try {
         document = JSON.parse(await readFile(resolve(base, tsl), 'utf8'));
       } catch (error) {
-        failures.push(`${file}: products.${i}.tsl: ${(error as Error).message}`);
+        failures.push(`${at}.tsl: ${(error as Error).message}`);
         continue;
       }
     }
     const model = decodeTsl(document);
-    if (E.isLeft(model)) failures.push(...model.left.problems.map((p) => `${file}: products.${i}.tsl: ${p}`));
-    else products.push({ ...product, tsl: model.right });
+    if (E.isLeft(model)) failures.push(...model.left.problems.map((p) => `${at}.tsl: ${p}`));
+    else products.push({ ...parsed, tsl: model.right });
   }
   if (failures.length > 0) return E.left(failures);
   const firmwares = (config.firmwares ?? []).map((f) =>

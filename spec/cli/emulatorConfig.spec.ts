@@ -83,6 +83,33 @@ describe('loadEmulatorConfig', () => {
     expect(bad).toEqual(E.left([expect.stringMatching(/b\.json: products\.0\.tsl: /)]));
   });
 
+  it("should read a product's data-parsing script relative to the config file, with its TSL or without", async () => {
+    write('parser.js', 'function rawDataToProtocol(b) { return {}; }');
+    write('tsl.json', tsl);
+    const device = [{ deviceName: 'd1', deviceSecret: 's' }];
+    const config = await loadEmulatorConfig(
+      write('p.json', {
+        products: [
+          { productKey: 'p1', dataParser: 'parser.js', devices: device },
+          { productKey: 'p2', dataParser: 'parser.js', tsl: 'tsl.json', devices: device },
+        ],
+      }),
+    );
+    if (E.isLeft(config)) throw new Error(config.left.join('\n'));
+    const [plain, modelled] = config.right.products;
+    expect(plain).toEqual({
+      productKey: 'p1',
+      devices: device,
+      dataParser: 'function rawDataToProtocol(b) { return {}; }',
+    });
+    expect(modelled?.dataParser).toBe(plain?.dataParser);
+    expect(Object.keys(modelled?.tsl?.properties ?? {})).toEqual(['on']);
+    const missing = await loadEmulatorConfig(
+      write('q.json', { products: [{ productKey: 'p', dataParser: 'gone.js', devices: [] }] }),
+    );
+    expect(missing).toEqual(E.left([expect.stringMatching(/q\.json: products\.0\.dataParser: ENOENT/)]));
+  });
+
   it('should say when the file or a TSL file cannot be read or is not JSON', async () => {
     expect(await loadEmulatorConfig(join(dir, 'none.json'))).toEqual(
       E.left([expect.stringMatching(/none\.json: ENOENT/)]),
