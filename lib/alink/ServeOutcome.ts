@@ -11,14 +11,18 @@ export interface Answered {
   readonly latencyMs: number;
 }
 
-/** A request answered with an error code: its params did not decode (460), or the handler failed. */
+/**
+ * A request answered with an error code: its params did not decode (460), or the handler failed. Where a
+ * reply cannot carry a code (a raw reply, `createRawData`), nothing is sent: `code` and `message` are what
+ * the reply would have said.
+ */
 export interface Failed {
   readonly _tag: 'Failed';
   readonly topic: string;
   readonly id: string;
-  /** The code replied. */
+  /** The code replied (or that would have been, where nothing is sent). */
   readonly code: number;
-  /** The message replied. */
+  /** The message replied (or that would have been). */
   readonly message: string;
   /** What went wrong: the params' `DecodeError`, or what the handler threw or errored with. */
   readonly cause: DecodeError | Error;

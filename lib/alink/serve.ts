@@ -56,11 +56,15 @@ export interface ServeSpec<P, R> {
   /** A request, a bad request, or `undefined` for a message that is none (an echo of a reply). */
   readonly read: (message: InboundMessage) => E.Either<BadRequest, ServedRequest<P>> | undefined;
   readonly handler: (request: ServedRequest<P>) => ObservableInput<R>;
-  /** The reply to the request on `topic` with `id`. */
+  /**
+   * The reply to the request on `topic` with `id`; `undefined` to send nothing, for a reply that cannot say
+   * it failed (a raw reply carries no code): the outcome is then what it would have been had it gone out
+   * (`Failed` with the code it would have had), at once.
+   */
   readonly reply: (
     request: { readonly topic: string; readonly id: string },
     reply: ServeReply,
-  ) => OutboundMessage;
+  ) => OutboundMessage | undefined;
   readonly publish: (message: OutboundMessage) => Observable<PublishReceipt>;
   /** No reply after this, from the request's arrival; `Infinity` for none. */
   readonly deadlineMs: number;
@@ -73,10 +77,10 @@ const REMEMBER_MS = 60_000;
  * The one serve primitive of every `serve…`: while subscribed, it reads each message of `requests`, runs the
  * handler of each request concurrently, replies with the handler's first value (code 200; `{}` when it
  * completes without one), with 460 and the reason when the request does not decode, with the code of a
- * failing handler (`ReplyError`'s, else 400), and never after `deadlineMs`. It emits one `ServeOutcome` per
- * request and never ends because of one; an error of `requests` (a refused subscription) ends it. A topic
- * and id seen in the last minute are not served again (QoS 1 duplicates, echoes of a reply on the same
- * topic).
+ * failing handler (`ReplyError`'s, else 400) unless `reply` sends nothing for a failure, and never after
+ * `deadlineMs`. It emits one `ServeOutcome` per request and never ends because of one; an error of
+ * `requests` (a refused subscription) ends it. A topic and id seen in the last minute are not served again
+ * (QoS 1 duplicates, echoes of a reply on the same topic).
  */
 export function serve<P, R>(spec: ServeSpec<P, R>): Observable<ServeOutcome> {
   return defer(() => {
@@ -150,13 +154,15 @@ function send<P, R>(
 ): Observable<ServeOutcome> {
   const message = spec.reply(request, reply);
   const { topic, id } = request;
+  const outcome = (): ServeOutcome => {
+    const latencyMs = asyncScheduler.now() - started;
+    if (cause === undefined) return { _tag: 'Answered', topic, id, latencyMs };
+    return { _tag: 'Failed', topic, id, code: reply.code, message: reply.message ?? '', cause, latencyMs };
+  };
+  if (message === undefined) return of(outcome());
   return spec.publish(message).pipe(
     last(),
-    map((): ServeOutcome => {
-      const latencyMs = asyncScheduler.now() - started;
-      if (cause === undefined) return { _tag: 'Answered', topic, id, latencyMs };
-      return { _tag: 'Failed', topic, id, code: reply.code, message: reply.message ?? '', cause, latencyMs };
-    }),
+    map(outcome),
     catchError((error: unknown) =>
       of<ServeOutcome>({
         _tag: 'Unanswered',

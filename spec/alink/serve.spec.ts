@@ -246,6 +246,41 @@ describe('serve', () => {
     });
   });
 
+  it('should send nothing for a failure that reply has no message for, and report it Failed with its code', () => {
+    scheduler.run(({ hot, cold, expectObservable }) => {
+      const requests = hot('a-b', { a: request('1'), b: request('2') });
+      const busy = new ReplyError(100001, 'motor busy');
+      const sent: OutboundMessage[] = [];
+      // A reply that cannot carry a code, as a raw one: only a success goes out.
+      const outcomes$ = serve({
+        requests,
+        read: readAlinkRequest(t.type({ n: t.number })),
+        handler: ({ id }) => (id === '1' ? cold('-#', undefined, busy) : cold('--(x|)', { x: 'ok' })),
+        reply: ({ topic }, { code, data }) =>
+          code === 200 ? { topic: `${topic}_reply`, payload: data as JsonValue, qos: 1 } : undefined,
+        publish: (message) => {
+          sent.push(message);
+          return cold('(r|)', { r: receipt });
+        },
+        deadlineMs: 8000,
+      });
+      expectObservable(outcomes$).toBe('-a--b', {
+        a: {
+          _tag: 'Failed',
+          topic: SET,
+          id: '1',
+          code: 100001,
+          message: 'motor busy',
+          cause: busy,
+          latencyMs: 1,
+        },
+        b: { _tag: 'Answered', topic: SET, id: '2', latencyMs: 2 },
+      });
+      scheduler.flush();
+      expect(sent).toEqual([{ topic: `${SET}_reply`, payload: 'ok', qos: 1 }]);
+    });
+  });
+
   it('should reply {} when the handler completes without a value, and serve while subscribed only', () => {
     scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const requests = hot('a-b', { a: request('1'), b: request('2') });
