@@ -216,6 +216,15 @@ export {
   type Unanswered,
 } from './alink';
 
+// the pass-through ("custom") data format: the product's own bytes, turned into Alink by its script
+export {
+  createRawData,
+  type RawData,
+  type RawPostOptions,
+  type RawRequest,
+  type RawRequestOptions,
+} from './alink';
+
 // device distribution: where a device flashed with the global endpoint is to connect
 export {
   bootstrap,

@@ -27,6 +27,13 @@ export {
   type ServeRrpcDecodedOptions,
   type ServeRrpcOptions,
 } from './serveRrpc';
+export {
+  createRawData,
+  type RawData,
+  type RawPostOptions,
+  type RawRequest,
+  type RawRequestOptions,
+} from './createRawData';
 export { dynamicRegistration } from './dynamicRegistration';
 export { fileSecretStore, SecretStoreError } from './fileSecretStore';
 export {
