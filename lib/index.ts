@@ -219,6 +219,7 @@ export {
 // the pass-through ("custom") data format: the product's own bytes, turned into Alink by its script
 export {
   createRawData,
+  type RawAnswer,
   type RawData,
   type RawPostOptions,
   type RawRequest,

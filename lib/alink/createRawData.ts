@@ -36,6 +36,9 @@ export interface RawRequest {
   readonly message: InboundMessage;
 }
 
+/** What a raw request's handler gives: an `ObservableInput` of the answer, or the answer itself. */
+export type RawAnswer = ObservableInput<Uint8Array | string> | Uint8Array;
+
 /**
  * The device side of a pass-through ("custom" data format) product: it sends and answers its own bytes, and
  * the product's data-parsing script on the platform turns them into Alink and back.
@@ -73,18 +76,16 @@ export interface RawData {
    * every serve's: no answer after `deadlineMs` (default 8000, for both kinds, as the thing's services),
    * answers at QoS `qos` (default 0 over RRPC, 1 on `downRawReply`).
    */
-  serve(
-    handler: (request: RawRequest) => ObservableInput<Uint8Array | string>,
-    options?: ServeOptions,
-  ): Observable<ServeOutcome>;
+  serve(handler: (request: RawRequest) => RawAnswer, options?: ServeOptions): Observable<ServeOutcome>;
 }
 
 const RRPC_PREFIX = '/ext/rrpc/';
 
 /** A handler's first value as the answer; an empty completion as the failure it is for a raw answer. */
-function answerOf(input: ObservableInput<Uint8Array | string>): Observable<Uint8Array | string> {
-  // To RxJS a string is an iterable of characters; a handler that returns text means the text.
-  return (typeof input === 'string' ? of(input) : from(input)).pipe(
+function answerOf(input: RawAnswer): Observable<Uint8Array | string> {
+  // To RxJS bytes are an iterable of numbers and a string one of characters: a handler that returns bytes
+  // or text means them.
+  return (typeof input === 'string' || input instanceof Uint8Array ? of(input) : from(input)).pipe(
     throwIfEmpty(() => new Error('the handler completed without a reply: a raw request gets no answer')),
   );
 }

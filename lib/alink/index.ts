@@ -29,6 +29,7 @@ export {
 } from './serveRrpc';
 export {
   createRawData,
+  type RawAnswer,
   type RawData,
   type RawPostOptions,
   type RawRequest,

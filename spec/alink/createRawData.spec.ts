@@ -239,7 +239,8 @@ describe('createRawData', () => {
           if (payload[0] === 1) throw new Error('boom');
           if (payload[0] === 2) return throwError(() => busy);
           if (payload[0] === 3) return cold('-|');
-          return of(bytes(0x04));
+          // Bytes returned as they are are the answer (to RxJS, an iterable of numbers).
+          return bytes(0x04);
         });
         expectObservable(served$).toBe('a-b--cd', {
           a: expect.objectContaining({ _tag: 'Failed', id: '1', code: 400, message: 'boom' }) as ServeOutcome,
