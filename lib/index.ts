@@ -235,6 +235,7 @@ export {
   type BootstrapOptions,
 } from './alink';
 // gateways: the topology of sub-devices, their logins, and each sub-device as a device of its own
+export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './alink';
 export {
   createGateway,
   type Gateway,

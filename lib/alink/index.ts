@@ -124,3 +124,4 @@ export {
   type BootstrapFailure,
   type BootstrapOptions,
 } from './bootstrap';
+export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './serveLifecycle';

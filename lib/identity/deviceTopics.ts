@@ -116,6 +116,16 @@ export interface DeviceTopics {
   readonly bootstrapNotify: string;
   /** Device → cloud: the answer to `bootstrapNotify`. */
   readonly bootstrapNotifyReply: string;
+  /**
+   * Cloud → sub-device, through its gateway: it was disabled (`thing.disable`); answered on `disableReply`.
+   * `enable` and `delete` likewise: enabled again, deleted.
+   */
+  readonly disable: string;
+  readonly disableReply: string;
+  readonly enable: string;
+  readonly enableReply: string;
+  readonly delete: string;
+  readonly deleteReply: string;
   /** Gateway → cloud: add sub-devices to the gateway's topology (`thing.topo.add`); its reply is `${topoAdd}_reply`. */
   readonly topoAdd: string;
   /** Gateway → cloud: remove sub-devices from the topology (`thing.topo.delete`). */
@@ -197,6 +207,12 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     error: `/ext/error/${device}`,
     bootstrapNotify: `${thing}/bootstrap/notify`,
     bootstrapNotifyReply: `${thing}/bootstrap/notify_reply`,
+    disable: `${thing}/disable`,
+    disableReply: `${thing}/disable_reply`,
+    enable: `${thing}/enable`,
+    enableReply: `${thing}/enable_reply`,
+    delete: `${thing}/delete`,
+    deleteReply: `${thing}/delete_reply`,
     topoAdd: `${thing}/topo/add`,
     topoDelete: `${thing}/topo/delete`,
     topoGet: `${thing}/topo/get`,

@@ -26,6 +26,10 @@ export const GATEWAY_METHODS = {
   topoChange: 'thing.topo.change',
   subRegister: 'thing.sub.register',
   productRegister: 'thing.proxy.provisioning.product_register',
+  /** Cloud → sub-device: it was disabled, enabled again, or deleted (no params). */
+  disable: 'thing.disable',
+  enable: 'thing.enable',
+  delete: 'thing.delete',
 } as const;
 
 /** What `thing.topo.change` says happened to the sub-devices it lists. */
