@@ -72,7 +72,8 @@ export interface RawData {
    * no code, so a handler that fails, or completes without a value, sends nothing: the outcome is `Failed`
    * with the code the failure would have had (a `ReplyError`'s, else 400). An outcome's `id` is the RRPC
    * message id of a synchronous call; asynchronous requests carry none that the library can read, so they
-   * are numbered in the order they arrive, `'1'`, `'2'`, … for each subscription of the serve. Options as
+   * are numbered in the order they arrive, `'1'`, `'2'`, … for each subscription of the serve (so a QoS 1
+   * redelivery of one, which cannot be told from a new request, is served again). Options as
    * every serve's: no answer after `deadlineMs` (default 8000, for both kinds, as the thing's services),
    * answers at QoS `qos` (default 0 over RRPC, 1 on `downRawReply`).
    */

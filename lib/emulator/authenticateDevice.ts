@@ -124,6 +124,7 @@ const IDENTIFIER_REASONS: readonly RefusalReason[] = [
 const NOT_AUTHORIZED_REASONS: readonly RefusalReason[] = [
   'registration-not-allowed',
   'device-already-activated',
+  'device-disabled',
 ];
 
 export const refused = (reason: RefusalReason): Authentication & { readonly _tag: 'Refused' } => ({

@@ -66,6 +66,7 @@ function failure(error: unknown): never {
     ShadowVersionConflictError: 'iot.shadow.VersionConflict',
     PayloadTooLargeError: 'iot.messagebroker.MessageContentIsTooLarge',
     EmulatorClosedError: 'iot.system.SystemException',
+    DeviceNotFoundError: 'iot.device.NotExistedDevice',
     TypeError: 'iot.common.InvalidFormattedParameter',
   };
   throw new CloudApiError(codes[e.name] ?? 'iot.system.SystemException', e.message);
@@ -265,6 +266,21 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
     if (!removed)
       throw new CloudApiError('iot.device.TopoRelationNotExist', 'the device is in no gateway topology');
     return { Data: true };
+  },
+
+  async DisableThing(params, context) {
+    await context.emulator.disableThing(deviceOf(params, context)).catch(failure);
+    return {};
+  },
+
+  async EnableThing(params, context) {
+    await context.emulator.enableThing(deviceOf(params, context)).catch(failure);
+    return {};
+  },
+
+  async DeleteDevice(params, context) {
+    await context.emulator.deleteDevice(deviceOf(params, context)).catch(failure);
+    return {};
   },
 
   async QueryDeviceDesiredProperty(params, context) {

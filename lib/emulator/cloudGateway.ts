@@ -53,6 +53,10 @@ const REFUSED = {
     code: ALINK_CODES.deviceNotFound,
     message: `the device ${nameOf(sub)} does not exist`,
   }),
+  disabled: (sub: DeviceIdentity): CloudAnswer => ({
+    code: ALINK_CODES.deviceDisabled,
+    message: `the device ${nameOf(sub)} is disabled`,
+  }),
   sign: (sub: DeviceIdentity): CloudAnswer => ({
     code: ALINK_CODES.invalidParameter,
     message: `the sign of ${nameOf(sub)} does not match its deviceSecret`,
@@ -106,6 +110,7 @@ export function cloudGateway(
     if (sameDevice(gateway, sub)) return REFUSED.self();
     const secret = registry.isKnown(sub) ? registry.secretOf(sub) : undefined;
     if (secret === undefined) return REFUSED.unknown(sub);
+    if (registry.isDisabled(sub)) return REFUSED.disabled(sub);
     return subDeviceSign(method, secret, sub) === sub.sign.toLowerCase() ? undefined : REFUSED.sign(sub);
   };
 

@@ -57,11 +57,21 @@ function thingTopic(topic: string) {
   };
 }
 
-/** The topic of an Alink method: `thing.event.property.post` is `/sys/pk/dn/thing/event/property/post`. */
+/**
+ * The topic of a post's method: `thing.event.property.post` is `/sys/pk/dn/thing/event/property/post`. Only
+ * posts (`thing.event.….post`: properties, events, and their pack, history and batch forms) go through the
+ * script, as the platform documents; a method of any other service (a sub-device's registration, whose
+ * reply carries its secret) has no topic here.
+ */
 function topicOfMethod(device: DeviceIdentity, method: string): string | undefined {
   const levels = method.split('.');
-  const usable = levels[0] === 'thing' && levels.length > 1 && levels.every((l) => /^[^/+#\s]+$/.test(l));
-  return usable ? `/sys/${device.productKey}/${device.deviceName}/${levels.join('/')}` : undefined;
+  const post =
+    levels.length >= 4 &&
+    levels[0] === 'thing' &&
+    levels[1] === 'event' &&
+    levels.at(-1) === 'post' &&
+    levels.every((l) => /^[^/+#\s]+$/.test(l));
+  return post ? `/sys/${device.productKey}/${device.deviceName}/${levels.join('/')}` : undefined;
 }
 
 const keyOf = (device: DeviceIdentity, id: string) => `${device.productKey}/${device.deviceName}\u0000${id}`;
@@ -103,8 +113,9 @@ export interface RawDataCloud {
  *   (or that RRPC topic) is handed back as the Alink reply to it, matched by its `id`.
  * Each conversion is reported on `events$` (`raw-data`). Bytes the script cannot turn into Alink are reported
  * to the device on `/ext/error/pk/dn` with the platform's code (26002 the script failed, 26007 it gave no JSON
- * object, 6450 a request without `method`); whether the platform tells the device so is unverified. A call
- * whose request the script cannot turn into bytes rejects with `RawDataConversionError`.
+ * object, 6450 a request without `method`, 460 a method that is no post, no id of digits, or an answer to no
+ * call); whether the platform tells the device so is unverified. A call whose request the script cannot turn
+ * into bytes rejects with `RawDataConversionError`.
  */
 export function rawDataCloud(
   cloud: CloudSide,
@@ -163,15 +174,21 @@ export function rawDataCloud(
       if (json === undefined) return;
       const method = json['method'];
       const topic = typeof method === 'string' ? topicOfMethod(message, method) : undefined;
+      if (typeof method !== 'string') {
+        return refuse(message, message.topic, ALINK_CODES.methodMissing, 'the data has no method', json);
+      }
       if (topic === undefined) {
-        const why =
-          typeof method === 'string' ? `method ${method} is no thing-model method` : 'the data has no method';
-        const code = typeof method === 'string' ? ALINK_CODES.invalidParameter : ALINK_CODES.methodMissing;
-        return refuse(message, message.topic, code, why, json);
+        const why = `method ${method} is no post (thing.event.….post)`;
+        return refuse(message, message.topic, ALINK_CODES.invalidParameter, why, json);
+      }
+      const id = idOf(json);
+      // Without an id of digits, no reply could find its way back: the device hears why instead.
+      if (id === undefined) {
+        const why = 'the data has no id (a string of digits, 0 to 4294967295)';
+        return refuse(message, message.topic, ALINK_CODES.invalidParameter, why, json);
       }
       report(message, message.topic, { _tag: 'Parsed', value: json }, json);
-      const id = idOf(json);
-      if (id !== undefined) requests.set(keyOf(message, `${topic}_reply ${id}`), true);
+      requests.set(keyOf(message, `${topic}_reply ${id}`), true);
       handOn(message, topic, json);
     }),
   );

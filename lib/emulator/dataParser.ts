@@ -17,7 +17,7 @@ export interface DataParser {
    * An Alink message (a property set or service call, or the platform's reply to the device's request) to the
    * bytes the device gets: integers of −128…255 (a negative one is the signed byte), or a `Uint8Array`.
    */
-  protocolToRawData(json: Record<string, unknown>): ArrayLike<number>;
+  protocolToRawData(json: Record<string, unknown>): readonly number[] | Uint8Array;
 }
 
 /** What a data-parsing script gave, or why it gave nothing (`code` one of the platform's 26002, 26007). */
@@ -102,7 +102,7 @@ function compileScript(productKey: string, source: string): DataParser {
   return {
     ...(defined('rawDataToProtocol') ? { rawDataToProtocol: call('rawDataToProtocol') } : {}),
     ...(defined('protocolToRawData')
-      ? { protocolToRawData: call('protocolToRawData') as (json: unknown) => ArrayLike<number> }
+      ? { protocolToRawData: call('protocolToRawData') as DataParser['protocolToRawData'] }
       : {}),
   } as DataParser;
 }

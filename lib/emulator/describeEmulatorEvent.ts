@@ -52,6 +52,8 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
         `${event.change === 'added' ? 'added' : 'removed'} ${event.devices.map(nameOf).join(', ')} ` +
         `${event.change === 'added' ? 'to' : 'from'} the topology of gateway ${nameOf(event.gateway)}`
       );
+    case 'lifecycle':
+      return `${nameOf(event.device)} ${event.change} in the console`;
     case 'raw-data': {
       if (event.code !== undefined) {
         return `${nameOf(event.device)} data parsing on ${event.topic} failed (${event.code}): ${event.message ?? ''}`;
@@ -59,7 +61,8 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
       const { method, id, code } = event.json ?? {};
       const what =
         typeof method === 'string' ? method : code === undefined ? 'a message' : `a reply ${String(code)}`;
-      return `${nameOf(event.device)} data parsing on ${event.topic}: ${what} #${String(id)}`;
+      const idPart = id === undefined ? '' : ` #${String(id)}`;
+      return `${nameOf(event.device)} data parsing on ${event.topic}: ${what}${idPart}`;
     }
     case 'call':
       return (

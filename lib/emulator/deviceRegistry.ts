@@ -31,6 +31,11 @@ export interface DeviceRegistry {
   tokenOf(device: DeviceIdentity): IssuedToken | undefined;
   /** Reads what the store keeps for a device this emulator has not seen yet. */
   recall(device: DeviceIdentity): Promise<void>;
+  /** Disabled in the console (OpenAPI `DisableThing`): it may not log in until it is enabled again. */
+  isDisabled(device: DeviceIdentity): boolean;
+  setDisabled(device: DeviceIdentity, disabled: boolean): void;
+  /** Deleted (OpenAPI `DeleteDevice`): its secret, token and activation go, and it is unknown from now on. */
+  forget(device: DeviceIdentity): void;
 }
 
 const keyOf = ({ productKey, deviceName }: DeviceIdentity): string => `${productKey}/${deviceName}`;
@@ -43,6 +48,7 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
   const tokens = new Map<string, IssuedToken>();
   const activated = new Set<string>();
   const recalled = new Set<string>();
+  const disabled = new Set<string>();
   for (const product of products) {
     for (const device of product.devices) {
       const key = keyOf({ productKey: product.productKey, deviceName: device.deviceName });
@@ -61,6 +67,16 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
     product: (productKey) => byKey.get(productKey),
     isKnown: (device) => known.has(keyOf(device)),
     isActivated: (device) => activated.has(keyOf(device)),
+    isDisabled: (device) => disabled.has(keyOf(device)),
+    setDisabled: (device, yes) => void (yes ? disabled.add(keyOf(device)) : disabled.delete(keyOf(device))),
+    forget(device) {
+      const key = keyOf(device);
+      // Still counted as recalled: what a secret store kept of it does not bring it back.
+      recalled.add(key);
+      for (const table of [known, activated, disabled]) table.delete(key);
+      secrets.delete(key);
+      tokens.delete(key);
+    },
     activate: (device) => void activated.add(keyOf(device)),
     async issueSecret(device) {
       const deviceSecret = fresh(16);

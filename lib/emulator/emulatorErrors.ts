@@ -93,3 +93,11 @@ export class RawDataConversionError extends Error {
     super(`the data-parsing script of ${device.productKey} cannot send ${topic}: ${reason}`);
   }
 }
+
+/** A device the emulator does not know: not in its products, not registered since, or deleted. */
+export class DeviceNotFoundError extends Error {
+  override readonly name = 'DeviceNotFoundError';
+  constructor(readonly device: DeviceIdentity) {
+    super(`device ${device.productKey}/${device.deviceName} does not exist`);
+  }
+}

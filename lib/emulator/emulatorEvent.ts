@@ -23,6 +23,7 @@ export type RefusalReason =
   | 'bad-signature'
   | 'keepalive-out-of-range' // outside 30–1200 s
   | 'client-id-too-long' // the device's own clientId, before `|`, over 64 characters
+  | 'device-disabled' // the console disabled it (`disableThing`); CONNACK 5, which code the platform sends is unverified
   | 'secure-mode-mismatch' // securemode not 2 over TLS (mqtts, wss), not 3 over TCP and ws
   | 'registration-not-allowed' // no productSecret or dynamic registration off for the product (CONNACK 5)
   | 'device-already-activated' // a registration of a device that has logged in (CONNACK 5)
@@ -43,7 +44,9 @@ export type SubDeviceLogoutReason =
   | 'gateway-disconnected' // the gateway's connection ended: the platform does not log its sub-devices in again
   | 'topology-removed' // it left the gateway's topology
   | 'kicked' // it logged in through another gateway, or by itself
-  | 'dropped'; // `Emulator.disconnect()` named it
+  | 'dropped' // `Emulator.disconnect()` named it
+  | 'disabled' // `disableThing`
+  | 'deleted'; // `deleteDevice`
 
 /** Why a subscription was refused (SUBACK 128); `not-subscribable`: it reaches no topic the device may receive. */
 export type SubscriptionRefusal = 'invalid-filter' | 'outside-namespace' | 'not-subscribable';
@@ -54,6 +57,8 @@ export type DisconnectReason =
   | 'kicked' // another login of the same device
   | 'violation' // see the `violation` event just before
   | 'dropped' // `Emulator.disconnect()`
+  | 'disabled' // `disableThing`
+  | 'deleted' // `deleteDevice`
   | 'emulator-closed'; // `Emulator.close()`
 
 /** What happens at the broker, one event per packet or connection change. */
@@ -148,6 +153,12 @@ export type EmulatorEvent =
       readonly devices: readonly DeviceIdentity[];
     }
   | {
+      /** The console disabled a device, enabled it again, or deleted it (`disableThing`, `enableThing`, `deleteDevice`). */
+      readonly type: 'lifecycle';
+      readonly device: DeviceIdentity;
+      readonly change: 'disabled' | 'enabled' | 'deleted';
+    }
+  | {
       /**
        * A pass-through product's data-parsing script ran: on the device's bytes (`up_raw`, `down_raw_reply`,
        * an RRPC `down_raw`), or to make the bytes the emulator sent on `topic` (`up_raw_reply`, `down_raw`).
@@ -175,4 +186,4 @@ export type EmulatorEvent =
     };
 
 /** The cloud's calls to devices, named after the platform's server API (OpenAPI). */
-export type CloudCall = 'rrpc' | 'setDeviceProperty' | 'invokeThingService';
+export type CloudCall = 'rrpc' | 'setDeviceProperty' | 'invokeThingService' | 'disableThing' | 'deleteDevice';

@@ -28,6 +28,7 @@ export {
   TslViolationError,
   ShadowVersionConflictError,
   RawDataConversionError,
+  DeviceNotFoundError,
 } from './emulatorErrors';
 export { DataParserError, type DataParser } from './dataParser';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
@@ -40,6 +41,7 @@ export type { CloudPayload } from './cloudPayloads';
 export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
 export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
 export type { CloudGatewayCalls } from './cloudGateway';
+export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type {

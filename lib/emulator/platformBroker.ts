@@ -54,10 +54,15 @@ export interface PlatformBroker {
    * none to end.
    */
   logoutSubDevice(device: DeviceIdentity, reason: SubDeviceLogoutReason, gateway?: DeviceIdentity): boolean;
+  /** The gateway whose connection carries a sub-device's session; `undefined` when it has none. */
+  carrierOf(device: DeviceIdentity): OnlineDevice | undefined;
   /** Publishes as the platform; resolves once handed to the devices' connections. */
   deliver(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
-  /** Closes the connection of one device, or of all, as a network failure would; a sub-device is logged out. */
-  drop(device?: DeviceIdentity): Promise<void>;
+  /**
+   * Closes the connection of one device, or of all, as a network failure would; a sub-device is logged out.
+   * `reason` is what the `disconnect` or `sub-device-logout` event says (default `'dropped'`).
+   */
+  drop(device?: DeviceIdentity, reason?: 'dropped' | 'disabled' | 'deleted'): Promise<void>;
   /** Closes every connection and the broker, then completes the streams. */
   close(): Promise<void>;
 }
@@ -517,6 +522,8 @@ export function platformBroker(
       return 'ok';
     },
 
+    carrierOf: (device) => subSessions.of(device)?.gateway,
+
     logoutSubDevice(device, reason, gateway) {
       const session = subSessions.of(device);
       if (session === undefined) return false;
@@ -545,9 +552,9 @@ export function platformBroker(
       return Promise.all(targets.map((client) => send(client, { ...packet }))).then(() => undefined);
     },
 
-    async drop(device) {
+    async drop(device, reason = 'dropped') {
       if (device !== undefined && subSessions.of(device) !== undefined) {
-        endSubSession(device, 'dropped');
+        endSubSession(device, reason);
         publishOnline();
         return;
       }
@@ -556,7 +563,7 @@ export function platformBroker(
       );
       await Promise.all(
         targets.map(({ client }) => {
-          closeReasons.set(client, 'dropped');
+          closeReasons.set(client, reason);
           return closeClient(client);
         }),
       );

@@ -1,5 +1,6 @@
 import {
   authenticateDevice,
+  refused,
   parseClientId,
   parseUsername,
   type Authentication,
@@ -11,7 +12,7 @@ import { registrationLogin, tokenLogin, type RegistrationAccepted } from './regi
 /**
  * Every CONNECT, by its `authType` (one secret per device, or per product): none, a login with the device secret; `register` or
  * `regnwl`, a registration; `connwl`, a login with the token of `regnwl`. What the store keeps for the
- * device is read first.
+ * device is read first. A disabled device is refused once it has shown who it is (CONNACK 5).
  */
 export async function platformLogin(
   registry: DeviceRegistry,
@@ -20,7 +21,11 @@ export async function platformLogin(
   const device = parseUsername(connect.username);
   if (device !== undefined) await registry.recall(device);
   const authType = parseClientId(connect.clientId)?.params['authType'];
-  if (authType === 'register' || authType === 'regnwl') return registrationLogin(registry, connect);
-  if (authType === 'connwl') return tokenLogin(registry, connect);
-  return authenticateDevice(registry.secretOf, connect);
+  const login =
+    authType === 'register' || authType === 'regnwl'
+      ? await registrationLogin(registry, connect)
+      : authType === 'connwl'
+        ? tokenLogin(registry, connect)
+        : authenticateDevice(registry.secretOf, connect);
+  return login._tag !== 'Refused' && registry.isDisabled(login.device) ? refused('device-disabled') : login;
 }

@@ -36,6 +36,7 @@ import { createCertificateAuthority, type KeyPair } from './certificates';
 import { startListeners, type Listeners } from './listeners';
 import { dataParsing } from './dataParser';
 import { rawDataCloud } from './cloudRawData';
+import { cloudLifecycle, type CloudLifecycleCalls } from './cloudLifecycle';
 import { loadAedes } from './loadAedes';
 import { describeCloudPublish } from './describeEmulatorEvent';
 import { emulatorLog, logEmulator } from './logEmulator';
@@ -122,7 +123,8 @@ export interface CloudPublishOptions {
 }
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
-export interface Emulator extends CloudThingCalls, CloudThingQueries, CloudShadowCalls, CloudGatewayCalls {
+export interface Emulator
+  extends CloudThingCalls, CloudThingQueries, CloudShadowCalls, CloudGatewayCalls, CloudLifecycleCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -353,6 +355,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const thingCalls = cloudThingCalls(cloud, modelOf);
   const forwarding = forwardingRules(cloud, rules);
   const gateways = cloudGateway(cloud, registry, topology, broker);
+  const lifecycle = cloudLifecycle(cloud, registry, topology, broker, gateways);
 
   const urls = listeners.urls;
   emulatorLog('listening on %s', [urls.mqtt, urls.mqtts, urls.ws, urls.wss].join(', '));
@@ -394,6 +397,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     getThingModelTsl: thingState.getThingModelTsl,
     getThingTopo: gateways.getThingTopo,
     removeThingTopo: gateways.removeThingTopo,
+    disableThing: lifecycle.disableThing,
+    enableThing: lifecycle.enableThing,
+    deleteDevice: lifecycle.deleteDevice,
     disconnect: (device) => broker.drop(device),
     close() {
       closing ??= (async () => {

@@ -6,13 +6,16 @@ import { createRawData } from '../../lib/alink/createRawData';
 import { platformErrors } from '../../lib/alink/platformErrors';
 import { ReplyError } from '../../lib/alink/ReplyError';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
-import { ReplyTimeoutError } from '../../lib/emulator';
+import { createGateway, type SubDeviceSecret } from '../../lib/alink/createGateway';
+import { createDevice, type AliyunDevice } from '../../lib/device';
+import { ReplyTimeoutError, startEmulator, type Emulator } from '../../lib/emulator';
 import { ALINK_CODES } from '../../lib/protocol';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import {
   DEVICE_NAME,
   DEVICE_SECRET,
   PRODUCT_KEY,
+  connected,
   emulatorDevice,
   type EmulatorDevice,
 } from '../support/emulatorDevice';
@@ -35,10 +38,12 @@ const tsl = parseTsl({
 });
 
 /** Resolves once the emulator has the device's subscriptions to every one of `filters`. */
-function subscribed(rig: EmulatorDevice, ...filters: string[]): Promise<unknown> {
+const subscribed = (rig: EmulatorDevice, ...filters: string[]) => subscribedOn(rig.cloud, filters);
+
+function subscribedOn(cloud: Emulator, filters: readonly string[]): Promise<unknown> {
   const seen = new Set<string>();
   return firstValueFrom(
-    rig.cloud.events$.pipe(
+    cloud.events$.pipe(
       filter((e) => {
         if (e.type === 'subscribe') e.filters.forEach((f) => seen.add(f));
         return filters.every((f) => seen.has(f));
@@ -137,5 +142,61 @@ describe('createRawData against the emulator running the data-parsing script', (
     const set = rig.cloud.setDeviceProperty(target, { temp: 1 }, { timeoutMs: 300 });
     await expect(set).rejects.toThrow(ReplyTimeoutError);
     expect(outcomes).toEqual([expect.objectContaining({ _tag: 'Failed', code: 100001, message: 'busy' })]);
+  });
+});
+
+describe('createRawData for a raw sub-device behind a JSON gateway, the emulator running its script', () => {
+  const GATEWAY = { productKey: 'a1GatewayPK', deviceName: 'gw01', deviceSecret: 'gateway-secret-0123' };
+  const sensor: SubDeviceSecret = { productKey: 'a1SubPK0001', deviceName: 's01', deviceSecret: 'sub-s01' };
+  let cloud: Emulator;
+  let device: AliyunDevice;
+  const running: Subscription[] = [];
+
+  beforeEach(async () => {
+    cloud = await startEmulator({
+      products: [
+        { productKey: GATEWAY.productKey, devices: [GATEWAY] },
+        {
+          productKey: sensor.productKey,
+          devices: [{ deviceName: 's01', deviceSecret: sensor.deviceSecret }],
+          dataParser: RAW_DATA_SCRIPT,
+        },
+      ],
+    });
+    device = createDevice({ ...GATEWAY, endpoint: { url: cloud.url }, checkNamespace: false });
+    device.start();
+    await connected(device);
+  });
+
+  afterEach(async () => {
+    running.splice(0).forEach((s) => s.unsubscribe());
+    await device.close();
+    await cloud.close();
+  });
+
+  it('should post, and be set and called (sync), in its bytes', async () => {
+    const gateway = createGateway(device);
+    await lastValueFrom(gateway.addTopology([sensor]));
+    const sub = gateway.subDevice(sensor);
+    running.push(sub.session().subscribe());
+    await firstValueFrom(sub.session());
+    const raw = createRawData(sub);
+    const post = await lastValueFrom(raw.request(rawPost(5, 21, 1), { matches: (r) => rawId(r) === 5 }));
+    expect(post).toEqual(E.right(rawAnswer(0x02, 5, 200)));
+
+    const { downRaw } = sub.topics;
+    const ready = subscribedOn(cloud, [downRaw, sub.topics.extRrpc('+', downRaw)]);
+    running.push(
+      raw
+        .serve(({ payload }) => rawAnswer(payload[0] === 0x01 ? 0x03 : 0x06, rawId(payload), 200))
+        .subscribe(),
+    );
+    await ready;
+    await expect(cloud.setDeviceProperty(sensor, { temp: 3 }, { timeoutMs: 3000 })).resolves.toMatchObject({
+      code: 200,
+    });
+    await expect(
+      cloud.invokeThingService(sensor, 'reboot', { delay: 1 }, { callType: 'sync', timeoutMs: 3000 }),
+    ).resolves.toMatchObject({ code: 200 });
   });
 });

@@ -119,6 +119,35 @@ describe('rawDataCloud', () => {
     expect(events.some((e) => e.type === 'thing')).toBe(false);
   });
 
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      "a method that is no post (a sub-device's registration, whose reply has its secret)",
+      {
+        id: '7',
+        version: '1.0',
+        method: 'thing.sub.register',
+        params: [{ productKey: PK, deviceName: 'dev02' }],
+      },
+      /method thing\.sub\.register is no post/,
+    ],
+    ['a post without an id', { version: '1.0', method: 'thing.event.property.post', params: {} }, /no id/],
+  ])('should refuse %s with 460 on /ext/error, and hand nothing on', async (_, json, message) => {
+    const { emulator, client } = await rawDevice({
+      dataParser: { rawDataToProtocol: () => json, protocolToRawData: () => [0x02] },
+    });
+    const events: EmulatorEvent[] = [];
+    emulator.events$.subscribe((e) => events.push(e));
+    await client.subscribeAsync(`/ext/error/${PK}/dev01`, { qos: 1 });
+    const error = nextOn(client, `/ext/error/${PK}/dev01`);
+    await client.publishAsync(`${sys}/model/up_raw`, Buffer.from([0x00]), { qos: 1 });
+    expect(JSON.parse((await error).toString())).toMatchObject({
+      code: ALINK_CODES.invalidParameter,
+      message,
+    });
+    expect(events.filter((e) => e.type !== 'raw-data').map((e) => e.type)).not.toContain('thing');
+    expect(JSON.stringify(events)).not.toMatch(/deviceSecret/);
+  });
+
   it('should send setDeviceProperty as bytes on down_raw and resolve with the answer on down_raw_reply', async () => {
     const { emulator, client } = await rawDevice();
     await client.subscribeAsync(`${sys}/model/down_raw`, { qos: 1 });

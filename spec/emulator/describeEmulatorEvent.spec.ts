@@ -146,6 +146,16 @@ describe('describeEmulatorEvent', () => {
         type: 'raw-data',
         device,
         topic: '/sys/a1TestPK001/dev01/thing/model/up_raw',
+        json: { method: 'thing.event.property.post', params: {} },
+      },
+      'a1TestPK001/dev01 data parsing on /sys/a1TestPK001/dev01/thing/model/up_raw: thing.event.property.post',
+    ],
+    [{ type: 'lifecycle', device, change: 'disabled' }, 'a1TestPK001/dev01 disabled in the console'],
+    [
+      {
+        type: 'raw-data',
+        device,
+        topic: '/sys/a1TestPK001/dev01/thing/model/up_raw',
         code: 26002,
         message: 'rawDataToProtocol failed: Error: x',
       },

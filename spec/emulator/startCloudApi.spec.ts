@@ -4,7 +4,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { createGateway } from '../../lib/alink/createGateway';
 import { updateTags } from '../../lib/alink/deviceTags';
 import { createDevice } from '../../lib/device';
-import { startEmulator, type Emulator } from '../../lib/emulator';
+import { startEmulator, type Emulator, type EmulatorEvent } from '../../lib/emulator';
 import { startCloudApi, type CloudApi } from '../../lib/emulator/startCloudApi';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
@@ -156,6 +156,26 @@ describe('startCloudApi', () => {
       });
     } finally {
       await gateway.close();
+    }
+  });
+
+  it('should disable, enable and delete a device (DisableThing, EnableThing, DeleteDevice)', async () => {
+    const events: EmulatorEvent[] = [];
+    const watching = emulator.events$.subscribe((e) => events.push(e));
+    try {
+      const call = (Action: string) => get({ Action, ProductKey: 'a1Api000001', DeviceName: 'dev02' });
+      expect((await call('DisableThing')).body).toMatchObject({ Success: true });
+      expect((await call('EnableThing')).body).toMatchObject({ Success: true });
+      expect((await call('DeleteDevice')).body).toMatchObject({ Success: true });
+      expect((await call('DeleteDevice')).body).toMatchObject({
+        Success: false,
+        Code: 'iot.device.NotExistedDevice',
+      });
+      expect(
+        events.filter((e) => e.type === 'lifecycle').map((e) => e.type === 'lifecycle' && e.change),
+      ).toEqual(['disabled', 'enabled', 'deleted']);
+    } finally {
+      watching.unsubscribe();
     }
   });
 

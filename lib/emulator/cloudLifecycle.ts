@@ -1,0 +1,122 @@
+import * as E from 'fp-ts/Either';
+import { deviceTopics, type DeviceIdentity } from '../identity';
+import { AlinkReply, alinkRequest, GATEWAY_METHODS, RRPC_DEADLINE_MS, TOPO_CHANGE_STATUS } from '../protocol';
+import type { CloudGatewayCalls } from './cloudGateway';
+import { cloudRequest } from './cloudRequest';
+import type { CloudSide } from './CloudSide';
+import { decodeDevicePayload } from './decodeDevicePayload';
+import type { DeviceRegistry } from './deviceRegistry';
+import { DeviceNotFoundError, ReplyTimeoutError } from './emulatorErrors';
+import type { PlatformBroker } from './platformBroker';
+import type { Topology } from './topology';
+
+export interface LifecycleOptions {
+  /**
+   * How long a sub-device with a session is given to answer `thing.disable` or `thing.delete` before its
+   * session ends anyway. Default: 8000.
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** The console's lifecycle of a device, named after the platform's server API (OpenAPI). */
+export interface CloudLifecycleCalls {
+  /**
+   * OpenAPI `DisableThing`: the device may not log in (CONNACK 5; a sub-device's login and topology add are
+   * answered 6204) until it is enabled again. A device online is disconnected (`disabled`). A sub-device with
+   * a session is sent `thing.disable` through its gateway and its session ends once it has answered (or after
+   * `timeoutMs`); its gateway, when online, is sent `thing.topo.change` status 8. Rejects with
+   * `DeviceNotFoundError` for a device the emulator does not know.
+   */
+  disableThing(device: DeviceIdentity, options?: LifecycleOptions): Promise<void>;
+  /**
+   * OpenAPI `EnableThing`: the device may log in again. A sub-device's gateway, when online, is sent
+   * `thing.topo.change` status 2 (a disabled sub-device has no session to get `thing.enable` on).
+   */
+  enableThing(device: DeviceIdentity): Promise<void>;
+  /**
+   * OpenAPI `DeleteDevice`: the device is forgotten (its secret, its token, its property values stay as they
+   * were) and its connection closed (`deleted`). A sub-device with a session is sent `thing.delete` first, as
+   * for `disableThing`; one in a topology leaves it, its gateway told as by `removeThingTopo`.
+   */
+  deleteDevice(device: DeviceIdentity, options?: LifecycleOptions): Promise<void>;
+}
+
+export function cloudLifecycle(
+  cloud: CloudSide,
+  registry: DeviceRegistry,
+  topology: Topology,
+  broker: Pick<PlatformBroker, 'drop' | 'carrierOf'>,
+  gateways: Pick<CloudGatewayCalls, 'removeThingTopo'>,
+): CloudLifecycleCalls {
+  const known = (device: DeviceIdentity) => {
+    if (!registry.isKnown(device)) throw new DeviceNotFoundError(device);
+    return { productKey: device.productKey, deviceName: device.deviceName };
+  };
+  /** Tells a sub-device with a session through its gateway, and gives it `timeoutMs` to answer. */
+  async function notify(device: DeviceIdentity, command: 'disable' | 'delete', timeoutMs: number) {
+    if (broker.carrierOf(device) === undefined) return;
+    const topics = deviceTopics(device);
+    const id = cloud.nextId();
+    const topic = topics[command];
+    try {
+      await cloudRequest(cloud, {
+        call: command === 'disable' ? 'disableThing' : 'deleteDevice',
+        device,
+        topic,
+        payload: alinkRequest({ id, method: GATEWAY_METHODS[command], params: {} }),
+        qos: 1,
+        answerTopic: `${topic}_reply`,
+        answer: (message) => {
+          const reply = decodeDevicePayload(AlinkReply, message.payload);
+          return E.isRight(reply) && reply.right.id === id ? reply.right : undefined;
+        },
+        timeoutMs,
+        timeoutError: () => new ReplyTimeoutError(device, topic, id, timeoutMs),
+      });
+    } catch {
+      // Whatever it answers, or if it does not, it is disabled (deleted): the call goes on.
+    }
+  }
+
+  /** `thing.topo.change` to the gateway of a sub-device, when it is in a topology and the gateway online. */
+  async function tellGateway(device: DeviceIdentity, status: number) {
+    const gateway = topology.gatewayOf(device);
+    if (gateway === undefined || !cloud.isOnline(gateway)) return;
+    const payload = alinkRequest({
+      id: cloud.nextId(),
+      method: GATEWAY_METHODS.topoChange,
+      params: { status, subList: [device] },
+    });
+    await cloud.publish(deviceTopics(gateway).topoChange, payload, { qos: 1 });
+  }
+
+  return {
+    async disableThing(target, { timeoutMs = RRPC_DEADLINE_MS } = {}) {
+      const device = known(target);
+      // First, so that no login gets in while the sub-device is told.
+      registry.setDisabled(device, true);
+      await notify(device, 'disable', timeoutMs);
+      await broker.drop(device, 'disabled');
+      await tellGateway(device, TOPO_CHANGE_STATUS.disabled);
+      cloud.emit({ type: 'lifecycle', device, change: 'disabled' });
+    },
+
+    async enableThing(target) {
+      const device = known(target);
+      registry.setDisabled(device, false);
+      await tellGateway(device, TOPO_CHANGE_STATUS.enabled);
+      cloud.emit({ type: 'lifecycle', device, change: 'enabled' });
+    },
+
+    async deleteDevice(target, { timeoutMs = RRPC_DEADLINE_MS } = {}) {
+      const device = known(target);
+      // Disabled while it is told, as above; forgotten once it has been.
+      registry.setDisabled(device, true);
+      await notify(device, 'delete', timeoutMs);
+      await broker.drop(device, 'deleted');
+      await gateways.removeThingTopo(device);
+      registry.forget(device);
+      cloud.emit({ type: 'lifecycle', device, change: 'deleted' });
+    },
+  };
+}
