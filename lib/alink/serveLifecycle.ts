@@ -22,8 +22,10 @@ const COMMANDS: readonly LifecycleCommand[] = ['disable', 'enable', 'delete'];
  * Serves the platform's lifecycle notices to a gateway's sub-device (`thing.disable`, `thing.enable`,
  * `thing.delete` on `/sys/pk/dn/thing/disable` …, through its gateway): while subscribed, each is answered
  * 200 once `handler`'s `ObservableInput` has completed (its error is answered as the failure), and one
- * outcome is emitted per notice. What to do is the application's: stop a disabled sub-device's work, forget
- * a deleted one. A disabled sub-device's session has ended, and its logins are refused until it is enabled.
+ * outcome is emitted per notice. The notice is the topic's (the `method` is not read). What to do is the
+ * application's: stop a disabled sub-device's work, forget a deleted one; the answer needs the session, so
+ * log the sub-device out only after it (the platform ends the session itself). A disabled sub-device's logins
+ * are refused until it is enabled.
  *
  * ```ts
  * serveLifecycle(subDevice, ({ command }) => of(console.log('sub-device', command))).subscribe();

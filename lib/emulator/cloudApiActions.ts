@@ -26,8 +26,13 @@ export interface ActionContext {
   readonly emulator: Emulator;
   readonly products: readonly EmulatedProduct[];
   readonly firmwares: readonly ApiFirmware[];
-  /** Whether a device is online now, and whether it ever connected since the emulator started. */
-  status(device: DeviceIdentity): 'ONLINE' | 'OFFLINE' | 'UNACTIVE';
+  /**
+   * Whether a device is disabled, online now, or ever connected since the emulator started (the platform's
+   * `GetDeviceStatus` values).
+   */
+  status(device: DeviceIdentity): 'ONLINE' | 'OFFLINE' | 'UNACTIVE' | 'DISABLE';
+  /** Deleted by `DeleteDevice` (or `deleteDevice`) and not registered again. */
+  isDeleted(device: DeviceIdentity): boolean;
   nextMessageId(): number;
 }
 
@@ -47,12 +52,13 @@ function productOf(params: ApiParams, context: ActionContext): EmulatedProduct {
 function deviceOf(params: ApiParams, context: ActionContext): DeviceIdentity {
   const product = productOf(params, context);
   const deviceName = required(params, 'DeviceName');
-  if (!product.devices.some((d) => d.deviceName === deviceName))
+  const device = { productKey: product.productKey, deviceName };
+  if (!product.devices.some((d) => d.deviceName === deviceName) || context.isDeleted(device))
     throw new CloudApiError(
       'iot.device.NotExistedDevice',
       `device ${product.productKey}/${deviceName} does not exist`,
     );
-  return { productKey: product.productKey, deviceName };
+  return device;
 }
 
 /** A cloud call's failure, as the platform's API reports it. */

@@ -199,6 +199,7 @@ export function cloudGateway(
     await recallAll(list);
     for (const sub of list) {
       if (!registry.isKnown(sub)) return REFUSED.unknown(sub);
+      if (registry.isDisabled(sub)) return REFUSED.disabled(sub);
       const taken =
         registry.secretOf(sub) !== undefined || registry.isActivated(sub) || registering.has(nameOf(sub));
       if (taken) return REFUSED.registered(sub);

@@ -34,7 +34,10 @@ export interface DeviceRegistry {
   /** Disabled in the console (OpenAPI `DisableThing`): it may not log in until it is enabled again. */
   isDisabled(device: DeviceIdentity): boolean;
   setDisabled(device: DeviceIdentity, disabled: boolean): void;
-  /** Deleted (OpenAPI `DeleteDevice`): its secret, token and activation go, and it is unknown from now on. */
+  /**
+   * Deleted (OpenAPI `DeleteDevice`): its secret, token and activation go, and it is unknown for the rest of
+   * the run (what a secret store kept of it is not read again), until it registers anew (`regnwl`).
+   */
   forget(device: DeviceIdentity): void;
 }
 
@@ -49,6 +52,8 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
   const activated = new Set<string>();
   const recalled = new Set<string>();
   const disabled = new Set<string>();
+  /** Deleted in this run: a store's answer that comes after the deletion does not bring one back. */
+  const deleted = new Set<string>();
   for (const product of products) {
     for (const device of product.devices) {
       const key = keyOf({ productKey: product.productKey, deviceName: device.deviceName });
@@ -71,8 +76,9 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
     setDisabled: (device, yes) => void (yes ? disabled.add(keyOf(device)) : disabled.delete(keyOf(device))),
     forget(device) {
       const key = keyOf(device);
-      // Still counted as recalled: what a secret store kept of it does not bring it back.
+      // What a secret store kept of it, read now or later, does not bring it back.
       recalled.add(key);
+      deleted.add(key);
       for (const table of [known, activated, disabled]) table.delete(key);
       secrets.delete(key);
       tokens.delete(key);
@@ -82,6 +88,7 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
       const deviceSecret = fresh(16);
       await keep(device, { deviceSecret });
       const key = keyOf(device);
+      deleted.delete(key);
       known.add(key);
       secrets.set(key, deviceSecret);
       tokens.delete(key);
@@ -91,6 +98,7 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
       const token = { clientId: fresh(8), deviceToken: fresh(16) };
       await keep(device, token);
       const key = keyOf(device);
+      deleted.delete(key);
       known.add(key);
       tokens.set(key, token);
       return token;
@@ -101,7 +109,7 @@ export function deviceRegistry(products: readonly EmulatedProduct[], store?: Sec
       if (store === undefined || recalled.has(key)) return;
       recalled.add(key);
       const credential = await lastValueFrom(from(store.load(device)).pipe(defaultIfEmpty(undefined)));
-      if (credential === undefined || !byKey.has(device.productKey)) return;
+      if (credential === undefined || !byKey.has(device.productKey) || deleted.has(key)) return;
       // Kept by an earlier run, which issued it for a login: the device counts as activated.
       known.add(key);
       activated.add(key);

@@ -2,7 +2,12 @@ import * as E from 'fp-ts/Either';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeviceIdentity } from '../identity';
 import { HTTPS_REGISTRATION_PATH } from '../identity/registrationCredentials';
-import { HttpsRegistrationForm, httpsRegistrationReplyPayload, REGISTRATION_CODES } from '../protocol';
+import {
+  ALINK_CODES,
+  HttpsRegistrationForm,
+  httpsRegistrationReplyPayload,
+  REGISTRATION_CODES,
+} from '../protocol';
 import type { DeviceRegistry } from './deviceRegistry';
 import { answerJson, pathOf, readForm } from './formRequests';
 import type { RefusalReason } from './emulatorEvent';
@@ -26,6 +31,7 @@ export const REGISTRATION_REFUSALS: Partial<
     code: REGISTRATION_CODES.ALREADY_ACTIVATED,
     message: 'device is already activated; reset it in the console to register it again',
   },
+  'device-disabled': { code: ALINK_CODES.deviceDisabled, message: 'the device is disabled' },
 };
 
 export interface HttpsRegistrationEvents {

@@ -45,6 +45,7 @@ export function registrationProblem(
   const expected = registrationSign({ ...device, productSecret: product.productSecret, random, signMethod });
   if (sign === undefined || !sameHex(expected, sign)) return 'bad-signature';
   if (registry.isActivated(device)) return 'device-already-activated';
+  if (registry.isDisabled(device)) return 'device-disabled';
   return undefined;
 }
 

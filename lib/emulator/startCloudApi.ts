@@ -61,13 +61,33 @@ export async function startCloudApi(emulator: Emulator, options: CloudApiOptions
       seen.add(keyOf(device));
     }
   });
+  // What the console did to each device, from the emulator's events.
+  const disabled = new Set<string>();
+  const deleted = new Set<string>();
+  watching.add(
+    emulator.events$.subscribe((event) => {
+      if (event.type === 'registered') deleted.delete(keyOf(event.device));
+      if (event.type !== 'lifecycle') return;
+      const key = keyOf(event.device);
+      if (event.change === 'disabled') disabled.add(key);
+      else disabled.delete(key);
+      if (event.change === 'deleted') deleted.add(key);
+    }),
+  );
   let messageId = 0;
   const context: ActionContext = {
     emulator,
     products,
     firmwares,
     status: (device) =>
-      online.has(keyOf(device)) ? 'ONLINE' : seen.has(keyOf(device)) ? 'OFFLINE' : 'UNACTIVE',
+      disabled.has(keyOf(device))
+        ? 'DISABLE'
+        : online.has(keyOf(device))
+          ? 'ONLINE'
+          : seen.has(keyOf(device))
+            ? 'OFFLINE'
+            : 'UNACTIVE',
+    isDeleted: (device) => deleted.has(keyOf(device)),
     nextMessageId: () => ++messageId,
   };
   const calls$ = new Subject<CloudApiCall>();
