@@ -96,6 +96,14 @@ export interface DeviceTopics {
   readonly configPush: string;
   /** Device → cloud: the reply to `configPush`. */
   readonly configPushReply: string;
+  /** Device → cloud: its local logs (`thing.log.post`); the reply is `logPostReply`. */
+  readonly logPost: string;
+  readonly logPostReply: string;
+  /** Device → cloud: ask whether to report logs (`thing.config.log.get`); answered on `logConfigGetReply`. */
+  readonly logConfigGet: string;
+  readonly logConfigGetReply: string;
+  /** Cloud → device: the console switched log reporting (`thing.config.log.push`). */
+  readonly logConfigPush: string;
   /** Device → cloud: add or update tags. */
   readonly deviceInfoUpdate: string;
   /** Cloud → device: the reply to `deviceInfoUpdate`. */
@@ -197,6 +205,11 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     configGetReply: `${thing}/config/get_reply`,
     configPush: `${thing}/config/push`,
     configPushReply: `${thing}/config/push_reply`,
+    logPost: `${thing}/log/post`,
+    logPostReply: `${thing}/log/post_reply`,
+    logConfigGet: `${thing}/config/log/get`,
+    logConfigGetReply: `${thing}/config/log/get_reply`,
+    logConfigPush: `${thing}/config/log/push`,
     deviceInfoUpdate: `${thing}/deviceinfo/update`,
     deviceInfoUpdateReply: `${thing}/deviceinfo/update_reply`,
     deviceInfoDelete: `${thing}/deviceinfo/delete`,

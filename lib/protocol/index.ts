@@ -79,6 +79,18 @@ export {
 } from './shadowPayloads';
 export { CONFIG_CODES, CONFIG_METHODS, ConfigFile, configFileData, configGetParams } from './configPayloads';
 export {
+  LOG_LEVELS,
+  LOG_METHODS,
+  LOG_POST_LIMIT,
+  LogConfig,
+  logConfig,
+  logConfigGetParams,
+  LogEntry,
+  LogPostParams,
+  logUtcTime,
+  type LogLevel,
+} from './logPayloads';
+export {
   HttpsRegistrationForm,
   HttpsRegistrationReply,
   httpsRegistrationReplyPayload,
