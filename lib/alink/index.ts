@@ -125,3 +125,4 @@ export {
   type BootstrapOptions,
 } from './bootstrap';
 export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './serveLifecycle';
+export { createLogReport, type LogLine, type LogReport, type LogReportOptions } from './createLogReport';
