@@ -42,6 +42,7 @@ export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from '.
 export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
 export type { CloudGatewayCalls } from './cloudGateway';
 export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
+export type { CloudLogCalls, DeviceLog } from './cloudLogs';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type {

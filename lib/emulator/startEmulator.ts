@@ -26,6 +26,7 @@ import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
 import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
+import { cloudLogs, type CloudLogCalls } from './cloudLogs';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
 import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
 import { cloudThingBatches, packPostLimits, type PackPostLimits } from './cloudThingBatches';
@@ -124,7 +125,13 @@ export interface CloudPublishOptions {
 
 /** A running emulator of the Alibaba Cloud IoT Platform, seen from the cloud side. */
 export interface Emulator
-  extends CloudThingCalls, CloudThingQueries, CloudShadowCalls, CloudGatewayCalls, CloudLifecycleCalls {
+  extends
+    CloudThingCalls,
+    CloudThingQueries,
+    CloudShadowCalls,
+    CloudGatewayCalls,
+    CloudLifecycleCalls,
+    CloudLogCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -346,6 +353,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const services = cloudServices(cloud);
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
+  const deviceLogs = cloudLogs(cloud);
   const broadcasts = cloudBroadcasts(cloud);
   const ota = cloudOta(cloud, files, products);
   const shadow = cloudShadow(cloud);
@@ -380,6 +388,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     pushConfig: config.pushConfig,
     configPushReplies$: config.configPushReplies$,
     queryDeviceProp: tags.queryDeviceProp,
+    setDeviceLogReporting: deviceLogs.setDeviceLogReporting,
+    queryDeviceLogs: deviceLogs.queryDeviceLogs,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
     async notifyBootstrap(device) {
@@ -411,6 +421,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ntp.unsubscribe();
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
+        deviceLogs.subscription.unsubscribe();
         ota.subscription.unsubscribe();
         shadow.subscription.unsubscribe();
         gateways.subscription.unsubscribe();
