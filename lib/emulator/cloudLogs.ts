@@ -9,10 +9,31 @@ import { anyDeviceTopics } from './anyDeviceTopics';
 /** How many log entries the emulator keeps of each device: past it, the oldest go. */
 const KEPT_PER_DEVICE = 1000;
 
-/** One log entry a device reported, with the time it arrived. */
-export interface DeviceLog extends LogEntry {
+/** One log entry a device reported (the fields of `LogEntry`), with the time it arrived. */
+export interface DeviceLog {
+  /** As the device wrote it, e.g. `2020-03-06T15:15:25.934+0800`. */
+  readonly utcTime: string;
+  readonly logLevel: string;
+  readonly module: string;
+  readonly logContent: string;
+  readonly code?: string | number | undefined;
+  readonly traceContext?: string | undefined;
   /** When the emulator received it (its `clock`, UTC ms). */
   readonly receivedAt: number;
+}
+
+/** The entry's own fields only: a device may send others, which are not kept. */
+function deviceLog(entry: LogEntry, receivedAt: number): DeviceLog {
+  const { utcTime, logLevel, module, logContent, code, traceContext } = entry;
+  return {
+    utcTime,
+    logLevel,
+    module,
+    logContent,
+    ...(code === undefined ? {} : { code }),
+    ...(traceContext === undefined ? {} : { traceContext }),
+    receivedAt,
+  };
 }
 
 /**
@@ -54,7 +75,7 @@ export function cloudLogs(cloud: CloudSide): CloudLogs {
       const key = keyOf(message);
       const kept = logs.get(key) ?? [];
       const receivedAt = cloud.now();
-      kept.push(...entries.map((entry) => ({ ...entry, receivedAt })));
+      kept.push(...entries.map((entry) => deviceLog(entry, receivedAt)));
       if (kept.length > KEPT_PER_DEVICE) kept.splice(0, kept.length - KEPT_PER_DEVICE);
       logs.set(key, kept);
       return {};

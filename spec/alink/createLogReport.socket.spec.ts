@@ -74,6 +74,9 @@ describe('createLogReport against the emulator', () => {
     expect(await send(Array.from({ length: 41 }, () => entry))).toMatchObject({ code: 460 });
     expect(await send([{ ...entry, logContent: undefined }])).toMatchObject({ code: 460 });
     expect(cloud.queryDeviceLogs(device)).toEqual([]);
+    // Fields of its own a device adds are not kept.
+    expect(await send([{ ...entry, extra: 'x' }])).toMatchObject({ code: 200 });
+    expect(cloud.queryDeviceLogs(device)).toEqual([{ ...entry, receivedAt: expect.any(Number) }]);
     const logs = createLogReport(device);
     for (let batch = 0; batch < 26; batch++) {
       const lines = Array.from({ length: 40 }, (_, i) => ({
