@@ -28,11 +28,24 @@ export const LogEntry = t.intersection(
 );
 export type LogEntry = t.TypeOf<typeof LogEntry>;
 
-/** The params of `thing.log.post`: 1 to 40 entries. */
-export const LogPostParams = t.refinement(
-  t.array(LogEntry),
-  (entries) => entries.length >= 1 && entries.length <= LOG_POST_LIMIT,
+const LogEntries = t.array(LogEntry);
+
+/**
+ * The params of `thing.log.post`: 1 to 40 entries. A `t.Type` of its own, not `t.refinement`, whose declared
+ * type differs between the io-ts versions the package takes.
+ */
+export const LogPostParams = new t.Type<LogEntry[], LogEntry[], unknown>(
   'LogPostParams',
+  (u): u is LogEntry[] => LogEntries.is(u) && u.length >= 1 && u.length <= LOG_POST_LIMIT,
+  (u, c) => {
+    const entries = LogEntries.validate(u, c);
+    if (entries._tag === 'Left') return entries;
+    const { length } = entries.right;
+    return length >= 1 && length <= LOG_POST_LIMIT
+      ? entries
+      : t.failure(u, c, `must be 1 to ${LOG_POST_LIMIT} entries, not ${length}`);
+  },
+  t.identity,
 );
 
 /**
