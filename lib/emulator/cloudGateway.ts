@@ -43,6 +43,11 @@ export interface CloudGatewayCalls {
 }
 
 export interface CloudGateway extends CloudGatewayCalls {
+  /**
+   * `thing.topo.change` to a gateway that is online (`TOPO_CHANGE_STATUS`): the cloud changed these
+   * sub-devices of its topology. Nothing for none, or a gateway offline.
+   */
+  tellTopologyChange(gateway: DeviceIdentity, status: number, subs: readonly DeviceIdentity[]): Promise<void>;
   readonly subscription: Subscription;
 }
 
@@ -156,16 +161,22 @@ export function cloudGateway(
     for (const sub of subs) broker.logoutSubDevice(sub, 'logout', gateway);
   };
 
-  /** `thing.topo.change` (deleted) to a gateway that is online: the cloud took these out of its topology. */
-  const tellRemoved = async (gateway: DeviceIdentity, removed: readonly DeviceIdentity[]): Promise<void> => {
-    if (removed.length === 0 || !cloud.isOnline(gateway)) return;
+  const tellTopologyChange = async (
+    gateway: DeviceIdentity,
+    status: number,
+    subs: readonly DeviceIdentity[],
+  ): Promise<void> => {
+    if (subs.length === 0 || !cloud.isOnline(gateway)) return;
     const payload = alinkRequest({
       id: cloud.nextId(),
       method: GATEWAY_METHODS.topoChange,
-      params: { status: TOPO_CHANGE_STATUS.deleted, subList: removed },
+      params: { status, subList: subs },
     });
     await cloud.publish(deviceTopics(gateway).topoChange, payload, { qos: 1 });
   };
+  /** The cloud took these out of the gateway's topology. */
+  const tellRemoved = (gateway: DeviceIdentity, removed: readonly DeviceIdentity[]) =>
+    tellTopologyChange(gateway, TOPO_CHANGE_STATUS.deleted, removed);
 
   const topoAdd = (gateway: DeviceIdentity, entries: readonly TopoAddEntry[]): CloudAnswer => {
     if (entries.length > GATEWAY_LIMITS.topologyPerRequest)
@@ -320,6 +331,7 @@ export function cloudGateway(
 
   return {
     subscription,
+    tellTopologyChange,
     getThingTopo: (gateway) => topology.subDevicesOf(gateway),
     async removeThingTopo(sub) {
       const gateway = topology.gatewayOf(sub);

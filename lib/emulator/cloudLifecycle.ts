@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { deviceTopics, type DeviceIdentity } from '../identity';
 import { AlinkReply, alinkRequest, GATEWAY_METHODS, RRPC_DEADLINE_MS, TOPO_CHANGE_STATUS } from '../protocol';
-import type { CloudGatewayCalls } from './cloudGateway';
+import type { CloudGateway } from './cloudGateway';
 import { cloudRequest } from './cloudRequest';
 import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
@@ -56,7 +56,7 @@ export function cloudLifecycle(
   registry: DeviceRegistry,
   topology: Topology,
   broker: Pick<PlatformBroker, 'drop' | 'carrierOf'>,
-  gateways: Pick<CloudGatewayCalls, 'removeThingTopo'>,
+  gateways: Pick<CloudGateway, 'removeThingTopo' | 'tellTopologyChange'>,
 ): CloudLifecycleCalls {
   /** The device as the registry knows it, what a secret store kept of it read first. */
   const known = async (device: DeviceIdentity) => {
@@ -110,16 +110,10 @@ export function cloudLifecycle(
   }
 
   /** `thing.topo.change` to the gateway of a sub-device, when it is in a topology and the gateway online. */
-  async function tellGateway(device: DeviceIdentity, status: number) {
+  const tellGateway = async (device: DeviceIdentity, status: number) => {
     const gateway = topology.gatewayOf(device);
-    if (gateway === undefined || !cloud.isOnline(gateway)) return;
-    const payload = alinkRequest({
-      id: cloud.nextId(),
-      method: GATEWAY_METHODS.topoChange,
-      params: { status, subList: [device] },
-    });
-    await cloud.publish(deviceTopics(gateway).topoChange, payload, { qos: 1 });
-  }
+    if (gateway !== undefined) await gateways.tellTopologyChange(gateway, status, [device]);
+  };
 
   return {
     disableThing: (target, { timeoutMs = RRPC_DEADLINE_MS } = {}) =>
