@@ -104,6 +104,15 @@ export interface DeviceTopics {
   readonly logConfigGetReply: string;
   /** Cloud → device: the console switched log reporting (`thing.config.log.push`). */
   readonly logConfigPush: string;
+  /** Device → cloud: start uploading a file (`fileName`, `fileSize`, ...); answered on `fileUploadInitReply`. */
+  readonly fileUploadInit: string;
+  readonly fileUploadInitReply: string;
+  /** Device → cloud: one chunk of an upload, a binary frame (`encodeUploadChunk`); answered on `fileUploadSendReply`. */
+  readonly fileUploadSend: string;
+  readonly fileUploadSendReply: string;
+  /** Device → cloud: give up an upload (`uploadId`); answered on `fileUploadCancelReply`. */
+  readonly fileUploadCancel: string;
+  readonly fileUploadCancelReply: string;
   /** Device → cloud: add or update tags. */
   readonly deviceInfoUpdate: string;
   /** Cloud → device: the reply to `deviceInfoUpdate`. */
@@ -210,6 +219,12 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     logConfigGet: `${thing}/config/log/get`,
     logConfigGetReply: `${thing}/config/log/get_reply`,
     logConfigPush: `${thing}/config/log/push`,
+    fileUploadInit: `${thing}/file/upload/mqtt/init`,
+    fileUploadInitReply: `${thing}/file/upload/mqtt/init_reply`,
+    fileUploadSend: `${thing}/file/upload/mqtt/send`,
+    fileUploadSendReply: `${thing}/file/upload/mqtt/send_reply`,
+    fileUploadCancel: `${thing}/file/upload/mqtt/cancel`,
+    fileUploadCancelReply: `${thing}/file/upload/mqtt/cancel_reply`,
     deviceInfoUpdate: `${thing}/deviceinfo/update`,
     deviceInfoUpdateReply: `${thing}/deviceinfo/update_reply`,
     deviceInfoDelete: `${thing}/deviceinfo/delete`,

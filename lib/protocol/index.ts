@@ -90,6 +90,24 @@ export {
   logUtcTime,
   type LogLevel,
 } from './logPayloads';
+export { crc16, crc64 } from './fileChecksums';
+export {
+  ConflictStrategy,
+  decodeUploadChunk,
+  encodeUploadChunk,
+  FILE_UPLOAD_CODES,
+  FILE_UPLOAD_LIMITS,
+  FileUploadInitData,
+  FileUploadInitParams,
+  isUploadFileName,
+  UploadCancelParams,
+  UploadChunkParams,
+  UploadFileName,
+  UploadSendData,
+  type ReadChunk,
+  type UnreadableChunk,
+  type UploadChunk,
+} from './fileUploadPayloads';
 export {
   HttpsRegistrationForm,
   HttpsRegistrationReply,
