@@ -12,6 +12,7 @@ import {
   required,
   type ApiParams,
 } from './cloudApiParams';
+import type { DeviceFile } from './cloudFiles';
 import type { Firmware } from './cloudOta';
 import type { ShadowMessage } from './cloudShadow';
 import type { Emulator } from './startEmulator';
@@ -73,6 +74,8 @@ function failure(error: unknown): never {
     PayloadTooLargeError: 'iot.messagebroker.MessageContentIsTooLarge',
     EmulatorClosedError: 'iot.system.SystemException',
     DeviceNotFoundError: 'iot.device.NotExistedDevice',
+    // Unverified: the file APIs' pages list no code of their own for an unknown FileId.
+    DeviceFileNotFoundError: 'iot.device.FileNotExist',
     TypeError: 'iot.common.InvalidFormattedParameter',
   };
   throw new CloudApiError(codes[e.name] ?? 'iot.system.SystemException', e.message);
@@ -88,6 +91,14 @@ function productTopic(params: ApiParams, productKey: string): string {
     );
   return topic;
 }
+
+/** A file as the file APIs answer it; `Size` in bytes (whether the platform gives bytes or KB is unverified). */
+const fileFields = (file: DeviceFile) => ({
+  FileId: file.fileId,
+  Name: file.name,
+  Size: String(file.size),
+  UtcCreatedOn: file.utcCreatedOn,
+});
 
 const qosOf = (params: ApiParams) => integer(params, 'Qos', 0, 1, 0) as 0 | 1;
 
@@ -286,6 +297,36 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
 
   async DeleteDevice(params, context) {
     await context.emulator.deleteDevice(deviceOf(params, context)).catch(failure);
+    return {};
+  },
+
+  async QueryDeviceFileList(params, context) {
+    const all = context.emulator.queryDeviceFileList(deviceOf(params, context));
+    const pageSize = integer(params, 'PageSize', 1, 200, 10);
+    const currentPage = integer(params, 'CurrentPage', 1, Number.MAX_SAFE_INTEGER, 1);
+    const page = all.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+    return {
+      Total: all.length,
+      PageSize: pageSize,
+      PageCount: Math.ceil(all.length / pageSize),
+      CurrentPage: currentPage,
+      Data: { FileSummary: page.map(fileFields) },
+    };
+  },
+
+  async QueryDeviceFile(params, context) {
+    const device = deviceOf(params, context);
+    const file = await context.emulator.queryDeviceFile(device, required(params, 'FileId')).catch(failure);
+    return { Data: { ...fileFields(file), DownloadUrl: file.downloadUrl } };
+  },
+
+  async DeleteDeviceFile(params, context) {
+    const device = deviceOf(params, context);
+    try {
+      context.emulator.deleteDeviceFile(device, required(params, 'FileId'));
+    } catch (error) {
+      failure(error);
+    }
     return {};
   },
 

@@ -64,6 +64,21 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
       const idPart = id === undefined ? '' : ` #${String(id)}`;
       return `${nameOf(event.device)} data parsing on ${event.topic}: ${what}${idPart}`;
     }
+    case 'file-upload': {
+      const what =
+        event.fileName === undefined
+          ? (event.uploadId ?? '')
+          : `${event.fileName} (${event.uploadId ?? 'no upload'})`;
+      if (event.code !== 200)
+        return `${nameOf(event.device)} file upload ${event.step} ${what} refused ${event.code}: ${event.message ?? ''}`;
+      const done =
+        event.complete === true
+          ? `complete, ${event.size ?? 0} bytes`
+          : event.step === 'cancel'
+            ? 'cancelled'
+            : `opened at ${event.size ?? 0} bytes`;
+      return `${nameOf(event.device)} file upload ${what} ${done}`;
+    }
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +

@@ -101,3 +101,14 @@ export class DeviceNotFoundError extends Error {
     super(`device ${device.productKey}/${device.deviceName} does not exist`);
   }
 }
+
+/** No file of the device has this id: never uploaded, or deleted (`queryDeviceFile`, `deleteDeviceFile`). */
+export class DeviceFileNotFoundError extends Error {
+  override readonly name = 'DeviceFileNotFoundError';
+  constructor(
+    readonly device: DeviceIdentity,
+    readonly fileId: string,
+  ) {
+    super(`device ${device.productKey}/${device.deviceName} has no file ${fileId}`);
+  }
+}

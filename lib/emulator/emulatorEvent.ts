@@ -174,6 +174,22 @@ export type EmulatorEvent =
       readonly message?: string | undefined;
     }
   | {
+      /**
+       * A file upload over MQTT: opened (`init`, also an `append` that resumes), finished (`complete`),
+       * given up (`cancel`), or a request refused (`code` other than 200; chunks taken are not reported).
+       */
+      readonly type: 'file-upload';
+      readonly device: DeviceIdentity;
+      readonly step: 'init' | 'send' | 'cancel';
+      readonly code: number;
+      readonly uploadId?: string | undefined;
+      readonly fileName?: string | undefined;
+      /** The bytes the upload has, after this step. */
+      readonly size?: number | undefined;
+      readonly complete?: boolean | undefined;
+      readonly message?: string | undefined;
+    }
+  | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */
       readonly type: 'call';
       readonly call: CloudCall;

@@ -29,6 +29,7 @@ export {
   ShadowVersionConflictError,
   RawDataConversionError,
   DeviceNotFoundError,
+  DeviceFileNotFoundError,
 } from './emulatorErrors';
 export { DataParserError, type DataParser } from './dataParser';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
@@ -43,6 +44,7 @@ export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from 
 export type { CloudGatewayCalls } from './cloudGateway';
 export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
 export type { CloudLogCalls, DeviceLog } from './cloudLogs';
+export type { CloudFileCalls, DeviceFile, DeviceFileContent } from './cloudFiles';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type {

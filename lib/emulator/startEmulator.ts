@@ -26,6 +26,7 @@ import { serveNtp } from './cloudNtp';
 import { cloudServices, type RrpcOptions } from './cloudServices';
 import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
+import { cloudFiles, type CloudFileCalls } from './cloudFiles';
 import { cloudLogs, type CloudLogCalls } from './cloudLogs';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
 import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
@@ -131,7 +132,8 @@ export interface Emulator
     CloudShadowCalls,
     CloudGatewayCalls,
     CloudLifecycleCalls,
-    CloudLogCalls {
+    CloudLogCalls,
+    CloudFileCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -354,6 +356,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
   const deviceLogs = cloudLogs(cloud);
+  const deviceFiles = cloudFiles(cloud, files);
   const broadcasts = cloudBroadcasts(cloud);
   const ota = cloudOta(cloud, files, products);
   const shadow = cloudShadow(cloud);
@@ -390,6 +393,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDeviceProp: tags.queryDeviceProp,
     setDeviceLogReporting: deviceLogs.setDeviceLogReporting,
     queryDeviceLogs: deviceLogs.queryDeviceLogs,
+    queryDeviceFileList: deviceFiles.queryDeviceFileList,
+    queryDeviceFile: deviceFiles.queryDeviceFile,
+    deleteDeviceFile: deviceFiles.deleteDeviceFile,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
     async notifyBootstrap(device) {
@@ -422,6 +428,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
         deviceLogs.subscription.unsubscribe();
+        deviceFiles.subscription.unsubscribe();
         ota.subscription.unsubscribe();
         shadow.subscription.unsubscribe();
         gateways.subscription.unsubscribe();

@@ -63,7 +63,7 @@ export const UploadFileName = new t.Type<string, string, unknown>(
       : t.failure(
           u,
           c,
-          `must be 1 to 100 letters, digits, "_" or ".", starting with a letter or a digit, got ${preview(u)}`,
+          `fileName must be 1 to 100 letters, digits, "_" or ".", starting with a letter or a digit, got ${preview(u)}`,
         ),
   t.identity,
 );
