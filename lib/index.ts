@@ -228,6 +228,17 @@ export {
   type Unanswered,
 } from './alink';
 
+// file upload over MQTT: a file's bytes, or a stream of them, sent to the platform's storage in chunks
+export {
+  cancelUpload,
+  uploadFile,
+  type CancelUploadOptions,
+  type UploadContentFailure,
+  type UploadFailure,
+  type UploadFileOptions,
+  type UploadProgress,
+} from './alink';
+
 // the pass-through ("custom") data format: the product's own bytes, turned into Alink by its script
 export {
   createRawData,

@@ -126,3 +126,12 @@ export {
 } from './bootstrap';
 export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './serveLifecycle';
 export { createLogReport, type LogLine, type LogReport, type LogReportOptions } from './createLogReport';
+export {
+  cancelUpload,
+  uploadFile,
+  type CancelUploadOptions,
+  type UploadContentFailure,
+  type UploadFailure,
+  type UploadFileOptions,
+  type UploadProgress,
+} from './uploadFile';
