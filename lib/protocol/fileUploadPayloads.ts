@@ -129,13 +129,20 @@ const UploadChunkHeader = t.type({ id: DigitString, params: UploadChunkParams },
 
 /**
  * The `data` of a `send` reply: the chunk it answers, and once the upload is finished `complete`, with the
- * CRC-64 the device gave (`ficValueClient`) and the one the platform computed (`ficValueServer`).
+ * CRC-64 the device gave (`ficValueClient`) and the one the platform computed (`ficValueServer`). Every field
+ * is optional: the reply's id already says which chunk it answers, and which fields the platform always
+ * sends is unverified.
  */
-export const UploadSendData = t.intersection(
-  [
-    t.type({ uploadId: t.string, offset: NumberFromStringOrNumber, bSize: NumberFromStringOrNumber }),
-    t.partial({ complete: Flag, ficMode: t.string, ficValueClient: t.string, ficValueServer: t.string }),
-  ],
+export const UploadSendData = t.partial(
+  {
+    uploadId: t.string,
+    offset: NumberFromStringOrNumber,
+    bSize: NumberFromStringOrNumber,
+    complete: Flag,
+    ficMode: t.string,
+    ficValueClient: t.string,
+    ficValueServer: t.string,
+  },
   'UploadSendData',
 );
 export type UploadSendData = t.TypeOf<typeof UploadSendData>;

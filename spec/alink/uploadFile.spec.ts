@@ -341,7 +341,9 @@ describe('uploadFile', () => {
     testScheduler.run(() => {
       const stored = platform();
       const decoding = fakeCloud(testScheduler, (request) =>
-        request.kind === 'send' ? { code: 200, data: { uploadId: 'up1' } } : stored(request),
+        request.kind === 'send'
+          ? { code: 200, data: { uploadId: 'up1', offset: 'not a number' } }
+          : stored(request),
       );
       const values: unknown[] = [];
       upload(decoding.device).subscribe((v) => values.push(v));

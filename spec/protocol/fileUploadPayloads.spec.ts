@@ -161,5 +161,8 @@ describe('reply data', () => {
       ficValueServer: 'a',
     };
     expect(UploadSendData.decode(data)).toEqual(E.right({ ...data, complete: true }));
+    // Nothing is required: the reply's id says which chunk it answers.
+    expect(UploadSendData.decode({})).toEqual(E.right({}));
+    expect(E.isLeft(UploadSendData.decode({ offset: 'x' }))).toBe(true);
   });
 });
