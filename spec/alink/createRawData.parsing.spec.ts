@@ -6,19 +6,17 @@ import { createRawData } from '../../lib/alink/createRawData';
 import { platformErrors } from '../../lib/alink/platformErrors';
 import { ReplyError } from '../../lib/alink/ReplyError';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
-import { createGateway, type SubDeviceSecret } from '../../lib/alink/createGateway';
-import { createDevice, type AliyunDevice } from '../../lib/device';
-import { ReplyTimeoutError, startEmulator, type Emulator } from '../../lib/emulator';
+import { ReplyTimeoutError, type Emulator } from '../../lib/emulator';
 import { ALINK_CODES } from '../../lib/protocol';
 import { parseTsl } from '../../lib/protocol/tsl/parseTsl';
 import {
   DEVICE_NAME,
   DEVICE_SECRET,
   PRODUCT_KEY,
-  connected,
   emulatorDevice,
   type EmulatorDevice,
 } from '../support/emulatorDevice';
+import { gatewayEmulator, SENSOR, type GatewayEmulator } from '../support/gatewayEmulator';
 import { RAW_DATA_SCRIPT, rawAnswer, rawCommand, rawId, rawPost } from '../support/rawDataScript';
 
 const target = { productKey: PRODUCT_KEY, deviceName: DEVICE_NAME };
@@ -146,40 +144,22 @@ describe('createRawData against the emulator running the data-parsing script', (
 });
 
 describe('createRawData for a raw sub-device behind a JSON gateway, the emulator running its script', () => {
-  const GATEWAY = { productKey: 'a1GatewayPK', deviceName: 'gw01', deviceSecret: 'gateway-secret-0123' };
-  const sensor: SubDeviceSecret = { productKey: 'a1SubPK0001', deviceName: 's01', deviceSecret: 'sub-s01' };
+  let rig: GatewayEmulator;
   let cloud: Emulator;
-  let device: AliyunDevice;
   const running: Subscription[] = [];
 
   beforeEach(async () => {
-    cloud = await startEmulator({
-      products: [
-        { productKey: GATEWAY.productKey, devices: [GATEWAY] },
-        {
-          productKey: sensor.productKey,
-          devices: [{ deviceName: 's01', deviceSecret: sensor.deviceSecret }],
-          dataParser: RAW_DATA_SCRIPT,
-        },
-      ],
-    });
-    device = createDevice({ ...GATEWAY, endpoint: { url: cloud.url }, checkNamespace: false });
-    device.start();
-    await connected(device);
+    rig = await gatewayEmulator({ dataParser: RAW_DATA_SCRIPT });
+    cloud = rig.cloud;
   });
 
   afterEach(async () => {
     running.splice(0).forEach((s) => s.unsubscribe());
-    await device.close();
-    await cloud.close();
+    await rig.close();
   });
 
   it('should post, and be set and called (sync), in its bytes', async () => {
-    const gateway = createGateway(device);
-    await lastValueFrom(gateway.addTopology([sensor]));
-    const sub = gateway.subDevice(sensor);
-    running.push(sub.session().subscribe());
-    await firstValueFrom(sub.session());
+    const sub = await rig.loggedIn();
     const raw = createRawData(sub);
     const post = await lastValueFrom(raw.request(rawPost(5, 21, 1), { matches: (r) => rawId(r) === 5 }));
     expect(post).toEqual(E.right(rawAnswer(0x02, 5, 200)));
@@ -192,11 +172,11 @@ describe('createRawData for a raw sub-device behind a JSON gateway, the emulator
         .subscribe(),
     );
     await ready;
-    await expect(cloud.setDeviceProperty(sensor, { temp: 3 }, { timeoutMs: 3000 })).resolves.toMatchObject({
+    await expect(cloud.setDeviceProperty(SENSOR, { temp: 3 }, { timeoutMs: 3000 })).resolves.toMatchObject({
       code: 200,
     });
     await expect(
-      cloud.invokeThingService(sensor, 'reboot', { delay: 1 }, { callType: 'sync', timeoutMs: 3000 }),
+      cloud.invokeThingService(SENSOR, 'reboot', { delay: 1 }, { callType: 'sync', timeoutMs: 3000 }),
     ).resolves.toMatchObject({ code: 200 });
   });
 });

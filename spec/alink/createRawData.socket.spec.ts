@@ -13,13 +13,13 @@ import {
   toArray,
   type Subscription,
 } from 'rxjs';
-import { createGateway, type SubDeviceSecret } from '../../lib/alink/createGateway';
 import { createRawData } from '../../lib/alink/createRawData';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
 import { createDevice, type AliyunDevice } from '../../lib/device';
-import { startEmulator, type Emulator } from '../../lib/emulator';
+import type { Emulator } from '../../lib/emulator';
 import { mqttCredentials } from '../../lib/identity/mqttCredentials';
 import { connected, emulatorDevice, type EmulatorDevice } from '../support/emulatorDevice';
+import { gatewayEmulator, SENSOR, type GatewayEmulator } from '../support/gatewayEmulator';
 import { describeWithMosquitto } from '../support/mosquitto';
 import { mosquittoBroker, testDevice, type TestBroker } from '../support/testBrokers';
 
@@ -155,41 +155,22 @@ describe('createRawData against the emulator, the test playing the cloud', () =>
 });
 
 describe("createRawData for a gateway's sub-device, against the emulator", () => {
-  const GATEWAY = { productKey: 'a1GatewayPK', deviceName: 'gw01', deviceSecret: 'gateway-secret-0123' };
-  const sensor: SubDeviceSecret = { productKey: 'a1SubPK0001', deviceName: 's01', deviceSecret: 'sub-s01' };
+  let rig: GatewayEmulator;
   let cloud: Emulator;
-  let device: AliyunDevice;
   const running: Subscription[] = [];
 
   beforeEach(async () => {
-    cloud = await startEmulator({
-      products: [
-        { productKey: GATEWAY.productKey, devices: [GATEWAY] },
-        {
-          productKey: sensor.productKey,
-          devices: [{ deviceName: 's01', deviceSecret: sensor.deviceSecret }],
-        },
-      ],
-    });
-    device = createDevice({ ...GATEWAY, endpoint: { url: cloud.url }, checkNamespace: false });
-    device.start();
-    await connected(device);
+    rig = await gatewayEmulator();
+    cloud = rig.cloud;
   });
 
   afterEach(async () => {
     running.splice(0).forEach((s) => s.unsubscribe());
-    await device.close();
-    await cloud.close();
+    await rig.close();
   });
 
   it("should post, request and serve the sub-device's own bytes over the gateway's connection", async () => {
-    const gateway = createGateway(device);
-    await lastValueFrom(gateway.addTopology([sensor]));
-    const sub = gateway.subDevice(sensor);
-    running.push(sub.session().subscribe());
-    expect(await firstValueFrom(sub.session())).toEqual(
-      E.right({ productKey: 'a1SubPK0001', deviceName: 's01' }),
-    );
+    const sub = await rig.loggedIn();
     const raw = createRawData(sub);
     const { upRaw, upRawReply, downRaw, downRawReply } = sub.topics;
 
@@ -209,7 +190,7 @@ describe("createRawData for a gateway's sub-device, against the emulator", () =>
     expect((await answer).map((m) => [m.productKey, m.deviceName, m.payload])).toEqual([
       ['a1SubPK0001', 's01', bytes(0xb0, 0x22)],
     ]);
-    expect(await cloud.rrpc(sensor, bytes(0x33), { topic: downRaw })).toEqual(bytes(0xb0, 0x33));
+    expect(await cloud.rrpc(SENSOR, bytes(0x33), { topic: downRaw })).toEqual(bytes(0xb0, 0x33));
   });
 });
 

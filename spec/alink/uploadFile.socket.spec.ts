@@ -2,13 +2,12 @@
 // also through a connection that drops mid-upload, an append that resumes, and a gateway's sub-device.
 import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/Either';
-import { filter, firstValueFrom, from, lastValueFrom, map, Subject, take, toArray } from 'rxjs';
-import { createGateway, type SubDeviceSecret } from '../../lib/alink/createGateway';
+import { filter, firstValueFrom, from, lastValueFrom, map, Subject, toArray } from 'rxjs';
 import { cancelUpload, uploadFile, type UploadProgress } from '../../lib/alink/uploadFile';
-import { createDevice, type AliyunDevice } from '../../lib/device';
-import { startEmulator, type Emulator, type EmulatorEvent } from '../../lib/emulator';
+import type { Emulator, EmulatorEvent } from '../../lib/emulator';
 import { crc64, encodeUploadChunk, FILE_UPLOAD_CODES } from '../../lib/protocol';
-import { connected, emulatorDevice, type EmulatorDevice } from '../support/emulatorDevice';
+import { emulatorDevice, type EmulatorDevice } from '../support/emulatorDevice';
+import { GATEWAY, gatewayEmulator, SENSOR, type GatewayEmulator } from '../support/gatewayEmulator';
 
 const file = randomBytes(5000);
 
@@ -157,46 +156,17 @@ describe('uploadFile against the emulator', () => {
 });
 
 describe("uploadFile for a gateway's sub-device, against the emulator", () => {
-  const GATEWAY = { productKey: 'a1GatewayPK', deviceName: 'gw01', deviceSecret: 'gateway-secret-0123' };
-  const sensor: SubDeviceSecret = { productKey: 'a1SubPK0001', deviceName: 's01', deviceSecret: 'sub-s01' };
-  let cloud: Emulator;
-  let device: AliyunDevice;
-
-  beforeEach(async () => {
-    cloud = await startEmulator({
-      products: [
-        { productKey: GATEWAY.productKey, devices: [GATEWAY] },
-        {
-          productKey: sensor.productKey,
-          devices: [{ deviceName: 's01', deviceSecret: sensor.deviceSecret }],
-        },
-      ],
-    });
-    device = createDevice({ ...GATEWAY, endpoint: { url: cloud.url }, checkNamespace: false });
-    device.start();
-    await connected(device);
-  });
-
-  afterEach(async () => {
-    await device.close();
-    await cloud.close();
-  });
+  let rig: GatewayEmulator;
+  beforeEach(async () => (rig = await gatewayEmulator()));
+  afterEach(() => rig.close());
 
   it("should keep the file as the sub-device's, uploaded over the gateway's connection", async () => {
-    const gateway = createGateway(device);
-    await lastValueFrom(gateway.addTopology([sensor]));
-    const sub = gateway.subDevice(sensor);
-    const session = sub.session().subscribe();
-    try {
-      expect(await firstValueFrom(sub.session().pipe(take(1)))).toEqual(
-        E.right({ productKey: 'a1SubPK0001', deviceName: 's01' }),
-      );
-      const results = await uploaded(uploadFile(sub, { fileName: 'sensor.csv', content: file }));
-      expect(results.at(-1)).toEqual(E.right(expect.objectContaining({ complete: true })));
-    } finally {
-      session.unsubscribe();
-    }
-    expect(cloud.queryDeviceFileList(sensor).map((f) => [f.name, f.size])).toEqual([['sensor.csv', 5000]]);
-    expect(cloud.queryDeviceFileList(GATEWAY)).toEqual([]);
+    const sub = await rig.loggedIn();
+    const results = await uploaded(uploadFile(sub, { fileName: 'sensor.csv', content: file }));
+    expect(results.at(-1)).toEqual(E.right(expect.objectContaining({ complete: true })));
+    expect(rig.cloud.queryDeviceFileList(SENSOR).map((f) => [f.name, f.size])).toEqual([
+      ['sensor.csv', 5000],
+    ]);
+    expect(rig.cloud.queryDeviceFileList(GATEWAY)).toEqual([]);
   });
 });
