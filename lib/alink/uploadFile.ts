@@ -141,7 +141,10 @@ function checkOptions(options: Required<Omit<UploadFileOptions, 'qos' | 'extraPa
     ConflictStrategy.is(conflictStrategy),
     `conflictStrategy must be 'overwrite', 'append' or 'reject', not ${preview(conflictStrategy)}`,
   );
-  must(timeoutMs > 0, `timeoutMs must be over 0, not ${timeoutMs}`);
+  must(
+    Number.isFinite(timeoutMs) && timeoutMs > 0,
+    `timeoutMs must be a finite number over 0, not ${timeoutMs}`,
+  );
   must(Number.isInteger(retries) && retries >= 0, `retries must be an integer of 0 or more, not ${retries}`);
 }
 
@@ -223,7 +226,7 @@ export function uploadFile(
           [topics.fileUploadSend, topics.fileUploadSendReply],
           (messageId) =>
             encodeUploadChunk({ id: messageId, uploadId: id, offset, bytes: chunk, isComplete: last }),
-          readSend,
+          readSend(last),
           timing,
         ),
       ).pipe(map(E.map((data) => progress(id, offset + chunk.length, last, data))));

@@ -93,13 +93,19 @@ const sendData = dataOf(UploadSendData);
 
 export const readInit: ReadReply<FileUploadInitData> = (reply, message) =>
   E.isLeft(reply) ? reply : initData(message);
-// 78126: the platform has this chunk already (its reply to an earlier send was lost), so it is stored.
-export const readSend: ReadReply<UploadSendData | undefined> = (reply, message) =>
-  E.isRight(reply)
-    ? sendData(message)
-    : hasCode(reply.left, FILE_UPLOAD_CODES.duplicateChunk)
-      ? E.right(undefined)
-      : reply;
+/**
+ * A chunk's reply. 78126: the platform has this chunk already (its reply to an earlier send was lost), so it
+ * is stored; 78124 to the `last` chunk likewise: the platform finished the file with it.
+ */
+export const readSend =
+  (last: boolean): ReadReply<UploadSendData | undefined> =>
+  (reply, message) =>
+    E.isRight(reply)
+      ? sendData(message)
+      : hasCode(reply.left, FILE_UPLOAD_CODES.duplicateChunk) ||
+          (last && hasCode(reply.left, FILE_UPLOAD_CODES.uploadFinished))
+        ? E.right(undefined)
+        : reply;
 
 /** One chunk of an upload to send: where it starts in the file, its bytes, and whether it is the last. */
 export interface PlannedChunk {

@@ -29,7 +29,10 @@ export interface DeviceFileContent extends DeviceFile {
 export interface CloudFileCalls {
   /** OpenAPI `QueryDeviceFileList`: the files a device uploaded, oldest first. */
   queryDeviceFileList(device: DeviceIdentity): readonly DeviceFile[];
-  /** OpenAPI `QueryDeviceFile`: one file, its bytes and a download URL. Rejects with `DeviceFileNotFoundError`. */
+  /**
+   * OpenAPI `QueryDeviceFile`: one file, its bytes and a download URL (a 404 once the file is deleted or
+   * replaced). Rejects with `DeviceFileNotFoundError`.
+   */
   queryDeviceFile(device: DeviceIdentity, fileId: string): Promise<DeviceFileContent>;
   /** OpenAPI `DeleteDeviceFile`. Throws `DeviceFileNotFoundError`. */
   deleteDeviceFile(device: DeviceIdentity, fileId: string): void;
@@ -41,6 +44,12 @@ export interface CloudFiles extends CloudFileCalls {
 
 type Step = 'init' | 'send' | 'cancel';
 
+interface Named {
+  readonly uploadId?: string | undefined;
+  readonly prior?: UploadDescription | undefined;
+  readonly fileName?: string | undefined;
+}
+
 const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${deviceName}`;
 
 /**
@@ -48,33 +57,36 @@ const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${d
  * Alink requests, each `send` frame on `send_reply` by the id in its header. A frame whose header gives no
  * id cannot be answered. Reports on `events$` each upload opened, finished or cancelled, and every refusal.
  */
-export function cloudFiles(cloud: CloudSide, server: Pick<FileServer, 'serve'>): CloudFiles {
-  const uploads = fileUploads(() => cloud.now());
+export function cloudFiles(cloud: CloudSide, server: Pick<FileServer, 'serve' | 'withdraw'>): CloudFiles {
   const downloadUrls = new WeakMap<StoredFile, Promise<string>>();
+  // A file gone is no longer downloadable.
+  const withdraw = (file: StoredFile) =>
+    void downloadUrls.get(file)?.then(
+      (url) => server.withdraw(url),
+      () => undefined,
+    );
+  const uploads = fileUploads(() => cloud.now(), withdraw);
   const subscription = new Subscription();
   /**
-   * Reports a step: `named` is the upload the request named, `prior` what it was before the step, for an
-   * upload the step dropped (a cancel, a file too large).
+   * Reports a step. `named`: what the request named, the upload (and what it was before the step, for one
+   * the step dropped: a cancel, a file too large) or, for an init, the file.
    */
-  function report(
-    message: ReceivedMessage,
-    step: Step,
-    answer: CloudAnswer,
-    named?: string,
-    prior?: UploadDescription,
-  ): CloudAnswer {
+  function report(message: ReceivedMessage, step: Step, answer: CloudAnswer, named: Named = {}): CloudAnswer {
     const { code = ALINK_CODES.success, data } = answer;
-    const { uploadId = named, complete } = (data ?? {}) as { uploadId?: string; complete?: boolean };
+    const { uploadId = named.uploadId, complete } = (data ?? {}) as { uploadId?: string; complete?: boolean };
     // Chunks taken are too many to report; the last one is `complete`.
     if (code === ALINK_CODES.success && step === 'send' && complete !== true) return answer;
-    const upload = uploadId === undefined ? undefined : (uploads.describe(uploadId) ?? prior);
+    const described = uploadId === undefined ? undefined : uploads.describe(keyOf(message), uploadId);
+    const upload = described ?? named.prior;
+    const fileName = upload?.fileName ?? named.fileName;
     cloud.emit({
       type: 'file-upload',
       device: { productKey: message.productKey, deviceName: message.deviceName },
       step,
       code,
       ...(uploadId === undefined ? {} : { uploadId }),
-      ...(upload === undefined ? {} : { fileName: upload.fileName, size: upload.size }),
+      ...(fileName === undefined ? {} : { fileName }),
+      ...(upload === undefined ? {} : { size: upload.size }),
       ...(complete === true ? { complete } : {}),
       ...(answer.message === undefined ? {} : { message: answer.message }),
     });
@@ -83,7 +95,7 @@ export function cloudFiles(cloud: CloudSide, server: Pick<FileServer, 'serve'>):
 
   subscription.add(
     answerAlink(cloud, anyDeviceTopics.fileUploadInit, FileUploadInitParams, (params, _request, message) =>
-      report(message, 'init', uploads.init(keyOf(message), params)),
+      report(message, 'init', uploads.init(keyOf(message), params), { fileName: params.fileName }),
     ),
   );
   subscription.add(
@@ -92,8 +104,8 @@ export function cloudFiles(cloud: CloudSide, server: Pick<FileServer, 'serve'>):
       anyDeviceTopics.fileUploadCancel,
       UploadCancelParams,
       ({ uploadId }, _request, message) => {
-        const prior = uploads.describe(uploadId);
-        return report(message, 'cancel', uploads.cancel(keyOf(message), uploadId), uploadId, prior);
+        const prior = uploads.describe(keyOf(message), uploadId);
+        return report(message, 'cancel', uploads.cancel(keyOf(message), uploadId), { uploadId, prior });
       },
     ),
   );
@@ -110,9 +122,9 @@ export function cloudFiles(cloud: CloudSide, server: Pick<FileServer, 'serve'>):
         return;
       }
       const { id, params } = chunk.right;
-      const prior = uploads.describe(params.uploadId);
+      const prior = uploads.describe(keyOf(message), params.uploadId);
       const answer = uploads.send(keyOf(message), chunk.right);
-      answerChunk(message, id, report(message, 'send', answer, params.uploadId, prior));
+      answerChunk(message, id, report(message, 'send', answer, { uploadId: params.uploadId, prior }));
     }),
   );
 

@@ -59,6 +59,8 @@ export interface FileServer {
   serve(content: Uint8Array | string, options?: ServeFileOptions): Promise<ServedFile>;
   /** Every response, once it has ended. Completes on close. */
   readonly downloads$: Observable<FileDownload>;
+  /** Stops serving a file (by its `url` or `httpsUrl`): it is a 404 from now on. */
+  withdraw(url: string): void;
   close(): Promise<void>;
 }
 
@@ -244,6 +246,9 @@ export async function startFileServer(host: string, certificate: KeyPair): Promi
       return { url: `${origin}${path}`, httpsUrl: `${secureOrigin}${path}`, size, md5, sha256 };
     },
     downloads$: downloads$.asObservable(),
+    withdraw(url) {
+      files.delete(new URL(url).pathname);
+    },
     async close() {
       await Promise.all([closeServer(server), closeServer(secure)]);
       downloads$.complete();

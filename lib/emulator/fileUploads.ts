@@ -44,6 +44,8 @@ interface Upload {
   readonly fileSize: number;
   readonly ficValue: string | undefined;
   readonly initUid: string | undefined;
+  /** `extraParams.ossOwnerType: 'device-user'`: the file goes to the user's own OSS bucket, not the file list. */
+  readonly toOwnBucket: boolean;
   readonly startedAt: number;
   readonly chunks: Buffer[];
   received: number;
@@ -66,8 +68,8 @@ export interface FileUploads {
   send(device: string, chunk: ReadChunk): CloudAnswer;
   /** `cancel`: drops an unfinished upload. */
   cancel(device: string, uploadId: string): CloudAnswer;
-  /** The name and size so far of an upload, for what is reported. */
-  describe(uploadId: string): UploadDescription | undefined;
+  /** The name and size so far of one of the device's uploads, for what is reported. */
+  describe(device: string, uploadId: string): UploadDescription | undefined;
   /** A device's files, oldest first. */
   filesOf(device: string): readonly StoredFile[];
   /** Removes a file; `false` when the device has none of that id. */
@@ -75,6 +77,27 @@ export interface FileUploads {
 }
 
 const refusal = (code: number, message: string): CloudAnswer => ({ code, message });
+
+/**
+ * Why `extraParams` are not the platform's: `ossOwnerType` `iot-platform` or `device-user`, the latter with a
+ * `serviceId`, and at most 5 `fileTag`s, none starting with `__`.
+ */
+function storageRefusal(extraParams: unknown): string | undefined {
+  if (extraParams === undefined) return undefined;
+  if (typeof extraParams !== 'object' || extraParams === null || Array.isArray(extraParams))
+    return 'extraParams must be an object';
+  const { ossOwnerType, serviceId, fileTag } = extraParams as Record<string, unknown>;
+  if (ossOwnerType !== undefined && ossOwnerType !== 'iot-platform' && ossOwnerType !== 'device-user')
+    return `ossOwnerType must be iot-platform or device-user, not ${String(ossOwnerType)}`;
+  if (ossOwnerType === 'device-user' && (typeof serviceId !== 'string' || serviceId === ''))
+    return 'a device-user upload needs the serviceId of its bucket';
+  if (fileTag === undefined) return undefined;
+  if (typeof fileTag !== 'object' || fileTag === null || Array.isArray(fileTag))
+    return 'fileTag must be an object';
+  const keys = Object.keys(fileTag);
+  if (keys.length > 5) return `at most 5 fileTags, not ${keys.length}`;
+  return keys.some((key) => key.startsWith('__')) ? 'a fileTag key must not start with __' : undefined;
+}
 const newId = () => randomBytes(12).toString('hex');
 
 /**
@@ -82,26 +105,40 @@ const newId = () => randomBytes(12).toString('hex');
  * at most (whether the platform refuses the 1,001st with 460, as here, is unverified); an unfinished upload
  * for 24 h of `now`.
  */
-export function fileUploads(now: () => number): FileUploads {
+export function fileUploads(
+  now: () => number,
+  /** Told of each file deleted or replaced by an overwrite. */
+  forgotten: (file: StoredFile) => void = () => undefined,
+): FileUploads {
   const uploads = new Map<string, Upload>();
   // Per device, by name: a Map keeps the order files finished in, and an overwrite deletes the old one first.
   const files = new Map<string, Map<string, StoredFile>>();
 
-  function uploadOf(device: string, uploadId: string): Upload | undefined {
-    const upload = uploads.get(uploadId);
-    if (upload === undefined || upload.device !== device) return undefined;
-    if (now() - upload.startedAt > UPLOAD_KEPT_MS) {
-      uploads.delete(uploadId);
-      return undefined;
+  /** Forgets uploads past 24 h, finished ones too (what is kept of those answers their late chunks). */
+  function sweep(): void {
+    for (const [uploadId, upload] of uploads) {
+      if (now() - upload.startedAt > UPLOAD_KEPT_MS) uploads.delete(uploadId);
     }
-    return upload;
   }
 
-  const unfinished = (device: string, fileName: string) =>
-    [...uploads.values()].filter((u) => u.device === device && u.fileName === fileName && !u.finished);
+  function uploadOf(device: string, uploadId: string): Upload | undefined {
+    sweep();
+    const upload = uploads.get(uploadId);
+    return upload?.device === device ? upload : undefined;
+  }
+
+  const unfinished = (device: string, fileName: string) => {
+    sweep();
+    return [...uploads.values()].filter((u) => u.device === device && u.fileName === fileName && !u.finished);
+  };
 
   /** Why an `init` cannot open any upload, whatever files there are. */
-  function invalid({ fileSize, ficMode, ficValue }: FileUploadInitParams): CloudAnswer | undefined {
+  function invalid({
+    fileSize,
+    ficMode,
+    ficValue,
+    extraParams,
+  }: FileUploadInitParams): CloudAnswer | undefined {
     if (!Number.isSafeInteger(fileSize) || fileSize < -1 || fileSize === 0)
       return refusal(
         ALINK_CODES.invalidParameter,
@@ -117,13 +154,14 @@ export function fileUploads(now: () => number): FileUploads {
       return refusal(ALINK_CODES.invalidParameter, 'a file of unknown size (-1) cannot have a ficValue');
     if (ficValue !== undefined && !/^[0-9a-fA-F]{16}$/.test(ficValue))
       return refusal(ALINK_CODES.invalidParameter, 'ficValue must be 16 hex digits');
-    return undefined;
+    const storage = storageRefusal(extraParams);
+    return storage === undefined ? undefined : refusal(ALINK_CODES.invalidParameter, storage);
   }
 
   function init(device: string, params: FileUploadInitParams): CloudAnswer {
     const refused = invalid(params);
     if (refused !== undefined) return refused;
-    const { fileName, fileSize, conflictStrategy = 'overwrite', ficValue, initUid } = params;
+    const { fileName, fileSize, conflictStrategy = 'overwrite', ficValue, initUid, extraParams } = params;
     const answer = (upload: Upload, resumed: boolean): CloudAnswer => ({
       data: {
         fileName,
@@ -141,6 +179,18 @@ export function fileUploads(now: () => number): FileUploads {
       return refusal(FILE_UPLOAD_CODES.fileExists, `a file named ${fileName} exists`);
     if (conflictStrategy === 'append') {
       const resumed = open.at(-1);
+      // Whether the platform refuses, or starts afresh, when the file changed is unverified: refused here.
+      const changed =
+        resumed !== undefined &&
+        (resumed.fileSize !== fileSize ||
+          (resumed.ficValue !== undefined &&
+            ficValue !== undefined &&
+            resumed.ficValue !== ficValue.toLowerCase()));
+      if (changed)
+        return refusal(
+          ALINK_CODES.invalidParameter,
+          `the unfinished upload of ${fileName} is of ${resumed.fileSize} bytes and another file: overwrite it`,
+        );
       if (resumed !== undefined) return answer(resumed, true);
       if (stored !== undefined)
         return refusal(FILE_UPLOAD_CODES.fileExists, `${fileName} is complete: upload it under another name`);
@@ -148,7 +198,10 @@ export function fileUploads(now: () => number): FileUploads {
     if (stored === undefined && (files.get(device)?.size ?? 0) >= FILES_PER_DEVICE)
       return refusal(ALINK_CODES.invalidParameter, `a device keeps at most ${FILES_PER_DEVICE} files`);
     // Overwrite (or no file of that name): the file and any unfinished upload of it go first.
-    files.get(device)?.delete(fileName);
+    if (stored !== undefined) {
+      files.get(device)?.delete(fileName);
+      forgotten(stored);
+    }
     for (const old of open) uploads.delete(old.uploadId);
     const upload: Upload = {
       uploadId: newId(),
@@ -157,6 +210,7 @@ export function fileUploads(now: () => number): FileUploads {
       fileSize,
       ficValue: ficValue?.toLowerCase(),
       initUid,
+      toOwnBucket: (extraParams as { ossOwnerType?: unknown } | undefined)?.ossOwnerType === 'device-user',
       startedAt: now(),
       chunks: [],
       received: 0,
@@ -171,14 +225,16 @@ export function fileUploads(now: () => number): FileUploads {
     const { uploadId, offset, bSize, isComplete = false } = chunk.params;
     const upload = uploadOf(device, uploadId);
     if (upload === undefined) return refusal(FILE_UPLOAD_CODES.uploadNotFound, `no upload ${uploadId}`);
-    if (upload.finished) return refusal(FILE_UPLOAD_CODES.uploadFinished, `upload ${uploadId} has finished`);
+    const { last } = upload;
+    const again = last !== undefined && offset === last.offset && last.bytes.equals(chunk.bytes);
+    // The last chunk again (its reply was lost): the file has it, as any chunk sent again.
+    if (upload.finished && !again)
+      return refusal(FILE_UPLOAD_CODES.uploadFinished, `upload ${uploadId} has finished`);
     if (!chunk.checksumMatches)
       return refusal(FILE_UPLOAD_CODES.chunkChecksumMismatch, 'the chunk CRC-16 does not match');
     if (bSize > FILE_UPLOAD_LIMITS.maxChunkBytes)
       return refusal(FILE_UPLOAD_CODES.chunkTooLarge, `a chunk is at most 128 KB, not ${bSize} bytes`);
-    const { last } = upload;
-    if (last !== undefined && offset === last.offset && last.bytes.equals(chunk.bytes))
-      return refusal(FILE_UPLOAD_CODES.duplicateChunk, `the chunk at ${offset} was written already`);
+    if (again) return refusal(FILE_UPLOAD_CODES.duplicateChunk, `the chunk at ${offset} was written already`);
     if (offset !== upload.received)
       return refusal(
         FILE_UPLOAD_CODES.offsetMismatch,
@@ -223,6 +279,8 @@ export function fileUploads(now: () => number): FileUploads {
       return { ...failed, data: { uploadId, offset, bSize, ...sums } };
     }
     upload.finished = true;
+    // The emulator has no OSS bucket of the user's: such a file is taken and not listed, as on the platform.
+    if (upload.toOwnBucket) return { data: { uploadId, offset, bSize, complete: true, ...sums } };
     const kept = files.get(upload.device) ?? new Map<string, StoredFile>();
     files.set(upload.device, kept);
     kept.set(upload.fileName, {
@@ -247,14 +305,17 @@ export function fileUploads(now: () => number): FileUploads {
     init,
     send,
     cancel,
-    describe(uploadId) {
-      const upload = uploads.get(uploadId);
+    describe(device, uploadId) {
+      const upload = uploadOf(device, uploadId);
       return upload === undefined ? undefined : { fileName: upload.fileName, size: upload.received };
     },
     filesOf: (device) => [...(files.get(device)?.values() ?? [])],
     deleteFile(device, fileId) {
       const file = [...(files.get(device)?.values() ?? [])].find((f) => f.fileId === fileId);
-      return file !== undefined && (files.get(device)?.delete(file.name) ?? false);
+      if (file === undefined) return false;
+      files.get(device)?.delete(file.name);
+      forgotten(file);
+      return true;
     },
   };
 }

@@ -17,8 +17,6 @@ export const FILE_UPLOAD_LIMITS = {
   maxChunkBytes: 131_072,
   /** The largest file, 16 MiB. */
   maxFileBytes: 16 * 1024 * 1024,
-  /** The longest file name, in bytes. */
-  maxFileNameBytes: 100,
 } as const;
 
 /** The codes of upload replies besides 200, 400, 429, 460 and 500 (the Link SDK's `aiot_mqtt_upload_result_code_t`). */
@@ -105,11 +103,24 @@ export const FileUploadInitParams = t.intersection(
 );
 export type FileUploadInitParams = t.TypeOf<typeof FileUploadInitParams>;
 
+/** A count of bytes: an integer of 0 or more, as a number or a string of one. */
+const ByteCount = new t.Type<number, number, unknown>(
+  'ByteCount',
+  (u): u is number => Number.isSafeInteger(u) && (u as number) >= 0,
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : u;
+    return Number.isSafeInteger(n) && (n as number) >= 0
+      ? t.success(n as number)
+      : t.failure(u, c, `must be a whole number of bytes, 0 or more, got ${preview(u)}`);
+  },
+  t.identity,
+);
+
 /** The `data` of an `init` reply: the task, and with `append` to an unfinished file, how much it has. */
 export const FileUploadInitData = t.intersection(
   [
     t.type({ uploadId: t.string }),
-    t.partial({ fileName: t.string, fileSize: NumberFromStringOrNumber, offset: NumberFromStringOrNumber }),
+    t.partial({ fileName: t.string, fileSize: NumberFromStringOrNumber, offset: ByteCount }),
   ],
   'FileUploadInitData',
 );
@@ -159,7 +170,7 @@ export interface UploadChunk {
   /** Where the chunk starts in the file: the bytes sent before it. */
   readonly offset: number;
   readonly bytes: Uint8Array;
-  /** With a file of unknown size: whether this is the last chunk. Not sent when absent. */
+  /** Whether this is the last chunk: only a file of unknown size needs it. Sent as given; not when absent. */
   readonly isComplete?: boolean | undefined;
 }
 

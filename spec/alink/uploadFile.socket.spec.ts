@@ -81,6 +81,27 @@ describe('uploadFile against the emulator', () => {
     expect((await cloud.queryDeviceFile(device, kept!.fileId)).content).toEqual(file);
   });
 
+  it('should finish an upload whose connection drops as the emulator takes the last chunk', async () => {
+    const { cloud, device } = rig;
+    let chunks = 0;
+    const dropping = cloud.received$
+      .pipe(filter((m) => m.topic === device.topics.fileUploadSend))
+      .subscribe(() => {
+        if (++chunks === 3) cloud.disconnect(device);
+      });
+    try {
+      const results = await uploaded(
+        uploadFile(device, { fileName: 'boot.log', content: file, timeoutMs: 1000 }),
+      );
+      expect(results.at(-1)).toEqual(
+        E.right(expect.objectContaining({ uploadedBytes: 5000, complete: true })),
+      );
+    } finally {
+      dropping.unsubscribe();
+    }
+    expect(cloud.queryDeviceFileList(device).map((f) => f.size)).toEqual([5000]);
+  });
+
   it('should resume with append an upload an earlier run left unfinished, from where the emulator is', async () => {
     const { cloud, device } = rig;
     // An earlier run: its init and first chunk went, then it stopped without a cancel.

@@ -275,6 +275,35 @@ describe('uploadFile', () => {
     });
   });
 
+  it('should take 78124 to the last chunk as the file finished (its reply was lost), and to another as a failure', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const stored = platform();
+      const finishedAtEnd = fakeCloud(testScheduler, (request) =>
+        request.kind === 'send' && request.params.offset === 4096
+          ? { code: FILE_UPLOAD_CODES.uploadFinished }
+          : stored(request),
+      );
+      expectObservable(upload(finishedAtEnd.device)).toBe('-abc(d|)', {
+        a: progress(0, 5000),
+        b: progress(2048, 5000),
+        c: progress(4096, 5000),
+        // No CRC-64 of the platform's: the reply that had it was lost.
+        d: progress(5000, 5000, { complete: true }),
+      });
+      const again = platform();
+      const finishedEarly = fakeCloud(testScheduler, (request) =>
+        request.kind === 'send' && request.params.offset === 2048
+          ? { code: FILE_UPLOAD_CODES.uploadFinished }
+          : again(request),
+      );
+      expectObservable(upload(finishedEarly.device)).toBe('-ab(c|)', {
+        a: progress(0, 5000),
+        b: progress(2048, 5000),
+        c: E.left(expect.objectContaining({ _tag: 'ReplyFailure', code: FILE_UPLOAD_CODES.uploadFinished })),
+      });
+    });
+  });
+
   it('should send a chunk whose reply does not come in time again, and give a TimeoutFailure after the retries', () => {
     testScheduler.run(({ expectObservable }) => {
       const stored = platform();
@@ -531,7 +560,8 @@ describe('uploadFile', () => {
     ],
     ['no bytes', { content: new Uint8Array(0) }, 'content must be 1 to 16777216 bytes, not 0'],
     ['an unknown strategy', { conflictStrategy: 'merge' as 'append' }, 'conflictStrategy must be'],
-    ['a timeout of 0', { timeoutMs: 0 }, 'timeoutMs must be over 0'],
+    ['a timeout of 0', { timeoutMs: 0 }, 'timeoutMs must be a finite number over 0'],
+    ['a timeout of Infinity', { timeoutMs: Infinity }, 'timeoutMs must be a finite number over 0'],
     ['-1 retries', { retries: -1 }, 'retries must be an integer of 0 or more'],
   ])('should throw a RangeError for %s before anything is sent', (_, options, message) => {
     const { device, calls } = fakeAlinkDevice();

@@ -117,6 +117,8 @@ describe('cloudFiles', () => {
     );
     emulator.deleteDeviceFile(DEV01, listed!.fileId);
     expect(emulator.queryDeviceFileList(DEV01)).toEqual([]);
+    // A file gone is no longer served.
+    expect((await fetch(found.downloadUrl)).status).toBe(404);
     expect(() => emulator.deleteDeviceFile(DEV01, listed!.fileId)).toThrow(DeviceFileNotFoundError);
   });
 
@@ -148,6 +150,17 @@ describe('cloudFiles', () => {
       JSON.stringify({ id: '4', params: { fileName: '../x', fileSize: 1 } }),
     );
     expect(bad).toMatchObject({ id: '4', code: 460, message: expect.stringMatching(/fileName/) });
+    // One that decodes and is refused is reported with its file name.
+    const refused = firstValueFrom(emulator.events$.pipe(filter((e) => e.type === 'file-upload')));
+    await ask(
+      topics.fileUploadInit,
+      JSON.stringify({ id: '6', params: { fileName: 'empty.bin', fileSize: 0 } }),
+    );
+    const event = await refused;
+    expect(event).toMatchObject({ step: 'init', code: 460, fileName: 'empty.bin' });
+    expect(describeEmulatorEvent(event)).toMatch(
+      /file upload init empty\.bin \(no upload\) refused 460: fileSize/,
+    );
     const cancel = await ask(
       topics.fileUploadCancel,
       JSON.stringify({ id: '5', params: { uploadId: 'nope' } }),

@@ -110,7 +110,7 @@ describe('fileUploads', () => {
     const { uploads, open } = rig();
     const { uploadId } = open({ fileName: 'a.bin', fileSize: 100_000 });
     expect(uploads.send(DEV, make(uploadId))).toMatchObject({ code });
-    expect(uploads.describe(uploadId)).toEqual({ fileName: 'a.bin', size: 0 });
+    expect(uploads.describe(DEV, uploadId)).toEqual({ fileName: 'a.bin', size: 0 });
   });
 
   it('should answer a chunk sent again after a lost reply 78126, and take the next one', () => {
@@ -140,7 +140,7 @@ describe('fileUploads', () => {
       data: { ficValueClient: crc64(Buffer.from('abcd')), ficValueServer: crc64(Buffer.from('abce')) },
     });
     expect(uploads.filesOf(DEV)).toEqual([]);
-    expect(uploads.describe(uploadId)).toBeUndefined();
+    expect(uploads.describe(DEV, uploadId)).toBeUndefined();
   });
 
   it('should drop a file of unknown size once it passes 16 MiB, and an empty one', () => {
@@ -153,10 +153,10 @@ describe('fileUploads', () => {
     expect(uploads.send(DEV, chunk(big, offset, bytes(1), true))).toMatchObject({
       code: FILE_UPLOAD_CODES.fileTooLarge,
     });
-    expect(uploads.describe(big)).toBeUndefined();
+    expect(uploads.describe(DEV, big)).toBeUndefined();
     const empty = open({ fileName: 'empty', fileSize: -1 }).uploadId;
     expect(uploads.send(DEV, chunk(empty, 0, bytes(0), true))).toMatchObject({ code: 460 });
-    expect(uploads.describe(empty)).toBeUndefined();
+    expect(uploads.describe(DEV, empty)).toBeUndefined();
   });
 
   it.each<[string, object, number]>([
@@ -180,7 +180,7 @@ describe('fileUploads', () => {
       return r;
     }
 
-    it('should be replaced with overwrite, once the new upload finishes', () => {
+    it('should be deleted by an overwrite init, and the new one kept once it finishes', () => {
       const { uploads, open } = withFile();
       const { uploadId } = open({ fileName: 'a.bin', fileSize: 1, conflictStrategy: 'overwrite' });
       expect(uploads.filesOf(DEV)).toEqual([]);
@@ -216,6 +216,127 @@ describe('fileUploads', () => {
     });
   });
 
+  it('should answer the last chunk sent again after the file finished 78126, as any chunk it has, and a new one 78124', () => {
+    const { uploads, open } = rig();
+    const { uploadId } = open({ fileName: 'a.bin', fileSize: 300 });
+    expect(uploads.send(DEV, chunk(uploadId, 0, bytes(300)))).toMatchObject({ data: { complete: true } });
+    expect(uploads.send(DEV, chunk(uploadId, 0, bytes(300)))).toMatchObject({
+      code: FILE_UPLOAD_CODES.duplicateChunk,
+    });
+    expect(uploads.send(DEV, chunk(uploadId, 0, bytes(300, 9)))).toMatchObject({
+      code: FILE_UPLOAD_CODES.uploadFinished,
+    });
+    const stream = open({ fileName: 's.bin', fileSize: -1 }).uploadId;
+    uploads.send(DEV, chunk(stream, 0, bytes(300), false));
+    expect(uploads.send(DEV, chunk(stream, 300, bytes(0), true))).toMatchObject({ data: { complete: true } });
+    expect(uploads.send(DEV, chunk(stream, 300, bytes(0), true))).toMatchObject({
+      code: FILE_UPLOAD_CODES.duplicateChunk,
+    });
+    expect(uploads.filesOf(DEV).map((f) => f.size)).toEqual([300, 300]);
+  });
+
+  it('should refuse an append whose file is not the one left unfinished (size or CRC-64), naming what it has', () => {
+    const { uploads, open } = rig();
+    const { uploadId } = open({
+      fileName: 'a.bin',
+      fileSize: 600,
+      ficMode: 'crc64',
+      ficValue: '1'.repeat(16),
+    });
+    uploads.send(DEV, chunk(uploadId, 0, bytes(300)));
+    expect(open({ fileName: 'a.bin', fileSize: 900, conflictStrategy: 'append' }).answer).toMatchObject({
+      code: 460,
+      message: expect.stringMatching(/of 600 bytes/),
+    });
+    const checked = {
+      fileName: 'a.bin',
+      fileSize: 600,
+      conflictStrategy: 'append',
+      ficMode: 'crc64',
+      ficValue: '0'.repeat(16),
+    } as const;
+    expect(open(checked).answer).toMatchObject({ code: 460 });
+    expect(open({ fileName: 'a.bin', fileSize: 600, conflictStrategy: 'append' }).answer).toMatchObject({
+      data: { uploadId, offset: 300 },
+    });
+  });
+
+  it('should start afresh after 24 hours, whatever the strategy or initUid, the expired upload forgotten', () => {
+    const { uploads, open, advance } = rig();
+    const first = open({ fileName: 'a.bin', fileSize: 600, initUid: 'u-1' }).uploadId;
+    uploads.send(DEV, chunk(first, 0, bytes(300)));
+    advance(24 * 60 * 60 * 1000 + 1);
+    expect(uploads.describe(DEV, first)).toBeUndefined();
+    expect(open({ fileName: 'a.bin', fileSize: 600, conflictStrategy: 'reject' }).answer).not.toHaveProperty(
+      'code',
+    );
+    advance(24 * 60 * 60 * 1000 + 1);
+    const resumed = open({ fileName: 'a.bin', fileSize: 600, conflictStrategy: 'append', initUid: 'u-1' });
+    expect(resumed.uploadId).not.toBe(first);
+    expect(resumed.answer.data).not.toHaveProperty('offset');
+  });
+
+  it('should forget finished uploads after 24 hours too, keeping their files', () => {
+    const { uploads, open, advance } = rig();
+    const { uploadId } = open({ fileName: 'a.bin', fileSize: 1 });
+    uploads.send(DEV, chunk(uploadId, 0, Buffer.from('x')));
+    expect(uploads.describe(DEV, uploadId)).toEqual({ fileName: 'a.bin', size: 1 });
+    advance(24 * 60 * 60 * 1000 + 1);
+    expect(uploads.describe(DEV, uploadId)).toBeUndefined();
+    expect(uploads.filesOf(DEV).map((f) => f.name)).toEqual(['a.bin']);
+  });
+
+  it.each<[string, unknown]>([
+    ['no object', 'oss'],
+    ['an unknown ossOwnerType', { ossOwnerType: 'nonsense' }],
+    ['device-user without serviceId', { ossOwnerType: 'device-user' }],
+    [
+      'six fileTags',
+      { ossOwnerType: 'device-user', serviceId: 's', fileTag: { a: 1, b: 1, c: 1, d: 1, e: 1, f: 1 } },
+    ],
+    ['a fileTag key from __', { ossOwnerType: 'device-user', serviceId: 's', fileTag: { __k: 'v' } }],
+  ])('should refuse extraParams with %s', (_, extraParams) => {
+    const { open } = rig();
+    expect(open({ fileName: 'a.bin', fileSize: 1, extraParams }).answer).toMatchObject({ code: 460 });
+  });
+
+  it("should take a file for the user's own bucket and not list it, and list one for the platform's", () => {
+    const { uploads, open } = rig();
+    const own = open({
+      fileName: 'own.bin',
+      fileSize: 1,
+      extraParams: { ossOwnerType: 'device-user', serviceId: 'b1', fileTag: { k: 'v' } },
+    });
+    expect(uploads.send(DEV, chunk(own.uploadId, 0, Buffer.from('x')))).toMatchObject({
+      data: { complete: true },
+    });
+    const platform = open({
+      fileName: 'iot.bin',
+      fileSize: 1,
+      extraParams: { ossOwnerType: 'iot-platform' },
+    });
+    uploads.send(DEV, chunk(platform.uploadId, 0, Buffer.from('y')));
+    expect(uploads.filesOf(DEV).map((f) => f.name)).toEqual(['iot.bin']);
+  });
+
+  it('should tell of each file deleted or replaced', () => {
+    const forgotten: string[] = [];
+    const uploads = fileUploads(
+      () => 0,
+      (file) => forgotten.push(`${file.name}:${file.content.toString()}`),
+    );
+    const put = (content: string) => {
+      const { uploadId } = uploads.init(DEV, { fileName: 'a.bin', fileSize: content.length }).data as {
+        uploadId: string;
+      };
+      uploads.send(DEV, chunk(uploadId, 0, Buffer.from(content)));
+    };
+    put('1');
+    put('2');
+    expect(uploads.deleteFile(DEV, uploads.filesOf(DEV)[0]!.fileId)).toBe(true);
+    expect(forgotten).toEqual(['a.bin:1', 'a.bin:2']);
+  });
+
   it('should give the same upload to an init sent again with its initUid', () => {
     const { uploads, open } = rig();
     const first = open({ fileName: 'a.bin', fileSize: 600, initUid: 'u-1' }).uploadId;
@@ -234,6 +355,7 @@ describe('fileUploads', () => {
       code: FILE_UPLOAD_CODES.uploadNotFound,
     });
     expect(uploads.cancel('pk/dev02', uploadId)).toMatchObject({ code: FILE_UPLOAD_CODES.uploadNotFound });
+    expect(uploads.describe('pk/dev02', uploadId)).toBeUndefined();
     uploads.send(DEV, chunk(uploadId, 0, Buffer.from('x')));
     expect(uploads.filesOf('pk/dev02')).toEqual([]);
     const [file] = uploads.filesOf(DEV);

@@ -150,6 +150,14 @@ describe('reply data', () => {
     );
   });
 
+  it.each<[string, unknown]>([
+    ['negative', -100],
+    ['fractional', 1.5],
+    ['a string of no number', '12a'],
+  ])('should refuse an init reply offset that is %s', (_, offset) => {
+    expect(E.isLeft(FileUploadInitData.decode({ uploadId: 'u1', offset }))).toBe(true);
+  });
+
   it('should read a last send reply, complete as a boolean or a string', () => {
     const data = {
       uploadId: 'u',
