@@ -113,6 +113,15 @@ export interface DeviceTopics {
   /** Device → cloud: give up an upload (`uploadId`); answered on `fileUploadCancelReply`. */
   readonly fileUploadCancel: string;
   readonly fileUploadCancelReply: string;
+  /** Cloud → device: a task of a job was pushed, changed or ended (`JobNotifyParams`); answered on `jobNotifyReply`. */
+  readonly jobNotify: string;
+  readonly jobNotifyReply: string;
+  /** Device → cloud: ask for a task, the next one (`$next`) or the list (`$list`); answered on `jobGetReply`. */
+  readonly jobGet: string;
+  readonly jobGetReply: string;
+  /** Device → cloud: report a task's status and progress; answered on `jobUpdateReply`. */
+  readonly jobUpdate: string;
+  readonly jobUpdateReply: string;
   /** Device → cloud: add or update tags. */
   readonly deviceInfoUpdate: string;
   /** Cloud → device: the reply to `deviceInfoUpdate`. */
@@ -225,6 +234,12 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     fileUploadSendReply: `${thing}/file/upload/mqtt/send_reply`,
     fileUploadCancel: `${thing}/file/upload/mqtt/cancel`,
     fileUploadCancelReply: `${thing}/file/upload/mqtt/cancel_reply`,
+    jobNotify: `${thing}/job/notify`,
+    jobNotifyReply: `${thing}/job/notify_reply`,
+    jobGet: `${thing}/job/get`,
+    jobGetReply: `${thing}/job/get_reply`,
+    jobUpdate: `${thing}/job/update`,
+    jobUpdateReply: `${thing}/job/update_reply`,
     deviceInfoUpdate: `${thing}/deviceinfo/update`,
     deviceInfoUpdateReply: `${thing}/deviceinfo/update_reply`,
     deviceInfoDelete: `${thing}/deviceinfo/delete`,
