@@ -12,6 +12,7 @@ import {
   required,
   type ApiParams,
 } from './cloudApiParams';
+import { CLOUD_API_JOB_ACTIONS } from './cloudApiJobActions';
 import type { DeviceFile } from './cloudFiles';
 import type { Firmware } from './cloudOta';
 import type { ShadowMessage } from './cloudShadow';
@@ -104,6 +105,8 @@ const qosOf = (params: ApiParams) => integer(params, 'Qos', 0, 1, 0) as 0 | 1;
 
 /** The platform's server API actions the emulator carries out, by name. */
 export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
+  ...CLOUD_API_JOB_ACTIONS,
+
   async Pub(params, context) {
     const { productKey } = productOf(params, context);
     const topic = productTopic(params, productKey);

@@ -79,6 +79,13 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
             : `opened at ${event.size ?? 0} bytes`;
       return `${nameOf(event.device)} file upload ${what} ${done}`;
     }
+    case 'job': {
+      const task = `job ${event.jobId} task ${event.taskId}`;
+      const now = `${event.status} (${event.progress}%)`;
+      if (event.code === undefined) return `${nameOf(event.device)} ${task} ${now}`;
+      if (event.code === 200) return `${nameOf(event.device)} updated ${task}: ${now}`;
+      return `${nameOf(event.device)} update of ${task} refused ${event.code}: ${event.message ?? ''}`;
+    }
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +

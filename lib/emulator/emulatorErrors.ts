@@ -112,3 +112,19 @@ export class DeviceFileNotFoundError extends Error {
     super(`device ${device.productKey}/${device.deviceName} has no file ${fileId}`);
   }
 }
+
+/** No job has this id (`queryJob`, `cancelJob`). */
+export class JobNotFoundError extends Error {
+  override readonly name = 'JobNotFoundError';
+  constructor(readonly jobId: string) {
+    super(`no job ${jobId}`);
+  }
+}
+
+/** No task has this id (`queryTask`). */
+export class JobTaskNotFoundError extends Error {
+  override readonly name = 'JobTaskNotFoundError';
+  constructor(readonly taskId: string) {
+    super(`no task ${taskId}`);
+  }
+}

@@ -1,5 +1,5 @@
 import type { DeviceIdentity } from '../identity';
-import type { TslViolation } from '../protocol';
+import type { JobStatus, TslViolation } from '../protocol';
 
 /** A device that is online at the emulator. */
 export interface OnlineDevice extends DeviceIdentity {
@@ -187,6 +187,21 @@ export type EmulatorEvent =
       /** The bytes the upload has, after this step. */
       readonly size?: number | undefined;
       readonly complete?: boolean | undefined;
+      readonly message?: string | undefined;
+    }
+  | {
+      /**
+       * A task of a job changed (queued, sent, updated by the device, cancelled, timed out), or a device's
+       * update of it was answered: then `code` is the answer's (200, or why it was refused).
+       */
+      readonly type: 'job';
+      readonly device: DeviceIdentity;
+      readonly jobId: string;
+      readonly taskId: string;
+      /** The task's status after the change. */
+      readonly status: JobStatus;
+      readonly progress: number;
+      readonly code?: number | undefined;
       readonly message?: string | undefined;
     }
   | {

@@ -30,6 +30,8 @@ export {
   RawDataConversionError,
   DeviceNotFoundError,
   DeviceFileNotFoundError,
+  JobNotFoundError,
+  JobTaskNotFoundError,
 } from './emulatorErrors';
 export { DataParserError, type DataParser } from './dataParser';
 export type { CloudThingQueries, DesiredProperty, PropertyStatus } from './cloudThing';
@@ -45,10 +47,21 @@ export type { CloudGatewayCalls } from './cloudGateway';
 export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
 export type { CloudLogCalls, DeviceLog } from './cloudLogs';
 export type { CloudFileCalls, DeviceFile, DeviceFileContent } from './cloudFiles';
+export type {
+  CloudJob,
+  CloudJobCalls,
+  CloudJobStatus,
+  CloudTask,
+  CreateJobFile,
+  CreateJobOptions,
+  ListTaskOptions,
+} from './cloudJobs';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type {
   DigestMethod,
+  JobFile,
+  JobStatus,
   OtaFirmwareFields,
   ShadowAttributes,
   ShadowDocument,

@@ -28,6 +28,7 @@ import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
 import { cloudFiles, type CloudFileCalls } from './cloudFiles';
 import { cloudLogs, type CloudLogCalls } from './cloudLogs';
+import { cloudJobs, type CloudJobCalls } from './cloudJobs';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
 import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
 import { cloudThingBatches, packPostLimits, type PackPostLimits } from './cloudThingBatches';
@@ -133,7 +134,8 @@ export interface Emulator
     CloudGatewayCalls,
     CloudLifecycleCalls,
     CloudLogCalls,
-    CloudFileCalls {
+    CloudFileCalls,
+    CloudJobCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
   readonly url: string;
   /** The port of `urls.mqtt`. */
@@ -357,6 +359,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const tags = cloudTags(cloud);
   const deviceLogs = cloudLogs(cloud);
   const deviceFiles = cloudFiles(cloud, files);
+  const jobs = cloudJobs(cloud, files, products);
   const broadcasts = cloudBroadcasts(cloud);
   const ota = cloudOta(cloud, files, products);
   const shadow = cloudShadow(cloud);
@@ -396,6 +399,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDeviceFileList: deviceFiles.queryDeviceFileList,
     queryDeviceFile: deviceFiles.queryDeviceFile,
     deleteDeviceFile: deviceFiles.deleteDeviceFile,
+    createJob: jobs.createJob,
+    queryJob: jobs.queryJob,
+    cancelJob: jobs.cancelJob,
+    queryTask: jobs.queryTask,
+    listTask: jobs.listTask,
     pubBroadcast: broadcasts.pubBroadcast,
     sendError: broadcasts.sendError,
     async notifyBootstrap(device) {
@@ -429,6 +437,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         tags.subscription.unsubscribe();
         deviceLogs.subscription.unsubscribe();
         deviceFiles.subscription.unsubscribe();
+        jobs.subscription.unsubscribe();
         ota.subscription.unsubscribe();
         shadow.subscription.unsubscribe();
         gateways.subscription.unsubscribe();
