@@ -239,6 +239,28 @@ export {
   type UploadProgress,
 } from './alink';
 
+// device jobs ("task management"): the tasks of the cloud's jobs, pushed or asked for, run and reported
+export {
+  createJobs,
+  type JobHandler,
+  type JobProgress,
+  type JobRunOutcome,
+  type Jobs,
+  type JobsOptions,
+  type JobUpdate,
+} from './alink';
+export {
+  DEVICE_JOB_STATUSES,
+  JOB_CODES,
+  JOB_STATUSES,
+  JOB_TASK_QUERIES,
+  type DeviceJobStatus,
+  type JobFile,
+  type JobStatus,
+  type JobTask,
+  type JobTaskSummary,
+} from './protocol';
+
 // the pass-through ("custom") data format: the product's own bytes, turned into Alink by its script
 export {
   createRawData,

@@ -127,6 +127,15 @@ export {
 export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './serveLifecycle';
 export { createLogReport, type LogLine, type LogReport, type LogReportOptions } from './createLogReport';
 export {
+  createJobs,
+  type JobHandler,
+  type JobProgress,
+  type JobRunOutcome,
+  type Jobs,
+  type JobsOptions,
+  type JobUpdate,
+} from './createJobs';
+export {
   cancelUpload,
   uploadFile,
   type CancelUploadOptions,
