@@ -186,7 +186,7 @@ export function jobTasks(now: () => number) {
         .map((t) => change(t, 'CANCELLED', 'the job was cancelled'));
     },
 
-    /** Whether `device` has an IN_PROGRESS task whose timeout is to be watched, and for how long. */
+    /** How long the task may stay IN_PROGRESS: its job's timeout, when it has one and the task is IN_PROGRESS. */
     timeoutOf(taskId: string): number | undefined {
       const task = tasks.get(taskId);
       return task?.status === 'IN_PROGRESS' ? jobs.get(task.jobId)?.inProgressTimeoutMs : undefined;
