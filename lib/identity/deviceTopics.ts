@@ -122,6 +122,12 @@ export interface DeviceTopics {
   /** Device → cloud: report a task's status and progress; answered on `jobUpdateReply`. */
   readonly jobUpdate: string;
   readonly jobUpdateReply: string;
+  /**
+   * Device → cloud: ask for one block of a file over MQTT (`fileDownloadRequest`: an OTA image announced with
+   * `dProtocol: 'mqtt'`); answered on `fileDownloadReply` with a binary frame (`decodeDownloadBlock`).
+   */
+  readonly fileDownload: string;
+  readonly fileDownloadReply: string;
   /** Device → cloud: add or update tags. */
   readonly deviceInfoUpdate: string;
   /** Cloud → device: the reply to `deviceInfoUpdate`. */
@@ -240,6 +246,8 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     jobGetReply: `${thing}/job/get_reply`,
     jobUpdate: `${thing}/job/update`,
     jobUpdateReply: `${thing}/job/update_reply`,
+    fileDownload: `${thing}/file/download`,
+    fileDownloadReply: `${thing}/file/download_reply`,
     deviceInfoUpdate: `${thing}/deviceinfo/update`,
     deviceInfoUpdateReply: `${thing}/deviceinfo/update_reply`,
     deviceInfoDelete: `${thing}/deviceinfo/delete`,

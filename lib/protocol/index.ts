@@ -136,6 +136,19 @@ export {
   type JobRequestPayload,
 } from './jobPayloads';
 export {
+  decodeDownloadBlock,
+  encodeDownloadBlock,
+  FILE_DOWNLOAD_LIMITS,
+  FileDownloadParams,
+  fileDownloadRequest,
+  FileDownloadRequest,
+  type BlockRequest,
+  type DownloadBlock,
+  type DownloadRefusal,
+  type ReadBlock,
+  type UnreadableBlock,
+} from './fileDownloadPayloads';
+export {
   HttpsRegistrationForm,
   HttpsRegistrationReply,
   httpsRegistrationReplyPayload,

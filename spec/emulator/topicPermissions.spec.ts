@@ -68,6 +68,8 @@ const SYSTEM_TOPICS: readonly [string, 'pub' | 'sub'][] = [
   [`${sys}/thing/job/get_reply`, 'sub'],
   [`${sys}/thing/job/update`, 'pub'],
   [`${sys}/thing/job/update_reply`, 'sub'],
+  [`${sys}/thing/file/download`, 'pub'],
+  [`${sys}/thing/file/download_reply`, 'sub'],
   [`${sys}/thing/disable_reply`, 'pub'],
   [`${sys}/thing/enable`, 'sub'],
   [`${sys}/thing/enable_reply`, 'pub'],

@@ -57,6 +57,8 @@ describe('deviceTopics', () => {
     ['jobGetReply', '/sys/a1TestPK001/dev01/thing/job/get_reply'],
     ['jobUpdate', '/sys/a1TestPK001/dev01/thing/job/update'],
     ['jobUpdateReply', '/sys/a1TestPK001/dev01/thing/job/update_reply'],
+    ['fileDownload', '/sys/a1TestPK001/dev01/thing/file/download'],
+    ['fileDownloadReply', '/sys/a1TestPK001/dev01/thing/file/download_reply'],
     ['upRaw', '/sys/a1TestPK001/dev01/thing/model/up_raw'],
     ['upRawReply', '/sys/a1TestPK001/dev01/thing/model/up_raw_reply'],
     ['downRaw', '/sys/a1TestPK001/dev01/thing/model/down_raw'],
