@@ -122,6 +122,7 @@ export {
   alinkRequest as alinkRequestPayload,
   codeName,
   crc64,
+  FILE_DOWNLOAD_LIMITS,
   FILE_UPLOAD_CODES,
   FILE_UPLOAD_LIMITS,
   isDeviceDefinedCode,
@@ -260,6 +261,15 @@ export {
   type JobTask,
   type JobTaskSummary,
 } from './protocol';
+
+// file download over MQTT: a file in blocks on the device's own connection (OTA images with dProtocol mqtt)
+export {
+  downloadFile,
+  type DownloadBlockFailure,
+  type DownloadedBlock,
+  type DownloadFileOptions,
+  type FileDownloadFailure,
+} from './alink';
 
 // the pass-through ("custom") data format: the product's own bytes, turned into Alink by its script
 export {

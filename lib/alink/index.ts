@@ -144,3 +144,10 @@ export {
   type UploadFileOptions,
   type UploadProgress,
 } from './uploadFile';
+export {
+  downloadFile,
+  type DownloadBlockFailure,
+  type DownloadedBlock,
+  type DownloadFileOptions,
+  type FileDownloadFailure,
+} from './downloadFile';

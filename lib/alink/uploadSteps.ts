@@ -64,11 +64,11 @@ export function exchange<A>(
 }
 
 /** `attempt` again, up to `retries` times, while it fails in a way that `again` says is worth another try. */
-export function resending<A>(
+export function resending<A, F = RequestFailure>(
   retries: number,
-  again: (failure: RequestFailure) => boolean,
-  attempt: Observable<E.Either<RequestFailure, A>>,
-): Observable<E.Either<RequestFailure, A>> {
+  again: (failure: F) => boolean,
+  attempt: Observable<E.Either<F, A>>,
+): Observable<E.Either<F, A>> {
   return attempt.pipe(
     concatMap((result) =>
       E.isLeft(result) && retries > 0 && again(result.left)
