@@ -157,10 +157,12 @@ export async function runOtaDownloadBench(
     const upgrade = await offer('2.0.0');
     log(`offered ${upgrade.version}: ${upgrade.size} bytes, ${upgrade.signMethod} ${upgrade.sign}`);
     const target = join(dir, 'download.bin');
+    const { url } = upgrade;
+    if (url === undefined) throw new Error('the emulator announced the image over MQTT, not HTTP');
     const clients: Record<OtaClient, () => Promise<void>> = {
       ours: () => lastValueFrom(ota.download(upgrade, target)).then(() => undefined),
-      raw: () => rawDownload(upgrade.url, target, upgrade.sign, 'pipe'),
-      rawData: () => rawDownload(upgrade.url, target, upgrade.sign, 'data'),
+      raw: () => rawDownload(url, target, upgrade.sign, 'pipe'),
+      rawData: () => rawDownload(url, target, upgrade.sign, 'data'),
     };
     const runs: Record<OtaClient, DownloadRun[]> = { ours: [], raw: [], rawData: [] };
     const names: readonly OtaClient[] = ['ours', 'raw', 'rawData'];

@@ -126,6 +126,7 @@ export {
   FILE_UPLOAD_CODES,
   FILE_UPLOAD_LIMITS,
   isDeviceDefinedCode,
+  isMqttFirmware,
   isUploadFileName,
   LOG_LEVELS,
   LOG_POST_LIMIT,
@@ -146,6 +147,9 @@ export {
   type DigestMethod,
   type LogLevel,
   type NtpSample,
+  type OtaFirmwareBase,
+  type OtaHttpsFirmware,
+  type OtaMqttFirmware,
   type OtaStep,
   type ShadowAttributes,
   type ShadowSections,
@@ -269,6 +273,7 @@ export {
   type DownloadedBlock,
   type DownloadFileOptions,
   type FileDownloadFailure,
+  type OtaMqttDownloadOptions,
 } from './alink';
 
 // the pass-through ("custom") data format: the product's own bytes, turned into Alink by its script

@@ -151,3 +151,4 @@ export {
   type DownloadFileOptions,
   type FileDownloadFailure,
 } from './downloadFile';
+export type { OtaMqttDownloadOptions } from './ota/mqttFirmwareDownload';

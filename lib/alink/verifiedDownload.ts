@@ -93,8 +93,23 @@ export function verifiedDownload(
 ): Observable<DownloadProgress> {
   return defer(() => {
     const port = options.port ?? (defaultPort ??= nodeDownloadPort());
-    if (typeof target !== 'string')
-      return downloadInto(spec, writableSink(target, false), { ...options, port });
+    return intoTarget(target, port, (sink, discarded$) =>
+      downloadInto(spec, sink, { ...options, port }, discarded$),
+    );
+  });
+}
+
+/**
+ * Runs a download into `target`: a stream of the caller's as it is, or a file of ours that `port` opens, and
+ * removes when the download fails or is unsubscribed (`discarded$`).
+ */
+export function intoTarget(
+  target: DownloadTarget,
+  port: DownloadPort,
+  download: (sink: DownloadSink, discarded$: Observable<never>) => Observable<DownloadProgress>,
+): Observable<DownloadProgress> {
+  return defer(() => {
+    if (typeof target !== 'string') return download(writableSink(target, false), EMPTY);
     const file = port.openFile(target);
     // A file of ours may still report a failed open after the download is gone: never an unhandled error.
     file.on('error', () => undefined);
@@ -105,7 +120,7 @@ export function verifiedDownload(
       ignoreElements(),
       catchError(() => EMPTY),
     );
-    return downloadInto(spec, writableSink(file, true), { ...options, port }, removed$);
+    return download(writableSink(file, true), removed$);
   });
 }
 
@@ -121,32 +136,48 @@ export function downloadInto(
 ): Observable<DownloadProgress> {
   return defer(() => {
     const { port = (defaultPort ??= nodeDownloadPort()), retry = DEFAULT_RETRY } = options;
-    const { size } = spec;
     const url = redactUrl(spec.url);
+    return checkedDownload(url, spec, sink, discarded$, (digest, state) =>
+      defer(() => port.get({ url: spec.url, offset: state.received })).pipe(
+        switchMap((response) => receive(response, url, spec.size, digest, sink, state)),
+        retryBackoff<number>({
+          ...retry,
+          shouldRetry: (error) => !isFinal(error) && (retry.shouldRetry?.(error) ?? true),
+        }),
+      ),
+    );
+  });
+}
+
+/**
+ * What every download does around the bytes that `received$` puts into the digest and the sink (counting
+ * them in `state`, emitting the count so far): the progress at each new percent (0 first), then the size and
+ * the digest checked and the sink ended. `name` is the file in errors (a URL without its query).
+ */
+export function checkedDownload(
+  name: string,
+  spec: Omit<DownloadSpec, 'url'>,
+  sink: DownloadSink,
+  discarded$: Observable<never>,
+  received$: (digest: DigestHash, state: { received: number }) => Observable<number>,
+): Observable<DownloadProgress> {
+  return defer(() => {
+    const { size } = spec;
     const digest = digestHash(spec.signMethod);
     const state = { received: 0 };
-
-    const attempt$ = defer(() => port.get({ url: spec.url, offset: state.received })).pipe(
-      switchMap((response) => receive(response, url, size, digest, sink, state)),
-      retryBackoff<number>({
-        ...retry,
-        shouldRetry: (error) => !isFinal(error) && (retry.shouldRetry?.(error) ?? true),
-      }),
-    );
-
     const verify$ = defer(() => {
       const failure = sink.failure();
       if (failure) return throwError(() => new SinkError(failure));
-      if (state.received !== size) return throwError(() => new SizeMismatchError(url, size, state.received));
+      if (state.received !== size) return throwError(() => new SizeMismatchError(name, size, state.received));
       const actual = digest.digest('hex');
       const expected = spec.sign.toLowerCase();
       if (actual !== expected)
-        return throwError(() => new DigestMismatchError(url, spec.signMethod, expected, actual));
+        return throwError(() => new DigestMismatchError(name, spec.signMethod, expected, actual));
       return sink.end();
     });
 
     let settled = false;
-    return concat(attempt$, verify$).pipe(
+    return concat(received$(digest, state), verify$).pipe(
       map((received) => progressOf(received, size)),
       startWith(progressOf(0, size)),
       distinctUntilChanged((a, b) => a.percent === b.percent),
@@ -155,7 +186,7 @@ export function downloadInto(
         settled = true;
         return concat(
           discarded$,
-          throwError(() => finalError(error, url)),
+          throwError(() => finalError(error, name)),
         );
       }),
       finalize(() => {

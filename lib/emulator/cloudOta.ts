@@ -16,6 +16,7 @@ import type { EmulatedProduct } from './authenticateDevice';
 import type { CloudSide } from './CloudSide';
 import { decodeDevicePayload } from './decodeDevicePayload';
 import type { FileFaults, FileServer, ServedFile } from './fileServer';
+import type { BlockFaults, CloudStreams, ServedStream } from './cloudStreams';
 import { anyDeviceTopics } from './anyDeviceTopics';
 
 /** A firmware the cloud pushes with `pushOta`, or an upgrade job. */
@@ -30,6 +31,12 @@ export interface Firmware {
   readonly url?: string | undefined;
   /** Announce the image's HTTPS URL (the emulator's certificate: trust `Emulator.ca`). Default: `false`, HTTP. */
   readonly https?: boolean | undefined;
+  /**
+   * Announce the image for a download over MQTT (`dProtocol: 'mqtt'`, a `streamId` and `streamFileId` 1, no
+   * `url`): the emulator answers `thing/file/download` with its blocks. Needs no `url` nor `https`; the image
+   * is at most 16 MiB (no image: an empty one). Default: `false`, a URL.
+   */
+  readonly mqtt?: boolean | undefined;
   /** Bytes. Default: the image's size, else 0 (an empty image, so that the default `md5` describes it). */
   readonly size?: number | undefined;
   /** Hex. Default: the image's MD5, else the MD5 of an empty image. */
@@ -42,8 +49,13 @@ export interface Firmware {
   readonly module?: string | undefined;
   readonly isDiff?: boolean | undefined;
   readonly extData?: Readonly<Record<string, unknown>> | undefined;
-  /** How the image's downloads fail, for tests: cut after some bytes, or corrupted. */
+  /**
+   * How the image's downloads fail, for tests: cut after some bytes, or corrupted. Over MQTT, only `corrupt`
+   * applies (the blocks' CRCs are right, the digest is not).
+   */
   readonly faults?: FileFaults | undefined;
+  /** Over MQTT: a block sent with a bad CRC-16, or a request left unanswered, for tests. */
+  readonly blockFaults?: BlockFaults | undefined;
 }
 
 /** A device's report, as the cloud records it (`otaProgress$`). */
@@ -93,23 +105,21 @@ const EMPTY_MD5 = createHash('md5').digest('hex');
 
 const keyOf = ({ productKey, deviceName }: DeviceIdentity): string => `${productKey}/${deviceName}`;
 
-/** What a push or a pull's answer announces, the emulator's defaults filled in. */
+/**
+ * What a push or a pull's answer announces, the emulator's defaults filled in: the image's URL, or with
+ * `stream` its stream over MQTT.
+ */
 export function firmwareFields(
   device: DeviceIdentity,
   firmware: Firmware,
-  served?: ServedFile,
+  served?: ServedFile | ServedStream,
 ): OtaFirmwareFields {
   const { version, signMethod = 'MD5', module, isDiff, extData } = firmware;
-  const url =
-    firmware.url ??
-    (firmware.https ? served?.httpsUrl : served?.url) ??
-    `https://ota.example.invalid/${device.productKey}/${device.deviceName}/${version}.bin`;
   const size = firmware.size ?? served?.size ?? 0;
   const md5 = firmware.md5 ?? served?.md5 ?? EMPTY_MD5;
   const sign = firmware.sign ?? (signMethod === 'SHA256' ? (served?.sha256 ?? '') : md5);
-  return {
+  const common = {
     version,
-    url,
     size,
     md5,
     sign,
@@ -118,6 +128,15 @@ export function firmwareFields(
     ...(isDiff === undefined ? {} : { isDiff }),
     ...(extData === undefined ? {} : { extData }),
   };
+  if (served !== undefined && 'streamId' in served) {
+    const { streamId, streamFileId } = served;
+    return { ...common, dProtocol: 'mqtt', streamId, streamFileId };
+  }
+  const url =
+    firmware.url ??
+    (firmware.https ? served?.httpsUrl : served?.url) ??
+    `https://ota.example.invalid/${device.productKey}/${device.deviceName}/${version}.bin`;
+  return { ...common, url };
 }
 
 /** The OTA push to `device`, as the platform sends it. */
@@ -136,6 +155,7 @@ export function cloudOta(
   cloud: CloudSide,
   files: FileServer,
   products: readonly EmulatedProduct[],
+  streams: Pick<CloudStreams, 'serveStream'>,
 ): CloudOta {
   /** device → module ('' for the default) → what waits for it. */
   const pending = new Map<string, Map<string, OtaFirmwareFields>>();
@@ -152,13 +172,22 @@ export function cloudOta(
   };
 
   async function announce(device: DeviceIdentity, firmware: Firmware): Promise<OtaFirmwareFields> {
-    const { image } = firmware;
+    const { image, faults } = firmware;
+    if (firmware.mqtt) {
+      if (firmware.https || firmware.url !== undefined)
+        throw new TypeError('a firmware over MQTT has no url: leave out url and https');
+      const streamed = await streams.serveStream(image ?? new Uint8Array(0), {
+        ...(faults?.corrupt === undefined ? {} : { corrupt: faults.corrupt }),
+        ...(firmware.blockFaults === undefined ? {} : { faults: firmware.blockFaults }),
+      });
+      return firmwareFields(device, firmware, streamed);
+    }
     const served =
       image === undefined
         ? undefined
         : await files.serve(image, {
             name: `${firmware.version}.bin`,
-            ...(firmware.faults === undefined ? {} : { faults: firmware.faults }),
+            ...(faults === undefined ? {} : { faults }),
           });
     return firmwareFields(device, firmware, served);
   }
@@ -229,7 +258,7 @@ export function cloudOta(
         const reported = versions.get(keyOf({ productKey, deviceName }))?.get(module);
         return srcVersions === undefined || (reported !== undefined && srcVersions.includes(reported));
       });
-      // One image for the whole job; the URL, not the device, is in what is announced.
+      // One image for the whole job; the URL or the stream, not the device, is in what is announced.
       const fields = await announce({ productKey, deviceName: targets[0] ?? '' }, firmware);
       const pushed: string[] = [];
       for (const deviceName of targets) {

@@ -86,6 +86,13 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
       if (event.code === 200) return `${nameOf(event.device)} updated ${task}: ${now}`;
       return `${nameOf(event.device)} update of ${task} refused ${event.code}: ${event.message ?? ''}`;
     }
+    case 'file-download': {
+      const what = `stream ${event.streamId ?? '?'} file ${event.fileId ?? '?'} at ${event.offset ?? '?'}`;
+      if (event.code !== 200)
+        return `${nameOf(event.device)} file download ${what} refused ${event.code}: ${event.message ?? ''}`;
+      const how = event.fault === undefined ? 'complete' : `${event.fault} (fault)`;
+      return `${nameOf(event.device)} file download ${what}, ${event.size} bytes: ${how}`;
+    }
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +

@@ -205,6 +205,25 @@ export type EmulatorEvent =
       readonly message?: string | undefined;
     }
   | {
+      /**
+       * A block asked for over MQTT (`thing/file/download`) that was refused (`code` other than 200), spoiled
+       * by a fault, or the last of the file (`complete`). Blocks given as asked are too many to report.
+       */
+      readonly type: 'file-download';
+      readonly device: DeviceIdentity;
+      /** What the request named; absent when it did not decode. */
+      readonly streamId?: number | undefined;
+      readonly fileId?: number | undefined;
+      readonly offset?: number | undefined;
+      /** The bytes of the block (0 for a refusal). */
+      readonly size: number;
+      readonly code: number;
+      readonly complete?: boolean | undefined;
+      /** A fault of the firmware's `blockFaults`: the reply `dropped`, or sent with a bad CRC-16. */
+      readonly fault?: 'dropped' | 'bad-checksum' | undefined;
+      readonly message?: string | undefined;
+    }
+  | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */
       readonly type: 'call';
       readonly call: CloudCall;

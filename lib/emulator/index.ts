@@ -58,11 +58,13 @@ export type {
 } from './cloudJobs';
 export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfig';
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
+export type { BlockFaults } from './cloudStreams';
 export type {
   DigestMethod,
   JobFile,
   JobStatus,
   OtaFirmwareFields,
+  OtaFirmwareFieldsBase,
   ShadowAttributes,
   ShadowDocument,
   ShadowSections,

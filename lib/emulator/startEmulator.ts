@@ -27,6 +27,7 @@ import { cloudServices, type RrpcOptions } from './cloudServices';
 import type { CloudSide } from './CloudSide';
 import { cloudTags } from './cloudTags';
 import { cloudFiles, type CloudFileCalls } from './cloudFiles';
+import { cloudStreams } from './cloudStreams';
 import { cloudLogs, type CloudLogCalls } from './cloudLogs';
 import { cloudJobs, type CloudJobCalls } from './cloudJobs';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
@@ -178,7 +179,8 @@ export interface Emulator
   /**
    * Pushes a firmware on `/ota/device/upgrade/pk/dn` (QoS 1), payload as the platform sends it, and keeps it
    * waiting for the device's pulls until the device reports its version. A firmware with an `image` is served
-   * by the emulator's HTTP server (loopback, `Range` supported) and its `url`, `size` and digests filled in.
+   * by the emulator's HTTP server (loopback, `Range` supported) and its `url`, `size` and digests filled in;
+   * with `mqtt: true`, over MQTT instead (`thing/file/download`), its `streamId` announced.
    * Resolves with what was announced.
    */
   pushOta(device: DeviceIdentity, firmware: Firmware): Promise<OtaFirmwareFields>;
@@ -361,7 +363,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const deviceFiles = cloudFiles(cloud, files);
   const jobs = cloudJobs(cloud, files, products);
   const broadcasts = cloudBroadcasts(cloud);
-  const ota = cloudOta(cloud, files, products);
+  const deviceStreams = cloudStreams(cloud);
+  const ota = cloudOta(cloud, files, products, deviceStreams);
   const shadow = cloudShadow(cloud);
   const config = cloudConfig(cloud, files);
   const thingState = cloudThingState(cloud, modelOf, properties);
@@ -439,6 +442,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         deviceFiles.subscription.unsubscribe();
         jobs.subscription.unsubscribe();
         ota.subscription.unsubscribe();
+        deviceStreams.subscription.unsubscribe();
         shadow.subscription.unsubscribe();
         gateways.subscription.unsubscribe();
         config.subscription.unsubscribe();

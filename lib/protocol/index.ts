@@ -33,7 +33,12 @@ export {
   otaPullParams,
   OtaPush,
   otaPushPayload,
+  isMqttFirmware,
+  type OtaFirmwareBase,
   type OtaFirmwareFields,
+  type OtaFirmwareFieldsBase,
+  type OtaHttpsFirmware,
+  type OtaMqttFirmware,
   type OtaPushFields,
   type OtaStep,
 } from './otaPayloads';

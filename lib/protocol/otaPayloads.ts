@@ -17,8 +17,12 @@ const DiffFlag = new t.Type<boolean, 0 | 1, unknown>(
 );
 
 const FirmwareFields = t.intersection([
-  t.type({ version: t.string, url: t.string, size: NumberFromStringOrNumber }),
+  t.type({ version: t.string, size: NumberFromStringOrNumber }),
   t.partial({
+    url: t.string,
+    dProtocol: t.string,
+    streamId: NumberFromStringOrNumber,
+    streamFileId: NumberFromStringOrNumber,
     sign: t.string,
     signMethod: DigestMethod,
     md5: t.string,
@@ -28,10 +32,9 @@ const FirmwareFields = t.intersection([
   }),
 ]);
 
-/** A firmware as the platform describes it in a push or in the answer to a pull, put in one shape. */
-export interface OtaFirmware {
+/** What every firmware announcement says, however the image is downloaded. */
+export interface OtaFirmwareBase {
   readonly version: string;
-  readonly url: string;
   /** Bytes. */
   readonly size: number;
   readonly signMethod: DigestMethod;
@@ -47,10 +50,65 @@ export interface OtaFirmware {
   readonly extData?: unknown | undefined;
 }
 
+/** A firmware downloaded over HTTP(S) from `url`: the platform's usual announcement. `dProtocol` is absent. */
+export interface OtaHttpsFirmware extends OtaFirmwareBase {
+  readonly dProtocol?: undefined;
+  readonly url: string;
+  readonly streamId?: undefined;
+  readonly streamFileId?: undefined;
+}
+
+/**
+ * A firmware downloaded over MQTT (`dProtocol: 'mqtt'`), block by block on `thing/file/download`
+ * (`downloadFile`): the stream and the file in it name the image; there is no `url`. The platform offers it
+ * for single-file packages up to 16 MB, in a few regions only.
+ */
+export interface OtaMqttFirmware extends OtaFirmwareBase {
+  readonly dProtocol: 'mqtt';
+  readonly streamId: number;
+  /** The file in the stream: `fileId` of a download request. */
+  readonly streamFileId: number;
+  readonly url?: undefined;
+}
+
+/**
+ * A firmware as the platform describes it in a push or in the answer to a pull, put in one shape: over
+ * HTTP(S) (`url`), or over MQTT when `dProtocol` is `'mqtt'` (`streamId`, `streamFileId`).
+ */
+export type OtaFirmware = OtaHttpsFirmware | OtaMqttFirmware;
+
+/** Whether a firmware is downloaded over MQTT rather than from a URL. */
+export const isMqttFirmware = (firmware: OtaFirmware): firmware is OtaMqttFirmware =>
+  firmware.dProtocol === 'mqtt';
+
+/** A whole number of 0 or more. */
+const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
+type RawFirmware = t.TypeOf<typeof FirmwareFields>;
+
+/**
+ * Where the image comes from: MQTT when `dProtocol` is `mqtt` in any case, or when there is no `url` but a
+ * `streamId` (the Link SDK needs `dProtocol`; accepting its absence is lenient); else the URL.
+ * `streamFileId` defaults to 1, the only file of every package seen (the Link SDK requires it).
+ */
+function sourceOf(
+  raw: RawFirmware,
+): { readonly url: string } | Pick<OtaMqttFirmware, 'dProtocol' | 'streamId' | 'streamFileId'> | string {
+  const mqtt =
+    raw.dProtocol?.toLowerCase() === 'mqtt' || (raw.url === undefined && raw.streamId !== undefined);
+  if (!mqtt) return raw.url === undefined ? 'no url (nor dProtocol "mqtt" and a streamId)' : { url: raw.url };
+  const { streamId, streamFileId = 1 } = raw;
+  if (streamId === undefined || !isCount(streamId))
+    return `a download over MQTT needs a streamId, a whole number, got ${preview(streamId)}`;
+  if (!isCount(streamFileId)) return `streamFileId must be a whole number, got ${preview(streamFileId)}`;
+  return { dProtocol: 'mqtt', streamId, streamFileId };
+}
+
 /**
  * The `data` of an OTA push, or of the `firmware/get` reply, decoded leniently: `size` as a
- * string or a number, `signMethod` in any case (default `MD5`), `sign` falling back to `md5`. Refused: no
- * digest at all, a digest that is not hex of the method's length, a negative or fractional size.
+ * string or a number, `signMethod` in any case (default `MD5`), `sign` falling back to `md5`, and the image
+ * over HTTP(S) (`url`) or over MQTT (`dProtocol`, `streamId`, `streamFileId`). Refused: no digest at all, a
+ * digest that is not hex of the method's length, a negative or fractional size, neither a URL nor a stream.
  */
 export const OtaFirmware = new t.Type<OtaFirmware, unknown, unknown>(
   'OtaFirmware',
@@ -70,9 +128,11 @@ export const OtaFirmware = new t.Type<OtaFirmware, unknown, unknown>(
           );
         if (!Number.isSafeInteger(raw.size) || raw.size < 0)
           return t.failure(u, c, `size must be a whole number of bytes, got ${preview(raw.size)}`);
+        const source = sourceOf(raw);
+        if (typeof source === 'string') return t.failure(u, c, source);
         const firmware: OtaFirmware = {
           version: raw.version,
-          url: raw.url,
+          ...source,
           size: raw.size,
           signMethod,
           sign,
@@ -122,10 +182,9 @@ export function otaPullParams(module?: string): { readonly module?: string } {
   return module === undefined ? {} : { module };
 }
 
-/** What the cloud says about a firmware. */
-export interface OtaFirmwareFields {
+/** What the cloud says about a firmware, however it is downloaded. */
+export interface OtaFirmwareFieldsBase {
   readonly version: string;
-  readonly url: string;
   readonly size: number;
   /** Hex digest of the image under `signMethod`. */
   readonly sign: string;
@@ -138,13 +197,35 @@ export interface OtaFirmwareFields {
   readonly extData?: unknown | undefined;
 }
 
+/**
+ * What the cloud says about a firmware: its `url`, or for a download over MQTT `dProtocol: 'mqtt'`, the
+ * `streamId` and the `streamFileId`.
+ */
+export type OtaFirmwareFields = OtaFirmwareFieldsBase &
+  (
+    | {
+        readonly url: string;
+        readonly dProtocol?: undefined;
+        readonly streamId?: undefined;
+        readonly streamFileId?: undefined;
+      }
+    | {
+        readonly dProtocol: 'mqtt';
+        readonly streamId: number;
+        readonly streamFileId: number;
+        readonly url?: undefined;
+      }
+  );
+
 /** The `data` of a push or of a pull's reply, as the cloud sends it. */
 export function otaFirmwareData(fields: OtaFirmwareFields) {
-  const { version, url, size, sign, signMethod = 'MD5', md5, module, isDiff, extData } = fields;
+  const { version, size, sign, signMethod = 'MD5', md5, module, isDiff, extData } = fields;
   return {
     size,
     version,
-    url,
+    ...(fields.dProtocol === 'mqtt'
+      ? { dProtocol: 'mqtt', streamId: fields.streamId, streamFileId: fields.streamFileId }
+      : { url: fields.url }),
     ...(md5 === undefined ? {} : { md5 }),
     sign,
     signMethod,
@@ -155,9 +236,7 @@ export function otaFirmwareData(fields: OtaFirmwareFields) {
 }
 
 /** What the cloud puts in an OTA push. */
-export interface OtaPushFields extends OtaFirmwareFields {
-  readonly id: string;
-}
+export type OtaPushFields = OtaFirmwareFields & { readonly id: string };
 
 /** The OTA push payload, as the cloud sends it (`code` as the string "1000"). */
 export function otaPushPayload(fields: OtaPushFields) {

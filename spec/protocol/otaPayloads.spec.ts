@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import {
   DigestMethod,
+  isMqttFirmware,
   OtaFirmware,
   otaFirmwareData,
   OtaInform,
@@ -76,6 +77,108 @@ describe('OtaFirmware', () => {
   it('should write what it reads back', () => {
     const firmware = { ...base, sign: md5, signMethod: 'MD5' as const, md5, isDiff: true };
     expect(OtaFirmware.decode(otaFirmwareData(firmware))).toEqual(E.right({ ...firmware }));
+  });
+});
+
+describe('OtaFirmware over MQTT', () => {
+  const md5Sign = '93230c3bde42500000000000000000ab';
+
+  it('should read the push of the OTA doc: dProtocol mqtt, a streamId and a streamFileId, no url', () => {
+    const data = {
+      size: 432945,
+      version: '2.0.0',
+      isDiff: 1,
+      signMethod: 'MD5',
+      dProtocol: 'mqtt',
+      streamId: 1397345,
+      streamFileId: 1,
+      md5: md5Sign,
+      digestsign: 'A4WOP***SYHJ6DDDJD9***',
+      sign: md5Sign,
+      module: 'MCU',
+      extData: { key1: 'value1' },
+    };
+    const decoded = OtaFirmware.decode(data);
+    expect(decoded).toEqual(
+      E.right({
+        version: '2.0.0',
+        dProtocol: 'mqtt',
+        streamId: 1397345,
+        streamFileId: 1,
+        size: 432945,
+        signMethod: 'MD5',
+        sign: md5Sign,
+        md5: md5Sign,
+        module: 'MCU',
+        isDiff: true,
+        extData: { key1: 'value1' },
+      }),
+    );
+    expect(E.isRight(decoded) && isMqttFirmware(decoded.right)).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>, object]>([
+    [
+      'the captured push: Md5, numbers',
+      { dProtocol: 'mqtt', streamId: 14267, streamFileId: 1, signMethod: 'Md5' },
+      { streamId: 14267, streamFileId: 1 },
+    ],
+    [
+      'ids as strings, MQTT in capitals',
+      { dProtocol: 'MQTT', streamId: '14267', streamFileId: '2' },
+      { streamId: 14267, streamFileId: 2 },
+    ],
+    ['no streamFileId: 1', { dProtocol: 'mqtt', streamId: 5 }, { streamId: 5, streamFileId: 1 }],
+    [
+      'no dProtocol, a streamId and no url',
+      { streamId: 5, streamFileId: 1 },
+      { streamId: 5, streamFileId: 1 },
+    ],
+    [
+      'a url beside dProtocol mqtt, which wins',
+      { dProtocol: 'mqtt', streamId: 5, url: 'https://x' },
+      { streamId: 5, streamFileId: 1 },
+    ],
+  ])('should read %s', (_, fields, expected) => {
+    const decoded = OtaFirmware.decode({ version: '1.0.0', size: 5092, md5: md5Sign, ...fields });
+    expect(decoded).toEqual(E.right(expect.objectContaining({ dProtocol: 'mqtt', ...expected })));
+    expect(E.isRight(decoded) && 'url' in decoded.right).toBe(false);
+  });
+
+  it('should read an announcement with a url and a dProtocol other than mqtt as one over HTTP(S)', () => {
+    const decoded = OtaFirmware.decode({ ...base, md5, dProtocol: 'https' });
+    expect(decoded).toEqual(E.right({ ...base, signMethod: 'MD5', sign: md5, md5, isDiff: false }));
+    expect(E.isRight(decoded) && isMqttFirmware(decoded.right)).toBe(false);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['dProtocol mqtt with no streamId', { dProtocol: 'mqtt' }, /needs a streamId/],
+    ['a negative streamId', { dProtocol: 'mqtt', streamId: -1 }, /needs a streamId/],
+    ['a fractional streamFileId', { dProtocol: 'mqtt', streamId: 1, streamFileId: 1.5 }, /streamFileId/],
+    ['neither a url nor a stream', {}, /no url/],
+  ])('should refuse %s, saying why', (_, fields, reason) => {
+    const decoded = OtaFirmware.decode({ version: '1', size: 1, md5, ...fields });
+    expect(E.isLeft(decoded) && decoded.left.map((e) => e.message).join()).toMatch(reason);
+  });
+
+  it('should write what it reads back, and an OTA push over MQTT as the cloud sends it', () => {
+    const fields = {
+      version: '2.0.0',
+      size: 10,
+      sign: md5,
+      md5,
+      dProtocol: 'mqtt' as const,
+      streamId: 7,
+      streamFileId: 1,
+    };
+    const data = otaFirmwareData(fields);
+    expect(data).toEqual({ ...fields, signMethod: 'MD5' });
+    expect('url' in data).toBe(false);
+    expect(OtaFirmware.decode(data)).toEqual(E.right({ ...fields, signMethod: 'MD5', isDiff: false }));
+    const push = OtaPush.decode(JSON.parse(JSON.stringify(otaPushPayload({ id: '3', ...fields }))));
+    expect(E.isRight(push) && push.right.data).toEqual(
+      expect.objectContaining({ dProtocol: 'mqtt', streamId: 7 }),
+    );
   });
 });
 

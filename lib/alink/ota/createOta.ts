@@ -20,6 +20,7 @@ import type { BackoffPolicy } from '../../operators/backoffDelay';
 import {
   ALINK_CODES,
   AlinkReply,
+  isMqttFirmware,
   OTA_FIRMWARE_GET_METHOD,
   otaInform,
   OtaPullData,
@@ -34,6 +35,7 @@ import { alinkRequestData, DEFAULT_REQUEST_TIMEOUT_MS } from '../request';
 import { publishResult } from '../publishResult';
 import type { RequestFailure } from '../RequestFailure';
 import { verifiedDownload, type DownloadProgress, type DownloadTarget } from '../verifiedDownload';
+import { mqttFirmwareDownload, type OtaMqttDownloadOptions } from './mqttFirmwareDownload';
 import { publishOtaProgress, reportOtaProgress } from './reportOtaProgress';
 
 export interface OtaOptions {
@@ -45,14 +47,22 @@ export interface OtaOptions {
   readonly progressIntervalMs?: number | undefined;
   /** How long a pull waits for its answer, from the subscription. Default: 10000. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * How an image announced over MQTT (`dProtocol: 'mqtt'`) is downloaded, block by block. Default: the Link
+   * SDK's, 5120-byte blocks, each waited for 10 s and asked for 3 more times.
+   */
+  readonly mqttDownload?: OtaMqttDownloadOptions | undefined;
 }
 
-/** A firmware offered to the device: pushed by the platform, or the answer to a pull. */
-export interface OtaUpgrade extends OtaFirmware {
+/**
+ * A firmware offered to the device: pushed by the platform, or the answer to a pull; over HTTP(S) or over
+ * MQTT (`dProtocol: 'mqtt'`), which `download` tells apart by itself.
+ */
+export type OtaUpgrade = OtaFirmware & {
   /** The message id of the push or of the pull's reply. */
   readonly id: string;
   readonly source: 'push' | 'pull';
-}
+};
 
 /** The OTA service of one device. */
 export interface Ota {
@@ -77,7 +87,9 @@ export interface Ota {
    * Downloads the image into `target` (a file path, or a writable stream) and verifies its size and digest
    * as the bytes arrive: progress at each new percent, completing once the image is verified and the target
    * ended. Fails with `DigestMismatchError`, `SizeMismatchError` or `DownloadFailedError` (a file target is
-   * then removed). A broken connection is resumed with `Range`.
+   * then removed). Over HTTP(S), a broken connection is resumed with `Range`; over MQTT (`dProtocol:
+   * 'mqtt'`), the blocks come on the device's own connection (`downloadFile`), a lost or corrupt one asked
+   * for again.
    */
   download(upgrade: OtaFirmware, target: DownloadTarget): Observable<DownloadProgress>;
   /** `reportOtaProgress` for `upgrade`'s module, at this service's `progressIntervalMs`. */
@@ -133,6 +145,7 @@ export function createOta(device: AlinkDevice, options: OtaOptions = {}): Ota {
     retry,
     progressIntervalMs = 1000,
     timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    mqttDownload = {},
   } = options;
   const { topics } = device;
   /** The module of each `inform` as it starts, so that the one before it for that module stops. */
@@ -197,10 +210,15 @@ export function createOta(device: AlinkDevice, options: OtaOptions = {}): Ota {
       }),
 
     download: (upgrade, target) =>
-      verifiedDownload(upgrade, target, {
-        ...(port === undefined ? {} : { port }),
-        ...(retry === undefined ? {} : { retry }),
-      }),
+      isMqttFirmware(upgrade)
+        ? mqttFirmwareDownload(device, upgrade, target, {
+            ...mqttDownload,
+            ...(port === undefined ? {} : { port }),
+          })
+        : verifiedDownload(upgrade, target, {
+            ...(port === undefined ? {} : { port }),
+            ...(retry === undefined ? {} : { retry }),
+          }),
 
     reportProgress: (upgrade) =>
       reportOtaProgress(device, {
