@@ -68,8 +68,10 @@ export interface Jobs {
    * Runs each task with `handler`, one at a time: the next one asked for (`$next`) when subscribed, after
    * each reconnect and after each task, and each one pushed. A task is reported IN_PROGRESS, then at each
    * progress the handler gives, then SUCCEEDED when it completes or FAILED (its message in
-   * `statusDetails`) when it errors; a task the cloud ends meanwhile (CANCELLED, REMOVED, TIMED_OUT) is
-   * unsubscribed. One `JobRunOutcome` per task.
+   * `statusDetails`) when it errors; a task the cloud ends meanwhile and pushes so (CANCELLED, REMOVED) is
+   * unsubscribed. A report the cloud refuses leaves the task for good in this run; one unanswered leaves it
+   * to the next push or `$next`. One `JobRunOutcome` per task. Not seen: a timeout the cloud does not push,
+   * and a cancel pushed while the device was offline (the task's next report is refused).
    */
   run(handler: JobHandler): Observable<JobRunOutcome>;
 }

@@ -40,7 +40,7 @@ export type JobRunOutcome =
   | { readonly _tag: 'Succeeded'; readonly task: JobTask }
   /** The handler failed; the task was reported FAILED with the error's message. */
   | { readonly _tag: 'Failed'; readonly task: JobTask; readonly error: Error }
-  /** The cloud ended the task (CANCELLED, REMOVED, TIMED_OUT): the handler was unsubscribed. */
+  /** The cloud ended the task and pushed so (CANCELLED, REMOVED, TIMED_OUT): the handler was unsubscribed. */
   | { readonly _tag: 'Stopped'; readonly task: JobTask; readonly status: JobStatus }
   /** A report was refused or got no reply: the task was left, and is taken again when pushed or asked for. */
   | { readonly _tag: 'UpdateFailed'; readonly task: JobTask; readonly failure: RequestFailure };
@@ -93,8 +93,10 @@ export function runJobs(
       return merge(run$, stop$).pipe(
         take(1),
         tap((outcome) => {
-          // Left unfinished: a later push or `$next` may take it again.
-          if (outcome._tag === 'UpdateFailed') taken.delete(task.taskId);
+          // A report unanswered or not sent leaves the task to a later push or `$next`; one the cloud refused
+          // leaves it for good in this run (taken again at once, it would be refused again, in a loop).
+          if (outcome._tag === 'UpdateFailed' && outcome.failure._tag !== 'ReplyFailure')
+            taken.delete(task.taskId);
           askNext$.next();
         }),
       );

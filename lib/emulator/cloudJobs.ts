@@ -117,10 +117,23 @@ export function cloudJobs(
     await cloud.publish(deviceTopics(task).jobNotify, payload, { qos: 1 });
   }
 
-  /** Sees the task time out when its timeout has passed by the real clock (by `clock`, at the next look). */
+  /**
+   * Sees the task time out once its timeout has passed: one timer per task, set again for what is left when
+   * it fires early by the clock (a timer runs on the event loop's time, a little behind `Date.now`). With a
+   * `clock` of the user's, at the next look.
+   */
+  const watching = new Set<string>();
   const watchTimeout = (taskId: string) => {
-    const timeoutMs = rules.timeoutOf(taskId);
-    if (timeoutMs !== undefined) subscription.add(timer(timeoutMs).subscribe(expire));
+    const left = rules.timeLeftOf(taskId);
+    if (left === undefined || watching.has(taskId)) return;
+    watching.add(taskId);
+    subscription.add(
+      timer(Math.max(left, 1)).subscribe(() => {
+        watching.delete(taskId);
+        expire();
+        watchTimeout(taskId);
+      }),
+    );
   };
 
   subscription.add(

@@ -187,9 +187,13 @@ export function jobTasks(now: () => number) {
     },
 
     /** How long the task may stay IN_PROGRESS: its job's timeout, when it has one and the task is IN_PROGRESS. */
-    timeoutOf(taskId: string): number | undefined {
+    /** How long, by the clock, until an IN_PROGRESS task is due to time out; `undefined` for one that cannot. */
+    timeLeftOf(taskId: string): number | undefined {
       const task = tasks.get(taskId);
-      return task?.status === 'IN_PROGRESS' ? jobs.get(task.jobId)?.inProgressTimeoutMs : undefined;
+      const timeoutMs = task === undefined ? undefined : jobs.get(task.jobId)?.inProgressTimeoutMs;
+      if (task?.status !== 'IN_PROGRESS' || timeoutMs === undefined || task.inProgressAt === undefined)
+        return undefined;
+      return task.inProgressAt + timeoutMs - now();
     },
 
     queryJob(jobId: string): CloudJob | undefined {

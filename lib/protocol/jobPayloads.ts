@@ -100,6 +100,14 @@ const OptionalJobFile = new t.Type<JobFile | undefined, JobFile | undefined, unk
   t.identity,
 );
 
+/** A job document, or none: `null` and `""` are read as none, as a REMOVED or CANCELLED push may send them. */
+const OptionalJobDocument = new t.Type<Record<string, unknown> | undefined, Record<string, unknown> | undefined, unknown>(
+  'OptionalJobDocument',
+  (u): u is Record<string, unknown> | undefined => u === undefined || JsonObject.is(u),
+  (u, c) => (u === undefined || u === null || u === '' ? t.success(undefined) : JsonObject.validate(u, c)),
+  t.identity,
+);
+
 /**
  * One device's task, as a notify and a `get` reply carry it. `jobDocument` is the job's rules (the JSON
  * object CreateJob was given), empty for a REMOVED or CANCELLED task.
@@ -107,7 +115,7 @@ const OptionalJobFile = new t.Type<JobFile | undefined, JobFile | undefined, unk
 export const JobTask = t.intersection(
   [
     t.type({ taskId: t.string, status: JobStatus }),
-    t.partial({ jobDocument: t.union([JsonObject, t.undefined]), jobFile: OptionalJobFile }),
+    t.partial({ jobDocument: OptionalJobDocument, jobFile: OptionalJobFile }),
   ],
   'JobTask',
 );

@@ -209,6 +209,23 @@ describe('cloudJobs', () => {
     });
   });
 
+  it('should report a task timed out by itself, its timer set again while the clock is behind the event loop', async () => {
+    // A clock at half the speed of the real one: the first timer fires when the clock says half the timeout.
+    const start = Date.now();
+    const emulator = await harness.start({ clock: () => start + (Date.now() - start) / 2 });
+    const { ask } = await jobDevice(emulator);
+    const job = await emulator.createJob({
+      jobDocument: {},
+      targetDevices: [DEV01],
+      inProgressTimeoutMs: 30,
+    });
+    const [task] = emulator.listTask({ jobId: job.jobId });
+    const timedOut = firstValueFrom(jobEvents(emulator).pipe(filter((e) => e.status === 'TIMED_OUT')));
+    await ask(topics.jobUpdate, { taskId: task!.taskId, status: 'IN_PROGRESS', progress: 10 });
+    // No look at the task meanwhile: only the emulator's own timer can find it.
+    expect(await timedOut).toMatchObject({ taskId: task!.taskId, status: 'TIMED_OUT' });
+  });
+
   it('should refuse a job to no device or to an unknown one, and name no job or task it does not have', async () => {
     const emulator = await harness.start();
     await expect(emulator.createJob({ jobDocument: {}, targetDevices: [] })).rejects.toBeInstanceOf(
