@@ -101,7 +101,11 @@ const OptionalJobFile = new t.Type<JobFile | undefined, JobFile | undefined, unk
 );
 
 /** A job document, or none: `null` and `""` are read as none, as a REMOVED or CANCELLED push may send them. */
-const OptionalJobDocument = new t.Type<Record<string, unknown> | undefined, Record<string, unknown> | undefined, unknown>(
+const OptionalJobDocument = new t.Type<
+  Record<string, unknown> | undefined,
+  Record<string, unknown> | undefined,
+  unknown
+>(
   'OptionalJobDocument',
   (u): u is Record<string, unknown> | undefined => u === undefined || JsonObject.is(u),
   (u, c) => (u === undefined || u === null || u === '' ? t.success(undefined) : JsonObject.validate(u, c)),
