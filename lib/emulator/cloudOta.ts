@@ -177,6 +177,7 @@ export function cloudOta(
       if (firmware.https || firmware.url !== undefined)
         throw new TypeError('a firmware over MQTT has no url: leave out url and https');
       const streamed = await streams.serveStream(image ?? new Uint8Array(0), {
+        productKey: device.productKey,
         ...(faults?.corrupt === undefined ? {} : { corrupt: faults.corrupt }),
         ...(firmware.blockFaults === undefined ? {} : { faults: firmware.blockFaults }),
       });

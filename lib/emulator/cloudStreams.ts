@@ -31,6 +31,8 @@ export interface BlockFaults {
 }
 
 export interface ServeStreamOptions {
+  /** The product whose devices may download it, as a package is the product's. Default: any device. */
+  readonly productKey?: string | undefined;
   readonly faults?: BlockFaults | undefined;
   /** Serve the file with one byte changed (its middle one), its CRCs right, so that its digest fails. */
   readonly corrupt?: boolean | undefined;
@@ -61,6 +63,8 @@ export interface CloudStreams {
 const CODES = { unknownFile: ALINK_CODES.requestError, badBlock: ALINK_CODES.invalidParameter } as const;
 
 interface Stream {
+  /** The product whose devices may download it. */
+  readonly productKey: string | undefined;
   readonly content: Buffer;
   readonly faults: BlockFaults;
   checksumsLeft: number;
@@ -119,7 +123,10 @@ export function cloudStreams(cloud: CloudSide): CloudStreams {
     const { fileToken } = params;
     const token = fileToken === undefined ? {} : { fileToken };
     const named = { streamId, fileId, offset };
-    const stream = fileId === 1 ? streams.get(streamId) : undefined;
+    const found = fileId === 1 ? streams.get(streamId) : undefined;
+    // Another product's package is one this device does not know.
+    const stream =
+      found?.productKey === undefined || found.productKey === message.productKey ? found : undefined;
     if (stream === undefined) {
       const text = `no file ${fileId} in stream ${streamId}`;
       reply(message, { id, code: CODES.unknownFile, message: text, ...token });
@@ -153,7 +160,7 @@ export function cloudStreams(cloud: CloudSide): CloudStreams {
   subscription.add(cloud.listen(anyDeviceTopics.fileDownload).subscribe(answer));
 
   return {
-    async serveStream(content, { faults = {}, corrupt = false } = {}) {
+    async serveStream(content, { productKey, faults = {}, corrupt = false } = {}) {
       const bytes = typeof content === 'string' ? await readFile(content) : Buffer.from(content);
       const { maxFileBytes } = FILE_DOWNLOAD_LIMITS;
       if (bytes.length > maxFileBytes)
@@ -164,7 +171,9 @@ export function cloudStreams(cloud: CloudSide): CloudStreams {
       if (served !== bytes)
         served.writeUInt8(served.readUInt8(served.length >> 1) ^ 0xff, served.length >> 1);
       const streamId = nextStreamId++;
+
       streams.set(streamId, {
+        productKey,
         content: served,
         faults,
         checksumsLeft: faults.badChecksums ?? 1,

@@ -187,6 +187,34 @@ describe('downloadFile against the emulator', () => {
     });
     expect(await exists(target)).toBe(false);
   });
+
+  it.each<[string, Parameters<typeof createOta>[1], number]>([
+    ['blocks over 128 KiB', { mqttDownload: { blockBytes: 200_000 } }, 1000],
+    ['an announced size over 16 MiB', {}, 16 * 1024 * 1024 + 1],
+  ])(
+    'should fail a download it cannot make (%s) with DownloadFailedError, and leave no file',
+    async (_, options, size) => {
+      const ota = createOta(rig.device, options);
+      const upgrade: OtaUpgrade = {
+        id: '1',
+        source: 'push',
+        version: '9',
+        dProtocol: 'mqtt',
+        streamId: 1397345,
+        streamFileId: 1,
+        size,
+        signMethod: 'MD5',
+        sign: '0'.repeat(32),
+        isDiff: false,
+      };
+      const target = dir.file('fw.bin');
+      await expect(lastValueFrom(ota.download(upgrade, target))).rejects.toMatchObject({
+        name: 'DownloadFailedError',
+        cause: expect.any(RangeError),
+      });
+      expect(await exists(target)).toBe(false);
+    },
+  );
 });
 
 describe("downloadFile for a gateway's sub-device, against the emulator", () => {

@@ -8,7 +8,7 @@ import { describeEmulatorEvent } from '../../lib/emulator/describeEmulatorEvent'
 import { deviceTopics } from '../../lib/identity';
 import { decodeDownloadBlock, fileDownloadRequest, type BlockRequest } from '../../lib/protocol';
 import { imageBytes } from '../support/tempDir';
-import { DEV01, deviceHarness, nextMessage } from './deviceHarness';
+import { DEV01, deviceHarness, nextMessage, products, SECRET } from './deviceHarness';
 
 const harness = deviceHarness();
 afterEach(() => harness.cleanup());
@@ -123,6 +123,31 @@ describe('cloudStreams', () => {
       ...(code === 460 ? { fileLength: image.length } : {}),
     });
     expect(await events).toMatchObject({ type: 'file-download', device: DEV01, code, size: 0 });
+  });
+
+  it("should refuse another product's device the stream as one it does not know", async () => {
+    const other = { productKey: 'a1OtherPK01', deviceName: 'x1' };
+    const emulator = await harness.start({
+      products: [
+        ...products!,
+        { productKey: other.productKey, devices: [{ deviceName: 'x1', deviceSecret: SECRET }] },
+      ],
+    });
+    const { ask } = await device(emulator);
+    const { streamId } = await emulator.pushOta(DEV01, { version: '2.0.0', image, mqtt: true });
+    const client = await harness.connectDevice(emulator, { ...other, deviceSecret: SECRET });
+    const otherTopics = deviceTopics(other);
+    await client.subscribeAsync(otherTopics.fileDownloadReply);
+    const reply = nextMessage(client);
+    const payload = fileDownloadRequest({ id: '3', streamId: streamId!, fileId: 1, size: 100, offset: 0 });
+    await client.publishAsync(otherTopics.fileDownload, JSON.stringify(payload), { qos: 1 });
+    expect(decodeDownloadBlock((await reply).payload)).toEqual(
+      E.right(expect.objectContaining({ _tag: 'DownloadRefusal', code: 400 })),
+    );
+    // The product's own device gets it.
+    expect(await ask({ streamId: streamId!, fileId: 1, size: 100, offset: 0 })).toMatchObject({
+      _tag: 'ReadBlock',
+    });
   });
 
   it('should refuse a request that does not decode, by its id, 460 with the reason', async () => {

@@ -41,7 +41,10 @@ import { publishOtaProgress, reportOtaProgress } from './reportOtaProgress';
 export interface OtaOptions {
   /** Where images come from and are written to. Default: `nodeDownloadPort()` (Node's http/https and fs). */
   readonly download?: DownloadPort | undefined;
-  /** How a broken download is retried (with `Range`). Default: see `DownloadOptions.retry`. */
+  /**
+   * How a broken HTTP(S) download is retried (with `Range`). Default: see `DownloadOptions.retry`. A firmware
+   * over MQTT is retried block by block instead (`mqttDownload.retries`), and not resumed after it fails.
+   */
   readonly retry?: BackoffPolicy | undefined;
   /** The fewest milliseconds between two progress reports of `reportProgress`. Default: 1000. */
   readonly progressIntervalMs?: number | undefined;
