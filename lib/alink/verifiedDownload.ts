@@ -178,7 +178,10 @@ export function checkedDownload(
 
     let settled = false;
     // Deferred: a download that fails as it is made (options refused) fails here, and the target goes too.
-    return concat(defer(() => received$(digest, state)), verify$).pipe(
+    return concat(
+      defer(() => received$(digest, state)),
+      verify$,
+    ).pipe(
       map((received) => progressOf(received, size)),
       startWith(progressOf(0, size)),
       distinctUntilChanged((a, b) => a.percent === b.percent),
