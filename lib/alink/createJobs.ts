@@ -69,8 +69,8 @@ export interface Jobs {
    * each reconnect and after each task, and each one pushed. A task is reported IN_PROGRESS, then at each
    * progress the handler gives, then SUCCEEDED when it completes or FAILED (its message in
    * `statusDetails`) when it errors; a task the cloud ends meanwhile and pushes so (CANCELLED, REMOVED) is
-   * unsubscribed. A report the cloud refuses leaves the task for good in this run; one unanswered leaves it
-   * to the next push or `$next`. One `JobRunOutcome` per task. Not seen: a timeout the cloud does not push,
+   * unsubscribed. A report the cloud refuses leaves the task until it is pushed again; one unanswered leaves
+   * it to the next push or `$next`. One `JobRunOutcome` per task. Not seen: a timeout the cloud does not push,
    * and a cancel pushed while the device was offline (the task's next report is refused).
    */
   run(handler: JobHandler): Observable<JobRunOutcome>;

@@ -64,6 +64,8 @@ export function runJobs(
 ): Observable<JobRunOutcome> {
   return defer(() => {
     const taken = new Set<string>();
+    // Tasks whose report the cloud refused: `$next` gives them back at once, so only a push takes them again.
+    const refused = new Set<string>();
     const stopped = new Map<string, JobStatus>();
     const askNext$ = new Subject<void>();
     const pushed = jobs.notifications$.pipe(
@@ -76,7 +78,13 @@ export function runJobs(
       switchMap(() => jobs.get(JOB_TASK_QUERIES.next)),
       mergeMap((next) => (E.isRight(next) && next.right !== undefined ? of(next.right) : EMPTY)),
     );
-    const starts = merge(nexts, pushed.pipe(filter((task) => RUNNABLE.includes(task.status)))).pipe(
+    const starts = merge(
+      nexts.pipe(filter((task) => !refused.has(task.taskId))),
+      pushed.pipe(
+        filter((task) => RUNNABLE.includes(task.status)),
+        tap((task) => refused.delete(task.taskId)),
+      ),
+    ).pipe(
       filter((task) => !taken.has(task.taskId) && !stopped.has(task.taskId)),
       tap((task) => taken.add(task.taskId)),
     );
@@ -93,10 +101,12 @@ export function runJobs(
       return merge(run$, stop$).pipe(
         take(1),
         tap((outcome) => {
-          // A report unanswered or not sent leaves the task to a later push or `$next`; one the cloud refused
-          // leaves it for good in this run (taken again at once, it would be refused again, in a loop).
-          if (outcome._tag === 'UpdateFailed' && outcome.failure._tag !== 'ReplyFailure')
+          // Left unfinished: a later push or `$next` may take it again; only a push if the cloud refused a
+          // report (from `$next` at once it would be refused again, in a loop).
+          if (outcome._tag === 'UpdateFailed') {
             taken.delete(task.taskId);
+            if (outcome.failure._tag === 'ReplyFailure') refused.add(task.taskId);
+          }
           askNext$.next();
         }),
       );

@@ -46,7 +46,7 @@ describe('runJobs', () => {
   let scheduler: TestScheduler;
   beforeEach(() => (scheduler = new TestScheduler((a, e) => expect(a).toEqual(e))));
 
-  it('should not take again a task whose report the cloud refused, though $next still gives it', () => {
+  it('should not take again from $next a task whose report the cloud refused, though $next still gives it', () => {
     scheduler.run(({ flush }) => {
       const cloud = fakeCloud(
         scheduler,
