@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { defer, Observable, of, share } from 'rxjs';
+import { Observable, of, share } from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import { decodePayload, type DecodeError } from '../operators/decodeJson';
 import {
@@ -10,7 +10,6 @@ import {
   jobRequest,
   JobTaskData,
   jobUpdateParams,
-  nextMessageId,
   replyTopicOf,
   taskOf,
   tasksOf,
@@ -20,7 +19,7 @@ import {
   type JobTaskSummary,
 } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
-import { alinkReplyTo, DEFAULT_REQUEST_TIMEOUT_MS, request } from './request';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestById } from './request';
 import type { RequestFailure } from './RequestFailure';
 import { runJobs, type JobHandler, type JobRunOutcome } from './runJobs';
 import { serveAlink } from './serveAlink';
@@ -92,27 +91,19 @@ export function createJobs(device: AlinkDevice, options: JobsOptions = {}): Jobs
   const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, version } = options;
   const { topics } = device;
 
-  /** One job request, `{id, version, params}`, and its reply's data read with `data`. */
+  /** One job request, `{id, version, params}`, and its accepted reply read with `read`. */
   const exchange = <D>(
     topic: string,
     params: unknown,
     read: (reply: AlinkReply, message: InboundMessage) => E.Either<RequestFailure, D>,
   ) =>
-    defer(() => {
-      const id = nextMessageId(device);
-      const accepted = alinkReplyTo(id, topic);
-      const payload = jobRequest({ id, params, ...(version === undefined ? {} : { version }) });
-      return request(device, {
-        message: { topic, payload: JSON.stringify(payload), qos: 1 },
-        replyFilter: replyTopicOf(topic),
-        reply: (message, json) => {
-          const reply = accepted(message, json);
-          return reply === undefined || E.isLeft(reply) ? reply : read(reply.right, message);
-        },
-        timeoutMs,
-        id,
-      });
-    });
+    requestById(
+      device,
+      [topic, replyTopicOf(topic)],
+      (id) => JSON.stringify(jobRequest({ id, params, ...(version === undefined ? {} : { version }) })),
+      (reply, message) => (E.isLeft(reply) ? reply : read(reply.right, message)),
+      { timeoutMs, qos: 1 },
+    );
 
   const dataOf =
     <D>(data: t.Type<D, unknown>) =>

@@ -246,3 +246,43 @@ export function alinkNotify<P>(
     return publishResult(device, { topic, payload: JSON.stringify(payload), qos });
   });
 }
+
+/** How long a request waits for its reply, and the QoS it is sent at. */
+export interface RequestTiming {
+  readonly timeoutMs: number;
+  readonly qos: 0 | 1;
+}
+
+/** The result of a request's reply, `reply` as `alinkReplyTo` read it. */
+export type ReadReply<A> = (
+  reply: E.Either<RequestFailure, AlinkReply>,
+  message: InboundMessage,
+) => E.Either<RequestFailure, A>;
+
+/**
+ * A request whose payload is not an Alink envelope but carries its id (`{id, params}` JSON, a binary frame
+ * with a JSON header), answered by an Alink reply on `replyTopic`: a fresh id per subscription, the reply
+ * read by `read` once `alinkReplyTo` has accepted it.
+ */
+export function requestById<A>(
+  device: AlinkDevice,
+  [topic, replyTopic]: readonly [string, string],
+  payloadOf: (id: string) => string | Uint8Array,
+  read: ReadReply<A>,
+  { timeoutMs, qos }: RequestTiming,
+): Observable<E.Either<RequestFailure, A>> {
+  return defer(() => {
+    const id = nextMessageId(device);
+    const accepted = alinkReplyTo(id, topic);
+    return request(device, {
+      message: { topic, payload: payloadOf(id), qos },
+      replyFilter: replyTopic,
+      reply: (message, json) => {
+        const reply = accepted(message, json);
+        return reply === undefined ? undefined : read(reply, message);
+      },
+      timeoutMs,
+      id,
+    });
+  });
+}

@@ -30,11 +30,10 @@ import {
 import type { AlinkDevice } from './AlinkDevice';
 import { freshRandom } from './freshRandom';
 import { publishResult } from './publishResult';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from './request';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestById } from './request';
 import type { RequestFailure } from './RequestFailure';
 import {
   byteChunks,
-  exchange,
   hasCode,
   readInit,
   readSend,
@@ -221,7 +220,7 @@ export function uploadFile(
       resending(
         retries,
         (failure) => timedOut(failure) || hasCode(failure, FILE_UPLOAD_CODES.chunkChecksumMismatch),
-        exchange(
+        requestById(
           device,
           [topics.fileUploadSend, topics.fileUploadSendReply],
           (messageId) =>
@@ -234,7 +233,7 @@ export function uploadFile(
     const init = resending(
       retries,
       timedOut,
-      exchange(
+      requestById(
         device,
         [topics.fileUploadInit, topics.fileUploadInitReply],
         (id) => JSON.stringify({ id, params }),
@@ -298,7 +297,7 @@ export function cancelUpload(
 ): Observable<E.Either<RequestFailure, AlinkReply>> {
   const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1 } = options;
   const { fileUploadCancel, fileUploadCancelReply } = device.topics;
-  return exchange(
+  return requestById(
     device,
     [fileUploadCancel, fileUploadCancelReply],
     (id) => JSON.stringify({ id, params: { uploadId } }),

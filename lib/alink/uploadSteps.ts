@@ -16,52 +16,9 @@ import {
 } from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import { decodePayload } from '../operators/decodeJson';
-import {
-  FILE_UPLOAD_CODES,
-  FILE_UPLOAD_LIMITS,
-  FileUploadInitData,
-  nextMessageId,
-  UploadSendData,
-  type AlinkReply,
-} from '../protocol';
-import type { AlinkDevice } from './AlinkDevice';
-import { alinkReplyTo, request } from './request';
+import { FILE_UPLOAD_CODES, FILE_UPLOAD_LIMITS, FileUploadInitData, UploadSendData } from '../protocol';
+import type { ReadReply } from './request';
 import { asError, type RequestFailure } from './RequestFailure';
-
-export interface Timing {
-  readonly timeoutMs: number;
-  readonly qos: 0 | 1;
-}
-
-/** The result of a request's reply, `reply` as `alinkReplyTo` read it. */
-export type ReadReply<A> = (
-  reply: E.Either<RequestFailure, AlinkReply>,
-  message: InboundMessage,
-) => E.Either<RequestFailure, A>;
-
-/** One request of an upload, `{id, params}` JSON or a chunk's frame, with a fresh id per subscription. */
-export function exchange<A>(
-  device: AlinkDevice,
-  [topic, replyTopic]: readonly [string, string],
-  payloadOf: (id: string) => string | Uint8Array,
-  read: ReadReply<A>,
-  { timeoutMs, qos }: Timing,
-): Observable<E.Either<RequestFailure, A>> {
-  return defer(() => {
-    const id = nextMessageId(device);
-    const accepted = alinkReplyTo(id, topic);
-    return request(device, {
-      message: { topic, payload: payloadOf(id), qos },
-      replyFilter: replyTopic,
-      reply: (message, json) => {
-        const reply = accepted(message, json);
-        return reply === undefined ? undefined : read(reply, message);
-      },
-      timeoutMs,
-      id,
-    });
-  });
-}
 
 /** `attempt` again, up to `retries` times, while it fails in a way that `again` says is worth another try. */
 export function resending<A, F = RequestFailure>(
