@@ -313,6 +313,7 @@ export {
   type TopologyChange,
 } from './alink';
 export {
+  GATEWAY_CODES,
   GATEWAY_LIMITS,
   subDeviceSign,
   TOPO_CHANGE_STATUS,

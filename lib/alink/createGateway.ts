@@ -170,6 +170,24 @@ export interface Gateway {
     handler: (change: TopologyChange) => ObservableInput<unknown>,
     options?: ServeOptions,
   ): Observable<ServeOutcome>;
+  /**
+   * `thing.list.found`: tells the cloud which sub-devices the gateway found (on its bus, by pairing), for an
+   * application to choose which the gateway is to add (it asks with `thing.topo.add.notify`). Emits the
+   * sub-devices reported. The platform documents no limit per request.
+   */
+  reportFoundSubDevices(
+    subDevices: readonly DeviceIdentity[],
+  ): Observable<E.Either<RequestFailure, readonly DeviceIdentity[]>>;
+  /**
+   * Serves the cloud's `thing.topo.add.notify` (OpenAPI `NotifyAddThingTopo`): the cloud asks the gateway to add
+   * these sub-devices to its topology. `handler` is given them, typically finds their secrets and calls
+   * `addTopology`; the reply is 200 once its `ObservableInput` has completed (its error is replied as the
+   * failure). Emits one outcome per request.
+   */
+  serveTopologyAddNotify(
+    handler: (subDevices: readonly DeviceIdentity[]) => ObservableInput<unknown>,
+    options?: ServeOptions,
+  ): Observable<ServeOutcome>;
   /** The sub-device as a device of its own, speaking through this gateway. */
   subDevice(subDevice: SubDeviceSecret, options?: SubDeviceLoginOptions): SubDevice;
 }
@@ -374,8 +392,8 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       return combine(topics.combineBatchLogout, () => list, list);
     },
 
-    serveTopologyChanges(handler, serveOptions = {}) {
-      return serveAlink(device, {
+    serveTopologyChanges: (handler, serveOptions = {}) =>
+      serveAlink(device, {
         requests: device.observe(topics.topoChange, { qos: 1 }),
         params: TopoChangeParams,
         replyTopic: () => topics.topoChangeReply,
@@ -387,14 +405,37 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
               subDevices: identitiesOf(params.subList),
             }),
           ),
-        qos: serveOptions.qos ?? 1,
-        ...(serveOptions.deadlineMs === undefined ? {} : { deadlineMs: serveOptions.deadlineMs }),
-      });
+        ...serving(serveOptions),
+      }),
+
+    reportFoundSubDevices(subs) {
+      if (subs.length === 0) throw new RangeError('reportFoundSubDevices takes at least 1 sub-device');
+      const params = identitiesOf(subs);
+      return alinkRequest(
+        device,
+        { topic: topics.listFound, method: GATEWAY_METHODS.listFound, params },
+        { timeoutMs },
+      ).pipe(map(E.map(() => params)));
     },
+
+    serveTopologyAddNotify: (handler, serveOptions = {}) =>
+      serveAlink(device, {
+        requests: device.observe(topics.topoAddNotify, { qos: 1 }),
+        params: SubDeviceList,
+        replyTopic: () => topics.topoAddNotifyReply,
+        handler: ({ params }) => emptyReplyWhenDone(handler(identitiesOf(params))),
+        ...serving(serveOptions),
+      }),
 
     subDevice,
   };
 }
+
+/** A cloud → gateway request is served at QoS 1 unless told otherwise. */
+const serving = ({ qos = 1, deadlineMs }: ServeOptions) => ({
+  qos,
+  ...(deadlineMs === undefined ? {} : { deadlineMs }),
+});
 
 /** The reply's lists, identities and secrets only. */
 function provisioningOf(data: ProductRegisterData): SubDeviceProvisioning {

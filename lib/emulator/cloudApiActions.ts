@@ -51,16 +51,43 @@ function productOf(params: ApiParams, context: ActionContext): EmulatedProduct {
   return product;
 }
 
-function deviceOf(params: ApiParams, context: ActionContext): DeviceIdentity {
-  const product = productOf(params, context);
-  const deviceName = required(params, 'DeviceName');
-  const device = { productKey: product.productKey, deviceName };
+/** The device `ProductKey`/`DeviceName` name (or, for a gateway, `GwProductKey`/`GwDeviceName`). */
+function deviceOf(params: ApiParams, context: ActionContext, prefix: '' | 'Gw' = ''): DeviceIdentity {
+  const productKey = required(params, `${prefix}ProductKey`);
+  const deviceName = required(params, `${prefix}DeviceName`);
+  const product = context.products.find((p) => p.productKey === productKey);
+  if (product === undefined)
+    throw new CloudApiError('iot.prod.NotExistedProduct', `product ${productKey} does not exist`);
+  const device = { productKey, deviceName };
   if (!product.devices.some((d) => d.deviceName === deviceName) || context.isDeleted(device))
     throw new CloudApiError(
       'iot.device.NotExistedDevice',
-      `device ${product.productKey}/${deviceName} does not exist`,
+      `device ${productKey}/${deviceName} does not exist`,
     );
   return device;
+}
+
+/**
+ * `DeviceListStr`: a JSON list of sub-devices. The API page's table spells the fields `ProductKey` and
+ * `DeviceName`, its example `productKey` and `deviceName`: both are taken.
+ */
+function deviceListOf(params: ApiParams): DeviceIdentity[] {
+  const listed = json(params, 'DeviceListStr');
+  const entries = Array.isArray(listed) ? (listed as unknown[]) : [];
+  const devices = entries.map((entry) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    return { productKey: e['productKey'] ?? e['ProductKey'], deviceName: e['deviceName'] ?? e['DeviceName'] };
+  });
+  if (
+    devices.length === 0 ||
+    devices.some((d) => typeof d.productKey !== 'string' || typeof d.deviceName !== 'string')
+  )
+    throw new CloudApiError(
+      'iot.common.InvalidFormattedParameter',
+      'DeviceListStr must be a JSON list of {productKey, deviceName}',
+      400,
+    );
+  return devices.map((d) => ({ productKey: String(d.productKey), deviceName: String(d.deviceName) }));
 }
 
 /** A cloud call's failure, as the platform's API reports it. */
@@ -286,6 +313,12 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
     if (!removed)
       throw new CloudApiError('iot.device.TopoRelationNotExist', 'the device is in no gateway topology');
     return { Data: true };
+  },
+
+  async NotifyAddThingTopo(params, context) {
+    const gateway = deviceOf(params, context, 'Gw');
+    const reply = await context.emulator.notifyAddThingTopo(gateway, deviceListOf(params)).catch(failure);
+    return { Data: { MessageId: reply.id, Code: reply.code } };
   },
 
   async DisableThing(params, context) {

@@ -7,6 +7,7 @@ import {
   alinkRequest,
   CombineBatchLoginParams,
   CombineLoginParams,
+  GATEWAY_CODES,
   GATEWAY_LIMITS,
   GATEWAY_METHODS,
   identitiesOf,
@@ -79,7 +80,7 @@ const REFUSED = {
     message: `${nameOf(sub)} is registered already`,
   }),
   self: (): CloudAnswer => ({
-    code: ALINK_CODES.invalidParameter,
+    code: GATEWAY_CODES.cannotAddSelf,
     message: 'a gateway cannot be its own sub-device',
   }),
 };

@@ -1,10 +1,8 @@
-import * as E from 'fp-ts/Either';
 import { deviceTopics, type DeviceIdentity } from '../identity';
-import { AlinkReply, alinkRequest, GATEWAY_METHODS, RRPC_DEADLINE_MS, TOPO_CHANGE_STATUS } from '../protocol';
+import { alinkRequest, GATEWAY_METHODS, RRPC_DEADLINE_MS, TOPO_CHANGE_STATUS } from '../protocol';
 import type { CloudGateway } from './cloudGateway';
-import { cloudRequest } from './cloudRequest';
+import { cloudRequest, replyWithId } from './cloudRequest';
 import type { CloudSide } from './CloudSide';
-import { decodeDevicePayload } from './decodeDevicePayload';
 import type { DeviceRegistry } from './deviceRegistry';
 import {
   DeviceNotFoundError,
@@ -95,10 +93,7 @@ export function cloudLifecycle(
         payload: alinkRequest({ id, method: GATEWAY_METHODS[command], params: {} }),
         qos: 1,
         answerTopic: `${topic}_reply`,
-        answer: (message) => {
-          const reply = decodeDevicePayload(AlinkReply, message.payload);
-          return E.isRight(reply) && reply.right.id === id ? reply.right : undefined;
-        },
+        answer: replyWithId(id),
         timeoutMs,
         timeoutError: () => new ReplyTimeoutError(device, topic, id, timeoutMs),
       });

@@ -9,9 +9,12 @@ import {
   throwIfEmpty,
   timeout,
 } from 'rxjs';
+import * as E from 'fp-ts/Either';
 import type { DeviceIdentity } from '../identity';
+import { AlinkReply } from '../protocol';
 import type { CloudPayload } from './cloudPayloads';
 import type { CloudSide } from './CloudSide';
+import { decodeDevicePayload } from './decodeDevicePayload';
 import type { CloudCall, ReceivedMessage } from './emulatorEvent';
 import { DeviceOfflineError, EmulatorClosedError } from './emulatorErrors';
 
@@ -70,3 +73,11 @@ export async function cloudRequest<A>(cloud: CloudSide, spec: CloudRequestSpec<A
     throw error;
   }
 }
+
+/** The device's reply to the request `id`: an Alink reply with that id (never an echo of the request). */
+export const replyWithId =
+  (id: string) =>
+  (message: ReceivedMessage): AlinkReply | undefined => {
+    const reply = decodeDevicePayload(AlinkReply, message.payload);
+    return E.isRight(reply) && reply.right.id === id ? reply.right : undefined;
+  };

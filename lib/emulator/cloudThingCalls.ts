@@ -1,4 +1,3 @@
-import * as E from 'fp-ts/Either';
 import { deviceTopics, type DeviceIdentity } from '../identity';
 import {
   AlinkReply,
@@ -11,10 +10,8 @@ import {
   type ThingModel,
   specOf,
 } from '../protocol';
-import { cloudRequest } from './cloudRequest';
+import { cloudRequest, replyWithId } from './cloudRequest';
 import type { CloudSide } from './CloudSide';
-import { decodeDevicePayload } from './decodeDevicePayload';
-import type { ReceivedMessage } from './emulatorEvent';
 import { ReplyTimeoutError, RrpcTimeoutError, TslViolationError } from './emulatorErrors';
 
 export interface SetDevicePropertyOptions {
@@ -54,14 +51,6 @@ export interface CloudThingCalls {
     options?: InvokeThingServiceOptions,
   ): Promise<AlinkReply>;
 }
-
-/** The device's reply to the request `id`: an Alink reply with that id (never an echo of the request). */
-const replyWithId =
-  (id: string) =>
-  (message: ReceivedMessage): AlinkReply | undefined => {
-    const reply = decodeDevicePayload(AlinkReply, message.payload);
-    return E.isRight(reply) && reply.right.id === id ? reply.right : undefined;
-  };
 
 export function cloudThingCalls(
   cloud: CloudSide,

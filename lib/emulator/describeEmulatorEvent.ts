@@ -52,6 +52,8 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
         `${event.change === 'added' ? 'added' : 'removed'} ${event.devices.map(nameOf).join(', ')} ` +
         `${event.change === 'added' ? 'to' : 'from'} the topology of gateway ${nameOf(event.gateway)}`
       );
+    case 'sub-devices-found':
+      return `gateway ${nameOf(event.gateway)} found ${event.devices.map(nameOf).join(', ')}`;
     case 'lifecycle':
       return `${nameOf(event.device)} ${event.change} in the console`;
     case 'raw-data': {

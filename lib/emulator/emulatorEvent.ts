@@ -153,6 +153,12 @@ export type EmulatorEvent =
       readonly devices: readonly DeviceIdentity[];
     }
   | {
+      /** A gateway reported sub-devices it found (`thing.list.found`), as the platform accepted them. */
+      readonly type: 'sub-devices-found';
+      readonly gateway: DeviceIdentity;
+      readonly devices: readonly DeviceIdentity[];
+    }
+  | {
       /** The console disabled a device, enabled it again, or deleted it (`disableThing`, `enableThing`, `deleteDevice`). */
       readonly type: 'lifecycle';
       readonly device: DeviceIdentity;
@@ -236,4 +242,10 @@ export type EmulatorEvent =
     };
 
 /** The cloud's calls to devices, named after the platform's server API (OpenAPI). */
-export type CloudCall = 'rrpc' | 'setDeviceProperty' | 'invokeThingService' | 'disableThing' | 'deleteDevice';
+export type CloudCall =
+  | 'rrpc'
+  | 'setDeviceProperty'
+  | 'invokeThingService'
+  | 'disableThing'
+  | 'deleteDevice'
+  | 'notifyAddThingTopo';

@@ -44,6 +44,7 @@ export type { CloudPayload } from './cloudPayloads';
 export type { Firmware, OtaReport, OtaUpgradeJob, OtaUpgradeJobOptions } from './cloudOta';
 export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from './cloudShadow';
 export type { CloudGatewayCalls } from './cloudGateway';
+export type { CloudFoundDevicesCalls, NotifyAddThingTopoOptions } from './cloudFoundDevices';
 export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
 export type { CloudLogCalls, DeviceLog } from './cloudLogs';
 export type { CloudFileCalls, DeviceFile, DeviceFileContent } from './cloudFiles';

@@ -45,7 +45,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * drive the emulator's cloud side: `Pub`, `PubBroadcast`, `RRpc`, `SetDeviceProperty`, `InvokeThingService`,
  * `QueryDevicePropertyStatus`, `QueryDevicePropertyData`, `GetDeviceShadow`, `UpdateDeviceShadow`,
  * `GetDeviceStatus`, `CreateOTAStaticUpgradeJob`, `QueryDeviceProp`, `SetDeviceDesiredProperty`,
- * `QueryDeviceDesiredProperty`, `GetThingTopo`, `RemoveThingTopo`, `GetThingModelTsl`, and the jobs' `CreateJob`,
+ * `QueryDeviceDesiredProperty`, `GetThingTopo`, `RemoveThingTopo`, `NotifyAddThingTopo`, `GetThingModelTsl`, and the jobs' `CreateJob`,
  * `QueryJob`, `CancelJob`, `QueryTask` and `ListTask`.
  * Parameters come in the query string or the body (form or JSON); the answer is JSON with `RequestId` and
  * `Success`, and `Code` and `ErrorMessage` when it failed. No signature is asked for.

@@ -17,6 +17,7 @@ import {
 import { startFileServer, type FileDownload, type ServedFile, type ServeFileOptions } from './fileServer';
 import { cloudConfig, type ConfigOptions, type ConfigPushReply, type ProductConfig } from './cloudConfig';
 import { cloudShadow, type CloudShadowCalls } from './cloudShadow';
+import { cloudFoundDevices, type CloudFoundDevicesCalls } from './cloudFoundDevices';
 import { cloudGateway, type CloudGatewayCalls } from './cloudGateway';
 import { Topology } from './topology';
 import { httpsBootstrap } from './httpsBootstrap';
@@ -133,6 +134,7 @@ export interface Emulator
     CloudThingQueries,
     CloudShadowCalls,
     CloudGatewayCalls,
+    CloudFoundDevicesCalls,
     CloudLifecycleCalls,
     CloudLogCalls,
     CloudFileCalls,
@@ -372,6 +374,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const thingCalls = cloudThingCalls(cloud, modelOf);
   const forwarding = forwardingRules(cloud, rules);
   const gateways = cloudGateway(cloud, registry, topology, broker);
+  const foundDevices = cloudFoundDevices(cloud, registry);
   const lifecycle = cloudLifecycle(cloud, registry, topology, broker, gateways);
 
   const urls = listeners.urls;
@@ -424,6 +427,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     getThingModelTsl: thingState.getThingModelTsl,
     getThingTopo: gateways.getThingTopo,
     removeThingTopo: gateways.removeThingTopo,
+    foundSubDevices: foundDevices.foundSubDevices,
+    notifyAddThingTopo: foundDevices.notifyAddThingTopo,
     disableThing: lifecycle.disableThing,
     enableThing: lifecycle.enableThing,
     deleteDevice: lifecycle.deleteDevice,
@@ -445,6 +450,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         deviceStreams.subscription.unsubscribe();
         shadow.subscription.unsubscribe();
         gateways.subscription.unsubscribe();
+        foundDevices.subscription.unsubscribe();
         config.subscription.unsubscribe();
         thingState.subscription.unsubscribe();
         thingBatches.unsubscribe();

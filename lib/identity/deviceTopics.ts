@@ -168,6 +168,15 @@ export interface DeviceTopics {
   readonly topoChange: string;
   /** Gateway → cloud: the answer to `topoChange`. */
   readonly topoChangeReply: string;
+  /**
+   * Gateway → cloud: sub-devices the gateway found (`thing.list.found`), for an application to choose which
+   * to add; its reply is `${listFound}_reply`.
+   */
+  readonly listFound: string;
+  /** Cloud → gateway: add these sub-devices to your topology (`thing.topo.add.notify`); answered on `topoAddNotifyReply`. */
+  readonly topoAddNotify: string;
+  /** Gateway → cloud: the answer to `topoAddNotify`. */
+  readonly topoAddNotifyReply: string;
   /** Gateway → cloud: register sub-devices and get their secrets (`thing.sub.register`). */
   readonly subRegister: string;
   /** Gateway → cloud: register sub-devices with their product's secret (`thing.proxy.provisioning.product_register`). */
@@ -269,6 +278,9 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     topoGet: `${thing}/topo/get`,
     topoChange: `${thing}/topo/change`,
     topoChangeReply: `${thing}/topo/change_reply`,
+    listFound: `${thing}/list/found`,
+    topoAddNotify: `${thing}/topo/add/notify`,
+    topoAddNotifyReply: `${thing}/topo/add/notify_reply`,
     subRegister: `${thing}/sub/register`,
     productRegister: `${thing}/proxy/provisioning/product_register`,
     combineLogin: `/ext/session/${device}/combine/login`,

@@ -18,12 +18,24 @@ export const GATEWAY_LIMITS = {
   onlinePerGateway: 2000,
 } as const;
 
+/** The codes the platform documents for the topology's requests, besides 460 (doc "管理拓扑关系"). */
+export const GATEWAY_CODES = {
+  /** `thing.topo.add`: a gateway cannot be its own sub-device. */
+  cannotAddSelf: 6402,
+  /** `thing.list.found`: a found sub-device's product does not exist. */
+  productNotFound: 6250,
+  /** `thing.list.found`: a found sub-device's name is not a device name (4–32 of `A-Za-z0-9-_@.:`). */
+  invalidDeviceName: 6280,
+} as const;
+
 /** The `method` of each gateway request. Login and logout (`/ext/session/…/combine/…`) carry none. */
 export const GATEWAY_METHODS = {
   topoAdd: 'thing.topo.add',
   topoDelete: 'thing.topo.delete',
   topoGet: 'thing.topo.get',
   topoChange: 'thing.topo.change',
+  listFound: 'thing.list.found',
+  topoAddNotify: 'thing.topo.add.notify',
   subRegister: 'thing.sub.register',
   productRegister: 'thing.proxy.provisioning.product_register',
   /** Cloud → sub-device: it was disabled, enabled again, or deleted (no params). */

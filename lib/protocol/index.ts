@@ -252,6 +252,7 @@ export {
   CombineLoginParams,
   combineLoginParams,
   combinePayload,
+  GATEWAY_CODES,
   GATEWAY_LIMITS,
   GATEWAY_METHODS,
   identitiesOf,

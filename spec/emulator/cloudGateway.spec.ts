@@ -413,4 +413,18 @@ describe('cloudGateway', () => {
       message: 'at most 30 sub-devices in one request',
     });
   });
+
+  it('should refuse a gateway that adds itself with 6402, as documented', async () => {
+    const gw = await connect(GW1);
+    const fields = {
+      productKey: GW1.productKey,
+      deviceName: GW1.deviceName,
+      clientId: `${GW1.productKey}&gw01`,
+      timestamp: '1700000000000',
+    };
+    const sign = subDeviceSign('hmacmd5', GW1.deviceSecret, fields);
+    const reply = await topoAdd(gw, GW1, [{ ...fields, signmethod: 'hmacMd5', sign }]);
+    expect(reply).toMatchObject({ code: 6402, message: 'a gateway cannot be its own sub-device' });
+    expect(cloud.getThingTopo(GW1)).toEqual([]);
+  });
 });
