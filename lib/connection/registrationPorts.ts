@@ -23,6 +23,17 @@ export interface HttpsPostRequest {
   readonly tls?: TlsOptions | undefined;
 }
 
+/** One HTTPS POST of any body. */
+export interface HttpsSendRequest {
+  readonly url: string;
+  readonly body: Uint8Array;
+  /** The `content-type` header. */
+  readonly contentType: string;
+  /** More headers (lowercase names). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly tls?: TlsOptions | undefined;
+}
+
 /** A message the server published. */
 export interface ExchangedMessage {
   readonly topic: string;

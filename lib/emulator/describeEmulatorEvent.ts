@@ -54,6 +54,11 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
       );
     case 'sub-devices-found':
       return `gateway ${nameOf(event.gateway)} found ${event.devices.map(nameOf).join(', ')}`;
+    case 'http-access': {
+      const who = event.device === undefined ? 'a device' : nameOf(event.device);
+      const what = event.action === 'auth' ? 'authenticated' : `posted on ${event.topic ?? '?'}`;
+      return `${who} ${what} over HTTPS: answered ${event.code}`;
+    }
     case 'lifecycle':
       return `${nameOf(event.device)} ${event.change} in the console`;
     case 'raw-data': {

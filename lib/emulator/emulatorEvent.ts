@@ -159,6 +159,17 @@ export type EmulatorEvent =
       readonly devices: readonly DeviceIdentity[];
     }
   | {
+      /**
+       * HTTPS device access: an authentication (`POST /auth`) or a message (`POST /topic/…`) and its answer's
+       * code (`HTTP_ACCESS_CODES`, 0 for success); `device` when the request named one the emulator could read.
+       */
+      readonly type: 'http-access';
+      readonly action: 'auth' | 'publish';
+      readonly code: number;
+      readonly device?: DeviceIdentity | undefined;
+      readonly topic?: string | undefined;
+    }
+  | {
       /** The console disabled a device, enabled it again, or deleted it (`disableThing`, `enableThing`, `deleteDevice`). */
       readonly type: 'lifecycle';
       readonly device: DeviceIdentity;

@@ -27,6 +27,8 @@ import { isDirectTopic, publishViolation, subscriptionRefusal, type PublishField
 /** The device side of the emulator: an aedes broker whose hooks apply the platform's rules. */
 export interface PlatformBroker {
   readonly received$: Observable<ReceivedMessage>;
+  /** Hands a device's message that came another way than MQTT (HTTPS access) to what listens, as its publish. */
+  receive(message: ReceivedMessage): void;
   readonly devices$: Observable<readonly OnlineDevice[]>;
   readonly events$: Observable<EmulatorEvent>;
   /**
@@ -453,11 +455,19 @@ export function platformBroker(
     if (listened) listeners.forEachMatch(packet.topic, (subscriber) => subscriber.next(message));
   });
 
+  /** A device's message that came another way than MQTT (HTTPS access): heard as its publish. */
+  const receive = (message: ReceivedMessage) => {
+    if (closed) return;
+    received$.next(message);
+    listeners.forEachMatch(message.topic, (subscriber) => subscriber.next(message));
+  };
+
   const send = (client: Client, packet: PublishPacket): Promise<void> =>
     new Promise((resolve, reject) => client.publish(packet, (error) => (error ? reject(error) : resolve())));
 
   return {
     received$: received$.asObservable(),
+    receive,
     devices$: devices$.asObservable(),
     events$: events$.asObservable(),
 

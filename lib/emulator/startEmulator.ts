@@ -5,7 +5,13 @@ import type { EmulatedProduct } from './authenticateDevice';
 import { deviceRegistry } from './deviceRegistry';
 import { forwardingRules, type ForwardingRule } from './forwardingRules';
 import { httpsRegistration } from './httpsRegistration';
-import { alinkRequest, BOOTSTRAP_NOTIFY_METHOD, BOOTSTRAP_PATH, messageIds } from '../protocol';
+import {
+  alinkRequest,
+  BOOTSTRAP_NOTIFY_METHOD,
+  BOOTSTRAP_PATH,
+  HTTP_ACCESS_LIMITS,
+  messageIds,
+} from '../protocol';
 import { encodePayload, type CloudPayload } from './cloudPayloads';
 import {
   cloudOta,
@@ -38,6 +44,7 @@ import { propertyStore } from './propertyStore';
 import type { EmulatorEvent, OnlineDevice, ReceivedMessage } from './emulatorEvent';
 import { EmulatorClosedError, PayloadTooLargeError } from './emulatorErrors';
 import { createCertificateAuthority, type KeyPair } from './certificates';
+import { httpsDeviceAccess } from './httpsDeviceAccess';
 import { startListeners, type Listeners } from './listeners';
 import { dataParsing } from './dataParser';
 import { rawDataCloud } from './cloudRawData';
@@ -120,6 +127,11 @@ export interface EmulatorOptions {
    * property, pack, history and batch posts); past it the earliest by time goes. Default: 1000.
    */
   readonly propertyHistoryLimit?: number | undefined;
+  /**
+   * How long a token of HTTPS device access (`POST /auth` on `urls.https`) is good for, on `clock`; a message
+   * posted with an older one is answered 20001. Default: 7 days, as documented.
+   */
+  readonly httpTokenValidityMs?: number | undefined;
 }
 
 export interface CloudPublishOptions {
@@ -268,6 +280,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     forwardingRules: rules = [],
     wrongDirection = 'close',
     clock = Date.now,
+    httpTokenValidityMs = HTTP_ACCESS_LIMITS.tokenValidityMs,
     bootstrap = 'mqtts',
   } = options;
   // Options that can be wrong are read before anything starts, so that nothing is left running.
@@ -300,6 +313,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ...(device ? { device } : {}),
       }),
   });
+  const httpAccess = httpsDeviceAccess(registry, {
+    now: clock,
+    tokenValidityMs: httpTokenValidityMs,
+    receive: (message) => broker.receive(message),
+    emit: (event) => cloudEvents$.next(event),
+  });
   // The listener's address, known once the listeners are up (no request comes before).
   const answerBootstrap = httpsBootstrap(registry, () => ({
     host,
@@ -311,8 +330,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       ports: { mqtt: requestedPort, mqtts: ports.mqtts ?? 0, ws: ports.ws ?? 0, wss: ports.wss ?? 0 },
       certificate: tls,
       handle: (stream, transport) => broker.handle(stream, transport),
-      request: (request, response) =>
-        pathOf(request) === BOOTSTRAP_PATH ? answerBootstrap(request, response) : register(request, response),
+      request: (request, response) => {
+        if (httpAccess(request, response)) return;
+        if (pathOf(request) === BOOTSTRAP_PATH) answerBootstrap(request, response);
+        else register(request, response);
+      },
     });
   } catch (error) {
     await broker.close();

@@ -290,3 +290,19 @@ export {
   bootstrapReplyPayload,
   type BootstrapFields,
 } from './bootstrapPayloads';
+export {
+  HTTP_ACCESS_CODES,
+  HTTP_ACCESS_LIMITS,
+  HTTP_ACCESS_PATHS,
+  HTTP_ACCESS_URL,
+  HTTP_TOKEN_CODES,
+  HttpAccessAnswer,
+  httpAccessAnswer,
+  HttpAuthRequest,
+  httpAuthRequest,
+  httpAuthSign,
+  HttpAuthInfo,
+  httpMessageIdOf,
+  type HttpAuthFields,
+  type HttpSignMethod,
+} from './httpAccessPayloads';

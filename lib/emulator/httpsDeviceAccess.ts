@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as E from 'fp-ts/Either';
+import type { DeviceIdentity } from '../identity';
+import { parseJson } from '../json/parseJson';
+import {
+  HTTP_ACCESS_CODES,
+  HTTP_ACCESS_LIMITS,
+  HTTP_ACCESS_PATHS,
+  httpAccessAnswer,
+  HttpAuthRequest,
+  httpAuthSign,
+  type HttpSignMethod,
+} from '../protocol';
+import type { DeviceRegistry } from './deviceRegistry';
+import type { EmulatorEvent, ReceivedMessage } from './emulatorEvent';
+import { answerJson, pathOf } from './formRequests';
+import { publishViolation } from './topicRules';
+import { topicPermissions } from './topicPermissions';
+
+export interface HttpsDeviceAccessOptions {
+  /** The platform's clock, in ms since the epoch. */
+  readonly now: () => number;
+  /** How long a token is good for. */
+  readonly tokenValidityMs: number;
+  /** A message a device posted, handed to the platform as a device's publish. */
+  receive(message: ReceivedMessage): void;
+  emit(event: EmulatorEvent): void;
+}
+
+interface Token {
+  readonly device: DeviceIdentity;
+  readonly clientId: string;
+  readonly issuedAt: number;
+}
+
+const SIGN_METHODS: readonly HttpSignMethod[] = ['hmacmd5', 'hmacsha1'];
+/** A body is read up to the largest message; past it the request is answered 10001 and dropped. */
+const MAX_BODY_BYTES = HTTP_ACCESS_LIMITS.payloadBytes;
+
+/** Reads a body up to `MAX_BODY_BYTES`; `undefined` past it. */
+function readBody(request: IncomingMessage, read: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  });
+  request.on('end', () => read(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+}
+
+const contentTypeOf = (request: IncomingMessage) =>
+  (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+
+/**
+ * HTTPS device access (`POST /auth`, then `POST /topic/${topic}` with the token in a `password` header), as the
+ * platform documents it: a device authenticates with its secret (hmacmd5 or hmacsha1, a `timestamp` within 15
+ * minutes when it gives one) and gets a token; each message it posts on a topic it may publish on is handed to
+ * the platform as its publish. The answers are `{code, message, info}`, 0 for success. Tokens are never in
+ * events.
+ */
+export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDeviceAccessOptions) {
+  const { now, tokenValidityMs, receive, emit } = options;
+  const tokens = new Map<string, Token>();
+
+  const answer = (response: ServerResponse, code: number, message: string, info?: Record<string, unknown>) =>
+    answerJson(response, httpAccessAnswer(code, message, info));
+
+  /** Why an authentication is refused, or `undefined`. */
+  function refusalOf(request: HttpAuthRequest): string | undefined {
+    const device = { productKey: request.productKey, deviceName: request.deviceName };
+    const method = (request.signmethod ?? 'hmacmd5').toLowerCase() as HttpSignMethod;
+    if (!SIGN_METHODS.includes(method)) return `sign method ${request.signmethod} is not hmacmd5 or hmacsha1`;
+    const secret = registry.isKnown(device) ? registry.secretOf(device) : undefined;
+    if (secret === undefined) return `the device ${device.productKey}/${device.deviceName} does not exist`;
+    if (registry.isDisabled(device))
+      return `the device ${device.productKey}/${device.deviceName} is disabled`;
+    if (
+      request.timestamp !== undefined &&
+      Math.abs(now() - Number(request.timestamp)) > HTTP_ACCESS_LIMITS.timestampWindowMs
+    )
+      return 'the timestamp is more than 15 minutes away';
+    return httpAuthSign(method, secret, request) === request.sign.toLowerCase()
+      ? undefined
+      : 'the sign does not match';
+  }
+
+  function auth(request: IncomingMessage, response: ServerResponse): void {
+    readBody(request, (body) => {
+      const report = (code: number, device?: DeviceIdentity) =>
+        emit({ type: 'http-access', action: 'auth', code, ...(device === undefined ? {} : { device }) });
+      let json: unknown;
+      try {
+        json =
+          body === undefined || contentTypeOf(request) !== 'application/json'
+            ? undefined
+            : parseJson(body.toString('utf8'));
+      } catch {
+        json = undefined;
+      }
+      const decoded = HttpAuthRequest.decode(json);
+      if (E.isLeft(decoded)) {
+        report(HTTP_ACCESS_CODES.paramError);
+        answer(
+          response,
+          HTTP_ACCESS_CODES.paramError,
+          'param error: a JSON body with productKey, deviceName, clientId and sign',
+        );
+        return;
+      }
+      const { productKey, deviceName, clientId } = decoded.right;
+      const device = { productKey, deviceName };
+      const refusal = refusalOf(decoded.right);
+      if (refusal !== undefined) {
+        report(HTTP_ACCESS_CODES.authCheckError, device);
+        answer(response, HTTP_ACCESS_CODES.authCheckError, `auth check error: ${refusal}`);
+        return;
+      }
+      const token = randomBytes(16).toString('hex');
+      tokens.set(token, { device, clientId, issuedAt: now() });
+      report(HTTP_ACCESS_CODES.success, device);
+      answer(response, HTTP_ACCESS_CODES.success, 'success', { token });
+    });
+  }
+
+  function publish(request: IncomingMessage, response: ServerResponse, topic: string): void {
+    readBody(request, (body) => {
+      const password = request.headers['password'];
+      const token = typeof password === 'string' ? tokens.get(password) : undefined;
+      const refuse = (code: number, message: string, device?: DeviceIdentity) => {
+        emit({
+          type: 'http-access',
+          action: 'publish',
+          code,
+          topic,
+          ...(device === undefined ? {} : { device }),
+        });
+        answer(response, code, message);
+      };
+      if (typeof password !== 'string' || password === '')
+        return refuse(HTTP_ACCESS_CODES.tokenNull, 'token is null');
+      if (token === undefined) return refuse(HTTP_ACCESS_CODES.checkTokenError, 'check token error');
+      const { device, clientId } = token;
+      if (
+        now() - token.issuedAt > tokenValidityMs ||
+        !registry.isKnown(device) ||
+        registry.isDisabled(device)
+      ) {
+        tokens.delete(password);
+        return refuse(HTTP_ACCESS_CODES.tokenExpired, 'token is expired', device);
+      }
+      if (contentTypeOf(request) !== 'application/octet-stream' || body === undefined)
+        return refuse(
+          HTTP_ACCESS_CODES.paramError,
+          'param error: an application/octet-stream body of 128 KB at most',
+          device,
+        );
+      const permissions = topicPermissions(device, registry.product(device.productKey)?.topicClasses);
+      const fields = { topic, qos: 0, retain: false, payloadBytes: body.length };
+      const violation = publishViolation(device, fields, HTTP_ACCESS_LIMITS.payloadBytes, permissions);
+      if (violation !== undefined)
+        return refuse(
+          HTTP_ACCESS_CODES.publishError,
+          `publish message error: ${violation} on ${topic}`,
+          device,
+        );
+      const messageId = `${now()}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+      receive({ ...device, clientId, topic, payload: body, qos: 0 });
+      emit({ type: 'http-access', action: 'publish', code: HTTP_ACCESS_CODES.success, topic, device });
+      // The id as digits, not a JSON number: it is past 2^53, as the platform's.
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(`{"code":0,"message":"success","info":{"messageId":${messageId}}}`);
+    });
+  }
+
+  /** Answers `POST /auth` and `POST /topic/…`; `false` for any other request, left to the caller. */
+  return (request: IncomingMessage, response: ServerResponse): boolean => {
+    const path = pathOf(request);
+    if (path === undefined) return false;
+    const isTopic = path.startsWith(`${HTTP_ACCESS_PATHS.topic}/`);
+    if (path !== HTTP_ACCESS_PATHS.auth && !isTopic) return false;
+    if (request.method !== 'POST') {
+      response.writeHead(405).end();
+      return true;
+    }
+    if (!isTopic) {
+      auth(request, response);
+      return true;
+    }
+    let topic: string;
+    try {
+      topic = decodeURIComponent(path.slice(HTTP_ACCESS_PATHS.topic.length));
+    } catch {
+      answer(
+        response,
+        HTTP_ACCESS_CODES.paramError,
+        'param error: the topic in the path is not percent-encoded UTF-8',
+      );
+      return true;
+    }
+    publish(request, response, topic);
+    return true;
+  };
+}
