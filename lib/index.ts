@@ -20,6 +20,7 @@ export {
   type ExchangedMessage,
   type HttpsAnswer,
   type HttpsPostRequest,
+  type HttpsSendRequest,
   type MqttExchangeRequest,
   type PacketTap,
   type RegistrationPortOverrides,
@@ -294,6 +295,16 @@ export {
   type BootstrapFailure,
   type BootstrapOptions,
 } from './alink';
+// HTTPS device access: a device that only reports, over HTTPS instead of MQTT
+export {
+  createHttpDevice,
+  type HttpDevice,
+  type HttpDeviceOptions,
+  type HttpMessage,
+  type HttpPublishFailure,
+  type HttpPublishReceipt,
+} from './alink';
+export { HTTP_ACCESS_CODES, HTTP_ACCESS_LIMITS, HTTP_ACCESS_URL, type HttpSignMethod } from './protocol';
 // gateways: the topology of sub-devices, their logins, and each sub-device as a device of its own
 export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './alink';
 export {

@@ -124,6 +124,14 @@ export {
   type BootstrapFailure,
   type BootstrapOptions,
 } from './bootstrap';
+export {
+  createHttpDevice,
+  type HttpDevice,
+  type HttpDeviceOptions,
+  type HttpMessage,
+  type HttpPublishFailure,
+  type HttpPublishReceipt,
+} from './createHttpDevice';
 export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './serveLifecycle';
 export { createLogReport, type LogLine, type LogReport, type LogReportOptions } from './createLogReport';
 export {

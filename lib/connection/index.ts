@@ -40,6 +40,7 @@ export type {
   ExchangedMessage,
   HttpsAnswer,
   HttpsPostRequest,
+  HttpsSendRequest,
   MqttExchangeRequest,
   RegistrationPortOverrides,
   RegistrationPorts,

@@ -1,0 +1,126 @@
+// The cloud side of HTTPS device access, driven by plain HTTPS requests written as the platform documents
+// them (doc "HTTP连接通信"): POST /auth with JSON, POST /topic/${topic} with the token in `password`.
+import { lastValueFrom } from 'rxjs';
+import { httpsSend } from '../../lib/connection/httpsSend';
+import { startEmulator, type Emulator } from '../../lib/emulator';
+
+const PK = 'a1HttpPK001';
+const METER = { productKey: PK, deviceName: 'meter01', deviceSecret: 'meter-secret-01' };
+
+describe('httpsDeviceAccess', () => {
+  let cloud: Emulator;
+  const now = 1_700_000_000_000;
+
+  beforeEach(async () => {
+    cloud = await startEmulator({
+      products: [
+        {
+          productKey: PK,
+          topicClasses: [{ topic: 'user/update', access: 'pub' }],
+          devices: [METER, { deviceName: 'meter02', deviceSecret: 'meter-secret-02' }],
+        },
+      ],
+      clock: () => now,
+    });
+  });
+
+  afterEach(() => cloud.close());
+
+  const send = (
+    path: string,
+    body: string | Uint8Array,
+    contentType: string,
+    headers?: Record<string, string>,
+  ) =>
+    lastValueFrom(
+      httpsSend({
+        url: `${cloud.urls.https}${path}`,
+        body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
+        contentType,
+        ...(headers === undefined ? {} : { headers }),
+        tls: { ca: cloud.ca },
+      }),
+    ).then(({ status, body: answer }): Record<string, unknown> => ({
+      status,
+      ...(JSON.parse(answer.toString()) as object),
+    }));
+
+  const token = async () => {
+    const { createHmac } = await import('node:crypto');
+    const content = `clientIdsn-1deviceNamemeter01productKey${PK}timestamp${now}`;
+    const sign = createHmac('sha1', METER.deviceSecret).update(content).digest('hex').toUpperCase();
+    const body = JSON.stringify({
+      version: 'default',
+      clientId: 'sn-1',
+      signmethod: 'hmacsha1',
+      sign,
+      productKey: PK,
+      deviceName: 'meter01',
+      timestamp: String(now),
+    });
+    const answer = await send('/auth', body, 'application/json');
+    expect(answer).toMatchObject({
+      status: 200,
+      code: 0,
+      message: 'success',
+      info: { token: expect.any(String) },
+    });
+    return (answer['info'] as { token: string }).token;
+  };
+
+  it('should take the documented authentication (an upper-case sign too) and a post with its token', async () => {
+    const password = await token();
+    const posted = await send(`/topic/${PK}/meter01/user/update`, 'hello', 'application/octet-stream', {
+      password,
+    });
+    expect(posted).toMatchObject({
+      status: 200,
+      code: 0,
+      message: 'success',
+      info: { messageId: expect.any(Number) },
+    });
+  });
+
+  it.each<[string, string, string, Record<string, string> | undefined, number]>([
+    ['no token', `/topic/${PK}/meter01/user/update`, 'application/octet-stream', undefined, 20002],
+    [
+      'a token it never gave',
+      `/topic/${PK}/meter01/user/update`,
+      'application/octet-stream',
+      { password: 'f00' },
+      20003,
+    ],
+    ['a form body', `/topic/${PK}/meter01/user/update`, 'application/x-www-form-urlencoded', {}, 10001],
+    ["another device's topic", `/topic/${PK}/meter02/user/update`, 'application/octet-stream', {}, 30001],
+  ])('should answer a post with %s with its code', async (_name, path, contentType, headers, code) => {
+    const password = await token();
+    const withToken = headers === undefined ? undefined : { password, ...headers };
+    expect(await send(path, 'x', contentType, withToken)).toMatchObject({ status: 200, code });
+  });
+
+  it('should answer an authentication that is no JSON object of the fields with 10001, and a GET with 405', async () => {
+    expect(await send('/auth', 'productKey=x', 'application/x-www-form-urlencoded')).toMatchObject({
+      code: 10001,
+    });
+    expect(await send('/auth', '{"productKey":"x"}', 'application/json')).toMatchObject({ code: 10001 });
+    expect(await send('/auth', '{', 'application/json')).toMatchObject({ code: 10001 });
+    const { get } = await import('node:https');
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      get(`${cloud.urls.https}/auth`, { ca: cloud.ca }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject),
+    );
+    expect(status).toBe(405);
+  });
+
+  it('should answer a message over 128 KB with 10001', async () => {
+    const password = await token();
+    const big = new Uint8Array(128 * 1024 + 1);
+    expect(
+      await send(`/topic/${PK}/meter01/user/update`, big, 'application/octet-stream', { password }),
+    ).toMatchObject({
+      code: 10001,
+    });
+  });
+});
