@@ -46,14 +46,19 @@ describe('compressedDevice', () => {
     const { device, sent } = fakeAlinkDevice();
     const text = JSON.stringify({ text: 'abc '.repeat(500) });
     compressedDevice(device, compression).publish({ topic: topics.propertyPost, payload: text }).subscribe();
-    compressedDevice(device, { ...compression, level: 9 }).publish({ topic: topics.propertyPost, payload: text }).subscribe();
+    compressedDevice(device, { ...compression, level: 9 })
+      .publish({ topic: topics.propertyPost, payload: text })
+      .subscribe();
     expect(Buffer.from(sent[0]!.payload as Uint8Array)).toEqual(gzipSync(text, { level: 1 }));
     expect(Buffer.from(sent[1]!.payload as Uint8Array)).toEqual(gzipSync(text, { level: 9 }));
   });
 
   it('should publish once per subscription, nothing before it (cold)', () => {
     const { device, calls } = fakeAlinkDevice();
-    const publish = compressedDevice(device, compression).publish({ topic: topics.propertyPost, payload: '{}' });
+    const publish = compressedDevice(device, compression).publish({
+      topic: topics.propertyPost,
+      payload: '{}',
+    });
     expect(calls).toEqual([]);
     publish.subscribe();
     publish.subscribe();
@@ -144,7 +149,10 @@ describe('compressedDevice', () => {
         gunzip: (data, maxBytes) => node.gunzip(data, maxBytes).pipe(delay(5)),
       };
       const plain = inbound(topics.propertyPostReply, { id: '1', code: 200 });
-      const messages: Observable<InboundMessage> = hot('-ab', { a: zipped(topics.propertySet, set), b: plain });
+      const messages: Observable<InboundMessage> = hot('-ab', {
+        a: zipped(topics.propertySet, set),
+        b: plain,
+      });
       const { device } = fakeAlinkDevice({ messages });
       const compressed = compressedDevice(device, { ...compression, port: slow });
       expectObservable(compressed.messages$.pipe(map(jsonOf))).toBe('------(ab)', {
@@ -170,7 +178,9 @@ describe('compressedDevice', () => {
       const a = zipped(topics.propertySet, set);
       const messages = hot('-a', { a });
       const { device } = fakeAlinkDevice({ messages });
-      expectObservable(compressedDevice(device, { uplink: [topics.propertyPost] }).messages$).toBe('-a', { a });
+      expectObservable(compressedDevice(device, { uplink: [topics.propertyPost] }).messages$).toBe('-a', {
+        a,
+      });
     });
   });
 

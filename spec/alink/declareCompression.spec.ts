@@ -52,7 +52,10 @@ describe('declareCompression', () => {
         a: E.right({ ...compression, message: 'success' }),
       });
       scheduler.flush();
-      expect(calls).toEqual([`observe ${topics.codecTopicUpdateReply} qos 1`, `publish ${topics.codecTopicUpdate}`]);
+      expect(calls).toEqual([
+        `observe ${topics.codecTopicUpdateReply} qos 1`,
+        `publish ${topics.codecTopicUpdate}`,
+      ]);
       expect(sent[0]?.qos).toBe(1);
       expect(JSON.parse(String(sent[0]?.payload))).toEqual({
         id: idOf(sent[0]),
@@ -108,7 +111,12 @@ describe('declareCompression', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const { device } = answering(cold('c', states), () => ({ id: '4294967295', code: 200 }));
       expectObservable(declareCompression(device, { ...compression, timeoutMs: 500 })).toBe('500ms a', {
-        a: E.left({ _tag: 'TimeoutFailure', topic: topics.codecTopicUpdate, id: expect.any(String), timeoutMs: 500 }),
+        a: E.left({
+          _tag: 'TimeoutFailure',
+          topic: topics.codecTopicUpdate,
+          id: expect.any(String),
+          timeoutMs: 500,
+        }),
       });
     });
   });

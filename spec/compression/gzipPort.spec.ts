@@ -57,7 +57,9 @@ describe.each([
 describe('gzipPort', () => {
   it('should compress at the level asked for, as zlib does', async () => {
     for (const level of [1, 9]) {
-      expect(Buffer.from(await firstValueFrom(gzipPort().gzip(json, level)))).toEqual(gzipSync(json, { level }));
+      expect(Buffer.from(await firstValueFrom(gzipPort().gzip(json, level)))).toEqual(
+        gzipSync(json, { level }),
+      );
     }
   });
 
