@@ -63,7 +63,8 @@ export const CompressionUpdateReply = t.intersection(
 export type CompressionUpdateReply = t.TypeOf<typeof CompressionUpdateReply>;
 
 /** Whether a declaration may name `topic`: a complete topic, no wildcard (the platform takes no filter). */
-export const isCompressionTopic = (topic: string): boolean => topic !== '' && !/[+#\u0000]/.test(topic);
+export const isCompressionTopic = (topic: string): boolean =>
+  topic !== '' && !/[+#]/.test(topic) && !topic.includes('\u0000');
 
 /** The topics of a declaration by direction, each a complete topic (no wildcards). */
 export interface CompressionTopics {

@@ -19,7 +19,7 @@ import { declareCompression } from '../../lib/alink/declareCompression';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
 import type { InboundMessage } from '../../lib/connection/messages';
 import type { EmulatorEvent } from '../../lib/emulator';
-import { connected, emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
+import { emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
 
 type Event<T extends EmulatorEvent['type']> = Extract<EmulatorEvent, { type: T }>;
 const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
