@@ -1,4 +1,4 @@
-import { shareMessageIds, MAX_MESSAGE_ID, messageIds, nextMessageId } from '../../lib/protocol';
+import { MAX_MESSAGE_ID, messageIds, nextMessageId, shareMessageIds } from '../../lib/protocol';
 
 describe('messageIds', () => {
   it('should count up from the start, as strings of digits', () => {
