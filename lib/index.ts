@@ -245,6 +245,20 @@ export {
   type UploadProgress,
 } from './alink';
 
+// message compression: declared topics carry gzip payloads, compressed and decompressed on the device
+export {
+  compressedDevice,
+  declareCompression,
+  type CompressedDevice,
+  type CompressedDeviceOptions,
+  type CompressionDeclared,
+  type CompressionTopicsOptions,
+  type DeclareCompressionOptions,
+  type DecompressionFailure,
+} from './alink';
+export { gzipPort, type CompressionPort, type GunzipRefusal } from './compression';
+export { COMPRESSION_LIMITS, GZIP_LEVELS, type CompressionTopics } from './protocol';
+
 // device jobs ("task management"): the tasks of the cloud's jobs, pushed or asked for, run and reported
 export {
   createJobs,

@@ -160,3 +160,15 @@ export {
   type FileDownloadFailure,
 } from './downloadFile';
 export type { OtaMqttDownloadOptions } from './ota/mqttFirmwareDownload';
+export {
+  declareCompression,
+  type CompressionDeclared,
+  type DeclareCompressionOptions,
+} from './declareCompression';
+export {
+  compressedDevice,
+  type CompressedDevice,
+  type CompressedDeviceOptions,
+  type DecompressionFailure,
+} from './compressedDevice';
+export type { CompressionTopicsOptions } from './compressionTopics';

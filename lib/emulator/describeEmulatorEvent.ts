@@ -100,6 +100,14 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
       const how = event.fault === undefined ? 'complete' : `${event.fault} (fault)`;
       return `${nameOf(event.device)} file download ${what}, ${event.size} bytes: ${how}`;
     }
+    case 'compression': {
+      if (event.code !== 200)
+        return `${nameOf(event.device)} compression refused ${event.code}: ${event.message ?? ''}`;
+      const list = (topics: readonly string[]) => (topics.length === 0 ? 'none' : topics.join(', '));
+      return `${nameOf(event.device)} compression declared: uplink ${list(event.uplink)}; downlink ${list(event.downlink)}`;
+    }
+    case 'decompression-failed':
+      return `${nameOf(event.device)} sent ${event.bytes} bytes on ${event.topic} that did not gunzip (${event.reason}): dropped`;
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +

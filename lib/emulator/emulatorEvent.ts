@@ -241,6 +241,31 @@ export type EmulatorEvent =
       readonly message?: string | undefined;
     }
   | {
+      /**
+       * A device declared which of its topics carry gzip (`codec/topic/update`): `code` 200, the emulator
+       * keeps these topics (in place of those it had); otherwise it refused them (`message` says why) and
+       * keeps what it had.
+       */
+      readonly type: 'compression';
+      readonly device: DeviceIdentity;
+      readonly code: number;
+      /** What the device compresses (the platform decompresses). */
+      readonly uplink: readonly string[];
+      /** What the platform compresses for the device. */
+      readonly downlink: readonly string[];
+      readonly message?: string | undefined;
+    }
+  | {
+      /** A payload on a topic the device declared compressed that did not gunzip: dropped, not handed on. */
+      readonly type: 'decompression-failed';
+      readonly device: DeviceIdentity;
+      readonly topic: string;
+      /** No gzip (or a damaged one), or it would gunzip to more than 1 MiB. */
+      readonly reason: 'not-gzip' | 'too-large';
+      /** The size of the payload as it came. */
+      readonly bytes: number;
+    }
+  | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */
       readonly type: 'call';
       readonly call: CloudCall;

@@ -104,6 +104,12 @@ export interface BrokerRules {
   readonly wrongDirection: 'close' | 'drop';
   /** The gateways' sub-devices: a gateway's publish for one that is not logged in gets error 520. */
   readonly topology?: Topology | undefined;
+  /**
+   * A device's payload as the cloud is to hear it (gunzipped on a topic declared compressed), or `undefined`
+   * to drop it. Default: as it came.
+   */
+  readonly inbound?:
+    ((device: DeviceIdentity, topic: string, payload: Buffer) => Buffer | undefined) | undefined;
 }
 
 /** Where a dropped publish goes: a `$` topic no device can subscribe to, and no wildcard filter reaches. */
@@ -130,7 +136,7 @@ export function sessionKey(clientId: string, username: string | undefined): stri
 export function platformBroker(
   createBroker: CreateBroker,
   registry: DeviceRegistry,
-  { maxPayloadBytes, forwardDevicePublishes, wrongDirection, topology }: BrokerRules,
+  { maxPayloadBytes, forwardDevicePublishes, wrongDirection, topology, inbound }: BrokerRules,
 ): PlatformBroker {
   const received$ = new Subject<ReceivedMessage>();
   const devices$ = new BehaviorSubject<readonly OnlineDevice[]>([]);
@@ -441,7 +447,9 @@ export function platformBroker(
     if (client !== null && subSessions.carries(client) && !isInDeviceNamespace(device, packet.topic)) {
       device = subSessions.forTopic(client, packet.topic)?.device ?? device;
     }
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const raw = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const payload = inbound === undefined ? raw : inbound(device, packet.topic, raw);
+    if (payload === undefined) return;
     const { productKey, deviceName, clientId } = device;
     const message: ReceivedMessage = {
       productKey,

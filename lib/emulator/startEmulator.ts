@@ -53,6 +53,7 @@ import { loadAedes } from './loadAedes';
 import { describeCloudPublish } from './describeEmulatorEvent';
 import { emulatorLog, logEmulator } from './logEmulator';
 import { platformBroker } from './platformBroker';
+import { cloudCompression } from './cloudCompression';
 
 /** A server certificate for the emulator's TLS listeners, and the authority that signed it. */
 export interface EmulatorTlsOptions extends KeyPair {
@@ -169,7 +170,10 @@ export interface Emulator
   };
   /** PEM of the certificate authority behind the TLS listeners: `tls: { ca: emulator.ca }`. */
   readonly ca: string;
-  /** Every PUBLISH devices send. Hot; completes on close. */
+  /**
+   * Every PUBLISH devices send, as the platform hands it on: gunzipped on a topic the device declared
+   * compressed (`codec/topic/update`). Hot; completes on close.
+   */
   readonly received$: Observable<ReceivedMessage>;
   /** Devices online now: replays the current list, then each change. Completes on close. */
   readonly devices$: Observable<readonly OnlineDevice[]>;
@@ -180,7 +184,8 @@ export interface Emulator
   readonly events$: Observable<EmulatorEvent>;
   /**
    * Publishes to devices as the platform. Topics of system RRPC, product broadcast and `/ext/rrpc/` go
-   * straight to the device they belong to, subscribed or not; any other topic reaches the subscribers.
+   * straight to the device they belong to, subscribed or not; any other topic reaches the subscribers. On a
+   * topic the device declared compressed, the payload goes as its gzip (`maxPayloadBytes` counts those bytes).
    * Rejects with `PayloadTooLargeError` over `maxPayloadBytes`, `EmulatorClosedError` after close.
    */
   publish(topic: string, payload: CloudPayload, options?: CloudPublishOptions): Promise<void>;
@@ -294,13 +299,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const createBroker = await loadAedes();
   const registry = deviceRegistry(products, options.secretStore);
   const topology = new Topology();
+  const cloudEvents$ = new Subject<EmulatorEvent>();
+  // Closest to the wire: every service, data parsing included, hears and sends payloads uncompressed.
+  const compression = cloudCompression((event) => cloudEvents$.next(event));
   const broker = platformBroker(createBroker, registry, {
     maxPayloadBytes,
     forwardDevicePublishes,
     wrongDirection,
     topology,
+    inbound: compression.inbound,
   });
-  const cloudEvents$ = new Subject<EmulatorEvent>();
   const tls = emulatorTls(options.tls, host);
   let listeners: Listeners | undefined;
   const register = httpsRegistration(registry, {
@@ -355,9 +363,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (closing !== undefined) throw new EmulatorClosedError();
     const publishable = topic !== '' && !/[+#]/.test(topic) && !topic.includes('\u0000');
     if (!publishable) throw new TypeError(`not a topic to publish to: ${topic}`);
-    const bytes = encodePayload(payload);
+    const plain = encodePayload(payload);
+    const bytes = compression.outbound(topic, plain);
     if (bytes.length > maxPayloadBytes) throw new PayloadTooLargeError(topic, bytes.length, maxPayloadBytes);
-    if (emulatorLog.enabled) emulatorLog('%s', describeCloudPublish(topic, bytes, qos));
+    if (emulatorLog.enabled) emulatorLog('%s', describeCloudPublish(topic, plain, qos));
     await broker.deliver(topic, bytes, qos);
   }
 
@@ -381,6 +390,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const cloud = rawData?.cloud ?? platform;
   // Each platform service is a file of its own; the emulator composes them.
   const services = cloudServices(cloud);
+  const compressing = compression.serve(platform);
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
   const deviceLogs = cloudLogs(cloud);
@@ -463,6 +473,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         await listenersClosed;
         await files.close();
         ntp.unsubscribe();
+        compressing.unsubscribe();
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
         deviceLogs.subscription.unsubscribe();

@@ -144,6 +144,12 @@ export interface DeviceTopics {
   readonly userTopic: (suffix: string) => string;
   /** Cloud → device: errors the platform reports about this device. */
   readonly error: string;
+  /**
+   * Device → cloud: declare which topics carry gzip payloads, either way (`codec/topic/update`); answered on
+   * `codecTopicUpdateReply`.
+   */
+  readonly codecTopicUpdate: string;
+  readonly codecTopicUpdateReply: string;
   /** Cloud → device: bootstrap again (`thing.bootstrap.notify`, `cmd` 0); answered on `bootstrapNotifyReply`. */
   readonly bootstrapNotify: string;
   /** Device → cloud: the answer to `bootstrapNotify`. */
@@ -265,6 +271,8 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     broadcastRequest: (messageId) => `${sys}/broadcast/request/${messageId}`,
     userTopic: (suffix) => `/${device}/user/${suffix}`,
     error: `/ext/error/${device}`,
+    codecTopicUpdate: `${sys}/codec/topic/update`,
+    codecTopicUpdateReply: `${sys}/codec/topic/update_reply`,
     bootstrapNotify: `${thing}/bootstrap/notify`,
     bootstrapNotifyReply: `${thing}/bootstrap/notify_reply`,
     disable: `${thing}/disable`,

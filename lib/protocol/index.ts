@@ -19,7 +19,7 @@ export {
   type AlinkRequestPayload,
 } from './alinkMessage';
 export { DIGEST_HEX_LENGTH, DigestMethod, DigitString, NumberFromStringOrNumber, preview } from './lenient';
-export { MAX_MESSAGE_ID, messageIds, nextMessageId } from './messageIds';
+export { MAX_MESSAGE_ID, messageIds, nextMessageId, shareMessageIds } from './messageIds';
 export {
   OTA_FAILURE_STEPS,
   OTA_FIRMWARE_GET_METHOD,
@@ -306,3 +306,18 @@ export {
   type HttpAuthFields,
   type HttpSignMethod,
 } from './httpAccessPayloads';
+export {
+  COMPRESSION_FORMAT,
+  COMPRESSION_LIMITS,
+  CompressionEntry,
+  compressionEntries,
+  CompressionOperation,
+  compressionTopicsOf,
+  CompressionUpdate,
+  compressionUpdate,
+  CompressionUpdateReply,
+  compressionUpdateReply,
+  GZIP_LEVELS,
+  isCompressionTopic,
+  type CompressionTopics,
+} from './compressionPayloads';

@@ -27,10 +27,22 @@ const perDevice = new WeakMap<object, () => string>();
  * that ids are unique per device whichever service sends.
  */
 export function nextMessageId(device: object): string {
+  return sequenceOf(device)();
+}
+
+function sequenceOf(device: object): () => string {
   let next = perDevice.get(device);
   if (next === undefined) {
     next = messageIds();
     perDevice.set(device, next);
   }
-  return next();
+  return next;
+}
+
+/**
+ * Makes `alias` draw its message ids from the sequence of `device`: a wrapper of a device (one that
+ * compresses its payloads, say) that services take in its place, so that ids stay unique per device.
+ */
+export function shareMessageIds(alias: object, device: object): void {
+  perDevice.set(alias, sequenceOf(device));
 }

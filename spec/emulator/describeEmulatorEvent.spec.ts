@@ -114,6 +114,38 @@ describe('describeEmulatorEvent', () => {
     ],
     [
       {
+        type: 'compression',
+        device,
+        code: 200,
+        uplink: ['/sys/a1TestPK001/dev01/thing/event/property/post'],
+        downlink: [],
+      },
+      'a1TestPK001/dev01 compression declared: uplink /sys/a1TestPK001/dev01/thing/event/property/post; downlink none',
+    ],
+    [
+      {
+        type: 'compression',
+        device,
+        code: 460,
+        uplink: [],
+        downlink: ['/sys/a1TestPK001/dev01/thing/service/+'],
+        message:
+          'request parameter error: "/sys/a1TestPK001/dev01/thing/service/+" is no complete topic (no wildcards)',
+      },
+      'a1TestPK001/dev01 compression refused 460: request parameter error: "/sys/a1TestPK001/dev01/thing/service/+" is no complete topic (no wildcards)',
+    ],
+    [
+      {
+        type: 'decompression-failed',
+        device,
+        topic: '/a1TestPK001/dev01/user/update',
+        reason: 'not-gzip',
+        bytes: 12,
+      },
+      'a1TestPK001/dev01 sent 12 bytes on /a1TestPK001/dev01/user/update that did not gunzip (not-gzip): dropped',
+    ],
+    [
+      {
         type: 'call',
         call: 'rrpc',
         device,

@@ -27,6 +27,8 @@ const SYSTEM_TOPICS: readonly [string, 'pub' | 'sub'][] = [
   [`${sys}/thing/service/reboot_reply`, 'pub'],
   [`${sys}/rrpc/request/1234`, 'sub'],
   [`${sys}/rrpc/response/1234`, 'pub'],
+  [`${sys}/codec/topic/update`, 'pub'],
+  [`${sys}/codec/topic/update_reply`, 'sub'],
   [`/ota/device/inform/pk/dn`, 'pub'],
   [`/ota/device/upgrade/pk/dn`, 'sub'],
   [`/ota/device/progress/pk/dn`, 'pub'],

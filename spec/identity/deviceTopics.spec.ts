@@ -84,6 +84,8 @@ describe('deviceTopics', () => {
     ['configPush', '/sys/a1TestPK001/dev01/thing/config/push'],
     ['configPushReply', '/sys/a1TestPK001/dev01/thing/config/push_reply'],
     ['error', '/ext/error/a1TestPK001/dev01'],
+    ['codecTopicUpdate', '/sys/a1TestPK001/dev01/codec/topic/update'],
+    ['codecTopicUpdateReply', '/sys/a1TestPK001/dev01/codec/topic/update_reply'],
   ])('should give %s as %s', (name, topic) => {
     expect(topics[name as keyof DeviceTopics]).toBe(topic);
   });

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_ID, messageIds, nextMessageId } from '../../lib/protocol';
+import { MAX_MESSAGE_ID, messageIds, nextMessageId, shareMessageIds } from '../../lib/protocol';
 
 describe('messageIds', () => {
   it('should count up from the start, as strings of digits', () => {
@@ -37,5 +37,16 @@ describe('nextMessageId', () => {
     nextMessageId(b);
     nextMessageId(b);
     expect(Number(nextMessageId(a))).toBe(first === MAX_MESSAGE_ID ? 0 : first + 1);
+  });
+
+  it('should give a wrapper that shares the ids of a device the next ids of that device', () => {
+    const device = {};
+    const wrapper = {};
+    const ids = [nextMessageId(device)];
+    shareMessageIds(wrapper, device);
+    ids.push(nextMessageId(wrapper), nextMessageId(device), nextMessageId(wrapper));
+    expect(new Set(ids).size).toBe(4);
+    const first = Number(ids[0]);
+    expect(ids.map(Number)).toEqual([0, 1, 2, 3].map((n) => (first + n) % (MAX_MESSAGE_ID + 1)));
   });
 });

@@ -1,0 +1,98 @@
+import * as E from 'fp-ts/Either';
+import { defer, filter, identity, switchMap, take, type Observable } from 'rxjs';
+import type { InboundMessage } from '../connection/messages';
+import { decodePayload } from '../operators/decodeJson';
+import {
+  ALINK_CODES,
+  compressionUpdate,
+  CompressionUpdateReply,
+  nextMessageId,
+  type CompressionTopics,
+} from '../protocol';
+import type { AlinkDevice } from './AlinkDevice';
+import { compressionTopics, type CompressionTopicsOptions } from './compressionTopics';
+import { request, DEFAULT_REQUEST_TIMEOUT_MS } from './request';
+import type { RequestFailure } from './RequestFailure';
+
+export interface DeclareCompressionOptions extends CompressionTopicsOptions {
+  /** How long each declaration waits for its reply, from when it is sent. Default: 10000. */
+  readonly timeoutMs?: number | undefined;
+  /** Default: 1, so that a declaration sent just before a connection drops goes again after the reconnect. */
+  readonly qos?: 0 | 1 | undefined;
+  /**
+   * Whether to declare again at every reconnect, for as long as subscribed. The platform keeps a device's
+   * list across reconnects and restarts (its docs: "report once"), so that once is enough there; again at
+   * each connection costs one small message and keeps the list the one this device has even where the
+   * platform lost it or another program changed it. Whether a second declaration replaces the first or
+   * adds to it is unverified. Default: `true`.
+   */
+  readonly everyConnection?: boolean | undefined;
+}
+
+/** A declaration the platform took (code 200): the topics it now compresses and decompresses for the device. */
+export interface CompressionDeclared extends CompressionTopics {
+  /** The reply's message (`success`), when it has one. */
+  readonly message?: string | undefined;
+}
+
+/**
+ * The result of a reply to the declaration `id`; `undefined` for another declaration's reply. A reply with
+ * no id is taken as this one's: the C SDK sends none, and whether the platform echoes it is unverified.
+ */
+function replyTo(id: string, topic: string, topics: CompressionTopics) {
+  return (message: InboundMessage): E.Either<RequestFailure, CompressionDeclared> | undefined => {
+    const decoded = decodePayload(CompressionUpdateReply, message);
+    if (E.isLeft(decoded)) return decoded;
+    const reply = decoded.right.value;
+    if (reply.id !== undefined && reply.id !== id) return undefined;
+    const text = reply.message === undefined ? {} : { message: reply.message };
+    if (reply.code !== ALINK_CODES.success) {
+      return E.left({ _tag: 'ReplyFailure', topic, id, code: reply.code, ...text });
+    }
+    return E.right({ ...topics, ...text });
+  };
+}
+
+/**
+ * Tells the platform which of the device's topics carry gzip (the Link SDK C's
+ * `aiot_compress_topiclist_update`): `uplink`, what the device publishes compressed (the platform
+ * decompresses it before its rules and the server see it), and `downlink`, what the platform is to compress
+ * before sending it. Sent once connected and, with `everyConnection` (the default), again after every
+ * reconnect while subscribed; emits each declaration's result: `CompressionDeclared` on the right, a
+ * `RequestFailure` on the left (a code other than 200 is a `ReplyFailure`). Completes when the device
+ * closes (after the first result with `everyConnection: false`). The compressing itself is
+ * `compressedDevice`'s, with the same topics.
+ *
+ * Topics must be complete (no wildcards), at most 20 in all: otherwise a RangeError at the call. Data
+ * compression is a feature of Enterprise Edition instances only.
+ *
+ * ```ts
+ * const topics = { uplink: [device.topics.propertyPost], downlink: [device.topics.propertySet] };
+ * declareCompression(device, topics).subscribe((r) => console.log(E.isRight(r) ? 'declared' : r.left));
+ * const thing = createThing(compressedDevice(device, topics));
+ * ```
+ */
+export function declareCompression(
+  device: AlinkDevice,
+  options: DeclareCompressionOptions,
+): Observable<E.Either<RequestFailure, CompressionDeclared>> {
+  const topics = compressionTopics(options, 'declareCompression');
+  const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, everyConnection = true } = options;
+  const { codecTopicUpdate: topic, codecTopicUpdateReply: replyTopic } = device.topics;
+  const declare = defer(() => {
+    const id = nextMessageId(device);
+    return request(device, {
+      message: { topic, payload: JSON.stringify(compressionUpdate(id, topics)), qos },
+      replyFilter: replyTopic,
+      reply: replyTo(id, topic, topics),
+      timeoutMs,
+      id,
+    });
+  });
+  // switchMap: a declaration that a lost connection left waiting gives way to the next connection's.
+  return device.state$.pipe(
+    filter((state) => state.status === 'connected'),
+    everyConnection ? identity : take(1),
+    switchMap(() => declare),
+  );
+}
