@@ -4,6 +4,7 @@ export {
   type EmulatorOptions,
   type EmulatorTlsOptions,
   type CloudPublishOptions,
+  type DeviceLatency,
 } from './startEmulator';
 export type { RrpcOptions } from './cloudServices';
 export type { PubBroadcastOptions } from './cloudBroadcasts';
@@ -46,6 +47,13 @@ export type { CloudShadowCalls, ShadowMessage, UpdateDeviceShadowOptions } from 
 export type { CloudGatewayCalls } from './cloudGateway';
 export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
 export type { CloudLogCalls, DeviceLog } from './cloudLogs';
+export type {
+  CloudDiagnostic,
+  CloudDiagnosticCalls,
+  DeviceDiagnostics,
+  DiagnosticLog,
+  NetworkStatusReport,
+} from './cloudDiagnostics';
 export type { CloudFileCalls, DeviceFile, DeviceFileContent } from './cloudFiles';
 export type {
   CloudJob,
@@ -60,8 +68,13 @@ export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfi
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type { BlockFaults } from './cloudStreams';
 export type {
+  AlertLevel,
+  DiagnosticAlert,
+  DiagnosticItem,
   DigestMethod,
   JobFile,
+  NetworkStatusSample,
+  WifiStatus,
   JobStatus,
   OtaFirmwareFields,
   OtaFirmwareFieldsBase,

@@ -29,6 +29,8 @@ import { cloudTags } from './cloudTags';
 import { cloudFiles, type CloudFileCalls } from './cloudFiles';
 import { cloudStreams } from './cloudStreams';
 import { cloudLogs, type CloudLogCalls } from './cloudLogs';
+import { cloudDiagnostics, type CloudDiagnosticCalls } from './cloudDiagnostics';
+import { replyDelays } from './replyDelays';
 import { cloudJobs, type CloudJobCalls } from './cloudJobs';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
 import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
@@ -121,6 +123,15 @@ export interface EmulatorOptions {
   readonly propertyHistoryLimit?: number | undefined;
 }
 
+/**
+ * How late the emulator answers one device, for tests of its diagnostics: its Alink replies (the cloud's
+ * publishes on `…_reply` topics of the device) and the PINGRESPs to its own connection. 0 or absent: on time.
+ */
+export interface DeviceLatency {
+  readonly alinkReplyMs?: number | undefined;
+  readonly pingResponseMs?: number | undefined;
+}
+
 export interface CloudPublishOptions {
   /** Default: 0. */
   readonly qos?: 0 | 1 | undefined;
@@ -135,6 +146,7 @@ export interface Emulator
     CloudGatewayCalls,
     CloudLifecycleCalls,
     CloudLogCalls,
+    CloudDiagnosticCalls,
     CloudFileCalls,
     CloudJobCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
@@ -224,6 +236,11 @@ export interface Emulator
    * (QoS 1, to the device if it is subscribed). Resolves with the message id.
    */
   notifyBootstrap(device: DeviceIdentity): Promise<{ readonly messageId: string }>;
+  /**
+   * Makes the emulator answer a device late from now on (`DeviceLatency`), until called again with 0s: replies
+   * and PINGRESPs that were held when it closes are dropped. A negative or non-finite delay is a `RangeError`.
+   */
+  setDeviceLatency(device: DeviceIdentity, latency: DeviceLatency): void;
   /** Sends a platform error about `device` on `/ext/error/pk/dn` (`{id, code, message}`). */
   sendError(device: DeviceIdentity, error: PlatformErrorFields): Promise<void>;
   /**
@@ -326,6 +343,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
   const nextId = messageIds();
   let closing: Promise<void> | undefined;
+  const lateReplies = replyDelays();
 
   async function publish(topic: string, payload: CloudPayload, { qos = 0 }: CloudPublishOptions = {}) {
     if (closing !== undefined) throw new EmulatorClosedError();
@@ -333,6 +351,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (!publishable) throw new TypeError(`not a topic to publish to: ${topic}`);
     const bytes = encodePayload(payload);
     if (bytes.length > maxPayloadBytes) throw new PayloadTooLargeError(topic, bytes.length, maxPayloadBytes);
+    const delayMs = lateReplies.delayOf(topic);
+    if (delayMs > 0) {
+      await lateReplies.wait(delayMs);
+      if (closing !== undefined) throw new EmulatorClosedError();
+    }
     if (emulatorLog.enabled) emulatorLog('%s', describeCloudPublish(topic, bytes, qos));
     await broker.deliver(topic, bytes, qos);
   }
@@ -359,7 +382,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const services = cloudServices(cloud);
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
-  const deviceLogs = cloudLogs(cloud);
+  const diagnostics = cloudDiagnostics(cloud);
+  const deviceLogs = cloudLogs(cloud, diagnostics.logsPosted);
   const deviceFiles = cloudFiles(cloud, files);
   const jobs = cloudJobs(cloud, files, products);
   const broadcasts = cloudBroadcasts(cloud);
@@ -399,6 +423,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDeviceProp: tags.queryDeviceProp,
     setDeviceLogReporting: deviceLogs.setDeviceLogReporting,
     queryDeviceLogs: deviceLogs.queryDeviceLogs,
+    queryDeviceDiagnostics: diagnostics.queryDeviceDiagnostics,
+    setDeviceLatency(device, { alinkReplyMs = 0, pingResponseMs = 0 }) {
+      for (const [name, ms] of Object.entries({ alinkReplyMs, pingResponseMs })) {
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+          throw new RangeError(`${name} must be a finite number of ms from 0 up, got ${String(ms)}`);
+        }
+      }
+      lateReplies.set(device, alinkReplyMs);
+      broker.delayPingResponses(device, pingResponseMs);
+    },
     queryDeviceFileList: deviceFiles.queryDeviceFileList,
     queryDeviceFile: deviceFiles.queryDeviceFile,
     deleteDeviceFile: deviceFiles.deleteDeviceFile,
@@ -432,6 +466,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       closing ??= (async () => {
         // Stop accepting first; the listeners are closed once the last connection has gone.
         const listenersClosed = listeners.close();
+        lateReplies.close();
         await broker.close();
         await listenersClosed;
         await files.close();
@@ -439,6 +474,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
         deviceLogs.subscription.unsubscribe();
+        diagnostics.subscription.unsubscribe();
         deviceFiles.subscription.unsubscribe();
         jobs.subscription.unsubscribe();
         ota.subscription.unsubscribe();
