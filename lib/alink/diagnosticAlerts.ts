@@ -48,7 +48,13 @@ function limited(item: DiagnosticItem, intervalMs: number) {
               withLatestFrom(seen),
               map(([, count]) => count),
               filter((count) => count > 0),
-              map((count): DiagnosticAlert => ({ kind: 'summary', item, level: 'warning', count, periodMs: intervalMs })),
+              map((count): DiagnosticAlert => ({
+                kind: 'summary',
+                item,
+                level: 'warning',
+                count,
+                periodMs: intervalMs,
+              })),
             ),
           );
         // A summary still waiting when the measurements end is not sent.
@@ -80,7 +86,9 @@ export function diagnosticAlerts(
         const item = alerts.key;
         const intervalMs = settings[item]?.intervalMs;
         // An item that is off is not reported, even when measured elsewhere.
-        return intervalMs === undefined ? alerts.pipe(ignoreElements()) : alerts.pipe(limited(item, intervalMs));
+        return intervalMs === undefined
+          ? alerts.pipe(ignoreElements())
+          : alerts.pipe(limited(item, intervalMs));
       }),
     );
 }

@@ -61,7 +61,8 @@ export function postNetworkStatus(
 ): Observable<E.Either<RequestFailure, AlinkReply>> {
   const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, now = Date.now } = options;
   const many = isList(status);
-  if (many && status.length === 0) throw new RangeError('postNetworkStatus takes one reading or more, not none');
+  if (many && status.length === 0)
+    throw new RangeError('postNetworkStatus takes one reading or more, not none');
   const p = many ? status.map((s) => sampleOf(s, now)) : sampleOf(status, now);
   const { diagPost, diagPostReply } = device.topics;
   return requestById(

@@ -18,7 +18,13 @@ export interface DiagnosticReport {
 /** The log line of an alert, in the Link SDK's report format (`DiagnosticLogEntry`). */
 function lineOf(alert: DiagnosticAlert): LogLine {
   const { logLevel, module, code, logContent, traceContext } = DiagnosticLogEntry.encode(alert);
-  return { level: logLevel, module, code, content: logContent, ...(traceContext === undefined ? {} : { traceContext }) };
+  return {
+    level: logLevel,
+    module,
+    code,
+    content: logContent,
+    ...(traceContext === undefined ? {} : { traceContext }),
+  };
 }
 
 /**

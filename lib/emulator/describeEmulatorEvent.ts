@@ -108,7 +108,8 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
 function describeDiagnostic(diagnostic: CloudDiagnostic): string {
   switch (diagnostic.kind) {
     case 'alert': {
-      const what = diagnostic.item === 'uplink' ? `Alink message ${diagnostic.messageId ?? '?'} waited` : 'took';
+      const what =
+        diagnostic.item === 'uplink' ? `Alink message ${diagnostic.messageId ?? '?'} waited` : 'took';
       return `diag ${diagnostic.item} ${diagnostic.level}: ${what} ${diagnostic.elapsedMs} ms`;
     }
     case 'summary':

@@ -90,7 +90,9 @@ export function diagnosticContent(alert: DiagnosticAlert): string {
 }
 
 const itemOfModule = (module: string): DiagnosticItem | undefined =>
-  (Object.keys(DIAGNOSTIC_ITEMS) as DiagnosticItem[]).find((item) => DIAGNOSTIC_ITEMS[item].module === module);
+  (Object.keys(DIAGNOSTIC_ITEMS) as DiagnosticItem[]).find(
+    (item) => DIAGNOSTIC_ITEMS[item].module === module,
+  );
 
 /** `WARN` or `FATAL` in any case (`WARNING` too), as the level of an alert. */
 function levelOf(logLevel: string): AlertLevel | undefined {
@@ -106,7 +108,13 @@ function alertOf(entry: LogEntry): DiagnosticAlert | string {
   const content = entry.logContent.trim();
   const summary = SUMMARY[item].exec(content);
   if (summary !== null) {
-    return { kind: 'summary', item, level: 'warning', count: Number(summary[1]), periodMs: Number(summary[2]) };
+    return {
+      kind: 'summary',
+      item,
+      level: 'warning',
+      count: Number(summary[1]),
+      periodMs: Number(summary[2]),
+    };
   }
   const first = FIRST[item].exec(content);
   if (first === null) return `logContent is not a ${item} report of diag: ${preview(entry.logContent)}`;
