@@ -31,7 +31,7 @@ export const DiagnosticAlert = t.union(
   [
     t.intersection([
       t.type({ kind: t.literal('alert'), item: DiagnosticItem, level: AlertLevel, elapsedMs: t.number }),
-      t.partial({ messageId: t.string }),
+      t.partial({ messageId: t.union([t.string, t.undefined]) }),
     ]),
     t.type({
       kind: t.literal('summary'),

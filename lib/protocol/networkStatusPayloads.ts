@@ -20,7 +20,7 @@ export const NETWORK_STATUS_MODELS = {
 export const WifiStatus = t.intersection(
   [
     t.type({ rssi: NumberFromStringOrNumber, snr: NumberFromStringOrNumber, per: NumberFromStringOrNumber }),
-    t.partial({ err_stats: t.string }),
+    t.partial({ err_stats: t.union([t.string, t.undefined]) }),
   ],
   'WifiStatus',
 );
@@ -28,7 +28,7 @@ export type WifiStatus = t.TypeOf<typeof WifiStatus>;
 
 /** One reading: the indicators and when they were collected (`_time`, ms; without it the console shows none). */
 export const NetworkStatusSample = t.intersection(
-  [t.type({ wifi: WifiStatus }), t.partial({ _time: NumberFromStringOrNumber })],
+  [t.type({ wifi: WifiStatus }), t.partial({ _time: t.union([NumberFromStringOrNumber, t.undefined]) })],
   'NetworkStatusSample',
 );
 export type NetworkStatusSample = t.TypeOf<typeof NetworkStatusSample>;
