@@ -234,6 +234,36 @@ export {
   type Unanswered,
 } from './alink';
 
+// device diagnostics (the Link SDK's diag): connection, heartbeat and uplink times, their alerts reported as
+// logs; a Wi-Fi device's network status
+export {
+  diagnosticAlerts,
+  postNetworkStatus,
+  reportDiagnostics,
+  watchDiagnostics,
+  type DiagnosedDevice,
+  type DiagnosticItemOptions,
+  type DiagnosticMeasurement,
+  type DiagnosticReport,
+  type DiagnosticsOptions,
+  type NetworkStatus,
+  type PostNetworkStatusOptions,
+  type ReportDiagnosticsOptions,
+} from './alink';
+export {
+  DIAGNOSTIC_ITEMS,
+  DiagnosticAlert,
+  diagnosticContent,
+  DiagnosticLogEntry,
+  NETWORK_STATUS_MODELS,
+  NetworkStatusParams,
+  NetworkStatusSample,
+  type AlertLevel,
+  type DiagnosticItem,
+  type DiagnosticLogFields,
+  type WifiStatus,
+} from './protocol';
+
 // file upload over MQTT: a file's bytes, or a stream of them, sent to the platform's storage in chunks
 export {
   cancelUpload,

@@ -134,6 +134,11 @@ export {
 } from './createHttpDevice';
 export { serveLifecycle, type LifecycleCommand, type LifecycleNotice } from './serveLifecycle';
 export { createLogReport, type LogLine, type LogReport, type LogReportOptions } from './createLogReport';
+export { type DiagnosticItemOptions, type DiagnosticsOptions } from './diagnosticsOptions';
+export { watchDiagnostics, type DiagnosedDevice, type DiagnosticMeasurement } from './watchDiagnostics';
+export { diagnosticAlerts } from './diagnosticAlerts';
+export { reportDiagnostics, type DiagnosticReport, type ReportDiagnosticsOptions } from './reportDiagnostics';
+export { postNetworkStatus, type NetworkStatus, type PostNetworkStatusOptions } from './postNetworkStatus';
 export {
   createJobs,
   type JobHandler,

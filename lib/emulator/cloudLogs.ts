@@ -5,6 +5,7 @@ import { alinkRequest, LOG_METHODS, logConfig, LogPostParams, type LogEntry } fr
 import { answerAlink } from './answerAlink';
 import type { CloudSide } from './CloudSide';
 import { anyDeviceTopics } from './anyDeviceTopics';
+import type { ReceivedMessage } from './emulatorEvent';
 
 /** How many log entries the emulator keeps of each device: past it, the oldest go. */
 const KEPT_PER_DEVICE = 1000;
@@ -58,10 +59,14 @@ const keyOf = ({ productKey, deviceName }: DeviceIdentity) => `${productKey}/${d
 
 /**
  * Answers `thing.config.log.get` with the device's switch (`mode` 0 or 1) and `thing.log.post` with 200,
- * keeping the entries (460 for params that are not 1 to 40 entries). The emulator keeps a post's entries
- * whatever the switch says; whether the platform drops them while it is off is unverified.
+ * keeping the entries (460 for params that are not 1 to 40 entries), and telling `posted` of them (device
+ * diagnostics read theirs there). The emulator keeps a post's entries whatever the switch says; whether the
+ * platform drops them while it is off is unverified.
  */
-export function cloudLogs(cloud: CloudSide): CloudLogs {
+export function cloudLogs(
+  cloud: CloudSide,
+  posted: (message: ReceivedMessage, entries: readonly LogEntry[]) => void = () => undefined,
+): CloudLogs {
   const reporting = new Set<string>();
   const logs = new Map<string, DeviceLog[]>();
   const subscription = new Subscription();
@@ -78,6 +83,7 @@ export function cloudLogs(cloud: CloudSide): CloudLogs {
       kept.push(...entries.map((entry) => deviceLog(entry, receivedAt)));
       if (kept.length > KEPT_PER_DEVICE) kept.splice(0, kept.length - KEPT_PER_DEVICE);
       logs.set(key, kept);
+      posted(message, entries);
       return {};
     }),
   );

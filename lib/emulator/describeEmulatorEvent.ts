@@ -1,5 +1,6 @@
 import type { DeviceIdentity } from '../identity';
 import { previewPayload } from '../log/redactPayload';
+import type { CloudDiagnostic } from './cloudDiagnostics';
 import type { EmulatorEvent, ReceivedMessage } from './emulatorEvent';
 
 const nameOf = (device: DeviceIdentity) => `${device.productKey}/${device.deviceName}`;
@@ -108,11 +109,34 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
     }
     case 'decompression-failed':
       return `${nameOf(event.device)} sent ${event.bytes} bytes on ${event.topic} that did not gunzip (${event.reason}): dropped`;
+    case 'diagnostic':
+      return `${nameOf(event.device)} ${describeDiagnostic(event.diagnostic)}`;
     case 'call':
       return (
         `cloud ${event.call} to ${nameOf(event.device)} on ${event.topic}: ${event.outcome} ` +
         `after ${event.durationMs} ms`
       );
+  }
+}
+
+/** `diag uplink warning: Alink message 12 waited 700 ms`, `network status rssi 75 snr 20 per 10`. */
+function describeDiagnostic(diagnostic: CloudDiagnostic): string {
+  switch (diagnostic.kind) {
+    case 'alert': {
+      const what =
+        diagnostic.item === 'uplink' ? `Alink message ${diagnostic.messageId ?? '?'} waited` : 'took';
+      return `diag ${diagnostic.item} ${diagnostic.level}: ${what} ${diagnostic.elapsedMs} ms`;
+    }
+    case 'summary':
+      return `diag ${diagnostic.item} ${diagnostic.level}: ${diagnostic.count} more alerts in ${diagnostic.periodMs} ms`;
+    case 'network-status': {
+      const [first] = diagnostic.samples;
+      if (diagnostic.samples.length !== 1 || first === undefined) {
+        return `network status: ${diagnostic.samples.length} readings (${diagnostic.model})`;
+      }
+      const { rssi, snr, per, err_stats: errors } = first.wifi;
+      return `network status rssi ${rssi} snr ${snr} per ${per}${errors ? ` errors ${errors}` : ''}`;
+    }
   }
 }
 

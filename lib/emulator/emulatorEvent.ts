@@ -1,5 +1,6 @@
 import type { DeviceIdentity } from '../identity';
 import type { JobStatus, TslViolation } from '../protocol';
+import type { CloudDiagnostic } from './cloudDiagnostics';
 
 /** A device that is online at the emulator. */
 export interface OnlineDevice extends DeviceIdentity {
@@ -264,6 +265,15 @@ export type EmulatorEvent =
       readonly reason: 'not-gzip' | 'too-large';
       /** The size of the payload as it came. */
       readonly bytes: number;
+    }
+  | {
+      /**
+       * A device reported its diagnostics: a report of the Link SDK's `diag` in a log post (`kind` `alert` or
+       * `summary`), or its network status on `_thing/diag/post` (`network-status`).
+       */
+      readonly type: 'diagnostic';
+      readonly device: DeviceIdentity;
+      readonly diagnostic: CloudDiagnostic;
     }
   | {
       /** A call of the cloud to a device (`rrpc`, `setDeviceProperty`, `invokeThingService`) and how it ended. */

@@ -4,6 +4,7 @@ export {
   type EmulatorOptions,
   type EmulatorTlsOptions,
   type CloudPublishOptions,
+  type DeviceLatency,
 } from './startEmulator';
 export type { RrpcOptions } from './cloudServices';
 export type { PubBroadcastOptions } from './cloudBroadcasts';
@@ -47,6 +48,13 @@ export type { CloudGatewayCalls } from './cloudGateway';
 export type { CloudFoundDevicesCalls, NotifyAddThingTopoOptions } from './cloudFoundDevices';
 export type { CloudLifecycleCalls, LifecycleOptions } from './cloudLifecycle';
 export type { CloudLogCalls, DeviceLog } from './cloudLogs';
+export type {
+  CloudDiagnostic,
+  CloudDiagnosticCalls,
+  DeviceDiagnostics,
+  DiagnosticLog,
+  NetworkStatusReport,
+} from './cloudDiagnostics';
 export type { CloudFileCalls, DeviceFile, DeviceFileContent } from './cloudFiles';
 export type {
   CloudJob,
@@ -61,8 +69,13 @@ export type { ConfigOptions, ConfigPushReply, ProductConfig } from './cloudConfi
 export type { FileDownload, FileFaults, ServedFile, ServeFileOptions } from './fileServer';
 export type { BlockFaults } from './cloudStreams';
 export type {
+  AlertLevel,
+  DiagnosticAlert,
+  DiagnosticItem,
   DigestMethod,
   JobFile,
+  NetworkStatusSample,
+  WifiStatus,
   JobStatus,
   OtaFirmwareFields,
   OtaFirmwareFieldsBase,

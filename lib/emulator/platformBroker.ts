@@ -1,12 +1,13 @@
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, Subscription, type Subscriber } from 'rxjs';
 import { deviceTopics, isInDeviceNamespace, namespaceOwner, type DeviceIdentity } from '../identity';
 import { GATEWAY_LIMITS, PLATFORM_ERROR_CODES, platformErrorPayload } from '../protocol';
 import { TopicRouter } from '../topic';
 import type { DeviceRegistry } from './deviceRegistry';
 import { parseClientId } from './authenticateDevice';
+import { delayPingResponses } from './delayPingResponses';
 import { platformLogin } from './platformLogin';
 import { answerRegistration, type RegistrationAccepted } from './registrationLogin';
 import type {
@@ -65,6 +66,11 @@ export interface PlatformBroker {
    * `reason` is what the `disconnect` or `sub-device-logout` event says (default `'dropped'`).
    */
   drop(device?: DeviceIdentity, reason?: 'dropped' | 'disabled' | 'deleted'): Promise<void>;
+  /**
+   * From now on, the PINGRESPs to a device's own connection (this one and its next ones) go `delayMs` late;
+   * 0: on time again.
+   */
+  delayPingResponses(device: DeviceIdentity, delayMs: number): void;
   /** Closes every connection and the broker, then completes the streams. */
   close(): Promise<void>;
 }
@@ -165,6 +171,16 @@ export function platformBroker(
   const listeners = new TopicRouter<Subscriber<ReceivedMessage>>();
   const listening = new Set<Subscriber<ReceivedMessage>>();
   let closed = false;
+
+  /** How late PINGRESPs go to each device that has a delay; only its connections' writes are wrapped. */
+  const pingDelays = new Map<string, number>();
+  const slowed = new WeakSet<Client>();
+  const pingTimers = new Subscription();
+  const slowPings = (client: Client, device: DeviceIdentity): void => {
+    if (slowed.has(client)) return;
+    slowed.add(client);
+    delayPingResponses(client.conn, () => pingDelays.get(keyOf(device)) ?? 0, pingTimers);
+  };
 
   const onlineDevices = (): readonly OnlineDevice[] => [
     ...[...online.values()].map(({ device }) => device),
@@ -395,6 +411,7 @@ export function platformBroker(
     const device = sessions.get(client);
     if (device === undefined) return;
     online.set(keyOf(device), { client, device });
+    if (pingDelays.size > 0 && pingDelays.has(keyOf(device))) slowPings(client, device);
     publishOnline();
     events$.next({ type: 'connect', device });
   });
@@ -587,7 +604,18 @@ export function platformBroker(
       );
     },
 
+    delayPingResponses(device, delayMs) {
+      if (delayMs <= 0) {
+        pingDelays.delete(keyOf(device));
+        return;
+      }
+      pingDelays.set(keyOf(device), delayMs);
+      const entry = online.get(keyOf(device));
+      if (entry !== undefined) slowPings(entry.client, entry.device);
+    },
+
     async close() {
+      pingTimers.unsubscribe();
       for (const { client } of online.values()) closeReasons.set(client, 'emulator-closed');
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       // Connections that never authenticated are not aedes' clients; their connect timers must go too.

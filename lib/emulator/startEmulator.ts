@@ -36,6 +36,8 @@ import { cloudTags } from './cloudTags';
 import { cloudFiles, type CloudFileCalls } from './cloudFiles';
 import { cloudStreams } from './cloudStreams';
 import { cloudLogs, type CloudLogCalls } from './cloudLogs';
+import { cloudDiagnostics, type CloudDiagnosticCalls } from './cloudDiagnostics';
+import { replyDelays } from './replyDelays';
 import { cloudJobs, type CloudJobCalls } from './cloudJobs';
 import { cloudThingState, type CloudThingQueries } from './cloudThing';
 import { cloudThingCalls, type CloudThingCalls } from './cloudThingCalls';
@@ -135,6 +137,15 @@ export interface EmulatorOptions {
   readonly httpTokenValidityMs?: number | undefined;
 }
 
+/**
+ * How late the emulator answers one device, for tests of its diagnostics: its Alink replies (the cloud's
+ * publishes on `…_reply` topics of the device) and the PINGRESPs to its own connection. 0 or absent: on time.
+ */
+export interface DeviceLatency {
+  readonly alinkReplyMs?: number | undefined;
+  readonly pingResponseMs?: number | undefined;
+}
+
 export interface CloudPublishOptions {
   /** Default: 0. */
   readonly qos?: 0 | 1 | undefined;
@@ -150,6 +161,7 @@ export interface Emulator
     CloudFoundDevicesCalls,
     CloudLifecycleCalls,
     CloudLogCalls,
+    CloudDiagnosticCalls,
     CloudFileCalls,
     CloudJobCalls {
   /** `urls.mqtt`, for a device's `endpoint: { url }`. */
@@ -243,6 +255,11 @@ export interface Emulator
    * (QoS 1, to the device if it is subscribed). Resolves with the message id.
    */
   notifyBootstrap(device: DeviceIdentity): Promise<{ readonly messageId: string }>;
+  /**
+   * Makes the emulator answer a device late from now on (`DeviceLatency`), until called again with 0s: replies
+   * and PINGRESPs that were held when it closes are dropped. A negative or non-finite delay is a `RangeError`.
+   */
+  setDeviceLatency(device: DeviceIdentity, latency: DeviceLatency): void;
   /** Sends a platform error about `device` on `/ext/error/pk/dn` (`{id, code, message}`). */
   sendError(device: DeviceIdentity, error: PlatformErrorFields): Promise<void>;
   /**
@@ -358,6 +375,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
   const nextId = messageIds();
   let closing: Promise<void> | undefined;
+  const lateReplies = replyDelays();
 
   async function publish(topic: string, payload: CloudPayload, { qos = 0 }: CloudPublishOptions = {}) {
     if (closing !== undefined) throw new EmulatorClosedError();
@@ -366,6 +384,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const plain = encodePayload(payload);
     const bytes = compression.outbound(topic, plain);
     if (bytes.length > maxPayloadBytes) throw new PayloadTooLargeError(topic, bytes.length, maxPayloadBytes);
+    const delayMs = lateReplies.delayOf(topic);
+    if (delayMs > 0) {
+      await lateReplies.wait(delayMs);
+      if (closing !== undefined) throw new EmulatorClosedError();
+    }
     if (emulatorLog.enabled) emulatorLog('%s', describeCloudPublish(topic, plain, qos));
     await broker.deliver(topic, bytes, qos);
   }
@@ -393,7 +416,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const compressing = compression.serve(platform);
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
-  const deviceLogs = cloudLogs(cloud);
+  const diagnostics = cloudDiagnostics(cloud);
+  const deviceLogs = cloudLogs(cloud, diagnostics.logsPosted);
   const deviceFiles = cloudFiles(cloud, files);
   const jobs = cloudJobs(cloud, files, products);
   const broadcasts = cloudBroadcasts(cloud);
@@ -434,6 +458,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     queryDeviceProp: tags.queryDeviceProp,
     setDeviceLogReporting: deviceLogs.setDeviceLogReporting,
     queryDeviceLogs: deviceLogs.queryDeviceLogs,
+    queryDeviceDiagnostics: diagnostics.queryDeviceDiagnostics,
+    setDeviceLatency(device, { alinkReplyMs = 0, pingResponseMs = 0 }) {
+      for (const [name, ms] of Object.entries({ alinkReplyMs, pingResponseMs })) {
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+          throw new RangeError(`${name} must be a finite number of ms from 0 up, got ${String(ms)}`);
+        }
+      }
+      lateReplies.set(device, alinkReplyMs);
+      broker.delayPingResponses(device, pingResponseMs);
+    },
     queryDeviceFileList: deviceFiles.queryDeviceFileList,
     queryDeviceFile: deviceFiles.queryDeviceFile,
     deleteDeviceFile: deviceFiles.deleteDeviceFile,
@@ -469,6 +503,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       closing ??= (async () => {
         // Stop accepting first; the listeners are closed once the last connection has gone.
         const listenersClosed = listeners.close();
+        lateReplies.close();
         await broker.close();
         await listenersClosed;
         await files.close();
@@ -477,6 +512,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
         deviceLogs.subscription.unsubscribe();
+        diagnostics.subscription.unsubscribe();
         deviceFiles.subscription.unsubscribe();
         jobs.subscription.unsubscribe();
         ota.subscription.unsubscribe();

@@ -104,6 +104,12 @@ export interface DeviceTopics {
   readonly logConfigGetReply: string;
   /** Cloud → device: the console switched log reporting (`thing.config.log.push`). */
   readonly logConfigPush: string;
+  /**
+   * Device → cloud: a Wi-Fi device's network status (`rssi`, `snr`, `per`, `err_stats`; no `method`);
+   * answered on `diagPostReply`.
+   */
+  readonly diagPost: string;
+  readonly diagPostReply: string;
   /** Device → cloud: start uploading a file (`fileName`, `fileSize`, ...); answered on `fileUploadInitReply`. */
   readonly fileUploadInit: string;
   readonly fileUploadInitReply: string;
@@ -249,6 +255,8 @@ export function deviceTopics({ productKey, deviceName }: DeviceIdentity): Device
     logConfigGet: `${thing}/config/log/get`,
     logConfigGetReply: `${thing}/config/log/get_reply`,
     logConfigPush: `${thing}/config/log/push`,
+    diagPost: `${sys}/_thing/diag/post`,
+    diagPostReply: `${sys}/_thing/diag/post_reply`,
     fileUploadInit: `${thing}/file/upload/mqtt/init`,
     fileUploadInitReply: `${thing}/file/upload/mqtt/init_reply`,
     fileUploadSend: `${thing}/file/upload/mqtt/send`,

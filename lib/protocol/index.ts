@@ -95,6 +95,23 @@ export {
   logUtcTime,
   type LogLevel,
 } from './logPayloads';
+export {
+  AlertLevel,
+  DIAGNOSTIC_ITEMS,
+  DiagnosticAlert,
+  diagnosticContent,
+  DiagnosticItem,
+  DiagnosticLogEntry,
+  isDiagnosticModule,
+  type DiagnosticLogFields,
+} from './diagnosticPayloads';
+export {
+  NETWORK_STATUS_MODELS,
+  NetworkStatusParams,
+  networkStatusRequest,
+  NetworkStatusSample,
+  WifiStatus,
+} from './networkStatusPayloads';
 export { crc16, crc64 } from './fileChecksums';
 export {
   ConflictStrategy,

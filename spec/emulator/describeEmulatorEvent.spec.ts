@@ -146,6 +146,79 @@ describe('describeEmulatorEvent', () => {
     ],
     [
       {
+        type: 'diagnostic',
+        device,
+        diagnostic: {
+          kind: 'alert',
+          item: 'uplink',
+          level: 'warning',
+          elapsedMs: 700,
+          messageId: '12',
+          utcTime: 't',
+          receivedAt: 1,
+        },
+      },
+      'a1TestPK001/dev01 diag uplink warning: Alink message 12 waited 700 ms',
+    ],
+    [
+      {
+        type: 'diagnostic',
+        device,
+        diagnostic: {
+          kind: 'alert',
+          item: 'connect',
+          level: 'fatal',
+          elapsedMs: 500,
+          utcTime: 't',
+          receivedAt: 1,
+        },
+      },
+      'a1TestPK001/dev01 diag connect fatal: took 500 ms',
+    ],
+    [
+      {
+        type: 'diagnostic',
+        device,
+        diagnostic: {
+          kind: 'summary',
+          item: 'heartbeat',
+          level: 'warning',
+          count: 3,
+          periodMs: 30000,
+          utcTime: 't',
+          receivedAt: 1,
+        },
+      },
+      'a1TestPK001/dev01 diag heartbeat warning: 3 more alerts in 30000 ms',
+    ],
+    [
+      {
+        type: 'diagnostic',
+        device,
+        diagnostic: {
+          kind: 'network-status',
+          samples: [{ wifi: { rssi: 75, snr: 20, per: 10, err_stats: '10,02,01' }, _time: 1 }],
+          model: 'quantity=single|format=simple|time=now',
+          receivedAt: 1,
+        },
+      },
+      'a1TestPK001/dev01 network status rssi 75 snr 20 per 10 errors 10,02,01',
+    ],
+    [
+      {
+        type: 'diagnostic',
+        device,
+        diagnostic: {
+          kind: 'network-status',
+          samples: [],
+          model: 'format=simple|quantity=batch|time=history',
+          receivedAt: 1,
+        },
+      },
+      'a1TestPK001/dev01 network status: 0 readings (format=simple|quantity=batch|time=history)',
+    ],
+    [
+      {
         type: 'call',
         call: 'rrpc',
         device,

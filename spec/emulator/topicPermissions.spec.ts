@@ -55,6 +55,8 @@ const SYSTEM_TOPICS: readonly [string, 'pub' | 'sub'][] = [
   [`${sys}/thing/disable`, 'sub'],
   [`${sys}/thing/log/post`, 'pub'],
   [`${sys}/thing/log/post_reply`, 'sub'],
+  [`${sys}/_thing/diag/post`, 'pub'],
+  [`${sys}/_thing/diag/post_reply`, 'sub'],
   [`${sys}/thing/config/log/get`, 'pub'],
   [`${sys}/thing/config/log/get_reply`, 'sub'],
   [`${sys}/thing/config/log/push`, 'sub'],

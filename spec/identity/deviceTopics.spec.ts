@@ -48,6 +48,8 @@ describe('deviceTopics', () => {
     ['logConfigGet', '/sys/a1TestPK001/dev01/thing/config/log/get'],
     ['logConfigGetReply', '/sys/a1TestPK001/dev01/thing/config/log/get_reply'],
     ['logConfigPush', '/sys/a1TestPK001/dev01/thing/config/log/push'],
+    ['diagPost', '/sys/a1TestPK001/dev01/_thing/diag/post'],
+    ['diagPostReply', '/sys/a1TestPK001/dev01/_thing/diag/post_reply'],
     ['fileUploadInit', '/sys/a1TestPK001/dev01/thing/file/upload/mqtt/init'],
     ['fileUploadInitReply', '/sys/a1TestPK001/dev01/thing/file/upload/mqtt/init_reply'],
     ['fileUploadSend', '/sys/a1TestPK001/dev01/thing/file/upload/mqtt/send'],

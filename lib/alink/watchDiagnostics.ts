@@ -1,0 +1,221 @@
+import {
+  asyncScheduler,
+  connect,
+  defer,
+  EMPTY,
+  filter,
+  map,
+  merge,
+  mergeMap,
+  race,
+  share,
+  skip,
+  switchMap,
+  take,
+  takeUntil,
+  timer,
+  type Observable,
+} from 'rxjs';
+import type { ConnectionState } from '../connection/ConnectionState';
+import type { DevicePacket } from '../connection/DevicePacket';
+import { parseJson } from '../json/parseJson';
+import { LOG_METHODS, type AlertLevel, type DiagnosticItem } from '../protocol';
+import type { AlinkDevice } from './AlinkDevice';
+import { diagnosticSettings, type DiagnosticSettings, type DiagnosticsOptions } from './diagnosticsOptions';
+
+/** One operation of the device, timed: how long it took, and how that compares with the item's thresholds. */
+export interface DiagnosticMeasurement {
+  readonly item: DiagnosticItem;
+  /** `warning` from the item's `warningMs` on, `fatal` from its `fatalMs` on. */
+  readonly level: 'ok' | AlertLevel;
+  /**
+   * From its start to its end; for one that did not end, to when that was known: the fatal threshold, or a
+   * connection attempt's failure.
+   */
+  readonly elapsedMs: number;
+  /**
+   * `false` for an operation that had not ended by the fatal threshold (no CONNACK, no PINGRESP, no reply),
+   * and for a connection attempt that failed: both are fatal.
+   */
+  readonly completed: boolean;
+  /** `uplink`: the request's Alink message id. */
+  readonly messageId?: string | undefined;
+  /** `uplink`: the topic the request went to. */
+  readonly topic?: string | undefined;
+}
+
+/** A device whose diagnostics can be watched: an `AlinkDevice`, with its packets for heartbeat and uplink. */
+export type DiagnosedDevice = AlinkDevice & { readonly packets$?: Observable<DevicePacket> | undefined };
+
+const now = () => asyncScheduler.now();
+
+function measured(item: DiagnosticItem, settings: DiagnosticSettings, elapsedMs: number, completed: boolean) {
+  const { warningMs, fatalMs } = settings;
+  const level = !completed || elapsedMs >= fatalMs ? 'fatal' : elapsedMs >= warningMs ? 'warning' : 'ok';
+  return { item, level, elapsedMs, completed } as const;
+}
+
+/** The operation that started now, timed to the first value of `end` (`true`: it ended; `false`: it failed). */
+function timed(
+  item: DiagnosticItem,
+  settings: DiagnosticSettings,
+  end: Observable<boolean>,
+): Observable<DiagnosticMeasurement> {
+  return defer(() => {
+    const startedAt = now();
+    return race(
+      end.pipe(
+        take(1),
+        map((ended) => measured(item, settings, now() - startedAt, ended)),
+      ),
+      timer(settings.fatalMs).pipe(map(() => measured(item, settings, settings.fatalMs, false))),
+    );
+  });
+}
+
+/**
+ * Each connection attempt, from `connecting` to `connected`; `reconnecting` first is a failed attempt. A
+ * registration is not counted (`connecting` again after it starts the clock again, as the Link SDK starts
+ * it once the credential is signed); an attempt under way when the watch starts is not measured.
+ */
+const connectTimes = (states: Observable<ConnectionState>, settings: DiagnosticSettings) =>
+  states.pipe(
+    connect((shared) =>
+      shared.pipe(
+        skip(1),
+        filter((state) => state.status === 'connecting'),
+        switchMap(() =>
+          timed(
+            'connect',
+            settings,
+            shared.pipe(
+              filter((s) => s.status === 'connected' || s.status === 'reconnecting'),
+              map((s) => s.status === 'connected'),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+
+/** Each PINGREQ sent, to the PINGRESP received. A lost heartbeat is fatal at the fatal threshold. */
+const heartbeatTimes = (packets: Observable<DevicePacket>, settings: DiagnosticSettings) =>
+  packets.pipe(
+    connect((shared) =>
+      shared.pipe(
+        filter((p) => p.direction === 'sent' && p.type === 'pingreq'),
+        switchMap(() =>
+          timed(
+            'heartbeat',
+            settings,
+            shared.pipe(
+              filter((p) => p.direction === 'received' && p.type === 'pingresp'),
+              map(() => true),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+
+/** The JSON object a payload holds, if it holds one. */
+function jsonObjectOf(payload: Uint8Array): Record<string, unknown> | undefined {
+  // `{`: most payloads that are no JSON object are not parsed at all.
+  if (payload[0] !== 0x7b) return undefined;
+  try {
+    const json = parseJson(utf8.decode(payload));
+    return typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const utf8 = new TextDecoder();
+
+const idOf = (json: Record<string, unknown>) =>
+  typeof json['id'] === 'string' || typeof json['id'] === 'number' ? String(json['id']) : undefined;
+
+/**
+ * An Alink request that asks for a reply: a first PUBLISH (not a `dup`) with an `id` and a `method`, and no
+ * `sys.ack` 0. Log posts are left out, so that diagnostics reported as logs do not measure themselves.
+ */
+function requestOf(packet: DevicePacket): { readonly id: string; readonly topic: string } | undefined {
+  if (packet.type !== 'publish' || packet.direction !== 'sent' || packet.dup) return undefined;
+  const json = jsonObjectOf(packet.payload);
+  if (json === undefined || typeof json['method'] !== 'string' || json['method'] === LOG_METHODS.post) {
+    return undefined;
+  }
+  const ack = (json['sys'] as { ack?: unknown } | undefined)?.ack;
+  if (ack === 0 || ack === '0' || ack === false) return undefined;
+  const id = idOf(json);
+  return id === undefined ? undefined : { id, topic: packet.topic };
+}
+
+/** The id of a reply received: a PUBLISH with an `id` and a `code` (on whatever topic, as the Link SDK has it). */
+function replyIdOf(packet: DevicePacket): string | undefined {
+  if (packet.type !== 'publish' || packet.direction !== 'received') return undefined;
+  const json = jsonObjectOf(packet.payload);
+  return json === undefined || json['code'] === undefined ? undefined : idOf(json);
+}
+
+/** Each Alink request sent, to its reply (by id). One that is not answered is fatal at the fatal threshold. */
+const uplinkTimes = (packets: Observable<DevicePacket>, settings: DiagnosticSettings) =>
+  packets.pipe(
+    connect((shared) => {
+      // Read once for every request waiting, and only while one is.
+      const replies = shared.pipe(map(replyIdOf), filter(Boolean), share());
+      return shared.pipe(
+        map(requestOf),
+        filter((request) => request !== undefined),
+        mergeMap(({ id, topic }) =>
+          timed(
+            'uplink',
+            settings,
+            replies.pipe(
+              filter((replied) => replied === id),
+              map(() => true),
+            ),
+          ).pipe(map((measurement) => ({ ...measurement, messageId: id, topic }))),
+        ),
+      );
+    }),
+  );
+
+/**
+ * Times what the Link SDK's `diag` times: each connection attempt (`connect`), each heartbeat (`heartbeat`,
+ * PINGREQ to PINGRESP) and each Alink request to its reply (`uplink`), and emits one measurement for each,
+ * with its level against the item's thresholds (the SDK's defaults: `DiagnosticItemOptions`). An operation
+ * that has not ended by its fatal threshold is fatal then. Every timer is an RxJS timer. Hot sources: only
+ * what happens while subscribed is measured; completes when the device closes; unsubscribing stops it all.
+ *
+ * Heartbeat and uplink are read from the device's packets (`packets$`, an `AliyunDevice`'s): a device
+ * without them (a sub-device, whose traffic is its gateway's: watch the gateway) takes
+ * `{ heartbeat: false, uplink: false }`, or this throws a `TypeError`. Bad thresholds are a `RangeError`.
+ *
+ * ```ts
+ * watchDiagnostics(device)
+ *   .pipe(filter((m) => m.level !== 'ok'))
+ *   .subscribe((m) => console.warn(`${m.item} took ${m.elapsedMs} ms (${m.level})`));
+ * ```
+ */
+export function watchDiagnostics(
+  device: DiagnosedDevice,
+  options: DiagnosticsOptions = {},
+): Observable<DiagnosticMeasurement> {
+  const { connect: connecting, heartbeat, uplink } = diagnosticSettings(options);
+  const { packets$ } = device;
+  if (packets$ === undefined && (heartbeat !== undefined || uplink !== undefined)) {
+    throw new TypeError(
+      'heartbeat and uplink are read from the packets of the device (packets$), which this one does not ' +
+        'have: pass { heartbeat: false, uplink: false }, or watch the device whose connection carries it',
+    );
+  }
+  const closed = device.state$.pipe(filter((state) => state.status === 'closed'));
+  return merge(
+    connecting === undefined ? EMPTY : connectTimes(device.state$, connecting),
+    heartbeat === undefined || packets$ === undefined ? EMPTY : heartbeatTimes(packets$, heartbeat),
+    uplink === undefined || packets$ === undefined ? EMPTY : uplinkTimes(packets$, uplink),
+  ).pipe(takeUntil(closed));
+}
