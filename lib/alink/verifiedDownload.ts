@@ -13,6 +13,7 @@ import {
   switchMap,
   tap,
   throwError,
+  timeout,
 } from 'rxjs';
 import type { DigestMethod } from '../protocol';
 import type { DownloadBody, DownloadPort, DownloadResponse } from '../download/DownloadPort';
@@ -113,15 +114,33 @@ export function intoTarget(
     const file = port.openFile(target);
     // A file of ours may still report a failed open after the download is gone: never an unhandled error.
     file.on('error', () => undefined);
+    // The file goes once its stream has closed: a file still being opened would otherwise be created again
+    // after the removal (a download that fails as it starts, before the open is done).
     const removed$ = defer(() => {
       file.destroy();
-      return port.removeFile(target);
+      return concat(closed(file), port.removeFile(target));
     }).pipe(
       ignoreElements(),
       catchError(() => EMPTY),
     );
     return download(writableSink(file, true), removed$);
   });
+}
+
+/** How long a destroyed file may take to report `'close'` before it is removed anyway. */
+const CLOSE_WAIT_MS = 1000;
+
+/** Completes once `file` has closed (its descriptor released), or after `CLOSE_WAIT_MS` if it never says so. */
+function closed(file: Writable): Observable<never> {
+  return new Observable<never>((subscriber) => {
+    if (file.closed) {
+      subscriber.complete();
+      return undefined;
+    }
+    const done = () => subscriber.complete();
+    file.once('close', done);
+    return () => file.off('close', done);
+  }).pipe(timeout({ first: CLOSE_WAIT_MS, with: () => EMPTY }));
 }
 
 /**

@@ -1,5 +1,7 @@
 // Downloads against the emulator's HTTP file server, into files in a temporary folder.
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -145,6 +147,30 @@ describe('verifiedDownload', () => {
     );
     await expect(failure).rejects.toMatchObject({ name: 'DownloadFailedError', status: 404 });
     expect(tries).toHaveLength(1);
+  });
+
+  it('should leave no file when it fails before the file is even open', async () => {
+    const spec = await serve();
+    const node = nodeDownloadPort();
+    // The file's open is held until the 404 is in, then lands a little later: after a removal that did not
+    // wait for the file to close, the open would create the file again.
+    let answered: () => void = () => undefined;
+    const answer = new Promise<void>((resolve) => (answered = resolve));
+    const lateOpen = ((...args: Parameters<typeof fs.open>) => {
+      void answer.then(() => setTimeout(() => (fs.open as (...a: unknown[]) => void)(...args), 20));
+    }) as typeof fs.open;
+    const port: DownloadPort = {
+      ...node,
+      get: (request) => node.get(request).pipe(tap({ next: () => answered(), error: () => answered() })),
+      openFile: (path) => createWriteStream(path, { fs: { ...fs, open: lateOpen } }),
+    };
+    const target = dir.file('fw.bin');
+    const failure = lastValueFrom(
+      verifiedDownload({ ...spec, url: `${spec.url}.gone` }, target, { port, retry: fast }),
+    );
+    await expect(failure).rejects.toMatchObject({ name: 'DownloadFailedError', status: 404 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await exists(target)).toBe(false);
   });
 
   it('should retry a refused connection with the backoff, then fail with DownloadFailedError', async () => {
