@@ -14,7 +14,8 @@ function connection(now: () => number) {
     destroyed: false,
     writable: true,
     write: (chunk: unknown) => {
-      written.push(`${now()} ${Buffer.from(chunk as Uint8Array).toString('hex')}`);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+      written.push(`${now()} ${bytes.toString('hex')}`);
       return true;
     },
   };
@@ -35,6 +36,24 @@ describe('delayPingResponses', () => {
       delayMs = 0;
       conn.write(PINGRESP);
       expect(written).toEqual(['0 40020001', '30 d000', '30 d000']);
+    });
+  });
+
+  it('should hold only a whole PINGRESP, not the bytes d0 00 written as a piece of another packet', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ flush }) => {
+      const { conn, written } = connection(() => scheduler.now());
+      delayPingResponses(conn, () => 30, new Subscription());
+      // As mqtt-packet writes them: a QoS 1 PUBLISH with packet id 53248 and the payload d0 00, its PUBACK,
+      // then a PINGRESP. Each piece apart: the header, the remaining length, the topic's length, the topic
+      // (a string), the packet id, the payload.
+      const pieces = ['32', '07', '0001', 'a', 'd000', 'd000', '40', '02', 'd000', 'd000'];
+      for (const piece of pieces) conn.write(piece === 'a' ? piece : Buffer.from(piece, 'hex'));
+      flush();
+      expect(written).toEqual([
+        ...pieces.slice(0, -1).map((piece) => `0 ${piece === 'a' ? '61' : piece}`),
+        '30 d000',
+      ]);
     });
   });
 
@@ -89,6 +108,28 @@ describe('Emulator.setDeviceLatency: pingResponseMs', () => {
     emulator.setDeviceLatency(DEV01, {});
     expect(await answers(next)).toEqual(['pingresp', 'puback']);
     expect(() => emulator.setDeviceLatency(DEV01, { pingResponseMs: -1 })).toThrow(RangeError);
+  });
+
+  it('should deliver a PUBLISH whose payload is the bytes of a PINGRESP, and those after it, while PINGRESPs are held', async () => {
+    const emulator = await harness.start();
+    const client = await harness.connectDevice(emulator);
+    const topic = '/a1TestPK001/dev01/user/get';
+    await client.subscribeAsync(topic);
+    emulator.setDeviceLatency(DEV01, { pingResponseMs: 300 });
+    const heard: string[] = [];
+    const answered = new Promise<void>((resolve) =>
+      client.on('packetreceive', (packet) => {
+        heard.push(packet.cmd === 'publish' ? Buffer.from(packet.payload).toString('hex') : packet.cmd);
+        if (packet.cmd === 'pingresp') resolve();
+      }),
+    );
+    await emulator.publish(topic, Buffer.from([0xd0, 0x00]));
+    await emulator.publish(topic, Buffer.from('after'));
+    client.sendPing();
+    await answered;
+    // Held, the PINGRESP comes after all that was written before it, and no byte of those is held with it.
+    expect(heard).toEqual(['d000', Buffer.from('after').toString('hex'), 'pingresp']);
+    expect(client.connected).toBe(true);
   });
 
   it('should close with a PINGRESP still held, dropping it', async () => {
