@@ -19,7 +19,7 @@ import {
 import type { ConnectionState } from '../connection/ConnectionState';
 import type { DevicePacket } from '../connection/DevicePacket';
 import { parseJson } from '../json/parseJson';
-import { LOG_METHODS, type AlertLevel, type DiagnosticItem } from '../protocol';
+import { LOG_METHODS, replyTopicOf, type AlertLevel, type DiagnosticItem } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
 import { diagnosticSettings, type DiagnosticSettings, type DiagnosticsOptions } from './diagnosticsOptions';
 
@@ -153,41 +153,50 @@ function requestOf(packet: DevicePacket): { readonly id: string; readonly topic:
   return id === undefined ? undefined : { id, topic: packet.topic };
 }
 
-/** The id of a reply received: a PUBLISH with an `id` and a `code` (on whatever topic, as the Link SDK has it). */
-function replyIdOf(packet: DevicePacket): string | undefined {
+/** A reply received: a PUBLISH with an `id` and a `code`, and the topic it came on. */
+function replyOf(packet: DevicePacket): { readonly id: string; readonly topic: string } | undefined {
   if (packet.type !== 'publish' || packet.direction !== 'received') return undefined;
   const json = jsonObjectOf(packet.payload);
-  return json === undefined || json['code'] === undefined ? undefined : idOf(json);
+  const id = json === undefined || json['code'] === undefined ? undefined : idOf(json);
+  return id === undefined ? undefined : { id, topic: packet.topic };
 }
 
-/** Each Alink request sent, to its reply (by id). One that is not answered is fatal at the fatal threshold. */
+/**
+ * Each Alink request sent, to its reply: the one with its id on its reply topic (`${topic}_reply`), as ids
+ * of different services may be the same. One that is not answered is fatal at the fatal threshold.
+ */
 const uplinkTimes = (packets: Observable<DevicePacket>, settings: DiagnosticSettings) =>
   packets.pipe(
     connect((shared) => {
       // Read once for every request waiting, and only while one is.
-      const replies = shared.pipe(map(replyIdOf), filter(Boolean), share());
+      const replies = shared.pipe(
+        map(replyOf),
+        filter((reply) => reply !== undefined),
+        share(),
+      );
       return shared.pipe(
         map(requestOf),
         filter((request) => request !== undefined),
-        mergeMap(({ id, topic }) =>
-          timed(
+        mergeMap(({ id, topic }) => {
+          const replyTopic = replyTopicOf(topic);
+          return timed(
             'uplink',
             settings,
             replies.pipe(
-              filter((replied) => replied === id),
+              filter((reply) => reply.id === id && reply.topic === replyTopic),
               map(() => true),
             ),
-          ).pipe(map((measurement) => ({ ...measurement, messageId: id, topic }))),
-        ),
+          ).pipe(map((measurement) => ({ ...measurement, messageId: id, topic })));
+        }),
       );
     }),
   );
 
 /**
  * Times what the Link SDK's `diag` times: each connection attempt (`connect`), each heartbeat (`heartbeat`,
- * PINGREQ to PINGRESP) and each Alink request to its reply (`uplink`), and emits one measurement for each,
- * with its level against the item's thresholds (the SDK's defaults: `DiagnosticItemOptions`). An operation
- * that has not ended by its fatal threshold is fatal then. Every timer is an RxJS timer. Hot sources: only
+ * PINGREQ to PINGRESP) and each Alink request to its reply on `${topic}_reply` (`uplink`), and emits one
+ * measurement for each, with its level against the item's thresholds (the SDK's defaults:
+ * `DiagnosticItemOptions`). An operation that has not ended by its fatal threshold is fatal then. Every timer is an RxJS timer. Hot sources: only
  * what happens while subscribed is measured; completes when the device closes; unsubscribing stops it all.
  *
  * Heartbeat and uplink are read from the device's packets (`packets$`, an `AliyunDevice`'s): a device

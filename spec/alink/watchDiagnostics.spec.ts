@@ -53,6 +53,12 @@ const packets: Record<string, DevicePacket> = {
   l: publish('sent', topics.logPost, { id: '4', version: '1.0', method: 'thing.log.post', params: [] }),
   d: publish('sent', topics.propertyPost, { id: '1', method: 'thing.event.property.post', params: {} }, true),
   u: publish('sent', topics.userTopic('update'), 'not an object'),
+  e: publish('sent', topics.eventPost('alarm'), {
+    id: '1',
+    version: '1.0',
+    method: 'thing.event.alarm.post',
+    params: {},
+  }),
 };
 
 const m = (
@@ -153,6 +159,23 @@ describe('watchDiagnostics', () => {
       expectObservable(watched).toBe(expected, {
         B: m('uplink', 'warning', 18, { messageId: '2', ...uplink }),
         A: m('uplink', 'fatal', 50, { messageId: '1', completed: false, ...uplink }),
+      });
+    });
+  });
+
+  it('should end a request only at the reply with its id on its reply topic, not at another request’s reply', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      // a (a property post) and e (an event post) have the same id; A replies to a on its _reply topic.
+      const packets$ = hot('-a-e 9ms A 49ms -', packets);
+      const expected = '    ---- 9ms a 39ms e';
+      const watched = watchDiagnostics(device(hot('-'), packets$), {
+        connect: false,
+        heartbeat: false,
+        uplink: thresholds,
+      });
+      expectObservable(watched).toBe(expected, {
+        a: m('uplink', 'ok', 12, { messageId: '1', topic: topics.propertyPost }),
+        e: m('uplink', 'fatal', 50, { messageId: '1', topic: topics.eventPost('alarm'), completed: false }),
       });
     });
   });
