@@ -53,6 +53,10 @@ const packets: Record<string, DevicePacket> = {
   l: publish('sent', topics.logPost, { id: '4', version: '1.0', method: 'thing.log.post', params: [] }),
   d: publish('sent', topics.propertyPost, { id: '1', method: 'thing.event.property.post', params: {} }, true),
   u: publish('sent', topics.userTopic('update'), 'not an object'),
+  c: request('5'),
+  C: reply('5'),
+  k: { direction: 'sent', type: 'connect', clientId: 'c', keepalive: 60, clean: true },
+  q: { direction: 'received', type: 'puback', packetId: 1 },
   e: publish('sent', topics.eventPost('alarm'), {
     id: '1',
     version: '1.0',
@@ -176,6 +180,27 @@ describe('watchDiagnostics', () => {
       expectObservable(watched).toBe(expected, {
         a: m('uplink', 'ok', 12, { messageId: '1', topic: topics.propertyPost }),
         e: m('uplink', 'fatal', 50, { messageId: '1', topic: topics.eventPost('alarm'), completed: false }),
+      });
+    });
+  });
+
+  it('should time a request sent again on the next connection once, from its first send', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      // a is sent again on a new connection (k) before its reply, b after it was found fatal: neither is timed
+      // again. c, its id used again after its PUBACK (q), is a new request.
+      const packets$ = hot('-a-k 7ms a 9ms A 9ms b-k 57ms b 4ms B 9ms c-q-c 9ms C', packets);
+      const expected = '    - 20ms a 59ms b 38ms (cd)';
+      const watched = watchDiagnostics(device(hot('-'), packets$), {
+        connect: false,
+        heartbeat: false,
+        uplink: thresholds,
+      });
+      const uplink = { topic: topics.propertyPost };
+      expectObservable(watched).toBe(expected, {
+        a: m('uplink', 'warning', 20, { messageId: '1', ...uplink }),
+        b: m('uplink', 'fatal', 50, { messageId: '2', completed: false, ...uplink }),
+        c: m('uplink', 'ok', 14, { messageId: '5', ...uplink }),
+        d: m('uplink', 'ok', 10, { messageId: '5', ...uplink }),
       });
     });
   });
