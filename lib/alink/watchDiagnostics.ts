@@ -13,6 +13,7 @@ import {
   switchMap,
   take,
   takeUntil,
+  takeWhile,
   timer,
   type Observable,
 } from 'rxjs';
@@ -74,26 +75,31 @@ function timed(
 }
 
 /**
- * Each connection attempt, from `connecting` to `connected`; `reconnecting` first is a failed attempt. A
- * registration is not counted (`connecting` again after it starts the clock again, as the Link SDK starts
- * it once the credential is signed); an attempt under way when the watch starts is not measured.
+ * How a connection attempt ended: `true` connected, `false` failed (`reconnecting`, or `closed` with the
+ * error it gave up on); a `closed` without an error (`close()` during the attempt) gives it up, unmeasured.
+ */
+const attemptEnds = (states: Observable<ConnectionState>): Observable<boolean> =>
+  states.pipe(
+    filter((s) => s.status === 'connected' || s.status === 'reconnecting' || s.status === 'closed'),
+    take(1),
+    filter((s) => s.status !== 'closed' || s.error !== undefined),
+    map((s) => s.status === 'connected'),
+  );
+
+/**
+ * Each connection attempt, from `connecting` to `connected`; `reconnecting` first is a failed attempt, and so
+ * is `closed` with an error (the device gave up: the attempt that made it give up is measured, then this
+ * completes). A registration is not counted (`connecting` again after it starts the clock again, as the Link
+ * SDK starts it once the credential is signed); an attempt under way when the watch starts is not measured.
  */
 const connectTimes = (states: Observable<ConnectionState>, settings: DiagnosticSettings) =>
   states.pipe(
+    takeWhile((state) => state.status !== 'closed', true),
     connect((shared) =>
       shared.pipe(
         skip(1),
         filter((state) => state.status === 'connecting'),
-        switchMap(() =>
-          timed(
-            'connect',
-            settings,
-            shared.pipe(
-              filter((s) => s.status === 'connected' || s.status === 'reconnecting'),
-              map((s) => s.status === 'connected'),
-            ),
-          ),
-        ),
+        switchMap(() => timed('connect', settings, attemptEnds(shared))),
       ),
     ),
   );
@@ -270,8 +276,11 @@ export function watchDiagnostics(
   }
   const closed = device.state$.pipe(filter((state) => state.status === 'closed'));
   return merge(
+    // Completes by itself at the close, once it has measured the attempt that failed, if one did.
     connecting === undefined ? EMPTY : connectTimes(device.state$, connecting),
-    heartbeat === undefined || packets$ === undefined ? EMPTY : heartbeatTimes(packets$, heartbeat),
-    uplink === undefined || packets$ === undefined ? EMPTY : uplinkTimes(packets$, uplink),
-  ).pipe(takeUntil(closed));
+    merge(
+      heartbeat === undefined || packets$ === undefined ? EMPTY : heartbeatTimes(packets$, heartbeat),
+      uplink === undefined || packets$ === undefined ? EMPTY : uplinkTimes(packets$, uplink),
+    ).pipe(takeUntil(closed)),
+  );
 }

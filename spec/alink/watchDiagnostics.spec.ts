@@ -6,12 +6,14 @@ import type { DevicePacket } from '../../lib/connection/DevicePacket';
 import { fakeAlinkDevice, topics } from '../support/fakeAlinkDevice';
 
 const idle: ConnectionState = { status: 'idle' };
+const refused = new Error('connection refused: not authorized');
 const states: Record<string, ConnectionState> = {
   c: { status: 'connecting', attempt: 1 },
   g: { status: 'registering', attempt: 1 },
   C: { status: 'connected', sessionPresent: false },
   r: { status: 'reconnecting', attempt: 2, delayMs: 10 },
   x: { status: 'closed' },
+  X: { status: 'closed', error: refused },
 };
 
 const bytes = (json: unknown) => new TextEncoder().encode(JSON.stringify(json));
@@ -122,6 +124,19 @@ describe('watchDiagnostics', () => {
         a: m('connect', 'fatal', 5, { completed: false }),
         b: m('connect', 'ok', 5),
       });
+    });
+  });
+
+  it('should rate an attempt that made the device give up fatal, timed to its failure, then complete', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      const state = hot('  -c 4ms X', states);
+      const expected = '   - 5ms (a|)';
+      const watched = watchDiagnostics(device(state), {
+        connect: thresholds,
+        heartbeat: false,
+        uplink: false,
+      });
+      expectObservable(watched).toBe(expected, { a: m('connect', 'fatal', 5, { completed: false }) });
     });
   });
 
