@@ -361,6 +361,7 @@ export {
   type SessionFailure,
   type SubDevice,
   type SubDeviceChange,
+  type SubDeviceLoginEvent,
   type SubDeviceLoginOptions,
   type SubDeviceProductSecret,
   type SubDeviceProvisioning,

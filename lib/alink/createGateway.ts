@@ -5,8 +5,10 @@ import {
   concatMap,
   defer,
   EMPTY,
+  endWith,
   filter,
   finalize,
+  ignoreElements,
   map,
   merge,
   Observable,
@@ -14,6 +16,7 @@ import {
   share,
   shareReplay,
   Subject,
+  takeUntil,
   tap,
   type ObservableInput,
 } from 'rxjs';
@@ -50,10 +53,12 @@ import type { ServeOutcome } from './ServeOutcome';
 import {
   subDeviceOf,
   subDeviceSession,
+  toldLogin,
   type LoggedOutFailure,
   type SessionFailure,
   type SubDevice,
   type SubDeviceChange,
+  type SubDeviceLoginEvent,
 } from './subDevice';
 
 export type {
@@ -61,6 +66,7 @@ export type {
   SessionFailure,
   SubDevice,
   SubDeviceChange,
+  SubDeviceLoginEvent,
   SubDeviceProductSecret,
   SubDeviceSecret,
 };
@@ -273,6 +279,13 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
 
   /** The session of each sub-device subscribed now, shared by every `SubDevice` of it. */
   const sessions = new Map<string, Observable<E.Either<SessionFailure, DeviceIdentity>>>();
+  /** What each sub-device's logins go through (`SubDevice.logins$`), shared by every `SubDevice` of it. */
+  const logins = new Map<string, Subject<SubDeviceLoginEvent>>();
+  const loginsOf = (key: string): Subject<SubDeviceLoginEvent> => {
+    const events = logins.get(key) ?? new Subject<SubDeviceLoginEvent>();
+    logins.set(key, events);
+    return events;
+  };
 
   function subDevice(sub: SubDeviceSecret, loginOptions: SubDeviceLoginOptions = {}): SubDevice {
     const identity = identityOf(sub);
@@ -287,7 +300,7 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       const session$ = subDeviceSession(
         device,
         identity,
-        () => login(sub, loginOptions),
+        () => toldLogin(login(sub, loginOptions), loginsOf(key)),
         logoutMessage,
         changesOf(identity),
       ).pipe(
@@ -297,7 +310,8 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       sessions.set(key, session$);
       return session$;
     };
-    return subDeviceOf(device, identity, () => defer(() => sessions.get(key) ?? started()));
+    const logins$ = loginsOf(key).pipe(takeUntil(device.state$.pipe(ignoreElements(), endWith(true))));
+    return subDeviceOf(device, identity, () => defer(() => sessions.get(key) ?? started()), logins$);
   }
 
   return {

@@ -111,6 +111,7 @@ export {
   type SessionFailure,
   type SubDevice,
   type SubDeviceChange,
+  type SubDeviceLoginEvent,
   type SubDeviceLoginOptions,
   type SubDeviceProductSecret,
   type SubDeviceProvisioning,

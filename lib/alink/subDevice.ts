@@ -1,14 +1,17 @@
 import * as E from 'fp-ts/Either';
 import {
+  defer,
   distinctUntilChanged,
   EMPTY,
   endWith,
   filter,
+  finalize,
   ignoreElements,
   map,
   merge,
   Observable,
   of,
+  type Subject,
   switchMap,
   takeUntil,
   tap,
@@ -57,6 +60,34 @@ export interface SubDevice extends AlinkDevice {
    * gateway's device closes.
    */
   session(): Observable<E.Either<SessionFailure, DeviceIdentity>>;
+  /**
+   * Each login of the sub-device as it goes (`combine/login`, the one `session()` makes): `started` as it
+   * is sent, then `accepted`, `failed` (refused, or not answered in time) or `given-up` (its session ended
+   * or went on without it). Hot: only the logins made while subscribed. What `watchDiagnostics` times as the
+   * sub-device's `connect`, since its `state$` is its gateway's.
+   */
+  readonly logins$: Observable<SubDeviceLoginEvent>;
+}
+
+/** What a login of a sub-device went through, as `SubDevice.logins$` tells it. */
+export type SubDeviceLoginEvent = 'started' | 'accepted' | 'failed' | 'given-up';
+
+/** `login`, told to `events` as it goes: `started`, then `accepted` or `failed`, or `given-up`. */
+export function toldLogin<A>(
+  login: Observable<E.Either<RequestFailure, A>>,
+  events: Subject<SubDeviceLoginEvent>,
+): Observable<E.Either<RequestFailure, A>> {
+  return defer(() => {
+    let answered = false;
+    events.next('started');
+    return login.pipe(
+      tap((result) => {
+        answered = true;
+        events.next(E.isRight(result) ? 'accepted' : 'failed');
+      }),
+      finalize(() => answered || events.next('given-up')),
+    );
+  });
 }
 
 /**
@@ -123,6 +154,7 @@ export function subDeviceOf(
   device: AlinkDevice,
   identity: DeviceIdentity,
   session: () => Observable<E.Either<SessionFailure, DeviceIdentity>>,
+  logins$: Observable<SubDeviceLoginEvent> = EMPTY,
 ): SubDevice {
   const own = (topic: string) => isInDeviceNamespace(identity, topic);
   const name = `${identity.productKey}/${identity.deviceName}`;
@@ -148,5 +180,6 @@ export function subDeviceOf(
               ),
           ),
     session,
+    logins$,
   };
 }

@@ -22,6 +22,7 @@ import type { DevicePacket } from '../connection/DevicePacket';
 import { parseJson } from '../json/parseJson';
 import { LOG_METHODS, replyTopicOf, type AlertLevel, type DiagnosticItem } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
+import type { SubDeviceLoginEvent } from './subDevice';
 import { diagnosticSettings, type DiagnosticSettings, type DiagnosticsOptions } from './diagnosticsOptions';
 
 /** One operation of the device, timed: how long it took, and how that compares with the item's thresholds. */
@@ -45,8 +46,14 @@ export interface DiagnosticMeasurement {
   readonly topic?: string | undefined;
 }
 
-/** A device whose diagnostics can be watched: an `AlinkDevice`, with its packets for heartbeat and uplink. */
-export type DiagnosedDevice = AlinkDevice & { readonly packets$?: Observable<DevicePacket> | undefined };
+/**
+ * A device whose diagnostics can be watched: an `AlinkDevice`, with its packets for heartbeat and uplink, and
+ * for a sub-device its logins (`SubDevice.logins$`), which are its `connect`.
+ */
+export type DiagnosedDevice = AlinkDevice & {
+  readonly packets$?: Observable<DevicePacket> | undefined;
+  readonly logins$?: Observable<SubDeviceLoginEvent> | undefined;
+};
 
 const now = () => asyncScheduler.now();
 
@@ -100,6 +107,31 @@ const connectTimes = (states: Observable<ConnectionState>, settings: DiagnosticS
         skip(1),
         filter((state) => state.status === 'connecting'),
         switchMap(() => timed('connect', settings, attemptEnds(shared))),
+      ),
+    ),
+  );
+
+/**
+ * Each login of a sub-device through its gateway, from `started` to `accepted`; `failed` is a failed
+ * attempt, and one `given-up` (its session ended first) is not measured.
+ */
+const loginTimes = (logins: Observable<SubDeviceLoginEvent>, settings: DiagnosticSettings) =>
+  logins.pipe(
+    connect((shared) =>
+      shared.pipe(
+        filter((event) => event === 'started'),
+        switchMap(() =>
+          timed(
+            'connect',
+            settings,
+            shared.pipe(
+              filter((event) => event !== 'started'),
+              take(1),
+              filter((event) => event !== 'given-up'),
+              map((event) => event === 'accepted'),
+            ),
+          ),
+        ),
       ),
     ),
   );
@@ -252,8 +284,9 @@ const uplinkTimes = (packets: Observable<DevicePacket>, settings: DiagnosticSett
  * `DiagnosticItemOptions`). An operation that has not ended by its fatal threshold is fatal then. Every timer is an RxJS timer. Hot sources: only
  * what happens while subscribed is measured; completes when the device closes; unsubscribing stops it all.
  *
- * Heartbeat and uplink are read from the device's packets (`packets$`, an `AliyunDevice`'s): a device
- * without them (a sub-device, whose traffic is its gateway's: watch the gateway) takes
+ * A sub-device's `connect` is each of its logins through its gateway (`logins$`), not its gateway's
+ * connection. Heartbeat and uplink are read from the device's packets (`packets$`, an `AliyunDevice`'s): a
+ * device without them (a sub-device, whose traffic is its gateway's: watch the gateway) takes
  * `{ heartbeat: false, uplink: false }`, or this throws a `TypeError`. Bad thresholds are a `RangeError`.
  *
  * ```ts
@@ -275,10 +308,13 @@ export function watchDiagnostics(
     );
   }
   const closed = device.state$.pipe(filter((state) => state.status === 'closed'));
+  const { logins$ } = device;
   return merge(
     // Completes by itself at the close, once it has measured the attempt that failed, if one did.
-    connecting === undefined ? EMPTY : connectTimes(device.state$, connecting),
+    connecting === undefined || logins$ !== undefined ? EMPTY : connectTimes(device.state$, connecting),
     merge(
+      // A sub-device's state$ is its gateway's: its own connect is its login.
+      connecting === undefined || logins$ === undefined ? EMPTY : loginTimes(logins$, connecting),
       heartbeat === undefined || packets$ === undefined ? EMPTY : heartbeatTimes(packets$, heartbeat),
       uplink === undefined || packets$ === undefined ? EMPTY : uplinkTimes(packets$, uplink),
     ).pipe(takeUntil(closed)),

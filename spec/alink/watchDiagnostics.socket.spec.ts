@@ -1,11 +1,22 @@
 // Device diagnostics measured on real connections: a device of this library against the emulator.
 import type { IClientOptions } from 'mqtt';
-import { filter, firstValueFrom, lastValueFrom, ReplaySubject, toArray, type Subscription } from 'rxjs';
+import {
+  filter,
+  firstValueFrom,
+  lastValueFrom,
+  ReplaySubject,
+  Subject,
+  takeUntil,
+  toArray,
+  type Subscription,
+} from 'rxjs';
+import { createGateway } from '../../lib/alink/createGateway';
 import { reportDiagnostics, type DiagnosticReport } from '../../lib/alink/reportDiagnostics';
 import { watchDiagnostics, type DiagnosticMeasurement } from '../../lib/alink/watchDiagnostics';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { startEmulator, type Emulator, type EmulatorEvent } from '../../lib/emulator';
 import { connected, DEVICE_NAME, DEVICE_SECRET, PRODUCT_KEY } from '../support/emulatorDevice';
+import { gatewayEmulator, SENSOR, type GatewayEmulator } from '../support/gatewayEmulator';
 
 type DiagnosticEvent = Extract<EmulatorEvent, { type: 'diagnostic' }>;
 
@@ -134,5 +145,39 @@ describe('watchDiagnostics against the emulator', () => {
       // And the link held: the device never gave it up while it waited.
       expect(states).toEqual(['connected']);
     });
+  });
+});
+
+describe('watchDiagnostics of a sub-device against the emulator', () => {
+  let rig: GatewayEmulator;
+  let session: Subscription | undefined;
+  beforeEach(async () => (rig = await gatewayEmulator()));
+  afterEach(async () => {
+    session?.unsubscribe();
+    await rig.close();
+  });
+
+  it('should time the sub-device’s login through its gateway as its connect', async () => {
+    const { cloud, device } = rig;
+    const gateway = createGateway(device);
+    await lastValueFrom(gateway.addTopology([SENSOR]));
+    const sensor = gateway.subDevice(SENSOR);
+    // The login's reply held 200 ms, long after the gateway's own connection was up.
+    cloud.setDeviceLatency(device, { alinkReplyMs: 200 });
+    const loggedIn = new Subject<void>();
+    const measured = lastValueFrom(
+      watchDiagnostics(sensor, {
+        connect: { warningMs: 100, fatalMs: 60_000 },
+        heartbeat: false,
+        uplink: false,
+      }).pipe(takeUntil(loggedIn), toArray()),
+    );
+    session = sensor.session().subscribe(() => loggedIn.next());
+    const measurements = await measured;
+    expect(measurements).toEqual([
+      { item: 'connect', level: 'warning', elapsedMs: expect.any(Number), completed: true },
+    ]);
+    // At least what the emulator held the login's reply for (the clock read to the millisecond).
+    expect(measurements[0]?.elapsedMs).toBeGreaterThanOrEqual(199);
   });
 });

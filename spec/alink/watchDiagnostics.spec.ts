@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { watchDiagnostics, type DiagnosticMeasurement } from '../../lib/alink/watchDiagnostics';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
 import type { DevicePacket } from '../../lib/connection/DevicePacket';
+import type { SubDeviceLoginEvent } from '../../lib/alink/subDevice';
 import { fakeAlinkDevice, topics } from '../support/fakeAlinkDevice';
 
 const idle: ConnectionState = { status: 'idle' };
@@ -137,6 +138,24 @@ describe('watchDiagnostics', () => {
         uplink: false,
       });
       expectObservable(watched).toBe(expected, { a: m('connect', 'fatal', 5, { completed: false }) });
+    });
+  });
+
+  it('should time a sub-device’s logins as its connect, not its gateway’s connection', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      // s a login started; a accepted, f failed, g given up (its session ended first).
+      const logins$ = hot<SubDeviceLoginEvent>('-s 9ms a 9ms s 4ms f 9ms s-g', {
+        s: 'started',
+        a: 'accepted',
+        f: 'failed',
+        g: 'given-up',
+      });
+      const gateway = hot('-c 4ms C', states);
+      const expected = '   - 10ms a 14ms b';
+      const subDevice = { ...device(gateway), logins$ };
+      expectObservable(
+        watchDiagnostics(subDevice, { connect: thresholds, heartbeat: false, uplink: false }),
+      ).toBe(expected, { a: m('connect', 'ok', 10), b: m('connect', 'fatal', 5, { completed: false }) });
     });
   });
 
