@@ -19,11 +19,11 @@ import {
 } from 'rxjs';
 import type { ConnectionState } from '../connection/ConnectionState';
 import type { DevicePacket } from '../connection/DevicePacket';
-import { parseJson } from '../json/parseJson';
-import { LOG_METHODS, replyTopicOf, type AlertLevel, type DiagnosticItem } from '../protocol';
+import { replyTopicOf, type AlertLevel, type DiagnosticItem } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
-import type { SubDeviceLoginEvent } from './subDevice';
 import { diagnosticSettings, type DiagnosticSettings, type DiagnosticsOptions } from './diagnosticsOptions';
+import type { SubDeviceLoginEvent } from './subDevice';
+import { firstSends, replyOf } from './uplinkPackets';
 
 /** One operation of the device, timed: how long it took, and how that compares with the item's thresholds. */
 export interface DiagnosticMeasurement {
@@ -156,94 +156,6 @@ const heartbeatTimes = (packets: Observable<DevicePacket>, settings: DiagnosticS
     ),
   );
 
-/** The JSON object a payload holds, if it holds one. */
-function jsonObjectOf(payload: Uint8Array): Record<string, unknown> | undefined {
-  // `{`: most payloads that are no JSON object are not parsed at all.
-  if (payload[0] !== 0x7b) return undefined;
-  try {
-    const json = parseJson(utf8.decode(payload));
-    return typeof json === 'object' && json !== null && !Array.isArray(json)
-      ? (json as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const utf8 = new TextDecoder();
-
-const idOf = (json: Record<string, unknown>) =>
-  typeof json['id'] === 'string' || typeof json['id'] === 'number' ? String(json['id']) : undefined;
-
-/** An Alink request sent, or a reply received: its id, and the topic it went or came on. */
-interface IdOnTopic {
-  readonly id: string;
-  readonly topic: string;
-}
-
-/**
- * An Alink request that asks for a reply: a first PUBLISH (not a `dup`) with an `id` and a `method`, and no
- * `sys.ack` 0. Log posts are left out, so that diagnostics reported as logs do not measure themselves.
- */
-function requestOf(packet: DevicePacket): IdOnTopic | undefined {
-  if (packet.type !== 'publish' || packet.direction !== 'sent' || packet.dup) return undefined;
-  const json = jsonObjectOf(packet.payload);
-  if (json === undefined || typeof json['method'] !== 'string' || json['method'] === LOG_METHODS.post) {
-    return undefined;
-  }
-  const ack = (json['sys'] as { ack?: unknown } | undefined)?.ack;
-  if (ack === 0 || ack === '0' || ack === false) return undefined;
-  const id = idOf(json);
-  return id === undefined ? undefined : { id, topic: packet.topic };
-}
-
-/** A reply received: a PUBLISH with an `id` and a `code`, and the topic it came on. */
-function replyOf(packet: DevicePacket): IdOnTopic | undefined {
-  if (packet.type !== 'publish' || packet.direction !== 'received') return undefined;
-  const json = jsonObjectOf(packet.payload);
-  const id = json === undefined || json['code'] === undefined ? undefined : idOf(json);
-  return id === undefined ? undefined : { id, topic: packet.topic };
-}
-
-/** How many unacknowledged requests are remembered at most: far more than are ever in flight. */
-const REMEMBERED_REQUESTS = 1024;
-
-/**
- * The request each packet sends, as `requestOf`, but once: the publish sink sends what a lost connection
- * left unacknowledged again on the next connection, the same topic and id, and not as a `dup`. So a QoS 1
- * request is remembered from its PUBLISH to its PUBACK with the connection it went on, and one on a later
- * connection while remembered is a resend. An id used again once acknowledged is a new request.
- */
-function firstSends(): (packet: DevicePacket) => IdOnTopic | undefined {
-  let connection = 0;
-  /** The connection each unacknowledged request was last sent on, by topic and id (no topic holds U+0000). */
-  const unacknowledged = new Map<string, number>();
-  /** The request of each packet id in flight on this connection. */
-  const byPacketId = new Map<number, string>();
-  return (packet) => {
-    if (packet.type === 'connect' && packet.direction === 'sent') {
-      connection += 1;
-      byPacketId.clear();
-    } else if (packet.type === 'puback' && packet.direction === 'received') {
-      const key = byPacketId.get(packet.packetId);
-      byPacketId.delete(packet.packetId);
-      if (key !== undefined) unacknowledged.delete(key);
-    }
-    const request = requestOf(packet);
-    if (request === undefined || packet.type !== 'publish' || packet.packetId === undefined) return request;
-    const key = `${request.topic}\u0000${request.id}`;
-    const sentOn = unacknowledged.get(key);
-    unacknowledged.delete(key);
-    unacknowledged.set(key, connection);
-    byPacketId.set(packet.packetId, key);
-    // The oldest go first: those of publishes given up, which are never acknowledged.
-    if (unacknowledged.size > REMEMBERED_REQUESTS) {
-      unacknowledged.delete(unacknowledged.keys().next().value as string);
-    }
-    return sentOn !== undefined && sentOn < connection ? undefined : request;
-  };
-}
-
 /**
  * Each Alink request sent, to its reply: the one with its id on its reply topic (`${topic}_reply`), as ids
  * of different services may be the same. One that is not answered is fatal at the fatal threshold. A
@@ -281,8 +193,9 @@ const uplinkTimes = (packets: Observable<DevicePacket>, settings: DiagnosticSett
  * Times what the Link SDK's `diag` times: each connection attempt (`connect`), each heartbeat (`heartbeat`,
  * PINGREQ to PINGRESP) and each Alink request to its reply on `${topic}_reply` (`uplink`), and emits one
  * measurement for each, with its level against the item's thresholds (the SDK's defaults:
- * `DiagnosticItemOptions`). An operation that has not ended by its fatal threshold is fatal then. Every timer is an RxJS timer. Hot sources: only
- * what happens while subscribed is measured; completes when the device closes; unsubscribing stops it all.
+ * `DiagnosticItemOptions`). An operation that has not ended by its fatal threshold is fatal then. Every timer
+ * is an RxJS timer. Hot sources: only what happens while subscribed is measured; completes when the device
+ * closes; unsubscribing stops it all.
  *
  * A sub-device's `connect` is each of its logins through its gateway (`logins$`), not its gateway's
  * connection. Heartbeat and uplink are read from the device's packets (`packets$`, an `AliyunDevice`'s): a
