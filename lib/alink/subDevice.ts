@@ -63,8 +63,8 @@ export interface SubDevice extends AlinkDevice {
   /**
    * Each login of the sub-device as it goes (`combine/login`, the one `session()` makes): `started` as it
    * is sent, then `accepted`, `failed` (refused, or not answered in time) or `given-up` (its session ended
-   * or went on without it). Hot: only the logins made while subscribed. What `watchDiagnostics` times as the
-   * sub-device's `connect`, since its `state$` is its gateway's.
+   * or went on without it). Hot: only the logins made while subscribed; completes when the gateway's device
+   * closes. What `watchDiagnostics` times as the sub-device's `connect`, since its `state$` is its gateway's.
    */
   readonly logins$: Observable<SubDeviceLoginEvent>;
 }
