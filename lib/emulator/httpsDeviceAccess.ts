@@ -10,6 +10,7 @@ import {
   httpAccessAnswer,
   HttpAuthRequest,
   httpAuthSign,
+  httpTopicOfTarget,
   type HttpSignMethod,
 } from '../protocol';
 import type { DeviceRegistry } from './deviceRegistry';
@@ -178,7 +179,10 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   return (request: IncomingMessage, response: ServerResponse): boolean => {
     const path = pathOf(request);
     if (path === undefined) return false;
-    const isTopic = path.startsWith(`${HTTP_ACCESS_PATHS.topic}/`);
+    // The raw target too: `URL` resolves `/topic/../auth` to `/auth`, and `/x/../topic/…` to a topic.
+    const target = request.url ?? '/';
+    const isTopic =
+      path.startsWith(`${HTTP_ACCESS_PATHS.topic}/`) || target.startsWith(`${HTTP_ACCESS_PATHS.topic}/`);
     if (path !== HTTP_ACCESS_PATHS.auth && !isTopic) return false;
     if (request.method !== 'POST') {
       response.writeHead(405).end();
@@ -188,18 +192,13 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
       auth(request, response);
       return true;
     }
-    let topic: string;
-    try {
-      topic = decodeURIComponent(path.slice(HTTP_ACCESS_PATHS.topic.length));
-    } catch {
-      answer(
-        response,
-        HTTP_ACCESS_CODES.paramError,
-        'param error: the topic in the path is not percent-encoded UTF-8',
-      );
+    const topic = httpTopicOfTarget(target);
+    if (E.isLeft(topic)) {
+      emit({ type: 'http-access', action: 'publish', code: HTTP_ACCESS_CODES.paramError });
+      answer(response, HTTP_ACCESS_CODES.paramError, `param error: ${topic.left}`);
       return true;
     }
-    publish(request, response, topic);
+    publish(request, response, topic.right);
     return true;
   };
 }

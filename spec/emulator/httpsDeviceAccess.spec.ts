@@ -68,6 +68,63 @@ describe('httpsDeviceAccess', () => {
     return (answer['info'] as { token: string }).token;
   };
 
+  /** A post whose path goes on the wire as written (`httpsSend` would resolve `.` and `..` first). */
+  const rawPost = (path: string, headers: Record<string, string>) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const { hostname, port } = new URL(cloud.urls.https);
+      const body = 'x';
+      const headersOut = { ...headers, 'content-type': 'application/octet-stream', 'content-length': 1 };
+      void import('node:https').then(({ request }) =>
+        request({ hostname, port, path, method: 'POST', headers: headersOut, ca: cloud.ca }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode,
+              ...(JSON.parse(Buffer.concat(chunks).toString()) as object),
+            }),
+          );
+        })
+          .on('error', reject)
+          .end(body),
+      );
+    });
+
+  it.each<[string, string]>([
+    ['a ".." level', `/topic/${PK}/meter01/user/../user/update`],
+    ['a "." level', `/topic/${PK}/meter01/./user/update`],
+    ['a percent-encoded ".." level', `/topic/${PK}/meter01/user/%2e%2E/user/update`],
+    ['a path that resolves into /topic', `/auth/../topic/${PK}/meter01/user/update`],
+    ['a "+" level', `/topic/${PK}/meter01/user/+`],
+    ['a percent-encoded "#"', `/topic/${PK}/meter01/user/%23`],
+    ['a query string', `/topic/${PK}/meter01/user/update?qos=1`],
+    ['an empty level', `/topic/${PK}/meter01//user/update`],
+    ['a trailing "/"', `/topic/${PK}/meter01/user/update/`],
+    ['percent-encoded slashes that make an empty level', `/topic/${PK}/meter01/user%2F%2Fupdate`],
+    ['percent-encoding that is no UTF-8', `/topic/${PK}/meter01/user/%E0%A4%A`],
+  ])('should refuse a topic path with %s with 10001, never as a topic', async (_name, path) => {
+    const password = await token();
+    const heard: string[] = [];
+    const listening = cloud.received$.subscribe((message) => heard.push(message.topic));
+    const events: unknown[] = [];
+    const watching = cloud.events$.subscribe((event) => events.push(event));
+    const answer = await rawPost(path, { password });
+    listening.unsubscribe();
+    watching.unsubscribe();
+    expect(answer).toMatchObject({
+      status: 200,
+      code: 10001,
+      message: expect.stringMatching(/^param error: /),
+    });
+    expect(heard).toEqual([]);
+    expect(events).toEqual([{ type: 'http-access', action: 'publish', code: 10001 }]);
+  });
+
+  it('should take a topic whose levels are percent-encoded', async () => {
+    const password = await token();
+    expect(await rawPost(`/topic/${PK}/meter01/user/%75pdate`, { password })).toMatchObject({ code: 0 });
+  });
+
   it('should take the documented authentication (an upper-case sign too) and a post with its token', async () => {
     const password = await token();
     const posted = await send(`/topic/${PK}/meter01/user/update`, 'hello', 'application/octet-stream', {
