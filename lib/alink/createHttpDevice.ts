@@ -27,6 +27,8 @@ import {
   httpAuthRequest,
   HttpAuthInfo,
   httpMessageIdOf,
+  httpTopicPath,
+  httpTopicProblem,
   type HttpSignMethod,
 } from '../protocol';
 import { validateTopic } from '../topic';
@@ -220,8 +222,7 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
       concatMap((kept) => {
         if (E.isLeft(kept)) return of(kept);
         return post({
-          // Each level percent-encoded: a `?` or a space in a level is the topic's, not the URL's.
-          url: `${origin}${HTTP_ACCESS_PATHS.topic}${topic.split('/').map(encodeURIComponent).join('/')}`,
+          url: `${origin}${httpTopicPath(topic)}`,
           body: bytes,
           contentType: 'application/octet-stream',
           headers: { password: kept.right },
@@ -255,6 +256,9 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
           of(E.left<HttpPublishFailure>({ _tag: 'HttpPublishFailure', topic, ...failure(reason, message) }));
         const invalid = validateTopic(topic);
         if (invalid !== undefined) return refused('invalid-topic', invalid.message);
+        // A `.`, `..` or empty level cannot go in a URL's path as it is: the post would land elsewhere.
+        const unpostable = httpTopicProblem(topic);
+        if (unpostable !== undefined) return refused('invalid-topic', `${topic}: ${unpostable}`);
         if (!isInDeviceNamespace(identity, topic))
           return refused(
             'outside-namespace',

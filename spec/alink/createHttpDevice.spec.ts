@@ -166,9 +166,12 @@ describe('createHttpDevice', () => {
 
   it.each<[string, string, string | Uint8Array]>([
     ['invalid-topic', '/a1HttpPK001/meter01/user/+', 'x'],
+    ['invalid-topic', '/a1HttpPK001/meter01/user/..', 'x'],
+    ['invalid-topic', '/a1HttpPK001/meter01/./user/update', 'x'],
+    ['invalid-topic', '/a1HttpPK001/meter01/user//update', 'x'],
     ['outside-namespace', '/a1OtherPK01/meter01/user/update', 'x'],
     ['payload-too-large', TOPIC, new Uint8Array(128 * 1024 + 1)],
-  ])('should refuse a publish as %s before anything is sent', (reason, topic, payload) => {
+  ])('should refuse a publish as %s (%s) before anything is sent', (reason, topic, payload) => {
     scheduler.run(({ expectObservable }) => {
       const { device, requests } = deviceWith(() => {
         throw new Error('nothing is to be sent');
