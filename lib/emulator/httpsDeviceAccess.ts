@@ -36,18 +36,34 @@ interface Token {
 }
 
 const SIGN_METHODS: readonly HttpSignMethod[] = ['hmacmd5', 'hmacsha1'];
-/** A body is read up to the largest message; past it the request is answered 10001 and dropped. */
+/** A body is read up to the largest message; past it the request is answered 10001 at once and its connection closed. */
 const MAX_BODY_BYTES = HTTP_ACCESS_LIMITS.payloadBytes;
 
-/** Reads a body up to `MAX_BODY_BYTES`; `undefined` past it. */
-function readBody(request: IncomingMessage, read: (body: Buffer | undefined) => void): void {
+/**
+ * Reads a body up to `MAX_BODY_BYTES`, then calls `read` once; with `undefined` as soon as the body is known
+ * to be larger (its `content-length`, or the bytes read so far), and the answer then closes the connection,
+ * so the rest is never read.
+ */
+function readBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  read: (body: Buffer | undefined) => void,
+): void {
+  const tooLarge = () => {
+    response.setHeader('connection', 'close');
+    read(undefined);
+  };
+  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  request.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  });
-  request.on('end', () => read(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+    request.off('data', onData).off('end', onEnd);
+    tooLarge();
+  };
+  const onEnd = () => read(Buffer.concat(chunks));
+  request.on('data', onData).on('end', onEnd);
 }
 
 const contentTypeOf = (request: IncomingMessage) =>
@@ -87,7 +103,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   function auth(request: IncomingMessage, response: ServerResponse): void {
-    readBody(request, (body) => {
+    readBody(request, response, (body) => {
       const report = (code: number, device?: DeviceIdentity) =>
         emit({ type: 'http-access', action: 'auth', code, ...(device === undefined ? {} : { device }) });
       let json: unknown;
@@ -125,7 +141,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   function publish(request: IncomingMessage, response: ServerResponse, topic: string): void {
-    readBody(request, (body) => {
+    readBody(request, response, (body) => {
       const password = request.headers['password'];
       const token = typeof password === 'string' ? tokens.get(password) : undefined;
       const refuse = (code: number, message: string, device?: DeviceIdentity) => {

@@ -1,5 +1,6 @@
 // The cloud side of HTTPS device access, driven by plain HTTPS requests written as the platform documents
 // them (doc "HTTP连接通信"): POST /auth with JSON, POST /topic/${topic} with the token in `password`.
+import { Agent, request } from 'node:https';
 import { lastValueFrom } from 'rxjs';
 import { httpsSend } from '../../lib/connection/httpsSend';
 import { startEmulator, type Emulator } from '../../lib/emulator';
@@ -74,20 +75,18 @@ describe('httpsDeviceAccess', () => {
       const { hostname, port } = new URL(cloud.urls.https);
       const body = 'x';
       const headersOut = { ...headers, 'content-type': 'application/octet-stream', 'content-length': 1 };
-      void import('node:https').then(({ request }) =>
-        request({ hostname, port, path, method: 'POST', headers: headersOut, ca: cloud.ca }, (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode,
-              ...(JSON.parse(Buffer.concat(chunks).toString()) as object),
-            }),
-          );
-        })
-          .on('error', reject)
-          .end(body),
-      );
+      request({ hostname, port, path, method: 'POST', headers: headersOut, ca: cloud.ca }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode,
+            ...(JSON.parse(Buffer.concat(chunks).toString()) as object),
+          }),
+        );
+      })
+        .on('error', reject)
+        .end(body);
     });
 
   it.each<[string, string]>([
@@ -179,5 +178,52 @@ describe('httpsDeviceAccess', () => {
     ).toMatchObject({
       code: 10001,
     });
+  });
+
+  /**
+   * Posts `size` bytes (chunked, unless `declared` gives a `content-length`) over a keep-alive connection and
+   * keeps the request open. Resolves with the answer's code once the server has closed the connection, or
+   * with what it waits for after 2 s.
+   */
+  const postAndWait = (password: string, size: number, declared?: number) =>
+    new Promise<unknown>((resolve) => {
+      const agent = new Agent({ keepAlive: true });
+      let waitingFor = 'answer';
+      const guard = setTimeout(() => {
+        agent.destroy();
+        resolve(`no ${waitingFor} within 2 s`);
+      }, 2000);
+      const headers = {
+        password,
+        'content-type': 'application/octet-stream',
+        ...(declared === undefined ? {} : { 'content-length': declared }),
+      };
+      const path = `${cloud.urls.https}/topic/${PK}/meter01/user/update`;
+      const outgoing = request(path, { method: 'POST', headers, ca: cloud.ca, agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          waitingFor = 'close of the connection';
+          outgoing.socket?.once('close', () => {
+            clearTimeout(guard);
+            agent.destroy();
+            resolve(JSON.parse(Buffer.concat(chunks).toString()));
+          });
+        });
+      });
+      // The request is still being written when the server closes: that error is the client's.
+      outgoing.on('error', () => undefined);
+      if (size > 0) outgoing.write(Buffer.alloc(size));
+      else outgoing.flushHeaders();
+    });
+
+  it('should answer 10001 as soon as a body passes 128 KB, not at its end, and close the connection', async () => {
+    const password = await token();
+    expect(await postAndWait(password, 128 * 1024 + 1)).toMatchObject({ code: 10001 });
+  });
+
+  it('should answer 10001 at once for a content-length over 128 KB, before any of the body', async () => {
+    const password = await token();
+    expect(await postAndWait(password, 0, 10 * 1024 * 1024)).toMatchObject({ code: 10001 });
   });
 });
