@@ -83,6 +83,35 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   const answer = (response: ServerResponse, code: number, message: string, info?: Record<string, unknown>) =>
     answerJson(response, httpAccessAnswer(code, message, info));
 
+  let closing = false;
+  /** The requests whose body is still coming, each with its answer should the platform close first. */
+  const waiting = new Map<ServerResponse, () => void>();
+
+  /** Answers that the platform is closing (30001 to a message, 10000 to an authentication), ending the connection. */
+  function answerClosing(response: ServerResponse, action: 'auth' | 'publish', topic?: string): void {
+    const code = action === 'auth' ? HTTP_ACCESS_CODES.commonError : HTTP_ACCESS_CODES.publishError;
+    emit({ type: 'http-access', action, code, ...(topic === undefined ? {} : { topic }) });
+    response.setHeader('connection', 'close');
+    const what = action === 'auth' ? 'common error' : 'publish message error';
+    answer(response, code, `${what}: the platform is closing`);
+  }
+
+  /** `readBody`, unless the platform closes first: then the request is answered as closing, at once. */
+  function bodyOf(
+    request: IncomingMessage,
+    response: ServerResponse,
+    action: 'auth' | 'publish',
+    topic: string | undefined,
+    read: (body: Buffer | undefined) => void,
+  ): void {
+    if (closing) return answerClosing(response, action, topic);
+    waiting.set(response, () => answerClosing(response, action, topic));
+    response.on('close', () => waiting.delete(response));
+    readBody(request, response, (body) => {
+      if (waiting.delete(response)) read(body);
+    });
+  }
+
   /** Why an authentication is refused, or `undefined`. */
   function refusalOf(request: HttpAuthRequest): string | undefined {
     const device = { productKey: request.productKey, deviceName: request.deviceName };
@@ -103,7 +132,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   function auth(request: IncomingMessage, response: ServerResponse): void {
-    readBody(request, response, (body) => {
+    bodyOf(request, response, 'auth', undefined, (body) => {
       const report = (code: number, device?: DeviceIdentity) =>
         emit({ type: 'http-access', action: 'auth', code, ...(device === undefined ? {} : { device }) });
       let json: unknown;
@@ -141,7 +170,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   function publish(request: IncomingMessage, response: ServerResponse, topic: string): void {
-    readBody(request, response, (body) => {
+    bodyOf(request, response, 'publish', topic, (body) => {
       const password = request.headers['password'];
       const token = typeof password === 'string' ? tokens.get(password) : undefined;
       const refuse = (code: number, message: string, device?: DeviceIdentity) => {
@@ -192,7 +221,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   /** Answers `POST /auth` and `POST /topic/…`; `false` for any other request, left to the caller. */
-  return (request: IncomingMessage, response: ServerResponse): boolean => {
+  function handle(request: IncomingMessage, response: ServerResponse): boolean {
     const path = pathOf(request);
     if (path === undefined) return false;
     // The raw target too: `URL` resolves `/topic/../auth` to `/auth`, and `/x/../topic/…` to a topic.
@@ -216,5 +245,15 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
     }
     publish(request, response, topic.right);
     return true;
+  }
+
+  return {
+    handle,
+    /** From now on every request is answered as closing: those still coming in first, at once. */
+    close(): void {
+      closing = true;
+      for (const answerNow of waiting.values()) answerNow();
+      waiting.clear();
+    },
   };
 }

@@ -226,4 +226,37 @@ describe('httpsDeviceAccess', () => {
     const password = await token();
     expect(await postAndWait(password, 0, 10 * 1024 * 1024)).toMatchObject({ code: 10001 });
   });
+
+  it('should answer a post still coming in with 30001 when it closes, and close without waiting for it', async () => {
+    const password = await token();
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const path = `${cloud.urls.https}/topic/${PK}/meter01/user/update`;
+      const headers = { password, 'content-type': 'application/octet-stream', 'content-length': 10 };
+      const answered = new Promise<[unknown, string | undefined]>((resolve, reject) => {
+        const outgoing = request(path, { method: 'POST', headers, ca: cloud.ca, agent }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve([JSON.parse(Buffer.concat(chunks).toString()), response.headers.connection]),
+          );
+        });
+        outgoing.on('error', reject);
+        // 4 of the 10 bytes: the rest never comes.
+        outgoing.write('half');
+      });
+      // Time for the post's headers and its first bytes to reach the handler.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const closed = cloud.close().then(() => 'closed');
+      const unanswered = new Promise((resolve) => setTimeout(() => resolve('no answer after 2 s'), 2000));
+      expect(await Promise.race([answered, unanswered])).toEqual([
+        { code: 30001, message: 'publish message error: the platform is closing' },
+        'close',
+      ]);
+      const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000));
+      expect(await Promise.race([closed, stillOpen])).toBe('closed');
+    } finally {
+      agent.destroy();
+    }
+  });
 });
