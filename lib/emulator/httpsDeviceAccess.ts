@@ -78,7 +78,25 @@ const contentTypeOf = (request: IncomingMessage) =>
  */
 export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDeviceAccessOptions) {
   const { now, tokenValidityMs, receive, emit } = options;
+  /** The tokens given, each client's latest only; an expired one is swept at the next authentication. */
   const tokens = new Map<string, Token>();
+  const tokenOfClient = new Map<string, string>();
+  const clientOf = ({ device, clientId }: Token) => `${device.productKey}/${device.deviceName}/${clientId}`;
+  const forget = (token: string) => {
+    const kept = tokens.get(token);
+    if (kept === undefined) return;
+    tokens.delete(token);
+    if (tokenOfClient.get(clientOf(kept)) === token) tokenOfClient.delete(clientOf(kept));
+  };
+  const isExpired = (token: Token) => now() - token.issuedAt > tokenValidityMs;
+  /** Keeps a new token: the client's previous one is no longer good, and expired ones are forgotten. */
+  const keep = (token: string, kept: Token) => {
+    for (const [given, old] of tokens) if (isExpired(old)) forget(given);
+    const previous = tokenOfClient.get(clientOf(kept));
+    if (previous !== undefined) forget(previous);
+    tokens.set(token, kept);
+    tokenOfClient.set(clientOf(kept), token);
+  };
 
   const answer = (response: ServerResponse, code: number, message: string, info?: Record<string, unknown>) =>
     answerJson(response, httpAccessAnswer(code, message, info));
@@ -163,7 +181,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
         return;
       }
       const token = randomBytes(16).toString('hex');
-      tokens.set(token, { device, clientId, issuedAt: now() });
+      keep(token, { device, clientId, issuedAt: now() });
       report(HTTP_ACCESS_CODES.success, device);
       answer(response, HTTP_ACCESS_CODES.success, 'success', { token });
     });
@@ -187,12 +205,8 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
         return refuse(HTTP_ACCESS_CODES.tokenNull, 'token is null');
       if (token === undefined) return refuse(HTTP_ACCESS_CODES.checkTokenError, 'check token error');
       const { device, clientId } = token;
-      if (
-        now() - token.issuedAt > tokenValidityMs ||
-        !registry.isKnown(device) ||
-        registry.isDisabled(device)
-      ) {
-        tokens.delete(password);
+      if (isExpired(token) || !registry.isKnown(device) || registry.isDisabled(device)) {
+        forget(password);
         return refuse(HTTP_ACCESS_CODES.tokenExpired, 'token is expired', device);
       }
       if (contentTypeOf(request) !== 'application/octet-stream' || body === undefined)

@@ -10,9 +10,10 @@ const METER = { productKey: PK, deviceName: 'meter01', deviceSecret: 'meter-secr
 
 describe('httpsDeviceAccess', () => {
   let cloud: Emulator;
-  const now = 1_700_000_000_000;
+  let now: number;
 
   beforeEach(async () => {
+    now = 1_700_000_000_000;
     cloud = await startEmulator({
       products: [
         {
@@ -46,17 +47,18 @@ describe('httpsDeviceAccess', () => {
       ...(JSON.parse(answer.toString()) as object),
     }));
 
-  const token = async () => {
+  const SECRETS: Record<string, string> = { meter01: METER.deviceSecret, meter02: 'meter-secret-02' };
+  const token = async (deviceName = 'meter01', clientId = 'sn-1') => {
     const { createHmac } = await import('node:crypto');
-    const content = `clientIdsn-1deviceNamemeter01productKey${PK}timestamp${now}`;
-    const sign = createHmac('sha1', METER.deviceSecret).update(content).digest('hex').toUpperCase();
+    const content = `clientId${clientId}deviceName${deviceName}productKey${PK}timestamp${now}`;
+    const sign = createHmac('sha1', SECRETS[deviceName]!).update(content).digest('hex').toUpperCase();
     const body = JSON.stringify({
       version: 'default',
-      clientId: 'sn-1',
+      clientId,
       signmethod: 'hmacsha1',
       sign,
       productKey: PK,
-      deviceName: 'meter01',
+      deviceName,
       timestamp: String(now),
     });
     const answer = await send('/auth', body, 'application/json');
@@ -258,5 +260,29 @@ describe('httpsDeviceAccess', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  const postWith = async (password: string, deviceName = 'meter01') =>
+    (await send(`/topic/${PK}/${deviceName}/user/update`, 'x', 'application/octet-stream', { password }))[
+      'code'
+    ];
+
+  it("should keep a client's latest token only: the one before is unknown (20003), another client's stays", async () => {
+    const first = await token();
+    const other = await token('meter01', 'sn-2');
+    const second = await token();
+    expect(await postWith(first)).toBe(20003);
+    expect(await postWith(second)).toBe(0);
+    expect(await postWith(other)).toBe(0);
+  });
+
+  it('should forget expired tokens when a device authenticates: an expired one is then unknown (20003)', async () => {
+    const expiredThenSwept = await token();
+    const expiredThenTold = await token('meter02');
+    now += 8 * 24 * 60 * 60 * 1000;
+    expect(await postWith(expiredThenTold, 'meter02')).toBe(20001);
+    const fresh = await token('meter02', 'sn-9');
+    expect(await postWith(expiredThenSwept)).toBe(20003);
+    expect(await postWith(fresh, 'meter02')).toBe(0);
   });
 });
