@@ -4,6 +4,7 @@ import { Agent, request } from 'node:https';
 import { lastValueFrom } from 'rxjs';
 import { httpsSend } from '../../lib/connection/httpsSend';
 import { startEmulator, type Emulator } from '../../lib/emulator';
+import { within } from '../support/within';
 
 const PK = 'a1HttpPK001';
 const METER = { productKey: PK, deviceName: 'meter01', deviceSecret: 'meter-secret-01' };
@@ -250,13 +251,11 @@ describe('httpsDeviceAccess', () => {
       // Time for the post's headers and its first bytes to reach the handler.
       await new Promise((resolve) => setTimeout(resolve, 100));
       const closed = cloud.close().then(() => 'closed');
-      const unanswered = new Promise((resolve) => setTimeout(() => resolve('no answer after 2 s'), 2000));
-      expect(await Promise.race([answered, unanswered])).toEqual([
+      expect(await within(2000, answered, 'no answer after 2 s')).toEqual([
         { code: 30001, message: 'publish message error: the platform is closing' },
         'close',
       ]);
-      const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000));
-      expect(await Promise.race([closed, stillOpen])).toBe('closed');
+      expect(await within(2000, closed, 'still open after 2 s')).toBe('closed');
     } finally {
       agent.destroy();
     }

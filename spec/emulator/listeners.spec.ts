@@ -9,6 +9,7 @@ import { TlsError } from '../../lib/connection/TlsError';
 import { startListeners } from '../../lib/emulator/listeners';
 import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
 import { countSocketTraffic } from '../support/socketTraffic';
+import { within } from '../support/within';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
 
 const harness = deviceHarness();
@@ -116,8 +117,7 @@ describe('the emulator listeners', () => {
       const closed = listeners.close().then(() => 'closed');
       answerNow();
       expect(await answered).toBe('close');
-      const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000));
-      expect(await Promise.race([closed, stillOpen])).toBe('closed');
+      expect(await within(2000, closed, 'still open after 2 s')).toBe('closed');
     } finally {
       agent.destroy();
       await listeners.close();
