@@ -244,7 +244,15 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
       path.startsWith(`${HTTP_ACCESS_PATHS.topic}/`) || target.startsWith(`${HTTP_ACCESS_PATHS.topic}/`);
     if (path !== HTTP_ACCESS_PATHS.auth && !isTopic) return false;
     if (request.method !== 'POST') {
-      response.writeHead(405).end();
+      // As every other answer: an event, and the platform's body (param error), with the HTTP status.
+      emit({ type: 'http-access', action: isTopic ? 'publish' : 'auth', code: HTTP_ACCESS_CODES.paramError });
+      const body = httpAccessAnswer(
+        HTTP_ACCESS_CODES.paramError,
+        `param error: ${request.method} is not POST`,
+      );
+      response
+        .writeHead(405, { allow: 'POST', 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
       return true;
     }
     if (!isTopic) {

@@ -1,6 +1,6 @@
 // The cloud side of HTTPS device access, driven by plain HTTPS requests written as the platform documents
 // them (doc "HTTP连接通信"): POST /auth with JSON, POST /topic/${topic} with the token in `password`.
-import { Agent, request } from 'node:https';
+import { Agent, get, request } from 'node:https';
 import { lastValueFrom } from 'rxjs';
 import { httpsSend } from '../../lib/connection/httpsSend';
 import { startEmulator, type Emulator } from '../../lib/emulator';
@@ -157,21 +157,36 @@ describe('httpsDeviceAccess', () => {
     expect(await send(path, 'x', contentType, withToken)).toMatchObject({ status: 200, code });
   });
 
-  it('should answer an authentication that is no JSON object of the fields with 10001, and a GET with 405', async () => {
+  it('should answer an authentication that is no JSON object of the fields with 10001', async () => {
     expect(await send('/auth', 'productKey=x', 'application/x-www-form-urlencoded')).toMatchObject({
       code: 10001,
     });
     expect(await send('/auth', '{"productKey":"x"}', 'application/json')).toMatchObject({ code: 10001 });
     expect(await send('/auth', '{', 'application/json')).toMatchObject({ code: 10001 });
-    const { get } = await import('node:https');
-    const status = await new Promise<number | undefined>((resolve, reject) =>
-      get(`${cloud.urls.https}/auth`, { ca: cloud.ca }, (response) => {
-        response.resume();
-        resolve(response.statusCode);
-      }).on('error', reject),
-    );
-    expect(status).toBe(405);
   });
+
+  it.each<[string, 'auth' | 'publish']>([
+    ['/auth', 'auth'],
+    [`/topic/${PK}/meter01/user/update`, 'publish'],
+  ])(
+    'should answer a GET of %s with 405 and a param error, and an event as for any answer',
+    async (path, action) => {
+      const events: unknown[] = [];
+      const watching = cloud.events$.subscribe((event) => events.push(event));
+      const answer = await new Promise<[number | undefined, string | undefined, string]>((resolve, reject) =>
+        get(`${cloud.urls.https}${path}`, { ca: cloud.ca }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve([response.statusCode, response.headers.allow, Buffer.concat(chunks).toString()]),
+          );
+        }).on('error', reject),
+      );
+      watching.unsubscribe();
+      expect(answer).toEqual([405, 'POST', '{"code":10001,"message":"param error: GET is not POST"}']);
+      expect(events).toEqual([{ type: 'http-access', action, code: 10001 }]);
+    },
+  );
 
   it('should answer a message over 128 KB with 10001', async () => {
     const password = await token();
