@@ -166,20 +166,23 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
       catchError((error: unknown) => of(E.left(failure('unreachable', asError(error).message)))),
     );
 
-  const authenticate = (): Observable<E.Either<Failure, string>> => {
-    const body = httpAuthRequest({
-      productKey,
-      deviceName,
-      deviceSecret,
-      clientId,
-      signMethod,
-      timestamp: clock(),
-    });
-    return post({
-      url: `${origin}${HTTP_ACCESS_PATHS.auth}`,
-      body: new TextEncoder().encode(JSON.stringify(body)),
-      contentType: 'application/json',
-      ...(tls === undefined ? {} : { tls }),
+  /** One authentication, its body built (timestamp and sign) when it is subscribed: never a stale one. */
+  const authenticate = (): Observable<E.Either<Failure, string>> =>
+    defer(() => {
+      const body = httpAuthRequest({
+        productKey,
+        deviceName,
+        deviceSecret,
+        clientId,
+        signMethod,
+        timestamp: clock(),
+      });
+      return post({
+        url: `${origin}${HTTP_ACCESS_PATHS.auth}`,
+        body: new TextEncoder().encode(JSON.stringify(body)),
+        contentType: 'application/json',
+        ...(tls === undefined ? {} : { tls }),
+      });
     }).pipe(
       map(
         E.flatMap(({ answer }) => {
@@ -194,7 +197,6 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
         }),
       ),
     );
-  };
 
   /** The token being asked for or kept, shared by every publish; forgotten when refused or no longer valid. */
   let token: Observable<E.Either<Failure, string>> | undefined;

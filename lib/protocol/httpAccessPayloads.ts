@@ -81,10 +81,12 @@ export function httpAuthSign(
   return signContent(method, deviceSecret, { clientId, deviceName, productKey, timestamp });
 }
 
-/** The body of `POST /auth`, signed with the device's secret (which it does not carry). */
+/** The body of `POST /auth`, signed with the device's secret (which it does not carry); `timestamp` floored to ms. */
 export function httpAuthRequest(fields: HttpAuthFields): HttpAuthRequest {
   const { productKey, deviceName, deviceSecret, clientId, signMethod, timestamp } = fields;
-  const stamp = String(timestamp);
+  // Digits only, whatever the clock gives (`performance.now()` style fractions included): the platform reads an
+  // integer of milliseconds.
+  const stamp = String(Math.floor(timestamp));
   return {
     version: 'default',
     clientId,

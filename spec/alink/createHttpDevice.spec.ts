@@ -87,6 +87,42 @@ describe('createHttpDevice', () => {
     });
   });
 
+  it('should build each authentication when it is made: one given up on is not sent again with its old timestamp', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { device, requests } = deviceWith(
+        (request) =>
+          pathOf(request) === '/auth' ? cold('----a|', { a: AUTH_OK('t') }) : cold('p|', { p: POSTED }),
+        { clock: () => 1_700_000_000_000 + scheduler.now() },
+      );
+      expectObservable(device.publish({ topic: TOPIC, payload: '1' }), '^ 1ms !').toBe('');
+      expectObservable(device.publish({ topic: TOPIC, payload: '2' }), '10ms ^').toBe('14ms (a|)', {
+        a: E.right({ topic: TOPIC, messageId: '892687627916247040' }),
+      });
+      scheduler.flush();
+      const auths = requests.filter((r) => pathOf(r) === '/auth').map((r) => JSON.parse(text(r)) as object);
+      expect(auths).toEqual([
+        expect.objectContaining({ timestamp: '1700000000000' }),
+        expect.objectContaining({ timestamp: '1700000000010' }),
+      ]);
+    });
+  });
+
+  it('should sign an integer of milliseconds, whatever fraction the clock gives', () => {
+    scheduler.run(({ cold }) => {
+      const { device, requests } = deviceWith(() => cold('a|', { a: AUTH_OK('t') }), {
+        clientId: 'sn-0001',
+        clock: () => 1_700_000_000_000.75,
+      });
+      device.publish({ topic: TOPIC, payload: 'x' }).subscribe();
+      scheduler.flush();
+      const content = 'clientIdsn-0001deviceNamemeter01productKeya1HttpPK001timestamp1700000000000';
+      expect(JSON.parse(text(requests[0]!))).toMatchObject({
+        timestamp: '1700000000000',
+        sign: createHmac('sha1', DEVICE.deviceSecret).update(content).digest('hex'),
+      });
+    });
+  });
+
   it('should keep the token for later publishes, and ask again once when the platform says it expired', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const answers = [AUTH_OK('t1'), POSTED, EXPIRED, AUTH_OK('t2'), POSTED];
