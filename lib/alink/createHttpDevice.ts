@@ -14,6 +14,7 @@ import {
 import { httpsSend } from '../connection/httpsSend';
 import type { HttpsAnswer, HttpsSendRequest } from '../connection/registrationPorts';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
+import { DeviceOptionsError } from '../identity/deviceOptions';
 import { deviceTopics, type DeviceTopics } from '../identity/deviceTopics';
 import type { TlsOptions } from '../identity/tlsOptions';
 import { parseJson } from '../json/parseJson';
@@ -32,6 +33,7 @@ import {
   type HttpSignMethod,
 } from '../protocol';
 import { validateTopic } from '../topic';
+import { httpDeviceProblems } from './httpDeviceProblems';
 import { asError } from './RequestFailure';
 
 export interface HttpDeviceOptions {
@@ -122,8 +124,12 @@ const failure = (reason: Failure['reason'], message: string, code?: number): Fai
  * const device = createHttpDevice({ productKey, deviceName, deviceSecret });
  * device.publish({ topic: device.topics.propertyPost, payload: JSON.stringify(post) }).subscribe(console.log);
  * ```
+ *
+ * Invalid options throw one `DeviceOptionsError` naming every bad field (never a secret's value).
  */
 export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
+  const problems = httpDeviceProblems(options as unknown as Readonly<Record<string, unknown>>);
+  if (problems.length > 0) throw new DeviceOptionsError(problems);
   const {
     productKey,
     deviceName,
@@ -136,8 +142,6 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
     clock = Date.now,
     https = httpsSend,
   } = options;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
-    throw new RangeError(`timeoutMs must be a positive number of milliseconds, not ${timeoutMs}`);
   const identity = { productKey, deviceName };
   const origin = url.replace(/\/+$/, '');
 
