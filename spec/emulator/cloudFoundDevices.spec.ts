@@ -128,27 +128,38 @@ describe('cloudFoundDevices', () => {
         unknown
       >;
 
-    it('should notify with NotifyAddThingTopo, taking both spellings of DeviceListStr', async () => {
+    it('should answer NotifyAddThingTopo once the notify is sent, with its id, not waiting for the gateway', async () => {
       await client.subscribeAsync(`${sys}/topo/add/notify`, { qos: 1 });
       for (const entry of [
         { productKey: SUB_PK, deviceName: 'lamp-01' },
         { ProductKey: SUB_PK, DeviceName: 'lamp-01' },
       ]) {
         const notified = next(`${sys}/topo/add/notify`);
-        const answer = get({
+        // The gateway never replies: the answer says the notify was sent, as the platform's does.
+        const answer = await get({
           Action: 'NotifyAddThingTopo',
           GwProductKey: GW.productKey,
           GwDeviceName: GW.deviceName,
           DeviceListStr: JSON.stringify([entry]),
         });
         const request = await notified;
-        expect(request['params']).toEqual([{ productKey: SUB_PK, deviceName: 'lamp-01' }]);
-        await client.publishAsync(
-          `${sys}/topo/add/notify_reply`,
-          JSON.stringify({ id: request['id'], code: 200, data: {} }),
-        );
-        expect(await answer).toMatchObject({ Success: true, Data: { MessageId: request['id'], Code: 200 } });
+        expect(request).toMatchObject({
+          method: 'thing.topo.add.notify',
+          params: [{ productKey: SUB_PK, deviceName: 'lamp-01' }],
+        });
+        expect(answer).toMatchObject({ Success: true, Data: { MessageId: request['id'] } });
       }
+    });
+
+    it('should answer NotifyAddThingTopo for a gateway that is offline with iot.device.DeviceOffline', async () => {
+      await client.endAsync();
+      const answer = await get({
+        Action: 'NotifyAddThingTopo',
+        GwProductKey: GW.productKey,
+        GwDeviceName: GW.deviceName,
+        DeviceListStr: JSON.stringify([{ productKey: SUB_PK, deviceName: 'lamp-01' }]),
+      });
+      expect(answer).toMatchObject({ Success: false, Code: 'iot.device.DeviceOffline' });
     });
 
     it.each<[string, Record<string, string>, string]>([
