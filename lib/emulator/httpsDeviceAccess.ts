@@ -224,7 +224,8 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
           `publish message error: ${violation} on ${topic}`,
           device,
         );
-      const messageId = `${now()}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+      // Digits only, whatever the clock gives: a fraction would make it no integer on the wire.
+      const messageId = `${Math.floor(now())}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
       receive({ ...device, clientId, topic, payload: body, qos: 0 });
       emit({ type: 'http-access', action: 'publish', code: HTTP_ACCESS_CODES.success, topic, device });
       // The id as digits, not a JSON number: it is past 2^53, as the platform's.

@@ -299,4 +299,21 @@ describe('httpsDeviceAccess', () => {
     expect(await postWith(expiredThenSwept)).toBe(20003);
     expect(await postWith(fresh, 'meter02')).toBe(0);
   });
+
+  it('should answer a message id of digits only, past 2^53, whatever fraction its clock gives', async () => {
+    const password = await token();
+    now += 0.25;
+    const answer = await lastValueFrom(
+      httpsSend({
+        url: `${cloud.urls.https}/topic/${PK}/meter01/user/update`,
+        body: new TextEncoder().encode('x'),
+        contentType: 'application/octet-stream',
+        headers: { password },
+        tls: { ca: cloud.ca },
+      }),
+    );
+    const digits = /"messageId":(\d+)\}/.exec(answer.body.toString())?.[1];
+    expect(digits).toMatch(/^1700000000000\d{6}$/);
+    expect(BigInt(digits!) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+  });
 });
