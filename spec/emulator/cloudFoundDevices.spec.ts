@@ -62,7 +62,6 @@ describe('cloudFoundDevices', () => {
     ['a product that does not exist', 6250, [{ deviceName: 'lamp-01', productKey: 'a1Nobody001' }]],
     ['a name shorter than 4', 6280, [{ deviceName: 'lmp', productKey: SUB_PK }]],
     ['a name with a slash', 6280, [{ deviceName: 'lamp/01', productKey: SUB_PK }]],
-    ['an empty list', 460, []],
     ['params that are no list', 460, { deviceName: 'lamp-01', productKey: SUB_PK }],
   ])('should answer thing.list.found with %s with %d', async (_name, code, params) => {
     const reply = await found('41', params);
@@ -71,6 +70,19 @@ describe('cloudFoundDevices', () => {
     expect(cloud.foundSubDevices(GW)).toEqual(
       code === 200 ? [{ productKey: SUB_PK, deviceName: 'lamp-01' }] : [],
     );
+  });
+
+  it('should take an empty found list, as the documentation allows, keeping nothing', async () => {
+    const reply = await found('43', []);
+    expect(reply).toMatchObject({ id: '43', code: 200, data: {} });
+    expect(cloud.foundSubDevices(GW)).toEqual([]);
+    const event = events.find((e) => e.type === 'sub-devices-found');
+    expect(event).toEqual({
+      type: 'sub-devices-found',
+      gateway: { productKey: GW.productKey, deviceName: 'gw01' },
+      devices: [],
+    });
+    expect(describeEmulatorEvent(event!)).toBe(`gateway ${GW.productKey}/gw01 found no sub-devices`);
   });
 
   it('should report a found list as an event, described by name', async () => {
