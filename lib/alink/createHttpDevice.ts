@@ -14,6 +14,7 @@ import {
 import { httpsSend } from '../connection/httpsSend';
 import type { HttpsAnswer, HttpsSendRequest } from '../connection/registrationPorts';
 import { isInDeviceNamespace, type DeviceIdentity } from '../identity/deviceNamespace';
+import { DeviceOptionsError } from '../identity/deviceOptions';
 import { deviceTopics, type DeviceTopics } from '../identity/deviceTopics';
 import type { TlsOptions } from '../identity/tlsOptions';
 import { parseJson } from '../json/parseJson';
@@ -27,9 +28,12 @@ import {
   httpAuthRequest,
   HttpAuthInfo,
   httpMessageIdOf,
+  httpTopicPath,
+  httpTopicProblem,
   type HttpSignMethod,
 } from '../protocol';
 import { validateTopic } from '../topic';
+import { httpDeviceProblems } from './httpDeviceProblems';
 import { asError } from './RequestFailure';
 
 export interface HttpDeviceOptions {
@@ -120,8 +124,12 @@ const failure = (reason: Failure['reason'], message: string, code?: number): Fai
  * const device = createHttpDevice({ productKey, deviceName, deviceSecret });
  * device.publish({ topic: device.topics.propertyPost, payload: JSON.stringify(post) }).subscribe(console.log);
  * ```
+ *
+ * Invalid options throw one `DeviceOptionsError` naming every bad field (never a secret's value).
  */
 export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
+  const problems = httpDeviceProblems(options as unknown as Readonly<Record<string, unknown>>);
+  if (problems.length > 0) throw new DeviceOptionsError(problems);
   const {
     productKey,
     deviceName,
@@ -134,8 +142,6 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
     clock = Date.now,
     https = httpsSend,
   } = options;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
-    throw new RangeError(`timeoutMs must be a positive number of milliseconds, not ${timeoutMs}`);
   const identity = { productKey, deviceName };
   const origin = url.replace(/\/+$/, '');
 
@@ -164,20 +170,23 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
       catchError((error: unknown) => of(E.left(failure('unreachable', asError(error).message)))),
     );
 
-  const authenticate = (): Observable<E.Either<Failure, string>> => {
-    const body = httpAuthRequest({
-      productKey,
-      deviceName,
-      deviceSecret,
-      clientId,
-      signMethod,
-      timestamp: clock(),
-    });
-    return post({
-      url: `${origin}${HTTP_ACCESS_PATHS.auth}`,
-      body: new TextEncoder().encode(JSON.stringify(body)),
-      contentType: 'application/json',
-      ...(tls === undefined ? {} : { tls }),
+  /** One authentication, its body built (timestamp and sign) when it is subscribed: never a stale one. */
+  const authenticate = (): Observable<E.Either<Failure, string>> =>
+    defer(() => {
+      const body = httpAuthRequest({
+        productKey,
+        deviceName,
+        deviceSecret,
+        clientId,
+        signMethod,
+        timestamp: clock(),
+      });
+      return post({
+        url: `${origin}${HTTP_ACCESS_PATHS.auth}`,
+        body: new TextEncoder().encode(JSON.stringify(body)),
+        contentType: 'application/json',
+        ...(tls === undefined ? {} : { tls }),
+      });
     }).pipe(
       map(
         E.flatMap(({ answer }) => {
@@ -192,7 +201,6 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
         }),
       ),
     );
-  };
 
   /** The token being asked for or kept, shared by every publish; forgotten when refused or no longer valid. */
   let token: Observable<E.Either<Failure, string>> | undefined;
@@ -220,8 +228,7 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
       concatMap((kept) => {
         if (E.isLeft(kept)) return of(kept);
         return post({
-          // Each level percent-encoded: a `?` or a space in a level is the topic's, not the URL's.
-          url: `${origin}${HTTP_ACCESS_PATHS.topic}${topic.split('/').map(encodeURIComponent).join('/')}`,
+          url: `${origin}${httpTopicPath(topic)}`,
           body: bytes,
           contentType: 'application/octet-stream',
           headers: { password: kept.right },
@@ -255,6 +262,9 @@ export function createHttpDevice(options: HttpDeviceOptions): HttpDevice {
           of(E.left<HttpPublishFailure>({ _tag: 'HttpPublishFailure', topic, ...failure(reason, message) }));
         const invalid = validateTopic(topic);
         if (invalid !== undefined) return refused('invalid-topic', invalid.message);
+        // A `.`, `..` or empty level cannot go in a URL's path as it is: the post would land elsewhere.
+        const unpostable = httpTopicProblem(topic);
+        if (unpostable !== undefined) return refused('invalid-topic', `${topic}: ${unpostable}`);
         if (!isInDeviceNamespace(identity, topic))
           return refused(
             'outside-namespace',

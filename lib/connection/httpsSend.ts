@@ -6,7 +6,8 @@ import { nodeTlsOptions, tlsErrorOf } from './TlsError';
 
 /**
  * Posts a body over HTTPS with Node's `https` (verification on unless switched off) and emits
- * `{ status, body }` once. Unsubscribing aborts it. A browser build takes `httpsSend.browser.ts` in its place.
+ * `{ status, body }` once; errors with a `TlsError`, or a `ConnectionLostError` for any network error (the
+ * answer broken off included). Unsubscribing aborts it. A browser build takes `httpsSend.browser.ts` in its place.
  */
 export function httpsSend({
   url,
@@ -25,7 +26,10 @@ export function httpsSend({
         subscriber.next({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
         subscriber.complete();
       });
-      response.on('error', (error) => subscriber.error(error));
+      // The server went away in the middle of the answer ('aborted'): a network error, as a failed request.
+      response.on('error', (error) =>
+        subscriber.error(new ConnectionLostError(`the answer broke off: ${error.message}`, error)),
+      );
     });
     outgoing.on('error', (error: Error & { code?: unknown }) =>
       subscriber.error(tlsErrorOf(error) ?? new ConnectionLostError(error.message, error)),

@@ -1,4 +1,5 @@
-import type { DeviceIdentity } from '../identity';
+import { deviceTopics, type DeviceIdentity } from '../identity';
+import { alinkRequest, GATEWAY_METHODS, identitiesOf } from '../protocol';
 import type { EmulatedProduct } from './authenticateDevice';
 import {
   base64,
@@ -16,6 +17,7 @@ import { CLOUD_API_JOB_ACTIONS } from './cloudApiJobActions';
 import type { DeviceFile } from './cloudFiles';
 import type { Firmware } from './cloudOta';
 import type { ShadowMessage } from './cloudShadow';
+import { DeviceOfflineError } from './emulatorErrors';
 import type { Emulator } from './startEmulator';
 
 /** A firmware the server API can name by `FirmwareId` (the platform's `CreateOTAFirmware` makes one). */
@@ -317,8 +319,18 @@ export const CLOUD_API_ACTIONS: Readonly<Record<string, Action>> = {
 
   async NotifyAddThingTopo(params, context) {
     const gateway = deviceOf(params, context, 'Gw');
-    const reply = await context.emulator.notifyAddThingTopo(gateway, deviceListOf(params)).catch(failure);
-    return { Data: { MessageId: reply.id, Code: reply.code } };
+    const subDevices = deviceListOf(params);
+    if (context.status(gateway) !== 'ONLINE') failure(new DeviceOfflineError(gateway));
+    // As the platform: success means the notify was sent, not that the gateway added anything; its reply
+    // goes to data forwarding, never into this answer.
+    const id = String(context.nextMessageId());
+    const payload = alinkRequest({
+      id,
+      method: GATEWAY_METHODS.topoAddNotify,
+      params: identitiesOf(subDevices),
+    });
+    await context.emulator.publish(deviceTopics(gateway).topoAddNotify, payload, { qos: 1 }).catch(failure);
+    return { Data: { MessageId: id } };
   },
 
   async DisableThing(params, context) {

@@ -1,7 +1,6 @@
 import { Subscription } from 'rxjs';
 import { deviceTopics, DeviceName, type DeviceIdentity } from '../identity';
 import {
-  ALINK_CODES,
   alinkRequest,
   GATEWAY_CODES,
   GATEWAY_METHODS,
@@ -71,8 +70,7 @@ export function cloudFoundDevices(cloud: CloudSide, registry: DeviceRegistry): C
   const subscription = new Subscription();
   subscription.add(
     answerAlink(cloud, '/sys/+/+/thing/list/found', SubDeviceList, (params, _request, message) => {
-      if (params.length === 0)
-        return { code: ALINK_CODES.invalidParameter, message: 'no sub-devices listed' };
+      // An empty list is a report too: the documentation says `params` may be empty.
       const refusal = refusalOf(params);
       if (refusal !== undefined) return refusal;
       const gateway = identityOf(message);

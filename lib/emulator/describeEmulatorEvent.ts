@@ -54,7 +54,7 @@ export function describeEmulatorEvent(event: EmulatorEvent): string {
         `${event.change === 'added' ? 'to' : 'from'} the topology of gateway ${nameOf(event.gateway)}`
       );
     case 'sub-devices-found':
-      return `gateway ${nameOf(event.gateway)} found ${event.devices.map(nameOf).join(', ')}`;
+      return `gateway ${nameOf(event.gateway)} found ${event.devices.map(nameOf).join(', ') || 'no sub-devices'}`;
     case 'http-access': {
       const who = event.device === undefined ? 'a device' : nameOf(event.device);
       const what = event.action === 'auth' ? 'authenticated' : `posted on ${event.topic ?? '?'}`;

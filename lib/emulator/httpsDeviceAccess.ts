@@ -10,6 +10,7 @@ import {
   httpAccessAnswer,
   HttpAuthRequest,
   httpAuthSign,
+  httpTopicOfTarget,
   type HttpSignMethod,
 } from '../protocol';
 import type { DeviceRegistry } from './deviceRegistry';
@@ -35,18 +36,34 @@ interface Token {
 }
 
 const SIGN_METHODS: readonly HttpSignMethod[] = ['hmacmd5', 'hmacsha1'];
-/** A body is read up to the largest message; past it the request is answered 10001 and dropped. */
+/** A body is read up to the largest message; past it the request is answered 10001 at once and its connection closed. */
 const MAX_BODY_BYTES = HTTP_ACCESS_LIMITS.payloadBytes;
 
-/** Reads a body up to `MAX_BODY_BYTES`; `undefined` past it. */
-function readBody(request: IncomingMessage, read: (body: Buffer | undefined) => void): void {
+/**
+ * Reads a body up to `MAX_BODY_BYTES`, then calls `read` once; with `undefined` as soon as the body is known
+ * to be larger (its `content-length`, or the bytes read so far), and the answer then closes the connection,
+ * so the rest is never read.
+ */
+function readBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  read: (body: Buffer | undefined) => void,
+): void {
+  const tooLarge = () => {
+    response.setHeader('connection', 'close');
+    read(undefined);
+  };
+  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  request.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  });
-  request.on('end', () => read(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+    request.off('data', onData).off('end', onEnd);
+    tooLarge();
+  };
+  const onEnd = () => read(Buffer.concat(chunks));
+  request.on('data', onData).on('end', onEnd);
 }
 
 const contentTypeOf = (request: IncomingMessage) =>
@@ -61,10 +78,57 @@ const contentTypeOf = (request: IncomingMessage) =>
  */
 export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDeviceAccessOptions) {
   const { now, tokenValidityMs, receive, emit } = options;
+  /** The tokens given, each client's latest only; an expired one is swept at the next authentication. */
   const tokens = new Map<string, Token>();
+  const tokenOfClient = new Map<string, string>();
+  const clientOf = ({ device, clientId }: Token) => `${device.productKey}/${device.deviceName}/${clientId}`;
+  const forget = (token: string) => {
+    const kept = tokens.get(token);
+    if (kept === undefined) return;
+    tokens.delete(token);
+    if (tokenOfClient.get(clientOf(kept)) === token) tokenOfClient.delete(clientOf(kept));
+  };
+  const isExpired = (token: Token) => now() - token.issuedAt > tokenValidityMs;
+  /** Keeps a new token: the client's previous one is no longer good, and expired ones are forgotten. */
+  const keep = (token: string, kept: Token) => {
+    for (const [given, old] of tokens) if (isExpired(old)) forget(given);
+    const previous = tokenOfClient.get(clientOf(kept));
+    if (previous !== undefined) forget(previous);
+    tokens.set(token, kept);
+    tokenOfClient.set(clientOf(kept), token);
+  };
 
   const answer = (response: ServerResponse, code: number, message: string, info?: Record<string, unknown>) =>
     answerJson(response, httpAccessAnswer(code, message, info));
+
+  let closing = false;
+  /** The requests whose body is still coming, each with its answer should the platform close first. */
+  const waiting = new Map<ServerResponse, () => void>();
+
+  /** Answers that the platform is closing (30001 to a message, 10000 to an authentication), ending the connection. */
+  function answerClosing(response: ServerResponse, action: 'auth' | 'publish', topic?: string): void {
+    const code = action === 'auth' ? HTTP_ACCESS_CODES.commonError : HTTP_ACCESS_CODES.publishError;
+    emit({ type: 'http-access', action, code, ...(topic === undefined ? {} : { topic }) });
+    response.setHeader('connection', 'close');
+    const what = action === 'auth' ? 'common error' : 'publish message error';
+    answer(response, code, `${what}: the platform is closing`);
+  }
+
+  /** `readBody`, unless the platform closes first: then the request is answered as closing, at once. */
+  function bodyOf(
+    request: IncomingMessage,
+    response: ServerResponse,
+    action: 'auth' | 'publish',
+    topic: string | undefined,
+    read: (body: Buffer | undefined) => void,
+  ): void {
+    if (closing) return answerClosing(response, action, topic);
+    waiting.set(response, () => answerClosing(response, action, topic));
+    response.on('close', () => waiting.delete(response));
+    readBody(request, response, (body) => {
+      if (waiting.delete(response)) read(body);
+    });
+  }
 
   /** Why an authentication is refused, or `undefined`. */
   function refusalOf(request: HttpAuthRequest): string | undefined {
@@ -86,7 +150,7 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   function auth(request: IncomingMessage, response: ServerResponse): void {
-    readBody(request, (body) => {
+    bodyOf(request, response, 'auth', undefined, (body) => {
       const report = (code: number, device?: DeviceIdentity) =>
         emit({ type: 'http-access', action: 'auth', code, ...(device === undefined ? {} : { device }) });
       let json: unknown;
@@ -117,14 +181,14 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
         return;
       }
       const token = randomBytes(16).toString('hex');
-      tokens.set(token, { device, clientId, issuedAt: now() });
+      keep(token, { device, clientId, issuedAt: now() });
       report(HTTP_ACCESS_CODES.success, device);
       answer(response, HTTP_ACCESS_CODES.success, 'success', { token });
     });
   }
 
   function publish(request: IncomingMessage, response: ServerResponse, topic: string): void {
-    readBody(request, (body) => {
+    bodyOf(request, response, 'publish', topic, (body) => {
       const password = request.headers['password'];
       const token = typeof password === 'string' ? tokens.get(password) : undefined;
       const refuse = (code: number, message: string, device?: DeviceIdentity) => {
@@ -141,12 +205,8 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
         return refuse(HTTP_ACCESS_CODES.tokenNull, 'token is null');
       if (token === undefined) return refuse(HTTP_ACCESS_CODES.checkTokenError, 'check token error');
       const { device, clientId } = token;
-      if (
-        now() - token.issuedAt > tokenValidityMs ||
-        !registry.isKnown(device) ||
-        registry.isDisabled(device)
-      ) {
-        tokens.delete(password);
+      if (isExpired(token) || !registry.isKnown(device) || registry.isDisabled(device)) {
+        forget(password);
         return refuse(HTTP_ACCESS_CODES.tokenExpired, 'token is expired', device);
       }
       if (contentTypeOf(request) !== 'application/octet-stream' || body === undefined)
@@ -164,7 +224,8 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
           `publish message error: ${violation} on ${topic}`,
           device,
         );
-      const messageId = `${now()}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+      // Digits only, whatever the clock gives: a fraction would make it no integer on the wire.
+      const messageId = `${Math.floor(now())}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
       receive({ ...device, clientId, topic, payload: body, qos: 0 });
       emit({ type: 'http-access', action: 'publish', code: HTTP_ACCESS_CODES.success, topic, device });
       // The id as digits, not a JSON number: it is past 2^53, as the platform's.
@@ -175,31 +236,47 @@ export function httpsDeviceAccess(registry: DeviceRegistry, options: HttpsDevice
   }
 
   /** Answers `POST /auth` and `POST /topic/…`; `false` for any other request, left to the caller. */
-  return (request: IncomingMessage, response: ServerResponse): boolean => {
+  function handle(request: IncomingMessage, response: ServerResponse): boolean {
     const path = pathOf(request);
     if (path === undefined) return false;
-    const isTopic = path.startsWith(`${HTTP_ACCESS_PATHS.topic}/`);
+    // The raw target too: `URL` resolves `/topic/../auth` to `/auth`, and `/x/../topic/…` to a topic.
+    const target = request.url ?? '/';
+    const isTopic =
+      path.startsWith(`${HTTP_ACCESS_PATHS.topic}/`) || target.startsWith(`${HTTP_ACCESS_PATHS.topic}/`);
     if (path !== HTTP_ACCESS_PATHS.auth && !isTopic) return false;
     if (request.method !== 'POST') {
-      response.writeHead(405).end();
+      // As every other answer: an event, and the platform's body (param error), with the HTTP status.
+      emit({ type: 'http-access', action: isTopic ? 'publish' : 'auth', code: HTTP_ACCESS_CODES.paramError });
+      const body = httpAccessAnswer(
+        HTTP_ACCESS_CODES.paramError,
+        `param error: ${request.method} is not POST`,
+      );
+      response
+        .writeHead(405, { allow: 'POST', 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
       return true;
     }
     if (!isTopic) {
       auth(request, response);
       return true;
     }
-    let topic: string;
-    try {
-      topic = decodeURIComponent(path.slice(HTTP_ACCESS_PATHS.topic.length));
-    } catch {
-      answer(
-        response,
-        HTTP_ACCESS_CODES.paramError,
-        'param error: the topic in the path is not percent-encoded UTF-8',
-      );
+    const topic = httpTopicOfTarget(target);
+    if (E.isLeft(topic)) {
+      emit({ type: 'http-access', action: 'publish', code: HTTP_ACCESS_CODES.paramError });
+      answer(response, HTTP_ACCESS_CODES.paramError, `param error: ${topic.left}`);
       return true;
     }
-    publish(request, response, topic);
+    publish(request, response, topic.right);
     return true;
+  }
+
+  return {
+    handle,
+    /** From now on every request is answered as closing: those still coming in first, at once. */
+    close(): void {
+      closing = true;
+      for (const answerNow of waiting.values()) answerNow();
+      waiting.clear();
+    },
   };
 }

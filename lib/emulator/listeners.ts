@@ -80,8 +80,19 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
   const { host, ports, certificate, handle } = options;
   const tls = { cert: certificate.cert, key: certificate.key };
   const notFound = (_: IncomingMessage, response: ServerResponse) => response.writeHead(404).end();
-  const http = createHttpServer(notFound);
-  const https = createHttpsServer(tls, options.request ?? notFound);
+  let closing = false;
+  const answering = new Set<ServerResponse>();
+  /** Keeps the responses not yet sent: once closing, each closes its connection (keep-alive would hold close). */
+  const tracked =
+    (answer: (request: IncomingMessage, response: ServerResponse) => void) =>
+    (request: IncomingMessage, response: ServerResponse) => {
+      answering.add(response);
+      response.on('close', () => answering.delete(response));
+      if (closing) response.setHeader('connection', 'close');
+      answer(request, response);
+    };
+  const http = createHttpServer(tracked(notFound));
+  const https = createHttpsServer(tls, tracked(options.request ?? notFound));
   const servers: Record<Transport, Server> = {
     mqtt: createTcpServer((socket) => handle(promptWrites(socket), 'mqtt')),
     mqtts: createTlsServer(tls, (socket) => handle(promptWrites(socket), 'mqtts')),
@@ -94,6 +105,8 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
   const webSockets = [serveWebSockets(http, 'ws', handle), serveWebSockets(https, 'wss', handle)];
 
   const close = async () => {
+    closing = true;
+    for (const response of answering) if (!response.headersSent) response.setHeader('connection', 'close');
     for (const sockets of webSockets) sockets.close();
     http.closeIdleConnections();
     https.closeIdleConnections();

@@ -356,7 +356,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       certificate: tls,
       handle: (stream, transport) => broker.handle(stream, transport),
       request: (request, response) => {
-        if (httpAccess(request, response)) return;
+        if (httpAccess.handle(request, response)) return;
         if (pathOf(request) === BOOTSTRAP_PATH) answerBootstrap(request, response);
         else register(request, response);
       },
@@ -502,6 +502,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     close() {
       closing ??= (async () => {
         // Stop accepting first; the listeners are closed once the last connection has gone.
+        httpAccess.close();
         const listenersClosed = listeners.close();
         lateReplies.close();
         await broker.close();

@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { signContent } from '../identity/signContent';
 import { DigitString, NumberFromStringOrNumber } from './lenient';
@@ -80,10 +81,12 @@ export function httpAuthSign(
   return signContent(method, deviceSecret, { clientId, deviceName, productKey, timestamp });
 }
 
-/** The body of `POST /auth`, signed with the device's secret (which it does not carry). */
+/** The body of `POST /auth`, signed with the device's secret (which it does not carry); `timestamp` floored to ms. */
 export function httpAuthRequest(fields: HttpAuthFields): HttpAuthRequest {
   const { productKey, deviceName, deviceSecret, clientId, signMethod, timestamp } = fields;
-  const stamp = String(timestamp);
+  // Digits only, whatever the clock gives (`performance.now()` style fractions included): the platform reads an
+  // integer of milliseconds.
+  const stamp = String(Math.floor(timestamp));
   return {
     version: 'default',
     clientId,
@@ -112,6 +115,45 @@ export const HttpAuthInfo = t.type({ token: t.string }, 'HttpAuthInfo');
  */
 export function httpMessageIdOf(body: string): string | undefined {
   return /"messageId"\s*:\s*"?(\d+)/.exec(body)?.[1];
+}
+
+/**
+ * Why a topic cannot travel as the path of `POST /topic/${topic}`, or `undefined` when it can. Each level is a
+ * path segment, so none may be empty, `.` or `..` (a URL resolves those away: the post would land on another
+ * topic), and a topic has no MQTT wildcard.
+ */
+export function httpTopicProblem(topic: string): string | undefined {
+  if (!topic.startsWith('/')) return 'a topic starts with "/"';
+  const levels = topic.slice(1).split('/');
+  if (levels.includes('')) return 'a topic in a path has no empty level';
+  if (levels.some((level) => level === '.' || level === '..'))
+    return 'a topic in a path has no "." or ".." level';
+  if (/[+#]/.test(topic)) return 'a topic has no wildcard "+" or "#"';
+  return undefined;
+}
+
+/** The path a topic is posted to: each level percent-encoded, so a `?` or a space is the topic's, not the URL's. */
+export function httpTopicPath(topic: string): string {
+  return `${HTTP_ACCESS_PATHS.topic}${topic.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * The topic of a request's raw target (`request.url`, before any URL normalisation), or why it is none: the
+ * target is `/topic/` and the percent-encoded levels, with no query string, and decodes to a topic that
+ * `httpTopicProblem` takes (so `%2e%2e`, `%2B` or `%2F%2F` are refused like `..`, `+` or `//`).
+ */
+export function httpTopicOfTarget(target: string): E.Either<string, string> {
+  const prefix = `${HTTP_ACCESS_PATHS.topic}/`;
+  if (!target.startsWith(prefix)) return E.left(`the path is not ${prefix} and a topic`);
+  if (/[?#]/.test(target)) return E.left('a topic path has no query string or fragment');
+  let topic: string;
+  try {
+    topic = decodeURIComponent(target.slice(HTTP_ACCESS_PATHS.topic.length));
+  } catch {
+    return E.left('the topic in the path is not percent-encoded UTF-8');
+  }
+  const problem = httpTopicProblem(topic);
+  return problem === undefined ? E.right(topic) : E.left(problem);
 }
 
 /** An answer's body, as the cloud sends it. */

@@ -320,6 +320,9 @@ export {
   httpAuthSign,
   HttpAuthInfo,
   httpMessageIdOf,
+  httpTopicOfTarget,
+  httpTopicPath,
+  httpTopicProblem,
   type HttpAuthFields,
   type HttpSignMethod,
 } from './httpAccessPayloads';

@@ -6,6 +6,7 @@ import { merge, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createHttpDevice, type HttpDeviceOptions } from '../../lib/alink/createHttpDevice';
 import type { HttpsAnswer, HttpsSendRequest } from '../../lib/connection/registrationPorts';
+import { DeviceOptionsError } from '../../lib/identity';
 
 const DEVICE = { productKey: 'a1HttpPK001', deviceName: 'meter01', deviceSecret: 'meter-secret' };
 const TOPIC = '/a1HttpPK001/meter01/user/update';
@@ -84,6 +85,42 @@ describe('createHttpDevice', () => {
       const expected = createHmac('md5', DEVICE.deviceSecret).update(content).digest('hex');
       expect(JSON.parse(text(auth)).sign).toBe(expected);
       expect(text(auth)).not.toContain(DEVICE.deviceSecret);
+    });
+  });
+
+  it('should build each authentication when it is made: one given up on is not sent again with its old timestamp', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { device, requests } = deviceWith(
+        (request) =>
+          pathOf(request) === '/auth' ? cold('----a|', { a: AUTH_OK('t') }) : cold('p|', { p: POSTED }),
+        { clock: () => 1_700_000_000_000 + scheduler.now() },
+      );
+      expectObservable(device.publish({ topic: TOPIC, payload: '1' }), '^ 1ms !').toBe('');
+      expectObservable(device.publish({ topic: TOPIC, payload: '2' }), '10ms ^').toBe('14ms (a|)', {
+        a: E.right({ topic: TOPIC, messageId: '892687627916247040' }),
+      });
+      scheduler.flush();
+      const auths = requests.filter((r) => pathOf(r) === '/auth').map((r) => JSON.parse(text(r)) as object);
+      expect(auths).toEqual([
+        expect.objectContaining({ timestamp: '1700000000000' }),
+        expect.objectContaining({ timestamp: '1700000000010' }),
+      ]);
+    });
+  });
+
+  it('should sign an integer of milliseconds, whatever fraction the clock gives', () => {
+    scheduler.run(({ cold }) => {
+      const { device, requests } = deviceWith(() => cold('a|', { a: AUTH_OK('t') }), {
+        clientId: 'sn-0001',
+        clock: () => 1_700_000_000_000.75,
+      });
+      device.publish({ topic: TOPIC, payload: 'x' }).subscribe();
+      scheduler.flush();
+      const content = 'clientIdsn-0001deviceNamemeter01productKeya1HttpPK001timestamp1700000000000';
+      expect(JSON.parse(text(requests[0]!))).toMatchObject({
+        timestamp: '1700000000000',
+        sign: createHmac('sha1', DEVICE.deviceSecret).update(content).digest('hex'),
+      });
     });
   });
 
@@ -166,9 +203,12 @@ describe('createHttpDevice', () => {
 
   it.each<[string, string, string | Uint8Array]>([
     ['invalid-topic', '/a1HttpPK001/meter01/user/+', 'x'],
+    ['invalid-topic', '/a1HttpPK001/meter01/user/..', 'x'],
+    ['invalid-topic', '/a1HttpPK001/meter01/./user/update', 'x'],
+    ['invalid-topic', '/a1HttpPK001/meter01/user//update', 'x'],
     ['outside-namespace', '/a1OtherPK01/meter01/user/update', 'x'],
     ['payload-too-large', TOPIC, new Uint8Array(128 * 1024 + 1)],
-  ])('should refuse a publish as %s before anything is sent', (reason, topic, payload) => {
+  ])('should refuse a publish as %s (%s) before anything is sent', (reason, topic, payload) => {
     scheduler.run(({ expectObservable }) => {
       const { device, requests } = deviceWith(() => {
         throw new Error('nothing is to be sent');
@@ -197,8 +237,60 @@ describe('createHttpDevice', () => {
     });
   });
 
-  it('should refuse a timeout that is not a positive number at the call', () => {
-    expect(() => createHttpDevice({ ...DEVICE, timeoutMs: 0 })).toThrow(RangeError);
-    expect(() => createHttpDevice({ ...DEVICE, timeoutMs: Infinity })).toThrow(RangeError);
+  it.each<[string, Partial<HttpDeviceOptions>, string]>([
+    ['a timeout of 0', { timeoutMs: 0 }, 'timeoutMs: must be a positive number of milliseconds, got 0'],
+    ['an endless timeout', { timeoutMs: Infinity }, 'timeoutMs: must be a positive number'],
+    ['a timeout that is no number', { timeoutMs: '10' as never }, 'timeoutMs: must be a positive number'],
+    ['an empty url', { url: '' }, 'url: must be an https:// URL'],
+    ['a url that is no URL', { url: 'iot.example' }, 'url: must be an https:// URL'],
+    ['a url of another protocol', { url: 'mqtt://iot.example' }, 'url: must be an https:// URL'],
+    ['a url with a query', { url: 'https://iot.example/?a=1' }, 'url: must be an https:// URL'],
+    ['an empty productKey', { productKey: '' }, 'productKey: must be 1 to 64 characters'],
+    ['a productKey with a slash', { productKey: 'a1/PK' }, 'productKey: must contain only'],
+    ['a deviceName too short', { deviceName: 'abc' }, 'deviceName: must be 4 to 32 characters'],
+    ['a deviceName with a "+"', { deviceName: 'meter+1' }, 'deviceName: must contain only'],
+    [
+      'no deviceSecret',
+      { deviceSecret: '' },
+      'deviceSecret: must be a non-empty string, got an empty string',
+    ],
+    ['a clientId with a "|"', { clientId: 'a|b' }, 'clientId: must contain only'],
+    [
+      'a sign method the platform does not take',
+      { signMethod: 'hmacsha256' as never },
+      'signMethod: must be one of',
+    ],
+    ['a clock that is no function', { clock: 5 as never }, 'clock: must be a function'],
+  ])('should refuse %s at the call with a DeviceOptionsError naming the field', (_name, bad, problem) => {
+    const create = () => createHttpDevice({ ...DEVICE, ...bad });
+    expect(create).toThrow(DeviceOptionsError);
+    expect(create).toThrow(problem);
+  });
+
+  it('should list every bad field at once, and never show the secret', () => {
+    const secret = 'the-secret-itself';
+    try {
+      createHttpDevice({ ...DEVICE, deviceSecret: secret, deviceName: 'x', timeoutMs: -1, url: 'http://a' });
+      throw new Error('not refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(DeviceOptionsError);
+      expect((error as DeviceOptionsError).problems.map((p) => p.split(':')[0])).toEqual([
+        'deviceName',
+        'url',
+        'timeoutMs',
+      ]);
+      expect(String(error)).not.toContain(secret);
+    }
+  });
+
+  it('should take the options of an instance of its own and of the emulator', () => {
+    expect(() =>
+      createHttpDevice({
+        ...DEVICE,
+        url: 'https://127.0.0.1:8443/',
+        clientId: 'sn-0001',
+        signMethod: 'hmacmd5',
+      }),
+    ).not.toThrow();
   });
 });

@@ -62,7 +62,6 @@ describe('cloudFoundDevices', () => {
     ['a product that does not exist', 6250, [{ deviceName: 'lamp-01', productKey: 'a1Nobody001' }]],
     ['a name shorter than 4', 6280, [{ deviceName: 'lmp', productKey: SUB_PK }]],
     ['a name with a slash', 6280, [{ deviceName: 'lamp/01', productKey: SUB_PK }]],
-    ['an empty list', 460, []],
     ['params that are no list', 460, { deviceName: 'lamp-01', productKey: SUB_PK }],
   ])('should answer thing.list.found with %s with %d', async (_name, code, params) => {
     const reply = await found('41', params);
@@ -71,6 +70,19 @@ describe('cloudFoundDevices', () => {
     expect(cloud.foundSubDevices(GW)).toEqual(
       code === 200 ? [{ productKey: SUB_PK, deviceName: 'lamp-01' }] : [],
     );
+  });
+
+  it('should take an empty found list, as the documentation allows, keeping nothing', async () => {
+    const reply = await found('43', []);
+    expect(reply).toMatchObject({ id: '43', code: 200, data: {} });
+    expect(cloud.foundSubDevices(GW)).toEqual([]);
+    const event = events.find((e) => e.type === 'sub-devices-found');
+    expect(event).toEqual({
+      type: 'sub-devices-found',
+      gateway: { productKey: GW.productKey, deviceName: 'gw01' },
+      devices: [],
+    });
+    expect(describeEmulatorEvent(event!)).toBe(`gateway ${GW.productKey}/gw01 found no sub-devices`);
   });
 
   it('should report a found list as an event, described by name', async () => {
@@ -128,27 +140,38 @@ describe('cloudFoundDevices', () => {
         unknown
       >;
 
-    it('should notify with NotifyAddThingTopo, taking both spellings of DeviceListStr', async () => {
+    it('should answer NotifyAddThingTopo once the notify is sent, with its id, not waiting for the gateway', async () => {
       await client.subscribeAsync(`${sys}/topo/add/notify`, { qos: 1 });
       for (const entry of [
         { productKey: SUB_PK, deviceName: 'lamp-01' },
         { ProductKey: SUB_PK, DeviceName: 'lamp-01' },
       ]) {
         const notified = next(`${sys}/topo/add/notify`);
-        const answer = get({
+        // The gateway never replies: the answer says the notify was sent, as the platform's does.
+        const answer = await get({
           Action: 'NotifyAddThingTopo',
           GwProductKey: GW.productKey,
           GwDeviceName: GW.deviceName,
           DeviceListStr: JSON.stringify([entry]),
         });
         const request = await notified;
-        expect(request['params']).toEqual([{ productKey: SUB_PK, deviceName: 'lamp-01' }]);
-        await client.publishAsync(
-          `${sys}/topo/add/notify_reply`,
-          JSON.stringify({ id: request['id'], code: 200, data: {} }),
-        );
-        expect(await answer).toMatchObject({ Success: true, Data: { MessageId: request['id'], Code: 200 } });
+        expect(request).toMatchObject({
+          method: 'thing.topo.add.notify',
+          params: [{ productKey: SUB_PK, deviceName: 'lamp-01' }],
+        });
+        expect(answer).toMatchObject({ Success: true, Data: { MessageId: request['id'] } });
       }
+    });
+
+    it('should answer NotifyAddThingTopo for a gateway that is offline with iot.device.DeviceOffline', async () => {
+      await client.endAsync();
+      const answer = await get({
+        Action: 'NotifyAddThingTopo',
+        GwProductKey: GW.productKey,
+        GwDeviceName: GW.deviceName,
+        DeviceListStr: JSON.stringify([{ productKey: SUB_PK, deviceName: 'lamp-01' }]),
+      });
+      expect(answer).toMatchObject({ Success: false, Code: 'iot.device.DeviceOffline' });
     });
 
     it.each<[string, Record<string, string>, string]>([

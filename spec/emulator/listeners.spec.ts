@@ -1,12 +1,15 @@
 // The emulator's four listeners, each with the securemode its transport needs, over real sockets.
 import { X509Certificate } from 'node:crypto';
+import { Agent, get } from 'node:https';
 import { Socket } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { createCertificateAuthority } from '../../lib/emulator/certificates';
 import { TlsError } from '../../lib/connection/TlsError';
+import { startListeners } from '../../lib/emulator/listeners';
 import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
 import { countSocketTraffic } from '../support/socketTraffic';
+import { within } from '../support/within';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
 
 const harness = deviceHarness();
@@ -85,6 +88,40 @@ describe('the emulator listeners', () => {
     const emulator = await harness.start({ tls: { ...authority.issue(), ca: authority.cert } });
     expect(emulator.ca).toBe(authority.cert);
     await expect(harness.connectDevice(emulator, { transport: 'mqtts' })).resolves.toBeDefined();
+  });
+
+  it('should end a keep-alive connection whose request is answered after close began, so close does not wait for it', async () => {
+    const authority = createCertificateAuthority();
+    let answerNow: () => void = () => undefined;
+    let arrived: () => void = () => undefined;
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const listeners = await startListeners({
+      host: '127.0.0.1',
+      ports: { mqtt: 0, mqtts: 0, ws: 0, wss: 0 },
+      certificate: authority.issue({ hosts: ['127.0.0.1'] }),
+      handle: (stream) => stream.destroy(),
+      request: (_request, response) => {
+        answerNow = () => response.writeHead(200).end('late');
+        arrived();
+      },
+    });
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const answered = new Promise<string | undefined>((resolve, reject) =>
+        get(`${listeners.https}/slow`, { agent, ca: authority.cert }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.headers.connection));
+        }).on('error', reject),
+      );
+      await requested;
+      const closed = listeners.close().then(() => 'closed');
+      answerNow();
+      expect(await answered).toBe('close');
+      expect(await within(2000, closed, 'still open after 2 s')).toBe('closed');
+    } finally {
+      agent.destroy();
+      await listeners.close();
+    }
   });
 });
 

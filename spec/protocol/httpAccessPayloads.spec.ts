@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import * as E from 'fp-ts/Either';
-import { HttpAccessAnswer, httpAuthRequest, HttpAuthRequest, httpMessageIdOf } from '../../lib/protocol';
+import {
+  HttpAccessAnswer,
+  httpAuthRequest,
+  HttpAuthRequest,
+  httpMessageIdOf,
+  httpTopicOfTarget,
+  httpTopicPath,
+} from '../../lib/protocol';
 
 describe('httpAccessPayloads', () => {
   it('should sign the authentication over clientId, deviceName, productKey and timestamp, as documented', () => {
@@ -41,5 +48,27 @@ describe('httpAccessPayloads', () => {
     [{ code: 'zero' }, false],
   ])('should decode %j as an answer: %s', (json, ok) => {
     expect(E.isRight(HttpAccessAnswer.decode(json))).toBe(ok);
+  });
+
+  it.each<[string, E.Either<string, string>]>([
+    ['/topic/pk/dn/user/update', E.right('/pk/dn/user/update')],
+    ['/topic/pk/dn/user/a%20b%3Fc', E.right('/pk/dn/user/a b?c')],
+    ['/topic/pk/dn/user/../x', E.left('a topic in a path has no "." or ".." level')],
+    ['/topic/pk/dn/user/%2E', E.left('a topic in a path has no "." or ".." level')],
+    ['/topic/pk/dn//x', E.left('a topic in a path has no empty level')],
+    ['/topic/pk/dn/x%2F', E.left('a topic in a path has no empty level')],
+    ['/topic/pk/dn/%2B', E.left('a topic has no wildcard "+" or "#"')],
+    ['/topic/pk/dn/x?y', E.left('a topic path has no query string or fragment')],
+    ['/x/../topic/pk/dn/x', E.left('the path is not /topic/ and a topic')],
+  ])('should read the topic of the target %s, or why it is none', (target, topic) => {
+    expect(httpTopicOfTarget(target)).toEqual(topic);
+  });
+
+  it('should give a path whose topic reads back as it was, a space or a ? included', () => {
+    const topic = '/pk/dn/user/a b?c#d/%2e';
+    expect(httpTopicPath(topic)).toBe('/topic/pk/dn/user/a%20b%3Fc%23d/%252e');
+    expect(httpTopicOfTarget(httpTopicPath('/pk/dn/user/a b?c/%2e'))).toEqual(
+      E.right('/pk/dn/user/a b?c/%2e'),
+    );
   });
 });
