@@ -179,7 +179,8 @@ export interface Gateway {
   /**
    * `thing.list.found`: tells the cloud which sub-devices the gateway found (on its bus, by pairing), for an
    * application to choose which the gateway is to add (it asks with `thing.topo.add.notify`). Emits the
-   * sub-devices reported. The platform documents no limit per request.
+   * sub-devices reported. The platform documents no limit per request, and its `params` may be empty: an
+   * empty list is sent as it is.
    */
   reportFoundSubDevices(
     subDevices: readonly DeviceIdentity[],
@@ -423,7 +424,6 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       }),
 
     reportFoundSubDevices(subs) {
-      if (subs.length === 0) throw new RangeError('reportFoundSubDevices takes at least 1 sub-device');
       const params = identitiesOf(subs);
       return alinkRequest(
         device,
