@@ -81,12 +81,13 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
   const tls = { cert: certificate.cert, key: certificate.key };
   const notFound = (_: IncomingMessage, response: ServerResponse) => response.writeHead(404).end();
   let closing = false;
-  const answering = new Set<ServerResponse>();
+  /** The responses not yet sent, with their requests. */
+  const answering = new Map<ServerResponse, IncomingMessage>();
   /** Keeps the responses not yet sent: once closing, each closes its connection (keep-alive would hold close). */
   const tracked =
     (answer: (request: IncomingMessage, response: ServerResponse) => void) =>
     (request: IncomingMessage, response: ServerResponse) => {
-      answering.add(response);
+      answering.set(response, request);
       response.on('close', () => answering.delete(response));
       if (closing) response.setHeader('connection', 'close');
       answer(request, response);
@@ -106,7 +107,13 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
 
   const close = async () => {
     closing = true;
-    for (const response of answering) if (!response.headersSent) response.setHeader('connection', 'close');
+    for (const [response, request] of answering) {
+      if (response.headersSent) continue;
+      // A body still coming in (one that never ends, or is slow) would hold the server's close for its
+      // request timeout, 5 minutes: the emulator is closing, so its connection goes now, unanswered.
+      if (!request.complete) request.socket.destroy();
+      else response.setHeader('connection', 'close');
+    }
     for (const sockets of webSockets) sockets.close();
     http.closeIdleConnections();
     https.closeIdleConnections();

@@ -1,6 +1,6 @@
 // The emulator's four listeners, each with the securemode its transport needs, over real sockets.
 import { X509Certificate } from 'node:crypto';
-import { Agent, get } from 'node:https';
+import { Agent, get, request as httpsRequest } from 'node:https';
 import { Socket } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../../lib/device';
@@ -88,6 +88,42 @@ describe('the emulator listeners', () => {
     const emulator = await harness.start({ tls: { ...authority.issue(), ca: authority.cert } });
     expect(emulator.ca).toBe(authority.cert);
     await expect(harness.connectDevice(emulator, { transport: 'mqtts' })).resolves.toBeDefined();
+  });
+
+  it('should close at once with a request whose body never ends, cutting that connection', async () => {
+    const authority = createCertificateAuthority();
+    let arrived: () => void = () => undefined;
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const listeners = await startListeners({
+      host: '127.0.0.1',
+      ports: { mqtt: 0, mqtts: 0, ws: 0, wss: 0 },
+      certificate: authority.issue({ hosts: ['127.0.0.1'] }),
+      handle: (stream) => stream.destroy(),
+      // As the registration and bootstrap forms are read: answered at the body's end, which never comes.
+      request: (request, response) => {
+        request.on('data', () => arrived());
+        request.on('end', () => response.writeHead(200).end());
+      },
+    });
+    const posting = httpsRequest(`${listeners.https}/auth/register/device`, {
+      method: 'POST',
+      ca: authority.cert,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1000' },
+    });
+    try {
+      const cut = new Promise<string>((resolve) => {
+        posting.on('response', () => resolve('answered'));
+        posting.on('error', (error) => resolve(`cut: ${error.message}`));
+      });
+      posting.write('productKey=a1B2c3D4e5F&deviceName=dev-01&random=');
+      await requested;
+      const closed = listeners.close().then(() => 'closed');
+      expect(await within(2000, closed, 'still open after 2 s')).toBe('closed');
+      expect(await cut).toMatch(/^cut: /);
+    } finally {
+      posting.destroy();
+      await listeners.close();
+    }
   });
 
   it('should end a keep-alive connection whose request is answered after close began, so close does not wait for it', async () => {
