@@ -15,7 +15,7 @@ export interface CompressedDeviceOptions extends CompressionTopicsOptions {
    * `DecompressionFailure`, so that a small payload that would inflate to gigabytes costs no more than this.
    * Default: 1 MiB (the platform's largest message before compression, the C SDK's bound).
    */
-  readonly maxDecompressedBytes?: number | undefined;
+  readonly maxUncompressedBytes?: number | undefined;
   /** Default: `gzipPort()`, Node's zlib (a browser's `CompressionStream` in a browser build). */
   readonly port?: CompressionPort | undefined;
 }
@@ -33,7 +33,7 @@ export interface CompressedDevice extends AlinkDevice {
   /** The topics it compresses (`uplink`) and decompresses (`downlink`), checked and each listed once. */
   readonly compression: CompressionTopics;
   /**
-   * Each message on a `downlink` topic that did not gunzip (no gzip, or past `maxDecompressedBytes`), once,
+   * Each message on a `downlink` topic that did not gunzip (no gzip, or past `maxUncompressedBytes`), once,
    * as a value: such a message is left out of `messages$` and `observe`, whose streams go on. Hot.
    */
   readonly decompressionFailures$: Observable<DecompressionFailure>;
@@ -65,14 +65,14 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
   const compression = compressionTopics(options, 'compressedDevice');
   const {
     level = GZIP_LEVELS.default,
-    maxDecompressedBytes = COMPRESSION_LIMITS.maxUncompressedBytes,
+    maxUncompressedBytes = COMPRESSION_LIMITS.maxUncompressedBytes,
     port = gzipPort(),
   } = options;
   if (!Number.isInteger(level) || level < GZIP_LEVELS.min || level > GZIP_LEVELS.max) {
     throw new RangeError(`compressedDevice: level must be a whole number from 1 to 9, not ${level}`);
   }
-  if (!Number.isSafeInteger(maxDecompressedBytes) || maxDecompressedBytes < 1) {
-    throw new RangeError(`compressedDevice: maxDecompressedBytes must be a whole number of bytes, 1 or more`);
+  if (!Number.isSafeInteger(maxUncompressedBytes) || maxUncompressedBytes < 1) {
+    throw new RangeError(`compressedDevice: maxUncompressedBytes must be a whole number of bytes, 1 or more`);
   }
   const uplink = new Set(compression.uplink);
   const downlink = new Set(compression.downlink);
@@ -82,7 +82,7 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
   const gunzipped = (message: InboundMessage) => {
     let result = results.get(message);
     if (result === undefined) {
-      result = port.gunzip(message.payload, maxDecompressedBytes).pipe(
+      result = port.gunzip(message.payload, maxUncompressedBytes).pipe(
         map(
           E.bimap(
             (refusal): DecompressionFailure => ({
