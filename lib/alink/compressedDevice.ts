@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/Either';
-import { concatMap, defer, EMPTY, filter, map, of, shareReplay, switchMap, type Observable } from 'rxjs';
+import { concatMap, defer, EMPTY, filter, map, of, shareReplay, type Observable } from 'rxjs';
 import type { CompressionPort, GunzipRefusal } from '../compression/CompressionPort';
 import { gzipPort } from '../compression/gzipPort';
-import { encodePayload, type InboundMessage } from '../connection/messages';
+import { encodePayload, type InboundMessage, type OutboundMessage } from '../connection/messages';
 import { COMPRESSION_LIMITS, GZIP_LEVELS, shareMessageIds, type CompressionTopics } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
 import { compressionTopics, type CompressionTopicsOptions } from './compressionTopics';
+import { inIssueOrder } from './inIssueOrder';
 
 export interface CompressedDeviceOptions extends CompressionTopicsOptions {
   /** The gzip level of what is published on `uplink` topics, 1 (fastest) to 9 (smallest). Default: 1, as the C SDK. */
@@ -112,6 +113,13 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
           ),
         );
 
+  const gzipped = (message: OutboundMessage): Observable<OutboundMessage> =>
+    defer(() => port.gzip(encodePayload(message.payload), level)).pipe(
+      map((payload) => ({ ...message, payload })),
+    );
+  // A port may answer later (a browser's), and a later payload sooner: publishes leave in the order they came.
+  const inOrder = inIssueOrder((message: OutboundMessage) => device.publish(message));
+
   const compressed: CompressedDevice = {
     productKey: device.productKey,
     deviceName: device.deviceName,
@@ -119,12 +127,7 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
     state$: device.state$,
     messages$: decompressing(device.messages$),
     observe: (topicFilter, observeOptions) => decompressing(device.observe(topicFilter, observeOptions)),
-    publish: (message) =>
-      uplink.has(message.topic)
-        ? defer(() => port.gzip(encodePayload(message.payload), level)).pipe(
-            switchMap((payload) => device.publish({ ...message, payload })),
-          )
-        : device.publish(message),
+    publish: (message) => inOrder(uplink.has(message.topic) ? gzipped(message) : of(message)),
     compression,
     decompressionFailures$: device.messages$.pipe(
       filter((message) => downlink.has(message.topic)),

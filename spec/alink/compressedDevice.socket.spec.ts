@@ -4,12 +4,17 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/Either';
 import {
+  asapScheduler,
+  concatMap,
   filter,
   firstValueFrom,
   lastValueFrom,
+  map,
+  observeOn,
   of,
   ReplaySubject,
   take,
+  tap,
   toArray,
   type Subscription,
 } from 'rxjs';
@@ -17,6 +22,8 @@ import { compressedDevice, type CompressedDevice } from '../../lib/alink/compres
 import { createThing } from '../../lib/alink/createThing';
 import { declareCompression } from '../../lib/alink/declareCompression';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
+import type { CompressionPort } from '../../lib/compression/CompressionPort';
+import { gzipPort } from '../../lib/compression/gzipPort';
 import type { InboundMessage } from '../../lib/connection/messages';
 import type { EmulatorEvent } from '../../lib/emulator';
 import { emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
@@ -214,6 +221,45 @@ describe('message compression against the emulator', () => {
       [update, 'too-large'],
     ]);
     expect(failed[0]?.bytes).toBe(5);
+  });
+
+  it('should send compressed publishes in the order they were issued, one made sooner waiting its turn', async () => {
+    const { cloud, device } = rig;
+    const update = device.topics.userTopic('update');
+    await declare({ uplink: [update] });
+    // The first gzip is made only once the second has been: as a browser's port may answer.
+    const zlib = gzipPort();
+    const secondMade = new ReplaySubject<void>(1);
+    let made = 0;
+    const port: CompressionPort = {
+      ...zlib,
+      gzip: (data, level) =>
+        ++made === 1
+          ? secondMade.pipe(
+              observeOn(asapScheduler),
+              take(1),
+              concatMap(() => zlib.gzip(data, level)),
+            )
+          : zlib.gzip(data, level).pipe(tap(() => secondMade.next())),
+    };
+    const compressed = compressedDevice(device, { uplink: [update], port });
+    // A plain publish (a topic not declared) after them waits its turn too.
+    const error = device.topics.userTopic('update/error');
+    const received = firstValueFrom(
+      cloud.received$.pipe(
+        filter((m) => m.topic === update || m.topic === error),
+        map((m) => m.payload.toString()),
+        take(3),
+        toArray(),
+      ),
+    );
+    await Promise.all([
+      lastValueFrom(compressed.publish({ topic: update, payload: 'first', qos: 1 })),
+      lastValueFrom(compressed.publish({ topic: update, payload: 'second', qos: 1 })),
+      lastValueFrom(compressed.publish({ topic: error, payload: 'third', qos: 1 })),
+    ]);
+    expect(made).toBe(2);
+    expect(await received).toEqual(['first', 'second', 'third']);
   });
 
   it('should refuse a declaration of wildcards or of another device with 460, keeping what it had', async () => {
