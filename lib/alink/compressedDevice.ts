@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
-import { concatMap, defer, EMPTY, filter, map, of, shareReplay, type Observable } from 'rxjs';
+import { concatMap, defer, EMPTY, filter, map, of, shareReplay, throwError, type Observable } from 'rxjs';
 import type { CompressionPort, GunzipRefusal } from '../compression/CompressionPort';
 import { gzipPort } from '../compression/gzipPort';
+import { PublishRefusedError } from '../connection/errors';
 import { encodePayload, type InboundMessage, type OutboundMessage } from '../connection/messages';
 import { COMPRESSION_LIMITS, GZIP_LEVELS, shareMessageIds, type CompressionTopics } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
@@ -47,6 +48,25 @@ function likePayload(original: Buffer, bytes: Uint8Array): Buffer {
 }
 
 /**
+ * The bytes to compress, or the refusal the connection would give (its `PublishRefusedError`): a payload
+ * that cannot be encoded, or one over the platform's limit before compression, which it would not take.
+ * Over the limit after compression, the connection refuses it.
+ */
+function uncompressedBytes({ topic, payload }: OutboundMessage): Uint8Array | PublishRefusedError {
+  let bytes: Uint8Array;
+  try {
+    bytes = encodePayload(payload);
+  } catch (error) {
+    const detail = `the payload cannot be JSON-encoded: ${(error as Error).message}`;
+    return new PublishRefusedError('invalid-payload', topic, detail);
+  }
+  const limit = COMPRESSION_LIMITS.maxUncompressedBytes;
+  if (bytes.byteLength <= limit) return bytes;
+  const detail = `the payload has ${bytes.byteLength} bytes before compression, the platform's limit is ${limit}`;
+  return new PublishRefusedError('payload-too-large', topic, detail);
+}
+
+/**
  * `device` with the platform's message compression (the Link SDK C's `compress` component): a publish on
  * an `uplink` topic goes as the gzip of its payload, a message on a `downlink` topic arrives gunzipped, and
  * every other topic passes as it is. Every service works over it unchanged: `createThing(compressedDevice(…))`
@@ -54,7 +74,11 @@ function likePayload(original: Buffer, bytes: Uint8Array): Buffer {
  *
  * The platform compresses and decompresses only what the device declared (`declareCompression`, with the
  * same topics). A downlink payload that does not gunzip is a `DecompressionFailure` on
- * `decompressionFailures$`, never an error. Bad options are a RangeError or a TypeError at the call.
+ * `decompressionFailures$`, never an error. A publish the platform would not take errors with the
+ * connection's `PublishRefusedError`: `payload-too-large` over 1 MiB before compression or past the
+ * device's `maxPayloadBytes` after it, `invalid-payload` for one that cannot be encoded. Publishes leave in
+ * the order they were issued, also with a port that answers later. Bad options are a RangeError or a
+ * TypeError at the call.
  *
  * ```ts
  * const compression = { uplink: [device.topics.propertyPost] };
@@ -114,9 +138,10 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
         );
 
   const gzipped = (message: OutboundMessage): Observable<OutboundMessage> =>
-    defer(() => port.gzip(encodePayload(message.payload), level)).pipe(
-      map((payload) => ({ ...message, payload })),
-    );
+    defer(() => {
+      const bytes = uncompressedBytes(message);
+      return bytes instanceof PublishRefusedError ? throwError(() => bytes) : port.gzip(bytes, level);
+    }).pipe(map((payload) => ({ ...message, payload })));
   // A port may answer later (a browser's), and a later payload sooner: publishes leave in the order they came.
   const inOrder = inIssueOrder((message: OutboundMessage) => device.publish(message));
 

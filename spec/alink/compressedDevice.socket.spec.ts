@@ -1,6 +1,7 @@
 // Message compression from both ends: a device declares its topics and speaks gzip on them through
 // compressedDevice, the emulator keeps the declaration, gunzips what the device sends before its services
 // see it and gzips what it sends the device.
+import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/Either';
 import {
@@ -24,6 +25,7 @@ import { declareCompression } from '../../lib/alink/declareCompression';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
 import type { CompressionPort } from '../../lib/compression/CompressionPort';
 import { gzipPort } from '../../lib/compression/gzipPort';
+import { PublishRefusedError } from '../../lib/connection/errors';
 import type { InboundMessage } from '../../lib/connection/messages';
 import type { EmulatorEvent } from '../../lib/emulator';
 import { emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
@@ -260,6 +262,45 @@ describe('message compression against the emulator', () => {
     ]);
     expect(made).toBe(2);
     expect(await received).toEqual(['first', 'second', 'third']);
+  });
+
+  it('should refuse what the platform would not take with the PublishRefusedError of the connection', async () => {
+    const { cloud, device } = rig;
+    const update = device.topics.userTopic('update');
+    await declare({ uplink: [update] });
+    const compressed = compressedDevice(device, { uplink: [update] });
+    const heard = new ReplaySubject<string>();
+    subscriptions.push(
+      cloud.received$
+        .pipe(filter((m) => m.topic === update))
+        .subscribe((m) => heard.next(m.payload.toString())),
+    );
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    const refusals = await Promise.all(
+      [
+        // 2 MiB of spaces: a few KiB of gzip, but over the 1 MiB the platform decompresses.
+        Buffer.alloc(2 * 1024 * 1024, 0x20),
+        // 300 KiB that gzip cannot shrink: over the 256 KiB of a message once compressed.
+        randomBytes(300 * 1024),
+        circular as never,
+      ].map((payload) =>
+        lastValueFrom(compressed.publish({ topic: update, payload, qos: 1 })).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    expect(refusals.map((e) => e instanceof PublishRefusedError && [e.reason, e.topic])).toEqual([
+      ['payload-too-large', update],
+      ['payload-too-large', update],
+      ['invalid-payload', update],
+    ]);
+    expect((refusals[0] as Error).message).toMatch(
+      /2097152 bytes before compression, the platform's limit is 1048576$/,
+    );
+    await lastValueFrom(compressed.publish({ topic: update, payload: 'taken', qos: 1 }));
+    expect(await firstValueFrom(heard)).toBe('taken');
   });
 
   it('should refuse a declaration of wildcards or of another device with 460, keeping what it had', async () => {
