@@ -124,6 +124,25 @@ describe('message compression against the emulator', () => {
     });
   });
 
+  it('should declare through the offline queue, ahead of compressed publishes made before the device connects', async () => {
+    const { cloud } = rig;
+    const device = rig.other('dev02');
+    const update = device.topics.userTopic('update');
+    const heard = firstValueFrom(cloud.received$.pipe(filter((m) => m.topic === update)));
+    const results = new ReplaySubject<unknown>();
+    subscriptions.push(declareCompression(device, { uplink: [update] }).subscribe(results));
+    const published = lastValueFrom(
+      compressedDevice(device, { uplink: [update] }).publish({ topic: update, payload: 'zipped', qos: 1 }),
+    );
+    device.start();
+    await published;
+    expect(await firstValueFrom(results)).toEqual(
+      E.right({ uplink: [update], downlink: [], message: 'success' }),
+    );
+    expect((await heard).payload.toString()).toBe('zipped');
+    expect((await nth('compression')).length).toBe(1);
+  });
+
   it('should declare again after each reconnect while subscribed', async () => {
     const { cloud, device } = rig;
     const get = device.topics.userTopic('get');
