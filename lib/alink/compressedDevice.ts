@@ -1,11 +1,13 @@
 import * as E from 'fp-ts/Either';
-import { concatMap, defer, EMPTY, filter, map, of, shareReplay, switchMap, type Observable } from 'rxjs';
+import { concatMap, defer, EMPTY, filter, map, of, shareReplay, throwError, type Observable } from 'rxjs';
 import type { CompressionPort, GunzipRefusal } from '../compression/CompressionPort';
 import { gzipPort } from '../compression/gzipPort';
-import { encodePayload, type InboundMessage } from '../connection/messages';
+import { PublishRefusedError } from '../connection/errors';
+import { encodePayload, type InboundMessage, type OutboundMessage } from '../connection/messages';
 import { COMPRESSION_LIMITS, GZIP_LEVELS, shareMessageIds, type CompressionTopics } from '../protocol';
 import type { AlinkDevice } from './AlinkDevice';
 import { compressionTopics, type CompressionTopicsOptions } from './compressionTopics';
+import { inIssueOrder } from './inIssueOrder';
 
 export interface CompressedDeviceOptions extends CompressionTopicsOptions {
   /** The gzip level of what is published on `uplink` topics, 1 (fastest) to 9 (smallest). Default: 1, as the C SDK. */
@@ -15,7 +17,7 @@ export interface CompressedDeviceOptions extends CompressionTopicsOptions {
    * `DecompressionFailure`, so that a small payload that would inflate to gigabytes costs no more than this.
    * Default: 1 MiB (the platform's largest message before compression, the C SDK's bound).
    */
-  readonly maxDecompressedBytes?: number | undefined;
+  readonly maxUncompressedBytes?: number | undefined;
   /** Default: `gzipPort()`, Node's zlib (a browser's `CompressionStream` in a browser build). */
   readonly port?: CompressionPort | undefined;
 }
@@ -33,7 +35,7 @@ export interface CompressedDevice extends AlinkDevice {
   /** The topics it compresses (`uplink`) and decompresses (`downlink`), checked and each listed once. */
   readonly compression: CompressionTopics;
   /**
-   * Each message on a `downlink` topic that did not gunzip (no gzip, or past `maxDecompressedBytes`), once,
+   * Each message on a `downlink` topic that did not gunzip (no gzip, or past `maxUncompressedBytes`), once,
    * as a value: such a message is left out of `messages$` and `observe`, whose streams go on. Hot.
    */
   readonly decompressionFailures$: Observable<DecompressionFailure>;
@@ -46,6 +48,25 @@ function likePayload(original: Buffer, bytes: Uint8Array): Buffer {
 }
 
 /**
+ * The bytes to compress, or the refusal the connection would give (its `PublishRefusedError`): a payload
+ * that cannot be encoded, or one over the platform's limit before compression, which it would not take.
+ * Over the limit after compression, the connection refuses it.
+ */
+function uncompressedBytes({ topic, payload }: OutboundMessage): Uint8Array | PublishRefusedError {
+  let bytes: Uint8Array;
+  try {
+    bytes = encodePayload(payload);
+  } catch (error) {
+    const detail = `the payload cannot be JSON-encoded: ${(error as Error).message}`;
+    return new PublishRefusedError('invalid-payload', topic, detail);
+  }
+  const limit = COMPRESSION_LIMITS.maxUncompressedBytes;
+  if (bytes.byteLength <= limit) return bytes;
+  const detail = `the payload has ${bytes.byteLength} bytes before compression, the platform's limit is ${limit}`;
+  return new PublishRefusedError('payload-too-large', topic, detail);
+}
+
+/**
  * `device` with the platform's message compression (the Link SDK C's `compress` component): a publish on
  * an `uplink` topic goes as the gzip of its payload, a message on a `downlink` topic arrives gunzipped, and
  * every other topic passes as it is. Every service works over it unchanged: `createThing(compressedDevice(…))`
@@ -53,7 +74,11 @@ function likePayload(original: Buffer, bytes: Uint8Array): Buffer {
  *
  * The platform compresses and decompresses only what the device declared (`declareCompression`, with the
  * same topics). A downlink payload that does not gunzip is a `DecompressionFailure` on
- * `decompressionFailures$`, never an error. Bad options are a RangeError or a TypeError at the call.
+ * `decompressionFailures$`, never an error. A publish the platform would not take errors with the
+ * connection's `PublishRefusedError`: `payload-too-large` over 1 MiB before compression or past the
+ * device's `maxPayloadBytes` after it, `invalid-payload` for one that cannot be encoded. Publishes leave in
+ * the order they were issued, also with a port that answers later. Bad options are a RangeError or a
+ * TypeError at the call.
  *
  * ```ts
  * const compression = { uplink: [device.topics.propertyPost] };
@@ -65,14 +90,14 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
   const compression = compressionTopics(options, 'compressedDevice');
   const {
     level = GZIP_LEVELS.default,
-    maxDecompressedBytes = COMPRESSION_LIMITS.maxUncompressedBytes,
+    maxUncompressedBytes = COMPRESSION_LIMITS.maxUncompressedBytes,
     port = gzipPort(),
   } = options;
   if (!Number.isInteger(level) || level < GZIP_LEVELS.min || level > GZIP_LEVELS.max) {
     throw new RangeError(`compressedDevice: level must be a whole number from 1 to 9, not ${level}`);
   }
-  if (!Number.isSafeInteger(maxDecompressedBytes) || maxDecompressedBytes < 1) {
-    throw new RangeError(`compressedDevice: maxDecompressedBytes must be a whole number of bytes, 1 or more`);
+  if (!Number.isSafeInteger(maxUncompressedBytes) || maxUncompressedBytes < 1) {
+    throw new RangeError(`compressedDevice: maxUncompressedBytes must be a whole number of bytes, 1 or more`);
   }
   const uplink = new Set(compression.uplink);
   const downlink = new Set(compression.downlink);
@@ -82,7 +107,7 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
   const gunzipped = (message: InboundMessage) => {
     let result = results.get(message);
     if (result === undefined) {
-      result = port.gunzip(message.payload, maxDecompressedBytes).pipe(
+      result = port.gunzip(message.payload, maxUncompressedBytes).pipe(
         map(
           E.bimap(
             (refusal): DecompressionFailure => ({
@@ -112,6 +137,14 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
           ),
         );
 
+  const gzipped = (message: OutboundMessage): Observable<OutboundMessage> =>
+    defer(() => {
+      const bytes = uncompressedBytes(message);
+      return bytes instanceof PublishRefusedError ? throwError(() => bytes) : port.gzip(bytes, level);
+    }).pipe(map((payload) => ({ ...message, payload })));
+  // A port may answer later (a browser's), and a later payload sooner: publishes leave in the order they came.
+  const inOrder = inIssueOrder((message: OutboundMessage) => device.publish(message));
+
   const compressed: CompressedDevice = {
     productKey: device.productKey,
     deviceName: device.deviceName,
@@ -119,12 +152,7 @@ export function compressedDevice(device: AlinkDevice, options: CompressedDeviceO
     state$: device.state$,
     messages$: decompressing(device.messages$),
     observe: (topicFilter, observeOptions) => decompressing(device.observe(topicFilter, observeOptions)),
-    publish: (message) =>
-      uplink.has(message.topic)
-        ? defer(() => port.gzip(encodePayload(message.payload), level)).pipe(
-            switchMap((payload) => device.publish({ ...message, payload })),
-          )
-        : device.publish(message),
+    publish: (message) => inOrder(uplink.has(message.topic) ? gzipped(message) : of(message)),
     compression,
     decompressionFailures$: device.messages$.pipe(
       filter((message) => downlink.has(message.topic)),

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { defer, filter, identity, switchMap, take, type Observable } from 'rxjs';
+import { defer, exhaustMap, filter, merge, of, type Observable } from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import { decodePayload } from '../operators/decodeJson';
 import {
@@ -15,12 +15,12 @@ import { request, DEFAULT_REQUEST_TIMEOUT_MS } from './request';
 import type { RequestFailure } from './RequestFailure';
 
 export interface DeclareCompressionOptions extends CompressionTopicsOptions {
-  /** How long each declaration waits for its reply, from when it is sent. Default: 10000. */
+  /** How long each declaration waits for its reply, from when it is issued (offline time included). Default: 10000. */
   readonly timeoutMs?: number | undefined;
   /** Default: 1, so that a declaration sent just before a connection drops goes again after the reconnect. */
   readonly qos?: 0 | 1 | undefined;
   /**
-   * Whether to declare again at every reconnect, for as long as subscribed. The platform keeps a device's
+   * Whether to declare again at every reconnect, for as long as subscribed (`false`: once, at subscription). The platform keeps a device's
    * list across reconnects and restarts (its docs: "report once"), so that once is enough there; again at
    * each connection costs one small message and keeps the list the one this device has even where the
    * platform lost it or another program changed it. Whether a second declaration replaces the first or
@@ -57,8 +57,9 @@ function replyTo(id: string, topic: string, topics: CompressionTopics) {
  * Tells the platform which of the device's topics carry gzip (the Link SDK C's
  * `aiot_compress_topiclist_update`): `uplink`, what the device publishes compressed (the platform
  * decompresses it before its rules and the server see it), and `downlink`, what the platform is to compress
- * before sending it. Sent once connected and, with `everyConnection` (the default), again after every
- * reconnect while subscribed; emits each declaration's result: `CompressionDeclared` on the right, a
+ * before sending it. Sent at subscription, through the device's offline queue when it is not connected (so
+ * that it goes ahead of the compressed publishes made after it) and, with `everyConnection` (the default),
+ * again after every reconnect while subscribed; emits each declaration's result: `CompressionDeclared` on the right, a
  * `RequestFailure` on the left (a code other than 200 is a `ReplyFailure`). Completes when the device
  * closes (after the first result with `everyConnection: false`). The compressing itself is
  * `compressedDevice`'s, with the same topics.
@@ -89,10 +90,10 @@ export function declareCompression(
       id,
     });
   });
-  // switchMap: a declaration that a lost connection left waiting gives way to the next connection's.
-  return device.state$.pipe(
-    filter((state) => state.status === 'connected'),
-    everyConnection ? identity : take(1),
-    switchMap(() => declare),
-  );
+  if (!everyConnection) return declare;
+  // The first at once, through the connection's offline queue: so that it leaves ahead of the compressed
+  // publishes made after it, also before the device first connects. Then at each connection that finds
+  // none waiting (one still waiting goes out on it, as QoS 1 does after a reconnect, and is not sent twice).
+  const connected = device.state$.pipe(filter((state) => state.status === 'connected'));
+  return merge(of('subscribed'), connected).pipe(exhaustMap(() => declare));
 }

@@ -95,8 +95,11 @@ export interface AlinkRequestOptions {
 
 const HasId = t.type({ id: t.union([t.string, t.number]) });
 
-/** Whether a payload is JSON with this id, whatever else it holds (a reply to us that is malformed). */
-const carriesId = (message: InboundMessage, id: string): boolean => {
+/**
+ * Whether `message` answers the request `id`: JSON whose `id` is that one, whatever else it holds, so that a
+ * malformed reply to this request is told apart from another request's reply.
+ */
+const answersRequest = (message: InboundMessage, id: string): boolean => {
   const decoded = decodePayload(HasId, message);
   return E.isRight(decoded) && String(decoded.right.value.id) === id;
 };
@@ -130,7 +133,7 @@ export function alinkReplyTo(
     // Lenient ids and codes go through the decode; a malformed reply to this id is a DecodeError.
     const decoded = decodePayload(AlinkReply, message);
     if (E.isRight(decoded)) return resultOf(decoded.right.value, id, requestTopic);
-    return carriesId(message, id) ? E.left(decoded.left) : undefined;
+    return answersRequest(message, id) ? E.left(decoded.left) : undefined;
   };
 }
 

@@ -36,6 +36,12 @@ export interface CloudCompression {
   inbound(device: DeviceIdentity, topic: string, payload: Buffer): Buffer | undefined;
   /** What goes on the wire for a cloud publish: the gzip of the payload on a declared `downlink` topic. */
   outbound(topic: string, payload: Buffer): Buffer;
+  /**
+   * What a device is sent of another device's publish (`forwardDevicePublishes`): the payload as the cloud
+   * hears it, then gzipped on a declared `downlink` topic, so that a device that declared nothing gets it
+   * plain; `undefined` (dropped) when it does not gunzip, as `inbound` reported.
+   */
+  forwarded(topic: string, payload: Buffer): Buffer | undefined;
   /** The topics a device declared, as the emulator keeps them (none: empty lists). */
   topicsOf(device: DeviceIdentity): CompressionTopics;
   /** Answers the declarations devices send on `codec/topic/update`. */
@@ -93,6 +99,9 @@ export function cloudCompression(emit: (event: EmulatorEvent) => void): CloudCom
     declared.set(keyOf(device), topics);
   };
 
+  const outbound = (topic: string, payload: Buffer) =>
+    downlink.size === 0 || !downlink.has(topic) ? payload : nodeGzip.gzip(payload, CLOUD_GZIP_LEVEL);
+
   return {
     inbound(device, topic, payload) {
       if (uplink.size === 0 || !uplink.has(topic)) return payload;
@@ -109,8 +118,13 @@ export function cloudCompression(emit: (event: EmulatorEvent) => void): CloudCom
       return undefined;
     },
 
-    outbound: (topic, payload) =>
-      downlink.size === 0 || !downlink.has(topic) ? payload : nodeGzip.gzip(payload, CLOUD_GZIP_LEVEL),
+    outbound,
+
+    forwarded(topic, payload) {
+      if (uplink.size === 0 || !uplink.has(topic)) return outbound(topic, payload);
+      const plain = nodeGzip.gunzip(payload, COMPRESSION_LIMITS.maxUncompressedBytes);
+      return E.isRight(plain) ? outbound(topic, plain.right) : undefined;
+    },
 
     topicsOf: (device) => declared.get(keyOf(device)) ?? { uplink: [], downlink: [] },
 

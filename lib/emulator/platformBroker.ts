@@ -116,6 +116,11 @@ export interface BrokerRules {
    */
   readonly inbound?:
     ((device: DeviceIdentity, topic: string, payload: Buffer) => Buffer | undefined) | undefined;
+  /**
+   * A device's payload as another device is to get it, with `forwardDevicePublishes` (plain, or gzip on a
+   * topic the receiver declared compressed), or `undefined` to drop it. Default: as it came.
+   */
+  readonly forwarded?: ((topic: string, payload: Buffer) => Buffer | undefined) | undefined;
 }
 
 /** Where a dropped publish goes: a `$` topic no device can subscribe to, and no wildcard filter reaches. */
@@ -142,7 +147,7 @@ export function sessionKey(clientId: string, username: string | undefined): stri
 export function platformBroker(
   createBroker: CreateBroker,
   registry: DeviceRegistry,
-  { maxPayloadBytes, forwardDevicePublishes, wrongDirection, topology, inbound }: BrokerRules,
+  { maxPayloadBytes, forwardDevicePublishes, wrongDirection, topology, inbound, forwarded }: BrokerRules,
 ): PlatformBroker {
   const received$ = new Subject<ReceivedMessage>();
   const devices$ = new BehaviorSubject<readonly OnlineDevice[]>([]);
@@ -268,6 +273,15 @@ export function platformBroker(
     previous.close(() => done(null, true));
   };
 
+  /** A device's publish as a device that may receive it is sent it: `forwarded` says its payload. */
+  const forwardedPacket = <P extends Pick<PublishPacket, 'topic' | 'payload'>>(packet: P): P | null => {
+    if (forwarded === undefined) return packet;
+    const raw = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const payload = forwarded(packet.topic, raw);
+    if (payload === undefined) return null;
+    return payload === raw ? packet : { ...packet, payload };
+  };
+
   const aedes = createBroker({
     preConnect(client, packet, callback) {
       connects.set(client, { clientId: packet.clientId, keepalive: packet.keepalive ?? 0 });
@@ -387,9 +401,9 @@ export function platformBroker(
         return own || subSessions.forTopic(client, packet.topic) !== undefined ? packet : null;
       }
       if (!forwardDevicePublishes) return null;
-      if (permissions.get(client)?.mayReceive(packet.topic) === true) return packet;
+      if (permissions.get(client)?.mayReceive(packet.topic) === true) return forwardedPacket(packet);
       const session = subSessions.carries(client) ? subSessions.forTopic(client, packet.topic) : undefined;
-      return session?.permissions.mayReceive(packet.topic) === true ? packet : null;
+      return session?.permissions.mayReceive(packet.topic) === true ? forwardedPacket(packet) : null;
     },
   });
 

@@ -94,7 +94,8 @@ export interface EmulatorOptions {
    * Whether what a device publishes also reaches the devices subscribed to its topic (those that may receive
    * it: a custom topic class with `'all'` rights), as if a rule forwarded every topic to itself. Default:
    * `false`, as the platform (device to device needs its rules engine). Round-trip tests and benchmarks turn
-   * it on.
+   * it on. With message compression it goes as the receiver declared: gzip on its `downlink` topics, plain
+   * otherwise.
    */
   readonly forwardDevicePublishes?: boolean | undefined;
   /**
@@ -325,6 +326,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     wrongDirection,
     topology,
     inbound: compression.inbound,
+    forwarded: compression.forwarded,
   });
   const tls = emulatorTls(options.tls, host);
   let listeners: Listeners | undefined;

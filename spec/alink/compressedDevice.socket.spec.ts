@@ -1,15 +1,21 @@
 // Message compression from both ends: a device declares its topics and speaks gzip on them through
 // compressedDevice, the emulator keeps the declaration, gunzips what the device sends before its services
 // see it and gzips what it sends the device.
+import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/Either';
 import {
+  asapScheduler,
+  concatMap,
   filter,
   firstValueFrom,
   lastValueFrom,
+  map,
+  observeOn,
   of,
   ReplaySubject,
   take,
+  tap,
   toArray,
   type Subscription,
 } from 'rxjs';
@@ -17,6 +23,9 @@ import { compressedDevice, type CompressedDevice } from '../../lib/alink/compres
 import { createThing } from '../../lib/alink/createThing';
 import { declareCompression } from '../../lib/alink/declareCompression';
 import type { ServeOutcome } from '../../lib/alink/ServeOutcome';
+import type { CompressionPort } from '../../lib/compression/CompressionPort';
+import { gzipPort } from '../../lib/compression/gzipPort';
+import { PublishRefusedError } from '../../lib/connection/errors';
 import type { InboundMessage } from '../../lib/connection/messages';
 import type { EmulatorEvent } from '../../lib/emulator';
 import { emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
@@ -113,6 +122,25 @@ describe('message compression against the emulator', () => {
       method: 'thing.service.property.set',
       params: { count: 7, mode: 2 },
     });
+  });
+
+  it('should declare through the offline queue, ahead of compressed publishes made before the device connects', async () => {
+    const { cloud } = rig;
+    const device = rig.other('dev02');
+    const update = device.topics.userTopic('update');
+    const heard = firstValueFrom(cloud.received$.pipe(filter((m) => m.topic === update)));
+    const results = new ReplaySubject<unknown>();
+    subscriptions.push(declareCompression(device, { uplink: [update] }).subscribe(results));
+    const published = lastValueFrom(
+      compressedDevice(device, { uplink: [update] }).publish({ topic: update, payload: 'zipped', qos: 1 }),
+    );
+    device.start();
+    await published;
+    expect(await firstValueFrom(results)).toEqual(
+      E.right({ uplink: [update], downlink: [], message: 'success' }),
+    );
+    expect((await heard).payload.toString()).toBe('zipped');
+    expect((await nth('compression')).length).toBe(1);
   });
 
   it('should declare again after each reconnect while subscribed', async () => {
@@ -214,6 +242,84 @@ describe('message compression against the emulator', () => {
       [update, 'too-large'],
     ]);
     expect(failed[0]?.bytes).toBe(5);
+  });
+
+  it('should send compressed publishes in the order they were issued, one made sooner waiting its turn', async () => {
+    const { cloud, device } = rig;
+    const update = device.topics.userTopic('update');
+    await declare({ uplink: [update] });
+    // The first gzip is made only once the second has been: as a browser's port may answer.
+    const zlib = gzipPort();
+    const secondMade = new ReplaySubject<void>(1);
+    let made = 0;
+    const port: CompressionPort = {
+      ...zlib,
+      gzip: (data, level) =>
+        ++made === 1
+          ? secondMade.pipe(
+              observeOn(asapScheduler),
+              take(1),
+              concatMap(() => zlib.gzip(data, level)),
+            )
+          : zlib.gzip(data, level).pipe(tap(() => secondMade.next())),
+    };
+    const compressed = compressedDevice(device, { uplink: [update], port });
+    // A plain publish (a topic not declared) after them waits its turn too.
+    const error = device.topics.userTopic('update/error');
+    const received = firstValueFrom(
+      cloud.received$.pipe(
+        filter((m) => m.topic === update || m.topic === error),
+        map((m) => m.payload.toString()),
+        take(3),
+        toArray(),
+      ),
+    );
+    await Promise.all([
+      lastValueFrom(compressed.publish({ topic: update, payload: 'first', qos: 1 })),
+      lastValueFrom(compressed.publish({ topic: update, payload: 'second', qos: 1 })),
+      lastValueFrom(compressed.publish({ topic: error, payload: 'third', qos: 1 })),
+    ]);
+    expect(made).toBe(2);
+    expect(await received).toEqual(['first', 'second', 'third']);
+  });
+
+  it('should refuse what the platform would not take with the PublishRefusedError of the connection', async () => {
+    const { cloud, device } = rig;
+    const update = device.topics.userTopic('update');
+    await declare({ uplink: [update] });
+    const compressed = compressedDevice(device, { uplink: [update] });
+    const heard = new ReplaySubject<string>();
+    subscriptions.push(
+      cloud.received$
+        .pipe(filter((m) => m.topic === update))
+        .subscribe((m) => heard.next(m.payload.toString())),
+    );
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    const refusals = await Promise.all(
+      [
+        // 2 MiB of spaces: a few KiB of gzip, but over the 1 MiB the platform decompresses.
+        Buffer.alloc(2 * 1024 * 1024, 0x20),
+        // 300 KiB that gzip cannot shrink: over the 256 KiB of a message once compressed.
+        randomBytes(300 * 1024),
+        circular as never,
+      ].map((payload) =>
+        lastValueFrom(compressed.publish({ topic: update, payload, qos: 1 })).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    expect(refusals.map((e) => e instanceof PublishRefusedError && [e.reason, e.topic])).toEqual([
+      ['payload-too-large', update],
+      ['payload-too-large', update],
+      ['invalid-payload', update],
+    ]);
+    expect((refusals[0] as Error).message).toMatch(
+      /2097152 bytes before compression, the platform's limit is 1048576$/,
+    );
+    await lastValueFrom(compressed.publish({ topic: update, payload: 'taken', qos: 1 }));
+    expect(await firstValueFrom(heard)).toBe('taken');
   });
 
   it('should refuse a declaration of wildcards or of another device with 460, keeping what it had', async () => {

@@ -103,12 +103,12 @@ describe('compressedDevice', () => {
     });
   });
 
-  it('should refuse a payload that gunzips past maxDecompressedBytes (a decompression bomb)', () => {
+  it('should refuse a payload that gunzips past maxUncompressedBytes (a decompression bomb)', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const bomb = { ...inbound(topics.propertySet, ''), payload: gzipSync(Buffer.alloc(4096, 0x20)) };
       const messages = hot('-b', { b: bomb });
       const { device } = fakeAlinkDevice({ messages });
-      const compressed = compressedDevice(device, { ...compression, maxDecompressedBytes: 4095 });
+      const compressed = compressedDevice(device, { ...compression, maxUncompressedBytes: 4095 });
       expectObservable(compressed.messages$).toBe('');
       expectObservable(compressed.decompressionFailures$).toBe('-f', {
         f: {
@@ -188,7 +188,7 @@ describe('compressedDevice', () => {
     ['level 0', { level: 0 }, /level must be a whole number from 1 to 9, not 0/],
     ['level 10', { level: 10 }, /level must be a whole number from 1 to 9, not 10/],
     ['level 1.5', { level: 1.5 }, /not 1.5/],
-    ['maxDecompressedBytes 0', { maxDecompressedBytes: 0 }, /maxDecompressedBytes must be/],
+    ['maxUncompressedBytes 0', { maxUncompressedBytes: 0 }, /maxUncompressedBytes must be/],
     ['a wildcard', { downlink: ['/sys/pk/dn/thing/service/#'] }, /complete topic/],
   ])('should refuse %s at the call', (_, options, message) => {
     const { device } = fakeAlinkDevice();

@@ -40,7 +40,7 @@ describe('declareCompression', () => {
     return fake;
   }
 
-  it('should declare once connected, uplink as decompress and downlink as compress, and emit the answer', () => {
+  it('should declare at subscription, uplink as decompress and downlink as compress, and emit the answer', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const { device, calls, sent } = answering(cold('5ms c', states), (id) => ({
         id,
@@ -48,7 +48,8 @@ describe('declareCompression', () => {
         code: 200,
         message: 'success',
       }));
-      expectObservable(declareCompression(device, compression)).toBe('15ms a', {
+      // Connected at 5 ms, with the declaration waiting: it goes out on that connection, not twice.
+      expectObservable(declareCompression(device, compression)).toBe('10ms a', {
         a: E.right({ ...compression, message: 'success' }),
       });
       scheduler.flush();
@@ -130,12 +131,33 @@ describe('declareCompression', () => {
     });
   });
 
-  it('should declare nothing while the device is not connected', () => {
+  it('should send the declaration while the device is not connected, for its offline queue to keep', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const { device, calls } = answering(cold('r', states), () => ({ code: 200 }));
-      expectObservable(declareCompression(device, compression), '^ 1000ms !').toBe('');
+      expectObservable(declareCompression(device, compression), '^ 1000ms !').toBe('10ms a', {
+        a: E.right(compression),
+      });
       scheduler.flush();
-      expect(calls).toEqual([]);
+      expect(calls).toEqual([
+        `observe ${topics.codecTopicUpdateReply} qos 1`,
+        `publish ${topics.codecTopicUpdate}`,
+      ]);
+    });
+  });
+
+  it('should declare again at the connection when the one sent offline timed out', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      let answers = 0;
+      const { device, sent } = answering(cold('r 99ms c', states), (id) =>
+        ++answers === 1 ? { id: '4294967295', code: 200 } : { id, code: 200 },
+      );
+      const declared = declareCompression(device, { ...compression, timeoutMs: 50 });
+      expectObservable(declared, '^ 1000ms !').toBe('50ms a 59ms b', {
+        a: E.left(expect.objectContaining({ _tag: 'TimeoutFailure', timeoutMs: 50 })),
+        b: E.right(compression),
+      });
+      scheduler.flush();
+      expect(sent).toHaveLength(2);
     });
   });
 

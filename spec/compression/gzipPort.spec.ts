@@ -72,3 +72,52 @@ describe('gzipPort', () => {
     expect(seen).toEqual(['gunzipped', 'after']);
   });
 });
+
+describe('gzipPort.browser', () => {
+  // A stream as the Compression Standard has it turns each chunk it is given into output whole, before any
+  // read: what the port writes into it, slice by slice, is what it may be made to hold.
+  const Native = globalThis.DecompressionStream;
+  const fed: number[] = [];
+  class CountedDecompressionStream {
+    readonly readable: ReadableStream<Uint8Array>;
+    readonly writable: WritableStream<Uint8Array>;
+    constructor(format: ConstructorParameters<typeof DecompressionStream>[0]) {
+      const inner = new Native(format);
+      const writer = inner.writable.getWriter();
+      this.readable = inner.readable as ReadableStream<Uint8Array>;
+      this.writable = new WritableStream<Uint8Array>({
+        write: (chunk) => {
+          fed.push(chunk.byteLength);
+          return writer.write(chunk);
+        },
+        close: () => writer.close(),
+        abort: (reason: unknown) => writer.abort(reason),
+      });
+    }
+  }
+  beforeEach(() => {
+    fed.length = 0;
+    globalThis.DecompressionStream = CountedDecompressionStream as unknown as typeof DecompressionStream;
+  });
+  afterEach(() => {
+    globalThis.DecompressionStream = Native;
+  });
+
+  it('should feed a bomb in slices of 1 KiB and stop feeding once past the bound', async () => {
+    // 64 MiB of zeros in about 64 KiB: a slice of 1 KiB unpacks to about 1 MiB.
+    const bomb = gzipSync(Buffer.alloc(64 * MIB));
+    expect(await firstValueFrom(browserGzipPort().gunzip(bomb, MIB))).toEqual(
+      E.left({ reason: 'too-large', message: `the payload gunzips to more than ${MIB} bytes` }),
+    );
+    expect(Math.max(...fed)).toBeLessThanOrEqual(1024);
+    // Node's stream takes in up to 16 KiB before it is read (it unpacks lazily): far from all of the bomb.
+    expect(fed.reduce((sum, bytes) => sum + bytes, 0)).toBeLessThan(bomb.byteLength / 2);
+  });
+
+  it('should read back in slices what it was given whole', async () => {
+    const read = await firstValueFrom(browserGzipPort().gunzip(gzipSync(randomBytes(10_000)), MIB));
+    expect(E.isRight(read) && read.right.byteLength).toBe(10_000);
+    expect(fed.length).toBeGreaterThan(1);
+    expect(Math.max(...fed)).toBeLessThanOrEqual(1024);
+  });
+});

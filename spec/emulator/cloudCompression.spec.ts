@@ -1,8 +1,9 @@
 // The emulator's side of message compression, spoken to in raw requests as each SDK writes them.
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { filter, firstValueFrom, lastValueFrom, ReplaySubject, type Subscription } from 'rxjs';
 import type { InboundMessage } from '../../lib/connection/messages';
-import type { EmulatorEvent } from '../../lib/emulator';
-import { emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
+import { DEFAULT_TOPIC_CLASSES, type EmulatorEvent } from '../../lib/emulator';
+import { DEVICE_SECRET, emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
 
 const sys = `/sys/${PRODUCT_KEY}/dev01`;
 const get = `/${PRODUCT_KEY}/dev01/user/get`;
@@ -135,5 +136,53 @@ describe('cloudCompression', () => {
       uplink: [post],
       downlink: [get],
     });
+  });
+});
+
+describe('cloudCompression, forwarding a device publish (forwardDevicePublishes)', () => {
+  let rig: EmulatorDevice;
+  beforeEach(async () => {
+    const topicClasses = [...DEFAULT_TOPIC_CLASSES, { topic: 'user/echo', access: 'all' } as const];
+    const devices = [{ deviceName: 'dev01', deviceSecret: DEVICE_SECRET }];
+    rig = await emulatorDevice({
+      products: [{ productKey: PRODUCT_KEY, devices, topicClasses }],
+      forwardDevicePublishes: true,
+    });
+  });
+  afterEach(() => rig.close());
+
+  const echo = `/${PRODUCT_KEY}/dev01/user/echo`;
+
+  /** Declares `params` raw, then publishes `payload` on the echo topic and resolves with what comes back. */
+  async function echoed(params: ReturnType<typeof entry>[], payload: Buffer) {
+    const declared = firstValueFrom(rig.cloud.events$.pipe(filter((e) => e.type === 'compression')));
+    const declaration = { id: '1', params };
+    await lastValueFrom(
+      rig.device.publish({ topic: rig.device.topics.codecTopicUpdate, payload: declaration }),
+    );
+    await declared;
+    const subscribed = firstValueFrom(rig.cloud.events$.pipe(filter((e) => e.type === 'subscribe')));
+    const back = firstValueFrom(rig.device.observe(echo, { qos: 1 }));
+    await subscribed;
+    const heard = firstValueFrom(rig.cloud.received$.pipe(filter((m) => m.topic === echo)));
+    await lastValueFrom(rig.device.publish({ topic: echo, payload, qos: 1 }));
+    return { back: (await back).payload, heard: (await heard).payload };
+  }
+
+  it('should forward plain what came gzip on an uplink topic, to a device that declared no downlink', async () => {
+    const { back, heard } = await echoed([entry(echo, 'decompress')], gzipSync('hello'));
+    expect(heard.toString()).toBe('hello');
+    expect(back.toString()).toBe('hello');
+  });
+
+  it('should forward gzip on a topic the receiving device declared downlink', async () => {
+    const { back, heard } = await echoed([entry(echo, 'compress')], Buffer.from('hello'));
+    expect(heard.toString()).toBe('hello');
+    expect(gunzipSync(back).toString()).toBe('hello');
+  });
+
+  it('should forward as it came a topic declared nowhere', async () => {
+    const { back } = await echoed([], Buffer.from('hello'));
+    expect(back.toString()).toBe('hello');
   });
 });
