@@ -1,5 +1,6 @@
 // The emulator's four listeners, each with the securemode its transport needs, over real sockets.
 import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, get, request as httpsRequest } from 'node:https';
 import { Socket } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
@@ -25,6 +26,19 @@ const TRANSPORTS: readonly [Transport, RegExp][] = [
   ['ws', /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/],
   ['wss', /^wss:\/\/127\.0\.0\.1:\d+\/mqtt$/],
 ];
+
+/** The listeners on free loopback ports, answering HTTPS with `request`; MQTT connections are dropped. */
+async function httpsListeners(request: (request: IncomingMessage, response: ServerResponse) => void) {
+  const authority = createCertificateAuthority();
+  const listeners = await startListeners({
+    host: '127.0.0.1',
+    ports: { mqtt: 0, mqtts: 0, ws: 0, wss: 0 },
+    certificate: authority.issue({ hosts: ['127.0.0.1'] }),
+    handle: (stream) => stream.destroy(),
+    request,
+  });
+  return { listeners, ca: authority.cert };
+}
 
 describe('the emulator listeners', () => {
   it('should listen on a free loopback port for each transport and say where', async () => {
@@ -91,23 +105,16 @@ describe('the emulator listeners', () => {
   });
 
   it('should close at once with a request whose body never ends, cutting that connection', async () => {
-    const authority = createCertificateAuthority();
     let arrived: () => void = () => undefined;
     const requested = new Promise<void>((resolve) => (arrived = resolve));
-    const listeners = await startListeners({
-      host: '127.0.0.1',
-      ports: { mqtt: 0, mqtts: 0, ws: 0, wss: 0 },
-      certificate: authority.issue({ hosts: ['127.0.0.1'] }),
-      handle: (stream) => stream.destroy(),
-      // As the registration and bootstrap forms are read: answered at the body's end, which never comes.
-      request: (request, response) => {
-        request.on('data', () => arrived());
-        request.on('end', () => response.writeHead(200).end());
-      },
+    // As the registration and bootstrap forms are read: answered at the body's end, which never comes.
+    const { listeners, ca } = await httpsListeners((request, response) => {
+      request.on('data', () => arrived());
+      request.on('end', () => response.writeHead(200).end());
     });
     const posting = httpsRequest(`${listeners.https}/auth/register/device`, {
       method: 'POST',
-      ca: authority.cert,
+      ca,
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1000' },
     });
     try {
@@ -127,24 +134,17 @@ describe('the emulator listeners', () => {
   });
 
   it('should end a keep-alive connection whose request is answered after close began, so close does not wait for it', async () => {
-    const authority = createCertificateAuthority();
     let answerNow: () => void = () => undefined;
     let arrived: () => void = () => undefined;
     const requested = new Promise<void>((resolve) => (arrived = resolve));
-    const listeners = await startListeners({
-      host: '127.0.0.1',
-      ports: { mqtt: 0, mqtts: 0, ws: 0, wss: 0 },
-      certificate: authority.issue({ hosts: ['127.0.0.1'] }),
-      handle: (stream) => stream.destroy(),
-      request: (_request, response) => {
-        answerNow = () => response.writeHead(200).end('late');
-        arrived();
-      },
+    const { listeners, ca } = await httpsListeners((_request, response) => {
+      answerNow = () => response.writeHead(200).end('late');
+      arrived();
     });
     const agent = new Agent({ keepAlive: true });
     try {
       const answered = new Promise<string | undefined>((resolve, reject) =>
-        get(`${listeners.https}/slow`, { agent, ca: authority.cert }, (response) => {
+        get(`${listeners.https}/slow`, { agent, ca }, (response) => {
           response.resume();
           response.on('end', () => resolve(response.headers.connection));
         }).on('error', reject),
