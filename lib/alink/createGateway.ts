@@ -280,13 +280,11 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
 
   /** The session of each sub-device subscribed now, shared by every `SubDevice` of it. */
   const sessions = new Map<string, Observable<E.Either<SessionFailure, DeviceIdentity>>>();
-  /** What each sub-device's logins go through (`SubDevice.logins$`), shared by every `SubDevice` of it. */
-  const logins = new Map<string, Subject<SubDeviceLoginEvent>>();
-  const loginsOf = (key: string): Subject<SubDeviceLoginEvent> => {
-    const events = logins.get(key) ?? new Subject<SubDeviceLoginEvent>();
-    logins.set(key, events);
-    return events;
-  };
+  /**
+   * Every sub-device's logins as they go, by key; each `SubDevice.logins$` reads its own. One for all, so
+   * that nothing is kept per sub-device: a gateway may make `subDevice()`s for sub-devices that come and go.
+   */
+  const logins = new Subject<{ readonly key: string; readonly event: SubDeviceLoginEvent }>();
 
   function subDevice(sub: SubDeviceSecret, loginOptions: SubDeviceLoginOptions = {}): SubDevice {
     const identity = identityOf(sub);
@@ -301,7 +299,7 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       const session$ = subDeviceSession(
         device,
         identity,
-        () => toldLogin(login(sub, loginOptions), loginsOf(key)),
+        () => toldLogin(login(sub, loginOptions), (event) => logins.next({ key, event })),
         logoutMessage,
         changesOf(identity),
       ).pipe(
@@ -311,7 +309,11 @@ export function createGateway(device: AlinkDevice, options: GatewayOptions = {})
       sessions.set(key, session$);
       return session$;
     };
-    const logins$ = loginsOf(key).pipe(takeUntil(device.state$.pipe(ignoreElements(), endWith(true))));
+    const logins$ = logins.pipe(
+      filter((told) => told.key === key),
+      map((told) => told.event),
+      takeUntil(device.state$.pipe(ignoreElements(), endWith(true))),
+    );
     return subDeviceOf(device, identity, () => defer(() => sessions.get(key) ?? started()), logins$);
   }
 

@@ -22,7 +22,10 @@ export interface DiagnosticsOptions {
   readonly connect?: DiagnosticItemOptions | false | undefined;
   /** MQTT heartbeat time: from a PINGREQ sent to the PINGRESP received (needs `packets$`). */
   readonly heartbeat?: DiagnosticItemOptions | false | undefined;
-  /** Alink uplink time: from a request sent to the reply with its id on `${topic}_reply` (needs `packets$`). */
+  /**
+   * Alink uplink time: from a request sent (a publish with an `id` and a `method`) to the reply with its id on
+   * `${topic}_reply` (needs `packets$`).
+   */
   readonly uplink?: DiagnosticItemOptions | false | undefined;
 }
 

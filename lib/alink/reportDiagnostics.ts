@@ -32,7 +32,8 @@ function lineOf(alert: DiagnosticAlert): LogLine {
  * posted as one log entry (`thing.log.post`, through `createLogReport`) as the SDK writes it: `logLevel` `WARN`
  * or `FATAL`, `module` `DiagMqttConnection` / `DiagMqttHeartbeat` / `DiagAlinkUplink`, `code` `"16"` / `"32"` /
  * `"48"`, and its description as `logContent` (the uplink's message id also as `traceContext`). Emits each
- * alert with the post's reply. Like the SDK, it posts whatever the console's log switch says; whether the
+ * alert with the post's reply (the alert of the attempt that made the device give up comes once it is closed,
+ * with its post's failure, a `DeviceClosedError`). Like the SDK, it posts whatever the console's log switch says; whether the
  * platform keeps the entries while the switch is off is unverified. Unsubscribing stops the measuring and
  * forgets the posts under way.
  *

@@ -11,7 +11,6 @@ import {
   merge,
   Observable,
   of,
-  type Subject,
   switchMap,
   takeUntil,
   tap,
@@ -72,20 +71,29 @@ export interface SubDevice extends AlinkDevice {
 /** What a login of a sub-device went through, as `SubDevice.logins$` tells it. */
 export type SubDeviceLoginEvent = 'started' | 'accepted' | 'failed' | 'given-up';
 
-/** `login`, told to `events` as it goes: `started`, then `accepted` or `failed`, or `given-up`. */
+/**
+ * `login`, told to `tell` as it goes: `started`, then `accepted` or `failed` (a refusal, or an error), or
+ * `given-up` when it ends unanswered.
+ */
 export function toldLogin<A>(
   login: Observable<E.Either<RequestFailure, A>>,
-  events: Subject<SubDeviceLoginEvent>,
+  tell: (event: SubDeviceLoginEvent) => void,
 ): Observable<E.Either<RequestFailure, A>> {
   return defer(() => {
     let answered = false;
-    events.next('started');
+    tell('started');
     return login.pipe(
-      tap((result) => {
-        answered = true;
-        events.next(E.isRight(result) ? 'accepted' : 'failed');
+      tap({
+        next: (result) => {
+          answered = true;
+          tell(E.isRight(result) ? 'accepted' : 'failed');
+        },
+        error: () => {
+          answered = true;
+          tell('failed');
+        },
       }),
-      finalize(() => answered || events.next('given-up')),
+      finalize(() => answered || tell('given-up')),
     );
   });
 }

@@ -59,12 +59,16 @@ const REMEMBERED_REQUESTS = 1024;
  * The request each packet sends, as `requestOf`, but once: the publish sink sends what a lost connection
  * left unacknowledged again on the next connection, the same topic and id, and not as a `dup`. So a QoS 1
  * request is remembered from its PUBLISH to its PUBACK with the connection it went on, and one on a later
- * connection while remembered is a resend. An id used again once acknowledged is a new request.
+ * connection while remembered is a resend. Requests that share a topic and an id (a caller's fixed id) are
+ * remembered one copy each. An id used again once acknowledged is a new request.
  */
 export function firstSends(): (packet: DevicePacket) => IdOnTopic | undefined {
   let connection = 0;
-  /** The connection each unacknowledged request was last sent on, by topic and id (no topic holds U+0000). */
-  const unacknowledged = new Map<string, number>();
+  /**
+   * The connection each unacknowledged copy of a request was last sent on, by topic and id (no topic holds
+   * U+0000).
+   */
+  const unacknowledged = new Map<string, number[]>();
   /** The request of each packet id in flight on this connection. */
   const byPacketId = new Map<number, string>();
   return (packet) => {
@@ -74,19 +78,31 @@ export function firstSends(): (packet: DevicePacket) => IdOnTopic | undefined {
     } else if (packet.type === 'puback' && packet.direction === 'received') {
       const key = byPacketId.get(packet.packetId);
       byPacketId.delete(packet.packetId);
-      if (key !== undefined) unacknowledged.delete(key);
+      const copies = key === undefined ? undefined : unacknowledged.get(key);
+      const acknowledged = copies?.lastIndexOf(connection) ?? -1;
+      if (key !== undefined && copies !== undefined && acknowledged >= 0) {
+        copies.splice(acknowledged, 1);
+        if (copies.length === 0) unacknowledged.delete(key);
+      }
     }
     const request = requestOf(packet);
     if (request === undefined || packet.type !== 'publish' || packet.packetId === undefined) return request;
     const key = `${request.topic}\u0000${request.id}`;
-    const sentOn = unacknowledged.get(key);
+    const copies = unacknowledged.get(key) ?? [];
     unacknowledged.delete(key);
-    unacknowledged.set(key, connection);
+    unacknowledged.set(key, copies);
     byPacketId.set(packet.packetId, key);
     // The oldest go first: those of publishes given up, which are never acknowledged.
     if (unacknowledged.size > REMEMBERED_REQUESTS) {
       unacknowledged.delete(unacknowledged.keys().next().value as string);
     }
-    return sentOn !== undefined && sentOn < connection ? undefined : request;
+    // A copy sent on an earlier connection and not acknowledged there: this is it, sent again.
+    const resent = copies.findIndex((sentOn) => sentOn < connection);
+    if (resent >= 0) {
+      copies[resent] = connection;
+      return undefined;
+    }
+    copies.push(connection);
+    return request;
   };
 }

@@ -2,6 +2,8 @@
 import * as E from 'fp-ts/Either';
 import { EMPTY, of, Subject, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createGateway } from '../../lib/alink/createGateway';
 import type { ConnectionState } from '../../lib/connection/ConnectionState';
 import type { InboundMessage, OutboundMessage } from '../../lib/connection/messages';
@@ -272,5 +274,29 @@ describe('createGateway: a session the cloud ends', () => {
       expectObservable(made.gateway.subDevice(sub).session(), '^------!').toBe('a', { a: loggedIn });
     });
     expect(sent.map((m) => m.topic)).toEqual([topics.combineLogin, topics.combineLogout]);
+  });
+});
+
+describe('createGateway: what it keeps of sub-devices', () => {
+  /** `gc()`, exposed through V8's flags when jest runs without `--expose-gc`. */
+  const collectGarbage = (): (() => void) => {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) return exposed;
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  };
+
+  it('should keep nothing for the sub-devices it was asked for once they are dropped', () => {
+    const { gateway } = rig(EMPTY);
+    const gc = collectGarbage();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // Kept per sub-device, 100,000 of them held over 20 MB (about 230 bytes each).
+    for (let n = 0; n < 100_000; n++) gateway.subDevice({ ...sub, deviceName: `s${n}` });
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    // The gateway still in use, so that what it keeps is not collected with it.
+    expect(gateway.subDevice(sub).deviceName).toBe('s01');
+    expect(grown).toBeLessThan(5_000_000);
   });
 });

@@ -52,6 +52,16 @@ describe('firstSends', () => {
       [undefined, '1', undefined, undefined, '1'],
     ],
     [
+      'two requests with one id (a fixed id), both sent again on the next connection: two resends',
+      [connect, post('1', 1), post('1', 2), connect, post('1', 1), post('1', 2)],
+      [undefined, '1', '1', undefined, undefined, undefined],
+    ],
+    [
+      'two requests with one id, one acknowledged, then the other sent again: a resend',
+      [connect, post('1', 1), post('1', 2), puback(1), connect, post('1', 1)],
+      [undefined, '1', '1', undefined, undefined, undefined],
+    ],
+    [
       'an id used again on the same connection: a new request',
       [connect, post('1', 1), post('1', 2)],
       [undefined, '1', '1'],
