@@ -5,9 +5,10 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
+import { timer } from 'rxjs';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { KeyPair } from './certificates';
 import { promptWrites } from './promptWrites';
@@ -34,9 +35,19 @@ export interface Listeners {
   readonly urls: Readonly<Record<Transport, string>>;
   /** `https://host:port`, the origin of the HTTPS endpoints (on the wss port). */
   readonly https: string;
-  /** Stops accepting; resolves once every connection has gone. */
+  /**
+   * Stops accepting; resolves once every connection has gone. What is still open `CLOSE_GRACE_MS` later (a
+   * client that connected and sent nothing, or half a request head, or stopped in its TLS handshake) is cut.
+   */
   close(): Promise<void>;
 }
+
+/**
+ * How long a closing listener waits for its connections to go before it cuts them: those a broker or an
+ * answer still ends go well within it; one a client holds open sending nothing would otherwise hold `close()`
+ * until Node's own timeouts (minutes) or for ever.
+ */
+export const CLOSE_GRACE_MS = 1000;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -104,6 +115,14 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
   servers.mqtts.on('tlsClientError', () => undefined);
   https.on('tlsClientError', () => undefined);
   const webSockets = [serveWebSockets(http, 'ws', handle), serveWebSockets(https, 'wss', handle)];
+  // Every TCP connection of every listener, as it comes (before any TLS handshake or HTTP request).
+  const sockets = new Set<Socket>();
+  for (const server of Object.values(servers)) {
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+  }
 
   const close = async () => {
     closing = true;
@@ -117,7 +136,14 @@ export async function startListeners(options: ListenerOptions): Promise<Listener
     for (const sockets of webSockets) sockets.close();
     http.closeIdleConnections();
     https.closeIdleConnections();
-    await Promise.all(Object.values(servers).map(closed));
+    const cut = timer(CLOSE_GRACE_MS).subscribe(() => {
+      for (const socket of sockets) socket.destroy();
+    });
+    try {
+      await Promise.all(Object.values(servers).map(closed));
+    } finally {
+      cut.unsubscribe();
+    }
   };
 
   const bound: Partial<Record<Transport, number>> = {};

@@ -7,7 +7,7 @@ import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { createDevice, type AliyunDevice } from '../../lib/device';
 import { createCertificateAuthority } from '../../lib/emulator/certificates';
 import { TlsError } from '../../lib/connection/TlsError';
-import { startListeners } from '../../lib/emulator/listeners';
+import { CLOSE_GRACE_MS, startListeners } from '../../lib/emulator/listeners';
 import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
 import { countSocketTraffic } from '../support/socketTraffic';
 import { within } from '../support/within';
@@ -102,6 +102,29 @@ describe('the emulator listeners', () => {
     const emulator = await harness.start({ tls: { ...authority.issue(), ca: authority.cert } });
     expect(emulator.ca).toBe(authority.cert);
     await expect(harness.connectDevice(emulator, { transport: 'mqtts' })).resolves.toBeDefined();
+  });
+
+  it.each<[string, Transport, string | undefined]>([
+    ['a TCP connection to mqtts that never starts its TLS handshake', 'mqtts', undefined],
+    ['a TCP connection to ws that sends nothing', 'ws', undefined],
+    ['a TCP connection to wss that never starts its TLS handshake', 'wss', undefined],
+    ['a connection to ws that sends half a request head', 'ws', 'GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\n'],
+  ])('should close with %s, cutting it after its grace', async (_, transport, sent) => {
+    const emulator = await harness.start();
+    const socket = new Socket();
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) =>
+      socket.connect(Number(new URL(emulator.urls[transport]).port), '127.0.0.1', resolve),
+    );
+    if (sent !== undefined) socket.write(sent);
+    // Accepted by the listener by then (the test passes the same if it was not: the listener never had it).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      const closed = emulator.close().then(() => 'closed');
+      expect(await within(CLOSE_GRACE_MS + 2000, closed, 'still open')).toBe('closed');
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('should close at once with a request whose body never ends, cutting that connection', async () => {
