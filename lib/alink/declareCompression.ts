@@ -1,7 +1,22 @@
 import * as E from 'fp-ts/Either';
-import { defer, exhaustMap, filter, merge, of, type Observable } from 'rxjs';
+import {
+  concat,
+  defer,
+  exhaustMap,
+  filter,
+  map,
+  merge,
+  NEVER,
+  of,
+  race,
+  switchMap,
+  take,
+  timer,
+  type Observable,
+} from 'rxjs';
 import type { InboundMessage } from '../connection/messages';
 import { decodePayload } from '../operators/decodeJson';
+import { timerMs } from '../operators/timerMs';
 import {
   ALINK_CODES,
   compressionUpdate,
@@ -15,7 +30,10 @@ import { request, DEFAULT_REQUEST_TIMEOUT_MS } from './request';
 import type { RequestFailure } from './RequestFailure';
 
 export interface DeclareCompressionOptions extends CompressionTopicsOptions {
-  /** How long each declaration waits for its reply, from when it is issued (offline time included). Default: 10000. */
+  /**
+   * How long each declaration waits for its reply once the device is connected (offline, it waits in the
+   * offline queue, ahead of the compressed publishes made after it). Default: 10000.
+   */
   readonly timeoutMs?: number | undefined;
   /** Default: 1, so that a declaration sent just before a connection drops goes again after the reconnect. */
   readonly qos?: 0 | 1 | undefined;
@@ -80,20 +98,38 @@ export function declareCompression(
   const topics = compressionTopics(options, 'declareCompression');
   const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, qos = 1, everyConnection = true } = options;
   const { codecTopicUpdate: topic, codecTopicUpdateReply: replyTopic } = device.topics;
+  const connected = device.state$.pipe(filter((state) => state.status === 'connected'));
   const declare = defer(() => {
     const id = nextMessageId(device);
-    return request(device, {
+    const declared = request(device, {
       message: { topic, payload: JSON.stringify(compressionUpdate(id, topics)), qos },
       replyFilter: replyTopic,
       reply: replyTo(id, topic, topics),
-      timeoutMs,
+      // Timed from the connection below: while offline it waits in the queue, ahead of the compressed
+      // publishes made after it; given up there, it would leave them to go out first.
+      timeoutMs: Infinity,
       id,
     });
+    const timedOut: E.Either<RequestFailure, CompressionDeclared> = E.left({
+      _tag: 'TimeoutFailure',
+      topic,
+      id,
+      timeoutMs,
+    });
+    // Never ending without its failure (a device closed offline): the request's own result then wins.
+    const deadline = concat(
+      connected.pipe(
+        take(1),
+        switchMap(() => timer(timerMs(timeoutMs))),
+        map(() => timedOut),
+      ),
+      NEVER,
+    );
+    return race(declared, deadline);
   });
   if (!everyConnection) return declare;
   // The first at once, through the connection's offline queue: so that it leaves ahead of the compressed
   // publishes made after it, also before the device first connects. Then at each connection that finds
   // none waiting (one still waiting goes out on it, as QoS 1 does after a reconnect, and is not sent twice).
-  const connected = device.state$.pipe(filter((state) => state.status === 'connected'));
   return merge(of('subscribed'), connected).pipe(exhaustMap(() => declare));
 }

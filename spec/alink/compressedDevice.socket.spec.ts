@@ -143,6 +143,31 @@ describe('message compression against the emulator', () => {
     expect((await nth('compression')).length).toBe(1);
   });
 
+  it.each([true, false])(
+    'should declare ahead of compressed publishes whatever the time offline, past timeoutMs too (everyConnection %s)',
+    async (everyConnection) => {
+      const { cloud } = rig;
+      const device = rig.other('dev02');
+      const update = device.topics.userTopic('update');
+      const heard = firstValueFrom(cloud.received$.pipe(filter((m) => m.topic === update)));
+      const results = new ReplaySubject<unknown>();
+      subscriptions.push(
+        declareCompression(device, { uplink: [update], timeoutMs: 100, everyConnection }).subscribe(results),
+      );
+      const published = lastValueFrom(
+        compressedDevice(device, { uplink: [update] }).publish({ topic: update, payload: 'zipped', qos: 1 }),
+      );
+      // Offline three times as long as the declaration's timeoutMs (longer still on a slow machine).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      device.start();
+      await published;
+      expect(await firstValueFrom(results)).toEqual(
+        E.right({ uplink: [update], downlink: [], message: 'success' }),
+      );
+      expect((await heard).payload.toString()).toBe('zipped');
+    },
+  );
+
   it('should declare again after each reconnect while subscribed', async () => {
     const { cloud, device } = rig;
     const get = device.topics.userTopic('get');

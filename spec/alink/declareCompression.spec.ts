@@ -145,19 +145,27 @@ describe('declareCompression', () => {
     });
   });
 
-  it('should declare again at the connection when the one sent offline timed out', () => {
+  it('should time the declaration from the connection, not while it waits offline', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      let answers = 0;
-      const { device, sent } = answering(cold('r 99ms c', states), (id) =>
-        ++answers === 1 ? { id: '4294967295', code: 200 } : { id, code: 200 },
-      );
+      // Offline for 100 ms, longer than timeoutMs; the reply is to another request, so none comes.
+      const { device, sent } = answering(cold('r 99ms c', states), () => ({ id: '4294967295', code: 200 }));
       const declared = declareCompression(device, { ...compression, timeoutMs: 50 });
-      expectObservable(declared, '^ 1000ms !').toBe('50ms a 59ms b', {
+      expectObservable(declared, '^ 1000ms !').toBe('150ms a', {
         a: E.left(expect.objectContaining({ _tag: 'TimeoutFailure', timeoutMs: 50 })),
-        b: E.right(compression),
       });
       scheduler.flush();
-      expect(sent).toHaveLength(2);
+      // Sent once, at subscription, and kept in the queue while offline: never given up there.
+      expect(sent).toHaveLength(1);
+    });
+  });
+
+  it('should take the reply to a declaration that waited offline longer than timeoutMs', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { device, sent } = answering(cold('r 99ms c', states), (id) => ({ id, code: 200 }));
+      const declared = declareCompression(device, { ...compression, timeoutMs: 5, everyConnection: false });
+      expectObservable(declared).toBe('10ms (a|)', { a: E.right(compression) });
+      scheduler.flush();
+      expect(sent).toHaveLength(1);
     });
   });
 
