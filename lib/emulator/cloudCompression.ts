@@ -42,6 +42,8 @@ export interface CloudCompression {
    * plain; `undefined` (dropped) when it does not gunzip, as `inbound` reported.
    */
   forwarded(topic: string, payload: Buffer): Buffer | undefined;
+  /** Forgets what a device declared (it was deleted: a device registered anew under its name declared nothing). */
+  forget(device: DeviceIdentity): void;
   /** The topics a device declared, as the emulator keeps them (none: empty lists). */
   topicsOf(device: DeviceIdentity): CompressionTopics;
   /** Answers the declarations devices send on `codec/topic/update`. */
@@ -124,6 +126,11 @@ export function cloudCompression(emit: (event: EmulatorEvent) => void): CloudCom
       if (uplink.size === 0 || !uplink.has(topic)) return outbound(topic, payload);
       const plain = nodeGzip.gunzip(payload, COMPRESSION_LIMITS.maxUncompressedBytes);
       return E.isRight(plain) ? outbound(topic, plain.right) : undefined;
+    },
+
+    forget(device) {
+      keep(device, { uplink: [], downlink: [] });
+      declared.delete(keyOf(device));
     },
 
     topicsOf: (device) => declared.get(keyOf(device)) ?? { uplink: [], downlink: [] },

@@ -416,6 +416,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   // Each platform service is a file of its own; the emulator composes them.
   const services = cloudServices(cloud);
   const compressing = compression.serve(platform);
+  // A deleted device's declaration goes with it: one registered anew under its name has declared nothing.
+  const forgetDeleted = cloudEvents$.subscribe((event) => {
+    if (event.type === 'lifecycle' && event.change === 'deleted') compression.forget(event.device);
+  });
   const ntp = serveNtp(cloud);
   const tags = cloudTags(cloud);
   const diagnostics = cloudDiagnostics(cloud);
@@ -512,6 +516,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         await files.close();
         ntp.unsubscribe();
         compressing.unsubscribe();
+        forgetDeleted.unsubscribe();
         for (const rule of forwarding) rule.unsubscribe();
         tags.subscription.unsubscribe();
         deviceLogs.subscription.unsubscribe();
