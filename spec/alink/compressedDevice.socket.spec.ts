@@ -29,6 +29,7 @@ import { PublishRefusedError } from '../../lib/connection/errors';
 import type { InboundMessage } from '../../lib/connection/messages';
 import type { EmulatorEvent } from '../../lib/emulator';
 import { emulatorDevice, PRODUCT_KEY, type EmulatorDevice } from '../support/emulatorDevice';
+import { elapse } from '../support/timerOverflows';
 
 type Event<T extends EmulatorEvent['type']> = Extract<EmulatorEvent, { type: T }>;
 const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -158,7 +159,7 @@ describe('message compression against the emulator', () => {
         compressedDevice(device, { uplink: [update] }).publish({ topic: update, payload: 'zipped', qos: 1 }),
       );
       // Offline three times as long as the declaration's timeoutMs (longer still on a slow machine).
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await elapse(300);
       device.start();
       await published;
       expect(await firstValueFrom(results)).toEqual(

@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { httpsSend } from '../../lib/connection/httpsSend';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { within } from '../support/within';
+import { elapse } from '../support/timerOverflows';
 
 const PK = 'a1HttpPK001';
 const METER = { productKey: PK, deviceName: 'meter01', deviceSecret: 'meter-secret-01' };
@@ -264,7 +265,7 @@ describe('httpsDeviceAccess', () => {
         outgoing.write('half');
       });
       // Time for the post's headers and its first bytes to reach the handler.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await elapse(100);
       const closed = cloud.close().then(() => 'closed');
       expect(await within(2000, answered, 'no answer after 2 s')).toEqual([
         { code: 30001, message: 'publish message error: the platform is closing' },

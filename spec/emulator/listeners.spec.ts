@@ -12,6 +12,7 @@ import { TLS_TRANSPORTS, type Transport } from '../../lib/emulator/transport';
 import { countSocketTraffic } from '../support/socketTraffic';
 import { within } from '../support/within';
 import { DEV01, PK, SECRET, deviceHarness, nextMessage } from './deviceHarness';
+import { elapse } from '../support/timerOverflows';
 
 const harness = deviceHarness();
 const devices: AliyunDevice[] = [];
@@ -118,7 +119,7 @@ describe('the emulator listeners', () => {
     );
     if (sent !== undefined) socket.write(sent);
     // Accepted by the listener by then (the test passes the same if it was not: the listener never had it).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await elapse(50);
     try {
       const closed = emulator.close().then(() => 'closed');
       expect(await within(CLOSE_GRACE_MS + 2000, closed, 'still open')).toBe('closed');
